@@ -1,0 +1,35 @@
+import { Type, type Static } from 'typebox';
+import { RoleSchema } from './common';
+
+export const MeResponse = Type.Object({
+  id: Type.String(),
+  roles: Type.Array(RoleSchema),
+  /** The privacy guide version the user agreed to, or null. */
+  consent: Type.Union([Type.Object({ version: Type.String(), agreedAt: Type.String() }), Type.Null()]),
+  /** The version currently in force: the user must agree to it before giving personal data. */
+  privacyGuideVersion: Type.String(),
+  /** Real name (实名), masked. */
+  identity: Type.Union([
+    Type.Object({ name: Type.String(), idNumber: Type.String(), verifiedAt: Type.String() }),
+    Type.Null(),
+  ]),
+});
+export type MeResponse = Static<typeof MeResponse>;
+
+export const ConsentBody = Type.Object(
+  { version: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+export type ConsentBody = Static<typeof ConsentBody>;
+
+export const IdentityBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    idNumber: Type.String({ minLength: 1, maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+export type IdentityBody = Static<typeof IdentityBody>;
+
+export const GrantRolesBody = Type.Object({ roles: Type.Array(RoleSchema, { maxItems: 4 }) }, { additionalProperties: false });
+export type GrantRolesBody = Static<typeof GrantRolesBody>;

@@ -1,0 +1,62 @@
+/**
+ * Stable error codes of the API. Clients branch on `code`; `message` is for people (Simplified Chinese).
+ * The wire shape is always `{ error: { code, message, details? } }`.
+ */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  REFRESH_TOKEN_INVALID: 'REFRESH_TOKEN_INVALID',
+  REFRESH_TOKEN_REUSED: 'REFRESH_TOKEN_REUSED',
+  FORBIDDEN: 'FORBIDDEN',
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  CONSENT_VERSION_OUTDATED: 'CONSENT_VERSION_OUTDATED',
+  ID_NUMBER_INVALID: 'ID_NUMBER_INVALID',
+  NAME_INVALID: 'NAME_INVALID',
+  NOT_FOUND: 'NOT_FOUND',
+  WECHAT_CODE_INVALID: 'WECHAT_CODE_INVALID',
+  WECHAT_RATE_LIMITED: 'WECHAT_RATE_LIMITED',
+  WECHAT_USER_BLOCKED: 'WECHAT_USER_BLOCKED',
+  WECHAT_UNAVAILABLE: 'WECHAT_UNAVAILABLE',
+  ROLE_NOT_GRANTABLE: 'ROLE_NOT_GRANTABLE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+  NETWORK: 'NETWORK',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** What a person should read for each code: what happened and what to do next. */
+export const errorMessages: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: '填写的信息有误，请按提示修改后再提交',
+  UNAUTHENTICATED: '请先登录',
+  TOKEN_EXPIRED: '登录已过期，请重新登录',
+  TOKEN_INVALID: '登录状态无效，请重新登录',
+  REFRESH_TOKEN_INVALID: '登录已失效，请重新登录',
+  REFRESH_TOKEN_REUSED: '检测到登录凭证被重复使用，为保护账号安全已退出所有设备，请重新登录',
+  FORBIDDEN: '您没有权限进行此操作',
+  CONSENT_REQUIRED: '请先阅读并同意《隐私保护指引》',
+  CONSENT_VERSION_OUTDATED: '《隐私保护指引》已更新，请阅读最新版本后同意',
+  ID_NUMBER_INVALID: '身份证号码不正确，请核对后重新输入',
+  NAME_INVALID: '姓名格式不正确，请输入身份证上的姓名',
+  NOT_FOUND: '没有找到相关记录',
+  WECHAT_CODE_INVALID: '微信登录凭证无效或已使用，请重新登录',
+  WECHAT_RATE_LIMITED: '登录过于频繁，请稍后再试',
+  WECHAT_USER_BLOCKED: '该微信账号存在风险，暂时无法登录',
+  WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',
+  ROLE_NOT_GRANTABLE: '该角色不能通过此方式授予',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
+  INTERNAL: '系统繁忙，请稍后再试',
+  NETWORK: '网络连接失败，请检查网络后重试',
+};
+
+export interface FieldIssue {
+  /** Dotted path of the failing field, e.g. `idNumber`. */
+  field: string;
+  /** A sentence a person can act on. */
+  message: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: ErrorCode | string; message: string; details?: FieldIssue[] };
+}
