@@ -21,6 +21,11 @@ export const ErrorCode = {
   WECHAT_UNAVAILABLE: 'WECHAT_UNAVAILABLE',
   ROLE_NOT_GRANTABLE: 'ROLE_NOT_GRANTABLE',
   RATE_LIMITED: 'RATE_LIMITED',
+  BAD_REQUEST: 'BAD_REQUEST',
+  INVALID_JSON: 'INVALID_JSON',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   INTERNAL: 'INTERNAL',
   NETWORK: 'NETWORK',
 } as const;
@@ -46,6 +51,11 @@ export const errorMessages: Record<ErrorCode, string> = {
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',
   ROLE_NOT_GRANTABLE: '该角色不能通过此方式授予',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
+  BAD_REQUEST: '请求有误，请刷新后重试',
+  INVALID_JSON: '提交的内容格式不正确（应为 JSON）',
+  UNSUPPORTED_MEDIA_TYPE: '不支持的内容类型，请以 JSON 提交',
+  PAYLOAD_TOO_LARGE: '提交的内容过大',
+  ROUTE_NOT_FOUND: '没有这个接口，请升级小程序后重试',
   INTERNAL: '系统繁忙，请稍后再试',
   NETWORK: '网络连接失败，请检查网络后重试',
 };

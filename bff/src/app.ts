@@ -1,0 +1,63 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config';
+import { type DatabaseHandle, openDatabase } from './db/client';
+import adminRoutes from './features/admin/routes';
+import authRoutes from './features/auth/routes';
+import healthRoutes from './features/health/routes';
+import meRoutes from './features/me/routes';
+import { createWechatClient, type WechatApi } from './integrations/wechat/client';
+import { createPiiCipher, type PiiCipher } from './lib/pii';
+import access from './plugins/access';
+import errorHandling from './plugins/errors';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    database: DatabaseHandle;
+    pii: PiiCipher;
+    wechat: WechatApi;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  /** Replace the WeChat client (the HTTP client is used otherwise). */
+  wechat?: WechatApi;
+}
+
+/** The BFF as a plugin: server.ts, the demo launcher and tests each build their own Fastify around it. */
+async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
+  const { config } = opts;
+  const database = await openDatabase(config);
+  app.decorate('config', config);
+  app.decorate('database', database);
+  app.decorate('pii', createPiiCipher(config.piiKey));
+  app.decorate('wechat', opts.wechat ?? createWechatClient(config.wechat));
+  app.addHook('onClose', () => database.close());
+
+  await app.register(errorHandling);
+  await app.register(access, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '政邮通 BFF', version: '1.0.0', description: 'The API the 政邮通 mini-program talks to.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(meRoutes);
+      await api.register(adminRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+}
+
+export default fp(zhengyoutong, { name: 'zhengyoutong', fastify: '5.x' });

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * All configuration, read and validated once from the environment. Nothing else reads process.env.
+ * The README's configuration table lists the same variables.
+ */
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  logLevel: string;
+  /** PostgreSQL URL; when absent the embedded PGlite database lives under dataDir. */
+  databaseUrl: string | undefined;
+  /** PGlite data directory and development keys; `memory://` keeps PGlite in memory (tests). */
+  dataDir: string;
+  /** AES-256-GCM key for personal data at rest (32 bytes). */
+  piiKey: Buffer;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  wechat: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+interface DevKeys {
+  piiKey: string;
+  jwtSecret: string;
+}
+
+/** In development, keys are generated once into the data directory so restarts can still read old data. */
+function devKeys(dataDir: string): DevKeys {
+  const file = path.join(dataDir === 'memory://' ? '' : dataDir, 'dev-keys.json');
+  if (dataDir === 'memory://') return { piiKey: randomBytes(32).toString('base64'), jwtSecret: randomBytes(32).toString('base64') };
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DevKeys;
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const keys: DevKeys = { piiKey: randomBytes(32).toString('base64'), jwtSecret: randomBytes(32).toString('base64') };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
+    return keys;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const dataDir = env.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(env.DATA_DIR || '.data');
+  const needsDevKeys = !env.PII_KEY || !env.JWT_SECRET;
+  if (needsDevKeys && nodeEnv === 'production') throw new ConfigError('PII_KEY and JWT_SECRET must be set in production');
+  const generated = needsDevKeys ? devKeys(dataDir) : undefined;
+
+  const piiKey = Buffer.from(env.PII_KEY || generated!.piiKey, 'base64');
+  if (piiKey.length !== 32) throw new ConfigError('PII_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  const jwtSecret = env.JWT_SECRET || generated!.jwtSecret;
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+
+  return {
+    env: nodeEnv,
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 3000, 0, 65535),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    piiKey,
+    jwtSecret,
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
+    refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
+    wechat: {
+      apiBase: url(env, 'WECHAT_API_BASE', 'http://127.0.0.1:4101'),
+      appId: env.WECHAT_APP_ID || 'wx-demo-appid',
+      appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret',
+      timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import lockfile from 'proper-lockfile';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema>;
+/** Queries take either, so they can run inside a caller's transaction. */
+export type DatabaseOrTransaction = Database | Transaction;
+
+export interface DatabaseHandle {
+  kind: 'postgres' | 'pglite';
+  db: Database;
+  /** Raw rows of a statement; hides that postgres.js returns an array and PGlite `{ rows }`. */
+  rows<T>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** The committed drizzle-kit migrations (bff/drizzle), found from both src/ (tsx) and dist/ (bundle). */
+export function migrationsFolder(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'drizzle');
+    if (existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+  }
+  throw new Error('drizzle migrations folder not found');
+}
+
+export function migrationsAtHead(): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  return journal.entries.length;
+}
+
+export class DataDirLockedError extends Error {
+  constructor(dir: string) {
+    super(
+      `The data directory ${dir} is in use by another process (an embedded database allows one process). ` +
+        'Stop the other process, or set DATA_DIR to another directory.',
+    );
+  }
+}
+
+const MIGRATION_LOCK = 7_301_001; // advisory lock key: one instance migrates at a time
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  // Migrate on one dedicated connection holding a session advisory lock: N instances starting at once
+  // apply each migration once.
+  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: migrationsFolder() });
+  } finally {
+    await migrator.end({ timeout: 5 });
+  }
+  const client = postgres(url, { max: 20, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  return {
+    kind: 'postgres',
+    db,
+    rows: async <T>(query: SQL) => (await db.execute(query)) as unknown as T[],
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir === 'memory://';
+  let release: (() => Promise<void>) | undefined;
+  if (!inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    // Two processes on one PGlite directory silently lose writes: hold an exclusive lock for our lifetime.
+    release = await lockfile
+      .lock(dataDir, { lockfilePath: path.join(dataDir, '.lock'), stale: 15_000, update: 5_000, realpath: false })
+      .catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ELOCKED' ? new DataDirLockedError(dataDir) : err;
+      });
+  }
+  try {
+    const client = new PGlite(inMemory ? undefined : path.join(dataDir, 'pglite'));
+    const db = drizzlePglite(client, { schema }) as unknown as Database;
+    await migratePglite(db as never, { migrationsFolder: migrationsFolder() });
+    return {
+      kind: 'pglite',
+      db,
+      rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      close: async () => {
+        await client.close();
+        await release?.();
+      },
+    };
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}
+
+export function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+/** Number of applied migrations, for readiness. */
+export async function appliedMigrations(handle: DatabaseHandle): Promise<number> {
+  const [row] = await handle.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,2 @@
+export * from './refreshTokens';
+export * from './users';

@@ -1,0 +1,71 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  ConsentBody,
+  ErrorResponse,
+  type FieldIssue,
+  IdentityBody,
+  MeResponse,
+  PRIVACY_GUIDE_VERSION,
+  validatePersonName,
+  validateResidentId,
+} from '@zyt/shared';
+import type { FastifyInstance } from 'fastify';
+import { AppError, notFound } from '../../lib/errors';
+import { getUserById, recordConsent, storeIdentity, toMe } from './users';
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+
+export default async function meRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.database;
+
+  app.get(
+    '/me',
+    { config: { access: 'signed-in' }, schema: { tags: ['me'], summary: 'Who am I (personal data masked)', response: { 200: MeResponse, ...errors } } },
+    async (req) => {
+      const user = await getUserById(db, req.userId);
+      if (!user) throw notFound();
+      return toMe(user, app.pii);
+    },
+  );
+
+  app.post(
+    '/me/consent',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['me'], summary: 'Agree to the privacy guide (《隐私保护指引》)', body: ConsentBody, response: { 200: MeResponse, ...errors } },
+    },
+    async (req) => {
+      if (req.body.version !== PRIVACY_GUIDE_VERSION) throw new AppError(409, 'CONSENT_VERSION_OUTDATED');
+      const user = await recordConsent(db, { userId: req.userId, version: req.body.version });
+      if (!user) throw notFound();
+      return toMe(user, app.pii);
+    },
+  );
+
+  app.post(
+    '/me/identity',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['me'], summary: 'Real name (实名): name and resident ID number', body: IdentityBody, response: { 200: MeResponse, ...errors } },
+    },
+    async (req) => {
+      const current = await getUserById(db, req.userId);
+      if (!current) throw notFound();
+      // Personal data is accepted only after consent to the guide in force.
+      if (current.consentVersion !== PRIVACY_GUIDE_VERSION) throw new AppError(403, 'CONSENT_REQUIRED');
+
+      const name = validatePersonName(req.body.name);
+      const idNumber = validateResidentId(req.body.idNumber);
+      const issues: FieldIssue[] = [];
+      if (!name.ok) issues.push({ field: 'name', message: name.message });
+      if (!idNumber.ok) issues.push({ field: 'idNumber', message: idNumber.message });
+      if (!name.ok || !idNumber.ok) {
+        const code = issues.length > 1 ? 'VALIDATION_FAILED' : issues[0]!.field === 'name' ? 'NAME_INVALID' : 'ID_NUMBER_INVALID';
+        throw new AppError(422, code, issues.length > 1 ? undefined : issues[0]!.message, issues);
+      }
+      const user = await storeIdentity(db, app.pii, { userId: req.userId, name: name.value, idNumber: idNumber.value });
+      return toMe(user!, app.pii);
+    },
+  );
+}

@@ -1,0 +1,80 @@
+import { PRIVACY_GUIDE_VERSION, type MeResponse, maskIdNumber, maskName, type Role } from '@zyt/shared';
+import { eq, sql } from 'drizzle-orm';
+import type { DatabaseOrTransaction } from '../../db/client';
+import { type User, users } from '../../db/schema';
+import type { PiiCipher } from '../../lib/pii';
+
+export async function upsertUserByOpenid(db: DatabaseOrTransaction, params: { openid: string; unionid?: string }): Promise<User> {
+  const [user] = await db
+    .insert(users)
+    .values({ openid: params.openid, unionid: params.unionid })
+    .onConflictDoUpdate({
+      target: users.openid,
+      set: { unionid: sql`coalesce(excluded.unionid, ${users.unionid})`, updatedAt: sql`now()` },
+    })
+    .returning();
+  return user!;
+}
+
+export async function getUserById(db: DatabaseOrTransaction, id: string): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return user;
+}
+
+export async function recordConsent(db: DatabaseOrTransaction, params: { userId: string; version: string }): Promise<User | undefined> {
+  const [user] = await db
+    .update(users)
+    .set({ consentVersion: params.version, consentAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(users.id, params.userId))
+    .returning();
+  return user;
+}
+
+/** AAD for a sealed column: binds the ciphertext to this user and field. */
+export const piiContext = (userId: string, field: 'name' | 'id_number') => `users/${userId}/${field}`;
+
+export async function storeIdentity(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  params: { userId: string; name: string; idNumber: string },
+): Promise<User | undefined> {
+  const [user] = await db
+    .update(users)
+    .set({
+      nameSealed: pii.encrypt(params.name, piiContext(params.userId, 'name')),
+      idNumberSealed: pii.encrypt(params.idNumber, piiContext(params.userId, 'id_number')),
+      realNameAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(users.id, params.userId))
+    .returning();
+  return user;
+}
+
+export async function setRoles(db: DatabaseOrTransaction, params: { userId: string; roles: Role[] }): Promise<User | undefined> {
+  const [user] = await db
+    .update(users)
+    .set({ roles: params.roles, updatedAt: sql`now()` })
+    .where(eq(users.id, params.userId))
+    .returning();
+  return user;
+}
+
+/** What a user sees of themselves: personal data masked, never in the clear. */
+export function toMe(user: User, pii: PiiCipher): MeResponse {
+  const identity =
+    user.nameSealed && user.idNumberSealed && user.realNameAt
+      ? {
+          name: maskName(pii.decrypt(user.nameSealed, piiContext(user.id, 'name'))),
+          idNumber: maskIdNumber(pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number'))),
+          verifiedAt: user.realNameAt.toISOString(),
+        }
+      : null;
+  return {
+    id: user.id,
+    roles: user.roles as Role[],
+    consent: user.consentVersion && user.consentAt ? { version: user.consentVersion, agreedAt: user.consentAt.toISOString() } : null,
+    privacyGuideVersion: PRIVACY_GUIDE_VERSION,
+    identity,
+  };
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import app, { type AppOptions } from './app';
+import { loadConfig } from './config';
+import { loggerOptions } from './lib/logger';
+
+const REQUEST_ID = /^[\w-]{8,64}$/;
+
+export interface ServerOptions extends AppOptions {
+  /** Where log lines go (tests capture them); stdout otherwise. */
+  logStream?: DestinationStream;
+}
+
+/** Builds a ready-to-listen Fastify instance with the BFF registered. */
+export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    logger: loggerOptions(opts.config.logLevel, opts.logStream),
+    // A caller's request id is kept when it is well-formed, so one id follows a request across systems.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+  server.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await server.register(app, opts);
+  return server;
+}
+
+async function main() {
+  const config = loadConfig();
+  const server = await createServer({ config });
+  const close = async (signal: string) => {
+    server.log.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close('SIGINT'));
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  await server.listen({ host: config.host, port: config.port });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

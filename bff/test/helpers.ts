@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import postgres from 'postgres';
+import { loadConfig } from '../src/config';
+import { createServer } from '../src/server';
+import { createWechatSimulator } from '../simulators/wechat/server';
+
+export const WECHAT = { appId: 'wx-test-app', appSecret: 'wx-test-secret' };
+
+export async function startWechatSimulator() {
+  const sim = createWechatSimulator(WECHAT);
+  await sim.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(sim.server.address() as AddressInfo).port}`;
+  const post = (path: string, body: unknown) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<Record<string, unknown>>,
+    );
+  return {
+    url,
+    /** A one-time wx.login code for this openid. */
+    codeFor: async (openid: string) => (await post('/sim/codes', { openid })).code as string,
+    /** The next jscode2session calls answer with these WeChat error codes. */
+    fail: (...errcodes: number[]) => post('/sim/admin/faults', { errcodes }),
+    close: () => sim.close(),
+  };
+}
+
+/** A database for one test file: a fresh PostgreSQL database when TEST_DATABASE_URL is set, else PGlite in memory. */
+export async function testDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) return { env: { DATA_DIR: 'memory://' }, drop: async () => {} };
+  const name = `zyt_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), DATA_DIR: 'memory://' },
+    drop: async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export const TEST_KEYS = { PII_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('hex') };
+
+/** Captures every log line the app writes. */
+export function logCapture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => lines.join('') };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  wechat: Awaited<ReturnType<typeof startWechatSimulator>>;
+  logs: ReturnType<typeof logCapture>;
+  signIn(openid?: string): Promise<{ accessToken: string; refreshToken: string; user: { id: string; roles: string[] } }>;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const wechat = await startWechatSimulator();
+  const database = await testDatabase();
+  const logs = logCapture();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'trace',
+    WECHAT_API_BASE: wechat.url,
+    WECHAT_APP_ID: WECHAT.appId,
+    WECHAT_APP_SECRET: WECHAT.appSecret,
+    ...TEST_KEYS,
+    ...database.env,
+    ...env,
+  });
+  const app = await createServer({ config, logStream: logs.stream });
+  return {
+    app,
+    wechat,
+    logs,
+    async signIn(openid = `user-${randomBytes(4).toString('hex')}`) {
+      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: await wechat.codeFor(openid) } });
+      if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
+      return res.json();
+    },
+    async close() {
+      await app.close();
+      await wechat.close();
+      await database.drop();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export function errorOf(res: LightMyRequestResponse): { code: string; message: string; details?: { field: string; message: string }[] } {
+  return res.json().error;
+}
