@@ -23,7 +23,7 @@ export function validateResidentId(input: string, today = new Date().toISOString
   if (!PROVINCES.has(Number(id.slice(0, 2)))) return refuse('region', '身份证号码的地区码不正确');
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   const d = new Date(`${birth}T00:00:00Z`);
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth || birth < '1900-01-01' || birth > today) {
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth || birth < '1800-01-01' || birth > today) {
     return refuse('birthdate', '身份证号码中的出生日期不正确');
   }
   if (residentIdCheckChar(id) !== id[17]) return refuse('checksum', '身份证号码校验位不正确，请核对每一位');
