@@ -21,11 +21,23 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   wechat: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+  /** EMS open platform (国内协议客户 API). */
+  ems: { apiBase: string; senderNo: string; authorization: string; signKey: string; timeoutMs: number };
+  /** Provincial government service platform (JSON/HTTPS binding, HMAC-signed both ways). */
+  gov: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
+
+/** Demo SM4 key (base64 of 16 bytes) shared with the EMS simulator. Real keys come from EMS. */
+export const DEMO_EMS_SIGN_KEY = 'emhlbmd5b3V0b25nLWRlbW8=';
+
+function emsSignKey(raw: string): string {
+  if (Buffer.from(raw, 'base64').length !== 16) throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
+  return raw;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -93,6 +105,19 @@ export function loadConfig(env: Env = process.env): Config {
       appId: env.WECHAT_APP_ID || 'wx-demo-appid',
       appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret',
       timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+    },
+    ems: {
+      apiBase: url(env, 'EMS_API_BASE', 'http://127.0.0.1:4102'),
+      senderNo: env.EMS_SENDER_NO || '1100000000001',
+      authorization: env.EMS_AUTHORIZATION || 'demo-authorization',
+      signKey: emsSignKey(env.EMS_SIGN_KEY || DEMO_EMS_SIGN_KEY),
+      timeoutMs: int(env, 'EMS_TIMEOUT_MS', 10_000, 100, 60_000),
+    },
+    gov: {
+      apiBase: url(env, 'GOV_API_BASE', 'http://127.0.0.1:4103'),
+      appId: env.GOV_APP_ID || 'zyt-demo',
+      appSecret: env.GOV_APP_SECRET || 'gov-demo-secret-0123456789abcdef',
+      timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
   };
 }
