@@ -32,7 +32,7 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 /** Demo SM4 key (base64 of 16 bytes) shared with the EMS simulator. Real keys come from EMS. */
-export const DEMO_EMS_SIGN_KEY = 'emhlbmd5b3V0b25nLWRlbW8=';
+export const DEMO_EMS_SIGN_KEY = 'emhlbmd5b3V0b25nZGVtbw==';
 
 function emsSignKey(raw: string): string {
   if (Buffer.from(raw, 'base64').length !== 16) throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
