@@ -8,7 +8,10 @@ import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
+import { defineNotificationJobs } from './features/notifications/notify';
+import opsRoutes from './features/ops/routes';
 import { createWechatClient, type WechatApi } from './integrations/wechat/client';
+import { JobQueue } from './jobs/queue';
 import { createPiiCipher, type PiiCipher } from './lib/pii';
 import access from './plugins/access';
 import errorHandling from './plugins/errors';
@@ -19,6 +22,7 @@ declare module 'fastify' {
     database: DatabaseHandle;
     pii: PiiCipher;
     wechat: WechatApi;
+    jobs: JobQueue;
   }
 }
 
@@ -36,7 +40,13 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   app.decorate('database', database);
   app.decorate('pii', createPiiCipher(config.piiKey));
   app.decorate('wechat', opts.wechat ?? createWechatClient(config.wechat));
-  app.addHook('onClose', () => database.close());
+  const jobs = new JobQueue(database, app.log);
+  app.decorate('jobs', jobs);
+  // Jobs stop (finishing what runs) before the database closes.
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    await database.close();
+  });
 
   await app.register(errorHandling);
   await app.register(access, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
@@ -55,9 +65,14 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(authRoutes);
       await api.register(meRoutes);
       await api.register(adminRoutes);
+      await api.register(opsRoutes);
     },
     { prefix: '/api/v1' },
   );
+
+  defineNotificationJobs(app);
+  // Started when the app is ready, so every job defined by then has its queue.
+  app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));
 }
 
 export default fp(zhengyoutong, { name: 'zhengyoutong', fastify: '5.x' });

@@ -20,6 +20,8 @@ export interface Config {
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
+  /** Run job workers in this process (off: enqueue only, e.g. an API-only instance). */
+  jobWorkers: boolean;
   wechat: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
   /** EMS open platform (国内协议客户 API). */
   ems: { apiBase: string; senderNo: string; authorization: string; signKey: string; timeoutMs: number };
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
+    jobWorkers: (env.JOB_WORKERS || 'on') !== 'off',
     wechat: {
       apiBase: url(env, 'WECHAT_API_BASE', 'http://127.0.0.1:4101'),
       appId: env.WECHAT_APP_ID || 'wx-demo-appid',

@@ -23,6 +23,11 @@ export async function startWechatSimulator() {
     codeFor: async (openid: string) => (await post('/sim/codes', { openid })).code as string,
     /** The next jscode2session calls answer with these WeChat error codes. */
     fail: (...errcodes: number[]) => post('/sim/admin/faults', { errcodes }),
+    /** The user accepts `count` messages of this template (wx.requestSubscribeMessage). */
+    subscribe: (openid: string, templateId: string, count = 1) => post('/sim/subscriptions', { openid, templateId, count }),
+    phoneCode: async (phone: string) => (await post('/sim/phone-codes', { phone })).code as string,
+    expireToken: () => post('/sim/admin/expire-token', {}),
+    stats: () => fetch(`${url}/sim/stats`).then((r) => r.json() as Promise<{ stableTokenCalls: number; forcedRefreshes: number; sent: { touser: string }[] }>),
     close: () => sim.close(),
   };
 }
@@ -67,7 +72,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `setup` runs before the app is ready, e.g. to define test jobs. */
+export async function buildTestApp(env: Record<string, string> = {}, setup?: (app: FastifyInstance) => void): Promise<TestApp> {
   const wechat = await startWechatSimulator();
   const database = await testDatabase();
   const logs = logCapture();
@@ -82,6 +88,8 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const app = await createServer({ config, logStream: logs.stream });
+  setup?.(app);
+  await app.ready();
   return {
     app,
     wechat,

@@ -21,6 +21,8 @@ export type DatabaseOrTransaction = Database | Transaction;
 export interface DatabaseHandle {
   kind: 'postgres' | 'pglite';
   db: Database;
+  /** How to reach the same database outside drizzle (pg-boss keeps its own connections). */
+  raw: { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite };
   /** Raw rows of a statement; hides that postgres.js returns an array and PGlite `{ rows }`. */
   rows<T>(query: SQL): Promise<T[]>;
   close(): Promise<void>;
@@ -69,7 +71,8 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   return {
     kind: 'postgres',
     db,
-    rows: async <T>(query: SQL) => (await db.execute(query)) as unknown as T[],
+    raw: { kind: 'postgres', url },
+    rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -93,7 +96,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     return {
       kind: 'pglite',
       db,
-      rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      raw: { kind: 'pglite', client },
+      rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
       close: async () => {
         await client.close();
         await release?.();
@@ -107,6 +111,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 
 export function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+
+/** Rows of a drizzle `execute` result on either driver. */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** Number of applied migrations, for readiness. */

@@ -1,2 +1,5 @@
+export * from './govCallbacks';
+export * from './notifications';
 export * from './refreshTokens';
+export * from './shipments';
 export * from './users';

@@ -1,0 +1,44 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * One EMS leg (materials → centre, supplement → centre, result → applicant). Our id is EMS's
+ * `logisticsOrderNo`, so a retried create never makes two orders. Sender and receiver carry names, phones
+ * and addresses: sealed (AES-256-GCM) as JSON.
+ */
+export const shipments = pgTable('shipments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  leg: text('leg').$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>().notNull(),
+  /** What the leg belongs to (a booking, case or supplement), for the timeline. */
+  subjectId: text('subject_id').notNull(),
+  senderSealed: text('sender_sealed').notNull(),
+  receiverSealed: text('receiver_sealed').notNull(),
+  weightGrams: integer('weight_grams').notNull().default(500),
+  pickupFrom: timestamp('pickup_from', { withTimezone: true }),
+  pickupTo: timestamp('pickup_to', { withTimezone: true }),
+  /** Unified status; the raw EMS codes are in shipment_events. */
+  status: text('status').notNull().default('pending'),
+  waybillNo: text('waybill_no').unique(),
+  orderedAt: timestamp('ordered_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** EMS tracking events (040002 pushes and 040001 queries), each stored once by `eventKey`. */
+export const shipmentEvents = pgTable(
+  'shipment_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventKey: text('event_key').notNull().unique(),
+    waybillNo: text('waybill_no').notNull(),
+    opCode: text('op_code').notNull(),
+    opName: text('op_name'),
+    opTime: timestamp('op_time', { withTimezone: true }).notNull(),
+    status: text('status').notNull(),
+    deliverCode: text('deliver_code'),
+    attemptDeliveryCode: text('attempt_delivery_code'),
+    orgName: text('org_name'),
+    raw: jsonb('raw').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('shipment_events_waybill_time_idx').on(t.waybillNo, t.opTime)],
+);

@@ -1,0 +1,61 @@
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { DatabaseOrTransaction } from '../../db/client';
+import { notifications, users } from '../../db/schema';
+import { WECHAT_NOT_SUBSCRIBED, WechatError } from '../../integrations/wechat/client';
+import type { SubscribeData } from '../../integrations/wechat/subscribe';
+import { PermanentJobError, type JobQueue } from '../../jobs/queue';
+
+export const SEND_SUBSCRIBE_MESSAGE = 'wechat.subscribe-message';
+
+/**
+ * Queues a subscribe message in the caller's transaction. The dedupe key makes it at most once: asking twice
+ * for `case:42:accepted` sends one message. Returns false when it was already queued.
+ */
+export async function queueNotification(
+  tx: DatabaseOrTransaction,
+  jobs: JobQueue,
+  params: { userId: string; templateId: string; dedupeKey: string; page?: string; data: SubscribeData },
+): Promise<boolean> {
+  const [created] = await tx.insert(notifications).values(params).onConflictDoNothing({ target: notifications.dedupeKey }).returning({ id: notifications.id });
+  if (!created) return false;
+  await jobs.enqueue(tx, SEND_SUBSCRIBE_MESSAGE, { notificationId: created.id });
+  return true;
+}
+
+export function defineNotificationJobs(app: FastifyInstance): void {
+  const { db } = app.database;
+  const setStatus = (id: string, status: 'sent' | 'not_subscribed' | 'failed', errcode?: number) =>
+    db
+      .update(notifications)
+      .set({ status, errcode, sentAt: status === 'sent' ? sql`now()` : null })
+      .where(eq(notifications.id, id));
+
+  app.jobs.define<{ notificationId: string }>({
+    name: SEND_SUBSCRIBE_MESSAGE,
+    retryLimit: 6,
+    retryDelaySeconds: 5,
+    batchSize: 20,
+    async handle({ notificationId }) {
+      const [n] = await db
+        .select({ n: notifications, openid: users.openid })
+        .from(notifications)
+        .innerJoin(users, eq(users.id, notifications.userId))
+        .where(eq(notifications.id, notificationId));
+      if (!n || n.n.status !== 'pending') return; // already settled: a re-run does nothing
+      try {
+        await app.wechat.sendSubscribeMessage({ touser: n.openid, templateId: n.n.templateId, page: n.n.page ?? undefined, data: n.n.data });
+        await setStatus(notificationId, 'sent');
+      } catch (err) {
+        if (!(err instanceof WechatError)) throw err;
+        // The user did not subscribe: recorded as final; retrying cannot change their choice.
+        if (err.errcode === WECHAT_NOT_SUBSCRIBED) return setStatus(notificationId, 'not_subscribed', err.errcode);
+        if (err.errcode === 47003) {
+          await setStatus(notificationId, 'failed', err.errcode);
+          throw new PermanentJobError(err.message);
+        }
+        throw err;
+      }
+    },
+  });
+}
