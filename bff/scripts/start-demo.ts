@@ -22,7 +22,10 @@ const h5Dir = path.resolve(here, '../../miniapp/dist/h5');
 const env = process.env;
 
 async function main() {
-  const wechatApp = { appId: env.WECHAT_APP_ID || 'wx-demo-appid', appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret' };
+  const wechatApp = {
+    appId: env.WECHAT_APP_ID || 'wx-demo-appid',
+    appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret',
+  };
   const wechatSim = createWechatSimulator(wechatApp);
   await wechatSim.listen({ host: '127.0.0.1', port: Number(env.WECHAT_SIM_PORT || 0) });
   const wechatUrl = `http://127.0.0.1:${(wechatSim.server.address() as AddressInfo).port}`;
@@ -40,7 +43,9 @@ async function main() {
   if (existsSync(path.join(h5Dir, 'index.html'))) {
     await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
   } else {
-    server.log.warn(`No H5 build at ${h5Dir}: run \`pnpm --filter @zyt/miniapp build:h5\` (pnpm start does it).`);
+    server.log.warn(
+      `No H5 build at ${h5Dir}: run \`pnpm --filter @zyt/miniapp build:h5\` (pnpm start does it).`,
+    );
   }
   await server.ready();
   await seedDemo(server.database.db);
@@ -55,7 +60,9 @@ async function main() {
 
   await server.listen({ host: config.host, port: config.port });
   const url = `http://${config.host}:${(server.server.address() as AddressInfo).port}`;
-  console.log(`\n  政邮通 is running (demo, ${server.database.kind} at ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir})`);
+  console.log(
+    `\n  政邮通 is running (demo, ${server.database.kind} at ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir})`,
+  );
   console.log(`  Open the app:   ${url}/`);
   console.log(`  API docs:       ${url}/docs`);
   console.log(`  WeChat sim:     ${wechatUrl}\n`);

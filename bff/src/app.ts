@@ -6,10 +6,16 @@ import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
+import govHookRoutes from './features/cases/govHooks';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
 import opsRoutes from './features/ops/routes';
+import emsHookRoutes from './features/shipments/hooks';
+import { defineShipmentJobs } from './features/shipments/shipments';
+import { createEmsClient, type EmsApi } from './integrations/ems/client';
+import { createGovClient } from './integrations/gov/client';
+import type { GovPlatformApi } from './integrations/gov/types';
 import { createWechatClient, type WechatApi } from './integrations/wechat/client';
 import { JobQueue } from './jobs/queue';
 import { createPiiCipher, type PiiCipher } from './lib/pii';
@@ -22,6 +28,8 @@ declare module 'fastify' {
     database: DatabaseHandle;
     pii: PiiCipher;
     wechat: WechatApi;
+    ems: EmsApi;
+    gov: GovPlatformApi;
     jobs: JobQueue;
   }
 }
@@ -40,6 +48,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   app.decorate('database', database);
   app.decorate('pii', createPiiCipher(config.piiKey));
   app.decorate('wechat', opts.wechat ?? createWechatClient(config.wechat));
+  app.decorate('ems', createEmsClient(config.ems));
+  app.decorate('gov', createGovClient(config.gov));
   const jobs = new JobQueue(database, app.log);
   app.decorate('jobs', jobs);
   // Jobs stop (finishing what runs) before the database closes.
@@ -49,10 +59,17 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   });
 
   await app.register(errorHandling);
-  await app.register(access, { secret: config.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
+  await app.register(access, {
+    secret: config.jwtSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+  });
   await app.register(swagger, {
     openapi: {
-      info: { title: '政邮通 BFF', version: '1.0.0', description: 'The API the 政邮通 mini-program talks to.' },
+      info: {
+        title: '政邮通 BFF',
+        version: '1.0.0',
+        description: 'The API the 政邮通 mini-program talks to.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
@@ -66,11 +83,14 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(meRoutes);
       await api.register(adminRoutes);
       await api.register(opsRoutes);
+      await api.register(emsHookRoutes);
+      await api.register(govHookRoutes);
     },
     { prefix: '/api/v1' },
   );
 
   defineNotificationJobs(app);
+  defineShipmentJobs(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));
 }

@@ -37,7 +37,8 @@ type Env = Record<string, string | undefined>;
 export const DEMO_EMS_SIGN_KEY = 'emhlbmd5b3V0b25nZGVtbw==';
 
 function emsSignKey(raw: string): string {
-  if (Buffer.from(raw, 'base64').length !== 16) throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
+  if (Buffer.from(raw, 'base64').length !== 16)
+    throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
   return raw;
 }
 
@@ -45,7 +46,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
   return n;
 }
 
@@ -68,12 +70,16 @@ interface DevKeys {
 /** In development, keys are generated once into the data directory so restarts can still read old data. */
 function devKeys(dataDir: string): DevKeys {
   const file = path.join(dataDir === 'memory://' ? '' : dataDir, 'dev-keys.json');
-  if (dataDir === 'memory://') return { piiKey: randomBytes(32).toString('base64'), jwtSecret: randomBytes(32).toString('base64') };
+  if (dataDir === 'memory://')
+    return { piiKey: randomBytes(32).toString('base64'), jwtSecret: randomBytes(32).toString('base64') };
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as DevKeys;
   } catch {
     mkdirSync(dataDir, { recursive: true });
-    const keys: DevKeys = { piiKey: randomBytes(32).toString('base64'), jwtSecret: randomBytes(32).toString('base64') };
+    const keys: DevKeys = {
+      piiKey: randomBytes(32).toString('base64'),
+      jwtSecret: randomBytes(32).toString('base64'),
+    };
     writeFileSync(file, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });
     return keys;
   }
@@ -83,11 +89,13 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const dataDir = env.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(env.DATA_DIR || '.data');
   const needsDevKeys = !env.PII_KEY || !env.JWT_SECRET;
-  if (needsDevKeys && nodeEnv === 'production') throw new ConfigError('PII_KEY and JWT_SECRET must be set in production');
+  if (needsDevKeys && nodeEnv === 'production')
+    throw new ConfigError('PII_KEY and JWT_SECRET must be set in production');
   const generated = needsDevKeys ? devKeys(dataDir) : undefined;
 
   const piiKey = Buffer.from(env.PII_KEY || generated!.piiKey, 'base64');
-  if (piiKey.length !== 32) throw new ConfigError('PII_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+  if (piiKey.length !== 32)
+    throw new ConfigError('PII_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
   const jwtSecret = env.JWT_SECRET || generated!.jwtSecret;
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
 

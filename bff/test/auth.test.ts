@@ -10,9 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const login = async (code: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code } });
-const refresh = (refreshToken: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
-const me = (token?: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: token ? bearer(token) : {} });
+const login = async (code: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code } });
+const refresh = (refreshToken: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
+const me = (token?: string) =>
+  t.app.inject({ method: 'GET', url: '/api/v1/me', headers: token ? bearer(token) : {} });
 
 describe('sign-in with WeChat', () => {
   it('creates a new user as a resident and returns tokens that work', async () => {
@@ -34,9 +37,33 @@ describe('sign-in with WeChat', () => {
 
   it.each([
     ['an unknown code (40029)', async () => 'not-a-real-code', 400, 'WECHAT_CODE_INVALID'],
-    ['a rate-limited call (45011)', async () => (await t.wechat.fail(45011), t.wechat.codeFor('x1')), 429, 'WECHAT_RATE_LIMITED'],
-    ['a blocked user (40226)', async () => (await t.wechat.fail(40226), t.wechat.codeFor('x2')), 403, 'WECHAT_USER_BLOCKED'],
-    ['a WeChat system error (-1)', async () => (await t.wechat.fail(-1), t.wechat.codeFor('x3')), 502, 'WECHAT_UNAVAILABLE'],
+    [
+      'a rate-limited call (45011)',
+      async () => {
+        await t.wechat.fail(45011);
+        return t.wechat.codeFor('x1');
+      },
+      429,
+      'WECHAT_RATE_LIMITED',
+    ],
+    [
+      'a blocked user (40226)',
+      async () => {
+        await t.wechat.fail(40226);
+        return t.wechat.codeFor('x2');
+      },
+      403,
+      'WECHAT_USER_BLOCKED',
+    ],
+    [
+      'a WeChat system error (-1)',
+      async () => {
+        await t.wechat.fail(-1);
+        return t.wechat.codeFor('x3');
+      },
+      502,
+      'WECHAT_UNAVAILABLE',
+    ],
   ])('maps %s to a clear error', async (_label, code, status, errorCode) => {
     const res = await login(await code());
     expect(res.statusCode).toBe(status);
@@ -55,7 +82,11 @@ describe('sign-in with WeChat', () => {
   it('answers 502 when WeChat cannot be reached', async () => {
     const down = await buildTestApp({ WECHAT_API_BASE: 'http://127.0.0.1:9', WECHAT_TIMEOUT_MS: '500' });
     try {
-      const res = await down.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: 'abc' } });
+      const res = await down.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/wechat',
+        payload: { code: 'abc' },
+      });
       expect(res.statusCode).toBe(502);
       expect(errorOf(res).code).toBe('WECHAT_UNAVAILABLE');
     } finally {
@@ -66,7 +97,10 @@ describe('sign-in with WeChat', () => {
   it('names the missing field when the body is wrong', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: {} });
     expect(res.statusCode).toBe(400);
-    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'code', message: '此项必填' }] });
+    expect(errorOf(res)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'code', message: '此项必填' }],
+    });
   });
 });
 
@@ -109,7 +143,10 @@ describe('refresh tokens', () => {
 
   it('stores only hashes of refresh tokens', async () => {
     const { refreshToken, user } = await t.signIn();
-    const rows = await t.app.database.db.select().from(refreshTokens).where(eq(refreshTokens.userId, user.id));
+    const rows = await t.app.database.db
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, user.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.tokenHash).not.toContain(refreshToken);
     expect(rows[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -132,13 +169,19 @@ describe('access tokens', () => {
 
   it('401 TOKEN_EXPIRED for an expired token', async () => {
     const { user } = await t.signIn();
-    const token = sign({ sub: user.id, roles: ['resident'], iat: now() - 3600, exp: now() - 60 }, TEST_KEYS.JWT_SECRET);
+    const token = sign(
+      { sub: user.id, roles: ['resident'], iat: now() - 3600, exp: now() - 60 },
+      TEST_KEYS.JWT_SECRET,
+    );
     expect(errorOf(await me(token)).code).toBe('TOKEN_EXPIRED');
   });
 
   it('401 TOKEN_INVALID for a forged or tampered token', async () => {
     const { user, accessToken } = await t.signIn();
-    const forged = sign({ sub: user.id, roles: ['supervisor'], iat: now(), exp: now() + 600 }, 'another-secret-another-secret-00');
+    const forged = sign(
+      { sub: user.id, roles: ['supervisor'], iat: now(), exp: now() + 600 },
+      'another-secret-another-secret-00',
+    );
     expect(errorOf(await me(forged)).code).toBe('TOKEN_INVALID');
     const [h, , s] = accessToken.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: user.id, roles: ['supervisor'] })).toString('base64url')}.${s}`;

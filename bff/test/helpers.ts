@@ -3,20 +3,51 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import postgres from 'postgres';
-import { loadConfig } from '../src/config';
-import { createServer } from '../src/server';
+import { createEmsSimulator } from '../simulators/ems/server';
+import { createGovSimulator } from '../simulators/gov/server';
 import { createWechatSimulator } from '../simulators/wechat/server';
+import { DEMO_EMS_SIGN_KEY, loadConfig } from '../src/config';
+import { createServer } from '../src/server';
 
 export const WECHAT = { appId: 'wx-test-app', appSecret: 'wx-test-secret' };
+export const EMS = { senderNo: '1100000000009', authorization: 'ems-test-auth', signKey: DEMO_EMS_SIGN_KEY };
+
+/** JSON calls to a simulator's admin endpoints. */
+export function simClient(url: string) {
+  return async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await res.json()) as T;
+  };
+}
+
+export const GOV = { appId: 'zyt-test', appSecret: 'gov-test-secret-0123456789abcdef' };
+
+export async function startGovSimulator() {
+  const sim = createGovSimulator({ ...GOV });
+  const url = await sim.listen({ host: '127.0.0.1', port: 0 });
+  return { url, sim, admin: simClient(url), close: () => sim.close() };
+}
+
+export async function startEmsSimulator() {
+  const sim = createEmsSimulator({ ...EMS, pushIntervalMs: 100 });
+  const url = await sim.listen({ host: '127.0.0.1', port: 0 });
+  return { url, sim, admin: simClient(url), close: () => sim.close() };
+}
 
 export async function startWechatSimulator() {
   const sim = createWechatSimulator(WECHAT);
   await sim.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(sim.server.address() as AddressInfo).port}`;
   const post = (path: string, body: unknown) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(
-      (r) => r.json() as Promise<Record<string, unknown>>,
-    );
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>);
   return {
     url,
     /** A one-time wx.login code for this openid. */
@@ -24,10 +55,19 @@ export async function startWechatSimulator() {
     /** The next jscode2session calls answer with these WeChat error codes. */
     fail: (...errcodes: number[]) => post('/sim/admin/faults', { errcodes }),
     /** The user accepts `count` messages of this template (wx.requestSubscribeMessage). */
-    subscribe: (openid: string, templateId: string, count = 1) => post('/sim/subscriptions', { openid, templateId, count }),
+    subscribe: (openid: string, templateId: string, count = 1) =>
+      post('/sim/subscriptions', { openid, templateId, count }),
     phoneCode: async (phone: string) => (await post('/sim/phone-codes', { phone })).code as string,
     expireToken: () => post('/sim/admin/expire-token', {}),
-    stats: () => fetch(`${url}/sim/stats`).then((r) => r.json() as Promise<{ stableTokenCalls: number; forcedRefreshes: number; sent: { touser: string }[] }>),
+    stats: () =>
+      fetch(`${url}/sim/stats`).then(
+        (r) =>
+          r.json() as Promise<{
+            stableTokenCalls: number;
+            forcedRefreshes: number;
+            sent: { touser: string }[];
+          }>,
+      ),
     close: () => sim.close(),
   };
 }
@@ -50,7 +90,10 @@ export async function testDatabase(): Promise<{ env: Record<string, string>; dro
   };
 }
 
-export const TEST_KEYS = { PII_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('hex') };
+export const TEST_KEYS = {
+  PII_KEY: randomBytes(32).toString('base64'),
+  JWT_SECRET: randomBytes(32).toString('hex'),
+};
 
 /** Captures every log line the app writes. */
 export function logCapture() {
@@ -67,14 +110,25 @@ export function logCapture() {
 export interface TestApp {
   app: FastifyInstance;
   wechat: Awaited<ReturnType<typeof startWechatSimulator>>;
+  ems: Awaited<ReturnType<typeof startEmsSimulator>>;
+  gov: Awaited<ReturnType<typeof startGovSimulator>>;
+  /** Listens on a free port (for simulators that call us back) and returns the base URL. */
+  listen(): Promise<string>;
   logs: ReturnType<typeof logCapture>;
-  signIn(openid?: string): Promise<{ accessToken: string; refreshToken: string; user: { id: string; roles: string[] } }>;
+  signIn(
+    openid?: string,
+  ): Promise<{ accessToken: string; refreshToken: string; user: { id: string; roles: string[] } }>;
   close(): Promise<void>;
 }
 
 /** `setup` runs before the app is ready, e.g. to define test jobs. */
-export async function buildTestApp(env: Record<string, string> = {}, setup?: (app: FastifyInstance) => void): Promise<TestApp> {
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  setup?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const wechat = await startWechatSimulator();
+  const ems = await startEmsSimulator();
+  const gov = await startGovSimulator();
   const database = await testDatabase();
   const logs = logCapture();
   const config = loadConfig({
@@ -83,6 +137,13 @@ export async function buildTestApp(env: Record<string, string> = {}, setup?: (ap
     WECHAT_API_BASE: wechat.url,
     WECHAT_APP_ID: WECHAT.appId,
     WECHAT_APP_SECRET: WECHAT.appSecret,
+    EMS_API_BASE: ems.url,
+    EMS_SENDER_NO: EMS.senderNo,
+    EMS_AUTHORIZATION: EMS.authorization,
+    EMS_SIGN_KEY: EMS.signKey,
+    GOV_API_BASE: gov.url,
+    GOV_APP_ID: GOV.appId,
+    GOV_APP_SECRET: GOV.appSecret,
     ...TEST_KEYS,
     ...database.env,
     ...env,
@@ -93,15 +154,27 @@ export async function buildTestApp(env: Record<string, string> = {}, setup?: (ap
   return {
     app,
     wechat,
+    ems,
+    gov,
     logs,
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    },
     async signIn(openid = `user-${randomBytes(4).toString('hex')}`) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/wechat', payload: { code: await wechat.codeFor(openid) } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/wechat',
+        payload: { code: await wechat.codeFor(openid) },
+      });
       if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.body}`);
       return res.json();
     },
     async close() {
       await app.close();
       await wechat.close();
+      await ems.close();
+      await gov.close();
       await database.drop();
     },
   };
@@ -109,6 +182,10 @@ export async function buildTestApp(env: Record<string, string> = {}, setup?: (ap
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export function errorOf(res: LightMyRequestResponse): { code: string; message: string; details?: { field: string; message: string }[] } {
+export function errorOf(res: LightMyRequestResponse): {
+  code: string;
+  message: string;
+  details?: { field: string; message: string }[];
+} {
   return res.json().error;
 }

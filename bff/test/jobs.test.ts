@@ -42,7 +42,8 @@ const until = async (check: () => Promise<boolean> | boolean, ms = 20_000) => {
   }
 };
 const jobState = async (id: string) =>
-  (await t.app.database.rows<{ state: string }>(sql`select state from pgboss.job where id = ${id}::uuid`))[0]?.state;
+  (await t.app.database.rows<{ state: string }>(sql`select state from pgboss.job where id = ${id}::uuid`))[0]
+    ?.state;
 
 describe('jobs as an outbox', () => {
   it('enqueues only when the transaction commits', async () => {
@@ -61,32 +62,63 @@ describe('jobs as an outbox', () => {
 
   it('retries a failing job with backoff until it succeeds', async () => {
     failUntil = 2;
-    const id = await t.app.database.db.transaction((tx) => t.app.jobs.enqueue(tx, 'test.flaky', { key: 'flaky' }));
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(tx, 'test.flaky', { key: 'flaky' }),
+    );
     await until(async () => (await jobState(id!)) === 'completed');
     expect(calls.get('flaky')).toBe(3);
     failUntil = 0;
   });
 
   it('dead-letters a job that cannot succeed; a supervisor lists and re-drives it', async () => {
-    const id = await t.app.database.db.transaction((tx) => t.app.jobs.enqueue(tx, 'test.invalid', { key: 'invalid' }));
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(tx, 'test.invalid', { key: 'invalid' }),
+    );
     await until(async () => (await jobState(id!)) === 'failed');
     expect(calls.get('invalid')).toBe(1); // permanent: no retries spent
-    const dead = await t.app.database.rows<{ n: number }>(sql`select count(*)::int as n from pgboss.job where name = 'test.invalid.dead'`);
+    const dead = await t.app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = 'test.invalid.dead'`,
+    );
     expect(dead[0]!.n).toBe(1);
 
     const resident = await t.signIn();
     const supervisor = await t.signIn();
-    await t.app.database.db.update(users).set({ roles: ['resident', 'supervisor'] }).where(eq(users.id, supervisor.user.id));
-    const token = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: supervisor.refreshToken } })).json().accessToken;
+    await t.app.database.db
+      .update(users)
+      .set({ roles: ['resident', 'supervisor'] })
+      .where(eq(users.id, supervisor.user.id));
+    const token = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        payload: { refreshToken: supervisor.refreshToken },
+      })
+    ).json().accessToken;
 
-    expect((await t.app.inject({ url: '/api/v1/ops/jobs/failed', headers: bearer(resident.accessToken) })).statusCode).toBe(403);
-    const list = await t.app.inject({ url: '/api/v1/ops/jobs/failed?name=test.invalid', headers: bearer(token) });
-    expect(list.json().items).toEqual([expect.objectContaining({ id, name: 'test.invalid', error: 'remote refused the request as invalid' })]);
+    expect(
+      (await t.app.inject({ url: '/api/v1/ops/jobs/failed', headers: bearer(resident.accessToken) }))
+        .statusCode,
+    ).toBe(403);
+    const list = await t.app.inject({
+      url: '/api/v1/ops/jobs/failed?name=test.invalid',
+      headers: bearer(token),
+    });
+    expect(list.json().items).toEqual([
+      expect.objectContaining({ id, name: 'test.invalid', error: 'remote refused the request as invalid' }),
+    ]);
 
-    const redrive = await t.app.inject({ method: 'POST', url: `/api/v1/ops/jobs/test.invalid/${id}/redrive`, headers: bearer(token) });
+    const redrive = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/ops/jobs/test.invalid/${id}/redrive`,
+      headers: bearer(token),
+    });
     expect(redrive.statusCode).toBe(202);
     await until(() => (calls.get('invalid') ?? 0) >= 2);
-    const again = await t.app.inject({ method: 'POST', url: `/api/v1/ops/jobs/test.flaky/${id}/redrive`, headers: bearer(token) });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/ops/jobs/test.flaky/${id}/redrive`,
+      headers: bearer(token),
+    });
     expect(again.statusCode).toBe(404);
   });
 });
@@ -102,7 +134,12 @@ describe('WeChat subscribe messages', () => {
     await t.wechat.subscribe('sub-openid-1', templateId, 5);
     for (let i = 0; i < 3; i++) {
       await t.app.database.db.transaction((tx) =>
-        queueNotification(tx, t.app.jobs, { userId: user.id, templateId, dedupeKey: 'case:1:accepted', data }),
+        queueNotification(tx, t.app.jobs, {
+          userId: user.id,
+          templateId,
+          dedupeKey: 'case:1:accepted',
+          data,
+        }),
       );
     }
     await until(async () => (await notification('case:1:accepted')).status === 'sent');
@@ -113,7 +150,9 @@ describe('WeChat subscribe messages', () => {
   it('records 43101 (not subscribed) without retrying', async () => {
     const { user } = await t.signIn('sub-openid-2');
     const before = (await t.wechat.stats()).stableTokenCalls;
-    await t.app.database.db.transaction((tx) => queueNotification(tx, t.app.jobs, { userId: user.id, templateId, dedupeKey: 'case:2:accepted', data }));
+    await t.app.database.db.transaction((tx) =>
+      queueNotification(tx, t.app.jobs, { userId: user.id, templateId, dedupeKey: 'case:2:accepted', data }),
+    );
     await until(async () => (await notification('case:2:accepted')).status === 'not_subscribed');
     expect((await notification('case:2:accepted')).errcode).toBe(43101);
     const jobs = await t.app.database.rows<{ state: string; retry_count: number }>(
@@ -127,11 +166,23 @@ describe('WeChat subscribe messages', () => {
   it('refuses values over the template limits before calling WeChat', async () => {
     const { user } = await t.signIn('sub-openid-3');
     await t.wechat.subscribe('sub-openid-3', templateId, 1);
-    const tooLong = { thing1: { value: '这是一个超过二十个字的事项名称这是一个超过二十个字' }, phrase2: { value: '已受理' } };
-    await t.app.database.db.transaction((tx) => queueNotification(tx, t.app.jobs, { userId: user.id, templateId, dedupeKey: 'case:3:accepted', data: tooLong }));
+    const tooLong = {
+      thing1: { value: '这是一个超过二十个字的事项名称这是一个超过二十个字' },
+      phrase2: { value: '已受理' },
+    };
+    await t.app.database.db.transaction((tx) =>
+      queueNotification(tx, t.app.jobs, {
+        userId: user.id,
+        templateId,
+        dedupeKey: 'case:3:accepted',
+        data: tooLong,
+      }),
+    );
     await until(async () => (await notification('case:3:accepted')).status === 'failed');
     expect((await notification('case:3:accepted')).errcode).toBe(47003);
-    expect((await t.wechat.stats()).sent.filter((m: { touser: string }) => m.touser === 'sub-openid-3')).toHaveLength(0);
+    expect(
+      (await t.wechat.stats()).sent.filter((m: { touser: string }) => m.touser === 'sub-openid-3'),
+    ).toHaveLength(0);
   });
 });
 
@@ -139,7 +190,10 @@ describe('WeChat access token and phone number', () => {
   it('shares one stable_token refresh between concurrent callers and refreshes after expiry', async () => {
     const before = (await t.wechat.stats()).stableTokenCalls;
     await t.wechat.expireToken();
-    const phoneCodes = await Promise.all([t.wechat.phoneCode('13912345678'), t.wechat.phoneCode('13912345679')]);
+    const phoneCodes = await Promise.all([
+      t.wechat.phoneCode('13912345678'),
+      t.wechat.phoneCode('13912345679'),
+    ]);
     const phones = await Promise.all(phoneCodes.map((c) => t.app.wechat.phoneNumber(c)));
     expect(phones.map((p) => p.phoneNumber)).toEqual(['13912345678', '13912345679']);
     const stats = await t.wechat.stats();

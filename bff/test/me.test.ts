@@ -42,7 +42,12 @@ describe('privacy consent', () => {
 
   it('refuses consent to an outdated guide version', async () => {
     const { accessToken } = await t.signIn();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/me/consent', headers: bearer(accessToken), payload: { version: '2020-01-01' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/consent',
+      headers: bearer(accessToken),
+      payload: { version: '2020-01-01' },
+    });
     expect(res.statusCode).toBe(409);
     expect(errorOf(res).code).toBe('CONSENT_VERSION_OUTDATED');
   });
@@ -87,7 +92,9 @@ describe('real name (实名)', () => {
     expect(stored.idNumberSealed).not.toContain('11010519491231002');
     expect(t.app.pii.decrypt(stored.idNumberSealed!, piiContext(user.id, 'id_number'))).toBe(ID);
     // Bound to its row: the same ciphertext does not open as another user's.
-    expect(() => t.app.pii.decrypt(stored.idNumberSealed!, piiContext('another-user', 'id_number'))).toThrow();
+    expect(() =>
+      t.app.pii.decrypt(stored.idNumberSealed!, piiContext('another-user', 'id_number')),
+    ).toThrow();
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(accessToken) });
     expect(me.body).not.toContain(ID);
@@ -101,6 +108,7 @@ describe('real name (实名)', () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } });
     const logs = t.logs.text();
     expect(logs).toContain('"reqId"'); // the capture works: requests are logged at trace level
-    for (const secret of ['欧阳', '11010519491231002', accessToken, refreshToken]) expect(logs).not.toContain(secret);
+    for (const secret of ['欧阳', '11010519491231002', accessToken, refreshToken])
+      expect(logs).not.toContain(secret);
   });
 });

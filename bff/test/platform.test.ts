@@ -30,7 +30,9 @@ describe('health and docs', () => {
   it('publishes OpenAPI 3 with every API route and a browsable UI', async () => {
     const spec = (await t.app.inject('/docs/json')).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/wechat', '/api/v1/me', '/api/v1/me/identity']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/wechat', '/api/v1/me', '/api/v1/me/identity']),
+    );
     const ui = await t.app.inject('/docs/');
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');
@@ -42,7 +44,10 @@ describe('one error shape', () => {
     expect((await t.app.inject('/healthz')).headers['x-request-id']).toMatch(/^[\w-]{8,}$/);
     const echoed = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'req-from-gateway-1' } });
     expect(echoed.headers['x-request-id']).toBe('req-from-gateway-1');
-    const hostile = await t.app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nforged log line' } });
+    const hostile = await t.app.inject({
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nforged log line' },
+    });
     expect(hostile.headers['x-request-id']).not.toContain('forged');
   });
 
@@ -55,10 +60,20 @@ describe('one error shape', () => {
 
   it('maps unknown routes, bad JSON and wrong media types to stable codes', async () => {
     expect(errorOf(await t.app.inject('/api/v1/nope')).code).toBe('ROUTE_NOT_FOUND');
-    const badJson = await t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', headers: { 'content-type': 'application/json' }, payload: '{"code":' });
+    const badJson = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"code":',
+    });
     expect(badJson.statusCode).toBe(400);
     expect(errorOf(badJson).code).toBe('INVALID_JSON');
-    const text = await t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', headers: { 'content-type': 'application/xml' }, payload: '<code>1</code>' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<code>1</code>',
+    });
     expect(text.statusCode).toBe(415);
     expect(errorOf(text).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -76,7 +91,12 @@ describe('access rules', () => {
     const resident = await t.signIn();
     const supervisor = await t.signIn();
     const grant = (token: string, userId: string, roles: string[]) =>
-      t.app.inject({ method: 'PUT', url: `/api/v1/admin/users/${userId}/roles`, headers: { authorization: `Bearer ${token}` }, payload: { roles } });
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/admin/users/${userId}/roles`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { roles },
+      });
 
     const selfGrant = await grant(resident.accessToken, resident.user.id, ['supervisor']);
     expect(selfGrant.statusCode).toBe(403);
@@ -85,7 +105,11 @@ describe('access rules', () => {
     // The first supervisor is seeded (demo seed or operator), not granted through the API.
     const { setRoles } = await import('../src/features/me/users');
     await setRoles(t.app.database.db, { userId: supervisor.user.id, roles: ['resident', 'supervisor'] });
-    const fresh = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: supervisor.refreshToken } });
+    const fresh = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: supervisor.refreshToken },
+    });
     const supervisorToken = fresh.json().accessToken;
 
     const ok = await grant(supervisorToken, resident.user.id, ['postal_agent']);
@@ -94,8 +118,12 @@ describe('access rules', () => {
     const refused = await grant(supervisorToken, resident.user.id, ['enterprise_clerk']);
     expect(refused.statusCode).toBe(422);
     expect(errorOf(refused).code).toBe('ROLE_NOT_GRANTABLE');
-    expect(errorOf(await grant(supervisorToken, '00000000-0000-4000-8000-000000000000', ['postal_agent'])).code).toBe('NOT_FOUND');
-    expect(errorOf(await grant(supervisorToken, 'not-a-uuid', ['postal_agent'])).code).toBe('VALIDATION_FAILED');
+    expect(
+      errorOf(await grant(supervisorToken, '00000000-0000-4000-8000-000000000000', ['postal_agent'])).code,
+    ).toBe('NOT_FOUND');
+    expect(errorOf(await grant(supervisorToken, 'not-a-uuid', ['postal_agent'])).code).toBe(
+      'VALIDATION_FAILED',
+    );
   });
 });
 
@@ -116,8 +144,12 @@ describe('embedded database', () => {
 
 describe('configuration', () => {
   it('refuses a wrong key or port with a message naming the variable', () => {
-    expect(() => loadConfig({ DATA_DIR: 'memory://', PII_KEY: 'c2hvcnQ=', JWT_SECRET: 'x'.repeat(32) })).toThrow(/PII_KEY/);
+    expect(() =>
+      loadConfig({ DATA_DIR: 'memory://', PII_KEY: 'c2hvcnQ=', JWT_SECRET: 'x'.repeat(32) }),
+    ).toThrow(/PII_KEY/);
     expect(() => loadConfig({ DATA_DIR: 'memory://', PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://' })).toThrow(/must be set in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: 'memory://' })).toThrow(
+      /must be set in production/,
+    );
   });
 });

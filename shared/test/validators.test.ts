@@ -68,7 +68,11 @@ describe('mobile and waybill numbers', () => {
 
   it('accepts 13-digit EMS waybills and UPU S10 numbers with a good check digit', () => {
     expect(validateWaybill('1100012345678')).toMatchObject({ ok: true, kind: 'ems_domestic' });
-    expect(validateWaybill('ea123456785cn')).toMatchObject({ ok: true, value: 'EA123456785CN', kind: 'upu_s10' });
+    expect(validateWaybill('ea123456785cn')).toMatchObject({
+      ok: true,
+      value: 'EA123456785CN',
+      kind: 'upu_s10',
+    });
     expect(validateWaybill('EA123456784CN')).toMatchObject({ ok: false, reason: 'checksum' });
     expect(validateWaybill('110001234567')).toMatchObject({ ok: false, reason: 'format' });
   });

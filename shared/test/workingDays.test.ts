@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, beijingDate, endOfBeijingDay, isCalendarPublished, isWorkingDay, workingDaysBetween } from '../src';
+import {
+  addWorkingDays,
+  beijingDate,
+  endOfBeijingDay,
+  isCalendarPublished,
+  isWorkingDay,
+  workingDaysBetween,
+} from '../src';
 
 describe('working-day calendar', () => {
   it('knows holidays and make-up working days (2026 Spring Festival, National Day)', () => {

@@ -28,7 +28,8 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): FastifyInst
 
   app.get('/sns/jscode2session', async (req) => {
     const q = req.query as Record<string, string | undefined>;
-    if (q.appid !== opts.appId || q.secret !== opts.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    if (q.appid !== opts.appId || q.secret !== opts.appSecret)
+      return { errcode: 40125, errmsg: 'invalid appsecret' };
     if (q.grant_type !== 'authorization_code') return { errcode: 40002, errmsg: 'invalid grant_type' };
     const fault = faults.shift();
     if (fault === 45011) return { errcode: 45011, errmsg: 'api minute-quota reach limit' };
@@ -38,24 +39,37 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): FastifyInst
     if (!entry || entry.expiresAt < Date.now()) return { errcode: 40029, errmsg: 'invalid code' };
     if (entry.used) return { errcode: 40163, errmsg: 'code been used' };
     entry.used = true;
-    return { openid: entry.openid, session_key: randomBytes(16).toString('base64'), unionid: `union-${entry.openid}` };
+    return {
+      openid: entry.openid,
+      session_key: randomBytes(16).toString('base64'),
+      unionid: `union-${entry.openid}`,
+    };
   });
 
   // Server access token (stable_token): the same token until it expires unless force_refresh is asked.
   let token: { value: string; expiresAt: number } | undefined;
-  const stats = { stableTokenCalls: 0, forcedRefreshes: 0, sent: [] as { touser: string; template_id: string; data: unknown }[] };
+  const stats = {
+    stableTokenCalls: 0,
+    forcedRefreshes: 0,
+    sent: [] as { touser: string; template_id: string; data: unknown }[],
+  };
   const TOKEN_TTL_S = 7200;
-  app.post<{ Body: { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean } }>('/cgi-bin/stable_token', async (req) => {
-    stats.stableTokenCalls++;
-    const b = req.body ?? {};
-    if (b.appid !== opts.appId || b.secret !== opts.appSecret) return { errcode: 40125, errmsg: 'invalid appsecret' };
-    if (b.force_refresh) stats.forcedRefreshes++;
-    if (!token || token.expiresAt < Date.now() || b.force_refresh) {
-      token = { value: randomBytes(24).toString('hex'), expiresAt: Date.now() + TOKEN_TTL_S * 1000 };
-    }
-    return { access_token: token.value, expires_in: Math.round((token.expiresAt - Date.now()) / 1000) };
-  });
-  const tokenValid = (q: unknown) => !!token && (q as { access_token?: string }).access_token === token.value && token.expiresAt > Date.now();
+  app.post<{ Body: { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean } }>(
+    '/cgi-bin/stable_token',
+    async (req) => {
+      stats.stableTokenCalls++;
+      const b = req.body ?? {};
+      if (b.appid !== opts.appId || b.secret !== opts.appSecret)
+        return { errcode: 40125, errmsg: 'invalid appsecret' };
+      if (b.force_refresh) stats.forcedRefreshes++;
+      if (!token || token.expiresAt < Date.now() || b.force_refresh) {
+        token = { value: randomBytes(24).toString('hex'), expiresAt: Date.now() + TOKEN_TTL_S * 1000 };
+      }
+      return { access_token: token.value, expires_in: Math.round((token.expiresAt - Date.now()) / 1000) };
+    },
+  );
+  const tokenValid = (q: unknown) =>
+    !!token && (q as { access_token?: string }).access_token === token.value && token.expiresAt > Date.now();
 
   // getPhoneNumber codes: one-time, minted by the demo/tests like wx.login codes.
   const phoneCodes = new Map<string, string>();
@@ -65,31 +79,49 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): FastifyInst
     return { code };
   });
   app.post<{ Body: { code?: string } }>('/wxa/business/getuserphonenumber', async (req) => {
-    if (!tokenValid(req.query)) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
+    if (!tokenValid(req.query))
+      return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
     const phone = req.body?.code ? phoneCodes.get(req.body.code) : undefined;
     if (!phone) return { errcode: 40029, errmsg: 'invalid code' };
     phoneCodes.delete(req.body!.code!);
-    return { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' } };
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86' },
+    };
   });
 
   // Subscribe messages: only to users who subscribed to the template (one subscription = one message).
   const subscriptions = new Map<string, number>();
-  app.post<{ Body: { openid: string; templateId: string; count?: number } }>('/sim/subscriptions', async (req) => {
-    const key = `${req.body.openid}/${req.body.templateId}`;
-    subscriptions.set(key, (subscriptions.get(key) ?? 0) + (req.body.count ?? 1));
-    return { ok: true };
-  });
+  app.post<{ Body: { openid: string; templateId: string; count?: number } }>(
+    '/sim/subscriptions',
+    async (req) => {
+      const key = `${req.body.openid}/${req.body.templateId}`;
+      subscriptions.set(key, (subscriptions.get(key) ?? 0) + (req.body.count ?? 1));
+      return { ok: true };
+    },
+  );
   app.post<{ Body: { touser?: string; template_id?: string; data?: Record<string, { value?: string }> } }>(
     '/cgi-bin/message/subscribe/send',
     async (req) => {
-      if (!tokenValid(req.query)) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
+      if (!tokenValid(req.query))
+        return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
       const b = req.body ?? {};
       const key = `${b.touser}/${b.template_id}`;
       const left = subscriptions.get(key) ?? 0;
       if (left < 1) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
       for (const [k, v] of Object.entries(b.data ?? {})) {
-        const max = k.startsWith('thing') ? 20 : k.startsWith('character_string') ? 32 : k.startsWith('phrase') ? 5 : k.startsWith('name') ? 10 : Infinity;
-        if ([...(v.value ?? '')].length > max) return { errcode: 47003, errmsg: `argument invalid! data.${k}.value exceeds limit` };
+        const max = k.startsWith('thing')
+          ? 20
+          : k.startsWith('character_string')
+            ? 32
+            : k.startsWith('phrase')
+              ? 5
+              : k.startsWith('name')
+                ? 10
+                : Infinity;
+        if ([...(v.value ?? '')].length > max)
+          return { errcode: 47003, errmsg: `argument invalid! data.${k}.value exceeds limit` };
       }
       subscriptions.set(key, left - 1);
       stats.sent.push({ touser: b.touser ?? '', template_id: b.template_id ?? '', data: b.data });
@@ -108,7 +140,9 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): FastifyInst
   app.post<{ Body: { openid?: string } }>('/sim/codes', async (req, reply) => {
     const openid = req.body?.openid;
     if (typeof openid !== 'string' || !/^[\w-]{1,64}$/.test(openid)) {
-      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'openid 必须为1-64位字母、数字、下划线或短横线' } });
+      return reply.code(400).send({
+        error: { code: 'VALIDATION_FAILED', message: 'openid 必须为1-64位字母、数字、下划线或短横线' },
+      });
     }
     const code = randomBytes(16).toString('hex');
     codes.set(code, { openid, expiresAt: Date.now() + CODE_TTL_MS, used: false });

@@ -39,7 +39,9 @@ export function migrationsFolder(): string {
 }
 
 export function migrationsAtHead(): number {
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
+  const journal = JSON.parse(
+    readFileSync(path.join(migrationsFolder(), 'meta', '_journal.json'), 'utf8'),
+  ) as {
     entries: unknown[];
   };
   return journal.entries.length;
@@ -84,7 +86,12 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     mkdirSync(dataDir, { recursive: true });
     // Two processes on one PGlite directory silently lose writes: hold an exclusive lock for our lifetime.
     release = await lockfile
-      .lock(dataDir, { lockfilePath: path.join(dataDir, '.lock'), stale: 15_000, update: 5_000, realpath: false })
+      .lock(dataDir, {
+        lockfilePath: path.join(dataDir, '.lock'),
+        stale: 15_000,
+        update: 5_000,
+        realpath: false,
+      })
       .catch((err: NodeJS.ErrnoException) => {
         throw err.code === 'ELOCKED' ? new DataDirLockedError(dataDir) : err;
       });
@@ -120,6 +127,8 @@ export function rowsOf<T>(result: unknown): T[] {
 
 /** Number of applied migrations, for readiness. */
 export async function appliedMigrations(handle: DatabaseHandle): Promise<number> {
-  const [row] = await handle.rows<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  const [row] = await handle.rows<{ n: number }>(
+    sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+  );
   return row?.n ?? 0;
 }

@@ -1,5 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
 import { type SQL, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
 
@@ -33,7 +33,8 @@ export const deadLetterQueue = (name: string) => `${name}.dead`;
 /** Drizzle drops `undefined` params, and postgres.js won't serialise a plain object for a jsonb param (pg does). */
 function param(value: unknown): unknown {
   if (value === undefined) return null;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date))
+    return JSON.stringify(value);
   return value;
 }
 
@@ -42,8 +43,9 @@ function drizzleExecutor(db: DatabaseOrTransaction): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[] = []) {
       const parts = text.split(/\$(\d+)/);
-      const chunks: SQL[] = [];
-      parts.forEach((part, i) => chunks.push(i % 2 === 0 ? sql.raw(part) : sql`${param(values[Number(part) - 1])}`));
+      const chunks: SQL[] = parts.map((part, i) =>
+        i % 2 === 0 ? sql.raw(part) : sql`${param(values[Number(part) - 1])}`,
+      );
       return { rows: rowsOf(await db.execute(sql.join(chunks))) };
     },
   };
@@ -95,14 +97,23 @@ export class JobQueue {
     await this.boss.start();
     for (const d of this.definitions.values()) {
       const dead = deadLetterQueue(d.name);
-      const policy = { retryLimit: d.retryLimit, retryDelay: d.retryDelaySeconds, retryBackoff: true, expireInSeconds: d.expireInSeconds ?? 300 };
+      const policy = {
+        retryLimit: d.retryLimit,
+        retryDelay: d.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: d.expireInSeconds ?? 300,
+      };
       await this.boss.createQueue(dead, { name: dead, retentionDays: 30 } as PgBoss.Queue).catch(() => {});
       await this.upsertQueue({ name: d.name, ...policy, deadLetter: dead });
     }
     if (!opts.work) return;
     for (const d of this.definitions.values()) {
       for (let i = 0; i < (d.workers ?? 1); i++) {
-        await this.boss.work<object>(d.name, { batchSize: d.batchSize ?? 20, pollingIntervalSeconds: 0.5 }, (jobs) => this.run(d, jobs));
+        await this.boss.work<object>(
+          d.name,
+          { batchSize: d.batchSize ?? 20, pollingIntervalSeconds: 0.5 },
+          (jobs) => this.run(d, jobs),
+        );
       }
     }
   }
@@ -121,10 +132,15 @@ export class JobQueue {
           await definition.handle(job.data, { id: job.id, retryCount });
         } catch (err) {
           const permanent = err instanceof PermanentJobError;
-          this.log.warn({ job: definition.name, jobId: job.id, err: { message: (err as Error).message }, permanent }, 'job failed');
+          this.log.warn(
+            { job: definition.name, jobId: job.id, err: { message: (err as Error).message }, permanent },
+            'job failed',
+          );
           if (permanent) {
             // Out of retries now: pg-boss moves it to failed and the dead-letter queue.
-            await this.handle.rows(sql`update pgboss.job set retry_limit = retry_count where id = ${job.id}::uuid and name = ${definition.name}`);
+            await this.handle.rows(
+              sql`update pgboss.job set retry_limit = retry_count where id = ${job.id}::uuid and name = ${definition.name}`,
+            );
           }
           await this.boss.fail(definition.name, job.id, { message: (err as Error).message, permanent });
         }
@@ -133,7 +149,12 @@ export class JobQueue {
   }
 
   /** Enqueues inside the caller's transaction: the job exists if and only if the state change commits. */
-  async enqueue<T extends object>(tx: DatabaseOrTransaction, name: string, data: T, options: PgBoss.SendOptions = {}): Promise<string | null> {
+  async enqueue<T extends object>(
+    tx: DatabaseOrTransaction,
+    name: string,
+    data: T,
+    options: PgBoss.SendOptions = {},
+  ): Promise<string | null> {
     if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
     return this.boss.send(name, data, { ...options, db: drizzleExecutor(tx) });
   }
@@ -144,7 +165,10 @@ export class JobQueue {
     return this.handle.rows<FailedJob>(sql`
       select id, name, data, retry_count as "retryCount", output, created_on as "createdOn", completed_on as "completedOn"
       from pgboss.job
-      where state = 'failed' and name in ${sql`(${sql.join(names.map((n) => sql`${n}`), sql`, `)})`}
+      where state = 'failed' and name in ${sql`(${sql.join(
+        names.map((n) => sql`${n}`),
+        sql`, `,
+      )})`}
       order by completed_on desc nulls last, id
       limit ${params.limit}`);
   }
@@ -152,7 +176,9 @@ export class JobQueue {
   /** Puts a failed job back in line for one more attempt. */
   async redrive(name: string, id: string): Promise<boolean> {
     if (!this.definitions.has(name)) return false;
-    const [job] = await this.handle.rows<{ id: string }>(sql`select id from pgboss.job where name = ${name} and id = ${id}::uuid and state = 'failed'`);
+    const [job] = await this.handle.rows<{ id: string }>(
+      sql`select id from pgboss.job where name = ${name} and id = ${id}::uuid and state = 'failed'`,
+    );
     if (!job) return false;
     await this.boss.retry(name, id);
     return true;

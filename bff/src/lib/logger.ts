@@ -10,9 +10,20 @@ export const redactPaths = [
   'req.headers.cookie',
   'req.headers["x-ems-signature"]',
   'req.headers["x-gov-signature"]',
-  ...['accessToken', 'refreshToken', 'token', 'code', 'js_code', 'secret', 'idNumber', 'name', 'phone', 'mobile', 'address', 'session_key'].flatMap(
-    (k) => [k, `*.${k}`, `*.*.${k}`],
-  ),
+  ...[
+    'accessToken',
+    'refreshToken',
+    'token',
+    'code',
+    'js_code',
+    'secret',
+    'idNumber',
+    'name',
+    'phone',
+    'mobile',
+    'address',
+    'session_key',
+  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
 export function loggerOptions(level: string, stream?: DestinationStream): FastifyServerOptions['logger'] {

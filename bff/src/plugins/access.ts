@@ -65,7 +65,8 @@ export default fp(
         throw tokenError(err as { code?: string });
       }
       req.userId = req.user.sub;
-      if (rule !== 'signed-in' && !req.user.roles.some((r) => rule.includes(r))) throw new AppError(403, 'FORBIDDEN');
+      if (rule !== 'signed-in' && !req.user.roles.some((r) => rule.includes(r)))
+        throw new AppError(403, 'FORBIDDEN');
     });
   },
   { name: 'access' },

@@ -42,14 +42,18 @@ const fastifyCodes: Record<string, ErrorCode> = {
 export default fp(async function errorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
-      return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply
+        .code(err.statusCode)
+        .send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     if (err.validation) {
       const details: FieldIssue[] = err.validation.map((v) => ({
         field: fieldOf(v as never),
         message: describe(v as never),
       }));
-      return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: errorMessages.VALIDATION_FAILED, details } });
+      return reply
+        .code(400)
+        .send({ error: { code: 'VALIDATION_FAILED', message: errorMessages.VALIDATION_FAILED, details } });
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -61,6 +65,8 @@ export default fp(async function errorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `没有这个接口：${req.method} ${req.url.split('?')[0]}` } }),
+    reply.code(404).send({
+      error: { code: 'ROUTE_NOT_FOUND', message: `没有这个接口：${req.method} ${req.url.split('?')[0]}` },
+    }),
   );
 });

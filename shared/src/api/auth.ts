@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { MeResponse } from './me';
 
 export const WechatLoginBody = Type.Object(

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 export const FieldIssueSchema = Type.Object({ field: Type.String(), message: Type.String() });
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { RoleSchema } from './common';
 
 export const MeResponse = Type.Object({
@@ -31,5 +31,8 @@ export const IdentityBody = Type.Object(
 );
 export type IdentityBody = Static<typeof IdentityBody>;
 
-export const GrantRolesBody = Type.Object({ roles: Type.Array(RoleSchema, { maxItems: 4 }) }, { additionalProperties: false });
+export const GrantRolesBody = Type.Object(
+  { roles: Type.Array(RoleSchema, { maxItems: 4 }) },
+  { additionalProperties: false },
+);
 export type GrantRolesBody = Static<typeof GrantRolesBody>;

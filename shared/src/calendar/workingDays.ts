@@ -27,7 +27,8 @@ function toDate(input: string | Date): string {
   return input;
 }
 
-const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 const published = new Map<number, boolean>();
 /** True when the official holiday calendar of `year` is known (every published year has holidays). */
@@ -71,7 +72,10 @@ export function addWorkingDays(start: string | Date, n: number): WorkingDayResul
 }
 
 /** Working days in (from, to]: how many working days have passed since `from` by the end of `to`. */
-export function workingDaysBetween(from: string | Date, to: string | Date): { days: number; provisional: boolean } {
+export function workingDaysBetween(
+  from: string | Date,
+  to: string | Date,
+): { days: number; provisional: boolean } {
   let date = toDate(from);
   const end = toDate(to);
   if (end < date) {

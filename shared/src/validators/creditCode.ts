@@ -18,7 +18,8 @@ export function validateCreditCode(input: string): Validation {
   const code = input.trim().toUpperCase();
   if (code.length !== 18) return refuse('length', '统一社会信用代码应为18位');
   for (const ch of code) {
-    if (!ALPHABET.includes(ch)) return refuse('charset', `统一社会信用代码不能包含字符“${ch}”（不使用I、O、Z、S、V）`);
+    if (!ALPHABET.includes(ch))
+      return refuse('charset', `统一社会信用代码不能包含字符“${ch}”（不使用I、O、Z、S、V）`);
   }
   if (creditCodeCheckChar(code) !== code[17]) {
     return { ok: true, value: code, warning: '校验位与国家标准不符（早期试点代码可能如此），请再核对一遍' };

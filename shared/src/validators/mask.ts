@@ -6,7 +6,9 @@ export function maskName(name: string): string {
 }
 
 export function maskIdNumber(id: string): string {
-  return id.length < 8 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
+  return id.length < 8
+    ? '*'.repeat(id.length)
+    : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
 }
 
 export function maskPhone(phone: string): string {

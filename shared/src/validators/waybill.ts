@@ -21,7 +21,8 @@ export function validateWaybill(input: string): Validation & { kind?: WaybillKin
   if (/^\d{13}$/.test(no)) return { ok: true, value: no, kind: 'ems_domestic' };
   const s10 = /^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$/.exec(no);
   if (s10) {
-    if (s10CheckDigit(s10[2]!) !== Number(s10[3])) return refuse('checksum', '国际邮件号校验位不正确，请核对');
+    if (s10CheckDigit(s10[2]!) !== Number(s10[3]))
+      return refuse('checksum', '国际邮件号校验位不正确，请核对');
     return { ok: true, value: no, kind: 'upu_s10' };
   }
   return refuse('format', '运单号应为13位数字，或国际邮件号（如 EA123456785CN）');

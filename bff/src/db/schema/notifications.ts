@@ -14,7 +14,10 @@ export const notifications = pgTable('notifications', {
   dedupeKey: text('dedupe_key').notNull().unique(),
   page: text('page'),
   data: jsonb('data').$type<Record<string, { value: string }>>().notNull(),
-  status: text('status').$type<'pending' | 'sent' | 'not_subscribed' | 'failed'>().notNull().default('pending'),
+  status: text('status')
+    .$type<'pending' | 'sent' | 'not_subscribed' | 'failed'>()
+    .notNull()
+    .default('pending'),
   errcode: integer('errcode'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -18,13 +18,25 @@ export default async function adminRoutes(fastify: FastifyInstance) {
         summary: 'Set the staff roles of a user (supervisor only)',
         params: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
         body: GrantRolesBody,
-        response: { 200: MeResponse, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse },
+        response: {
+          200: MeResponse,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          422: ErrorResponse,
+        },
       },
     },
     async (req) => {
       const refused = req.body.roles.filter((r) => r !== Role.resident && !staffRoles.includes(r));
       if (refused.length > 0) {
-        throw new AppError(422, 'ROLE_NOT_GRANTABLE', undefined, refused.map((r) => ({ field: 'roles', message: `角色 ${r} 不能由此授予` })));
+        throw new AppError(
+          422,
+          'ROLE_NOT_GRANTABLE',
+          undefined,
+          refused.map((r) => ({ field: 'roles', message: `角色 ${r} 不能由此授予` })),
+        );
       }
       const roles = [...new Set([Role.resident, ...req.body.roles])];
       const user = await setRoles(app.database.db, { userId: req.params.userId, roles });

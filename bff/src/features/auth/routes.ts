@@ -23,7 +23,13 @@ function wechatFailure(err: WechatError): AppError {
   }
 }
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 429: ErrorResponse, 502: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  429: ErrorResponse,
+  502: ErrorResponse,
+};
 
 export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -40,7 +46,12 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/wechat',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Sign in with a wx.login code', body: WechatLoginBody, response: { 200: TokenResponse, ...errors } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a wx.login code',
+        body: WechatLoginBody,
+        response: { 200: TokenResponse, ...errors },
+      },
     },
     async (req) => {
       // WeChat is called before any transaction opens: no network inside a database transaction.
@@ -53,7 +64,13 @@ export default async function authRoutes(fastify: FastifyInstance) {
       });
       const { user, refreshToken } = await db.transaction(async (tx) => {
         const user = await upsertUserByOpenid(tx, session);
-        return { user, refreshToken: await issueRefreshToken(tx, { userId: user.id, ttlDays: app.config.refreshTokenTtlDays }) };
+        return {
+          user,
+          refreshToken: await issueRefreshToken(tx, {
+            userId: user.id,
+            ttlDays: app.config.refreshTokenTtlDays,
+          }),
+        };
       });
       return tokensFor(user, refreshToken);
     },
@@ -63,13 +80,21 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/refresh',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Rotate the refresh token', body: RefreshBody, response: { 200: TokenResponse, ...errors } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate the refresh token',
+        body: RefreshBody,
+        response: { 200: TokenResponse, ...errors },
+      },
     },
     async (req) => {
       const result = await rotateRefreshToken(db, req.body.refreshToken, app.config.refreshTokenTtlDays);
       if (!result.ok) {
         if (result.reason === 'reused') req.log.warn('refresh token reused: family revoked');
-        throw new AppError(401, result.reason === 'reused' ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_TOKEN_INVALID');
+        throw new AppError(
+          401,
+          result.reason === 'reused' ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_TOKEN_INVALID',
+        );
       }
       const user = await getUserById(db, result.userId);
       if (!user) throw new AppError(401, 'REFRESH_TOKEN_INVALID');
@@ -81,7 +106,12 @@ export default async function authRoutes(fastify: FastifyInstance) {
     '/auth/logout',
     {
       config: { access: 'public' },
-      schema: { tags: ['auth'], summary: 'Sign out: revoke the refresh token family', body: RefreshBody, response: { 204: Type.Null(), 400: ErrorResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: revoke the refresh token family',
+        body: RefreshBody,
+        response: { 204: Type.Null(), 400: ErrorResponse },
+      },
     },
     async (req, reply) => {
       await revokeRefreshToken(db, req.body.refreshToken);

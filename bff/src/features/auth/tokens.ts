@@ -28,7 +28,11 @@ export type RotateResult =
  * concurrent refreshes with the same token cannot both win. A token that was already rotated is a replay:
  * the whole family is revoked (the legitimate holder signs in again).
  */
-export async function rotateRefreshToken(db: Database, token: string, ttlDays: number): Promise<RotateResult> {
+export async function rotateRefreshToken(
+  db: Database,
+  token: string,
+  ttlDays: number,
+): Promise<RotateResult> {
   const tokenHash = hash(token);
   const rotated = await db.transaction(async (tx) => {
     const [claimed] = await tx
@@ -49,7 +53,11 @@ export async function rotateRefreshToken(db: Database, token: string, ttlDays: n
   if (rotated) return { ok: true, ...rotated };
 
   const [known] = await db
-    .select({ familyId: refreshTokens.familyId, rotatedAt: refreshTokens.rotatedAt, revokedAt: refreshTokens.revokedAt })
+    .select({
+      familyId: refreshTokens.familyId,
+      rotatedAt: refreshTokens.rotatedAt,
+      revokedAt: refreshTokens.revokedAt,
+    })
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, tokenHash));
   if (known?.rotatedAt && !known.revokedAt) {

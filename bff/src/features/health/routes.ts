@@ -10,7 +10,8 @@ export default async function healthRoutes(app: FastifyInstance) {
   app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     try {
       const applied = await appliedMigrations(app.database);
-      if (applied !== head) return reply.code(503).send({ status: 'not ready', reason: `migrations ${applied}/${head}` });
+      if (applied !== head)
+        return reply.code(503).send({ status: 'not ready', reason: `migrations ${applied}/${head}` });
       return { status: 'ready', database: app.database.kind, migrations: applied };
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed');

@@ -13,7 +13,14 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../../lib/errors';
 import { getUserById, recordConsent, storeIdentity, toMe } from './users';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
 
 export default async function meRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -21,7 +28,14 @@ export default async function meRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/me',
-    { config: { access: 'signed-in' }, schema: { tags: ['me'], summary: 'Who am I (personal data masked)', response: { 200: MeResponse, ...errors } } },
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['me'],
+        summary: 'Who am I (personal data masked)',
+        response: { 200: MeResponse, ...errors },
+      },
+    },
     async (req) => {
       const user = await getUserById(db, req.userId);
       if (!user) throw notFound();
@@ -33,7 +47,12 @@ export default async function meRoutes(fastify: FastifyInstance) {
     '/me/consent',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['me'], summary: 'Agree to the privacy guide (《隐私保护指引》)', body: ConsentBody, response: { 200: MeResponse, ...errors } },
+      schema: {
+        tags: ['me'],
+        summary: 'Agree to the privacy guide (《隐私保护指引》)',
+        body: ConsentBody,
+        response: { 200: MeResponse, ...errors },
+      },
     },
     async (req) => {
       if (req.body.version !== PRIVACY_GUIDE_VERSION) throw new AppError(409, 'CONSENT_VERSION_OUTDATED');
@@ -47,7 +66,12 @@ export default async function meRoutes(fastify: FastifyInstance) {
     '/me/identity',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['me'], summary: 'Real name (实名): name and resident ID number', body: IdentityBody, response: { 200: MeResponse, ...errors } },
+      schema: {
+        tags: ['me'],
+        summary: 'Real name (实名): name and resident ID number',
+        body: IdentityBody,
+        response: { 200: MeResponse, ...errors },
+      },
     },
     async (req) => {
       const current = await getUserById(db, req.userId);
@@ -61,10 +85,19 @@ export default async function meRoutes(fastify: FastifyInstance) {
       if (!name.ok) issues.push({ field: 'name', message: name.message });
       if (!idNumber.ok) issues.push({ field: 'idNumber', message: idNumber.message });
       if (!name.ok || !idNumber.ok) {
-        const code = issues.length > 1 ? 'VALIDATION_FAILED' : issues[0]!.field === 'name' ? 'NAME_INVALID' : 'ID_NUMBER_INVALID';
+        const code =
+          issues.length > 1
+            ? 'VALIDATION_FAILED'
+            : issues[0]!.field === 'name'
+              ? 'NAME_INVALID'
+              : 'ID_NUMBER_INVALID';
         throw new AppError(422, code, issues.length > 1 ? undefined : issues[0]!.message, issues);
       }
-      const user = await storeIdentity(db, app.pii, { userId: req.userId, name: name.value, idNumber: idNumber.value });
+      const user = await storeIdentity(db, app.pii, {
+        userId: req.userId,
+        name: name.value,
+        idNumber: idNumber.value,
+      });
       return toMe(user!, app.pii);
     },
   );

@@ -1,10 +1,13 @@
-import { PRIVACY_GUIDE_VERSION, type MeResponse, maskIdNumber, maskName, type Role } from '@zyt/shared';
+import { type MeResponse, maskIdNumber, maskName, PRIVACY_GUIDE_VERSION, type Role } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { type User, users } from '../../db/schema';
 import type { PiiCipher } from '../../lib/pii';
 
-export async function upsertUserByOpenid(db: DatabaseOrTransaction, params: { openid: string; unionid?: string }): Promise<User> {
+export async function upsertUserByOpenid(
+  db: DatabaseOrTransaction,
+  params: { openid: string; unionid?: string },
+): Promise<User> {
   const [user] = await db
     .insert(users)
     .values({ openid: params.openid, unionid: params.unionid })
@@ -21,7 +24,10 @@ export async function getUserById(db: DatabaseOrTransaction, id: string): Promis
   return user;
 }
 
-export async function recordConsent(db: DatabaseOrTransaction, params: { userId: string; version: string }): Promise<User | undefined> {
+export async function recordConsent(
+  db: DatabaseOrTransaction,
+  params: { userId: string; version: string },
+): Promise<User | undefined> {
   const [user] = await db
     .update(users)
     .set({ consentVersion: params.version, consentAt: sql`now()`, updatedAt: sql`now()` })
@@ -51,7 +57,10 @@ export async function storeIdentity(
   return user;
 }
 
-export async function setRoles(db: DatabaseOrTransaction, params: { userId: string; roles: Role[] }): Promise<User | undefined> {
+export async function setRoles(
+  db: DatabaseOrTransaction,
+  params: { userId: string; roles: Role[] },
+): Promise<User | undefined> {
   const [user] = await db
     .update(users)
     .set({ roles: params.roles, updatedAt: sql`now()` })
@@ -73,7 +82,10 @@ export function toMe(user: User, pii: PiiCipher): MeResponse {
   return {
     id: user.id,
     roles: user.roles as Role[],
-    consent: user.consentVersion && user.consentAt ? { version: user.consentVersion, agreedAt: user.consentAt.toISOString() } : null,
+    consent:
+      user.consentVersion && user.consentAt
+        ? { version: user.consentVersion, agreedAt: user.consentAt.toISOString() }
+        : null,
     privacyGuideVersion: PRIVACY_GUIDE_VERSION,
     identity,
   };

@@ -4,7 +4,7 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { notifications, users } from '../../db/schema';
 import { WECHAT_NOT_SUBSCRIBED, WechatError } from '../../integrations/wechat/client';
 import type { SubscribeData } from '../../integrations/wechat/subscribe';
-import { PermanentJobError, type JobQueue } from '../../jobs/queue';
+import { type JobQueue, PermanentJobError } from '../../jobs/queue';
 
 export const SEND_SUBSCRIBE_MESSAGE = 'wechat.subscribe-message';
 
@@ -17,7 +17,11 @@ export async function queueNotification(
   jobs: JobQueue,
   params: { userId: string; templateId: string; dedupeKey: string; page?: string; data: SubscribeData },
 ): Promise<boolean> {
-  const [created] = await tx.insert(notifications).values(params).onConflictDoNothing({ target: notifications.dedupeKey }).returning({ id: notifications.id });
+  const [created] = await tx
+    .insert(notifications)
+    .values(params)
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id });
   if (!created) return false;
   await jobs.enqueue(tx, SEND_SUBSCRIBE_MESSAGE, { notificationId: created.id });
   return true;
@@ -42,14 +46,20 @@ export function defineNotificationJobs(app: FastifyInstance): void {
         .from(notifications)
         .innerJoin(users, eq(users.id, notifications.userId))
         .where(eq(notifications.id, notificationId));
-      if (!n || n.n.status !== 'pending') return; // already settled: a re-run does nothing
+      if (n?.n.status !== 'pending') return; // already settled: a re-run does nothing
       try {
-        await app.wechat.sendSubscribeMessage({ touser: n.openid, templateId: n.n.templateId, page: n.n.page ?? undefined, data: n.n.data });
+        await app.wechat.sendSubscribeMessage({
+          touser: n.openid,
+          templateId: n.n.templateId,
+          page: n.n.page ?? undefined,
+          data: n.n.data,
+        });
         await setStatus(notificationId, 'sent');
       } catch (err) {
         if (!(err instanceof WechatError)) throw err;
         // The user did not subscribe: recorded as final; retrying cannot change their choice.
-        if (err.errcode === WECHAT_NOT_SUBSCRIBED) return setStatus(notificationId, 'not_subscribed', err.errcode);
+        if (err.errcode === WECHAT_NOT_SUBSCRIBED)
+          return setStatus(notificationId, 'not_subscribed', err.errcode);
         if (err.errcode === 47003) {
           await setStatus(notificationId, 'failed', err.errcode);
           throw new PermanentJobError(err.message);

@@ -24,8 +24,15 @@ export default async function opsRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['ops'],
         summary: 'Jobs that ran out of retries',
-        querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }),
-        response: { 200: Type.Object({ items: Type.Array(FailedJob) }), 401: ErrorResponse, 403: ErrorResponse },
+        querystring: Type.Object({
+          name: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+        }),
+        response: {
+          200: Type.Object({ items: Type.Array(FailedJob) }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
       },
     },
     async (req) => {
@@ -52,7 +59,12 @@ export default async function opsRoutes(fastify: FastifyInstance) {
         tags: ['ops'],
         summary: 'Put a failed job back in line',
         params: Type.Object({ name: Type.String({ maxLength: 100 }), id: Type.String({ format: 'uuid' }) }),
-        response: { 202: Type.Object({ id: Type.String(), state: Type.Literal('retry') }), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          202: Type.Object({ id: Type.String(), state: Type.Literal('retry') }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (req, reply) => {

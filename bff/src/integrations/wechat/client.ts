@@ -43,7 +43,12 @@ export class WechatError extends Error {
 
 export const WECHAT_UNREACHABLE = -2;
 
-export function createWechatClient(opts: { apiBase: string; appId: string; appSecret: string; timeoutMs: number }): WechatApi {
+export function createWechatClient(opts: {
+  apiBase: string;
+  appId: string;
+  appSecret: string;
+  timeoutMs: number;
+}): WechatApi {
   async function getJson(pathAndQuery: string, body?: unknown): Promise<Record<string, unknown>> {
     let res: Response;
     try {
@@ -59,7 +64,8 @@ export function createWechatClient(opts: { apiBase: string; appId: string; appSe
     if (!res.ok) throw new WechatError(WECHAT_UNREACHABLE, `HTTP ${res.status}`);
     const answer = (await res.json().catch(() => null)) as Record<string, unknown> | null;
     if (!answer) throw new WechatError(WECHAT_UNREACHABLE, 'response is not JSON');
-    if (typeof answer.errcode === 'number' && answer.errcode !== 0) throw new WechatError(answer.errcode, String(answer.errmsg ?? ''));
+    if (typeof answer.errcode === 'number' && answer.errcode !== 0)
+      throw new WechatError(answer.errcode, String(answer.errmsg ?? ''));
     return answer;
   }
 
@@ -69,7 +75,12 @@ export function createWechatClient(opts: { apiBase: string; appId: string; appSe
   let inflight: Promise<string> | undefined;
   function accessToken(): Promise<string> {
     if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached.token);
-    inflight ??= getJson('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: opts.appId, secret: opts.appSecret, force_refresh: false })
+    inflight ??= getJson('/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid: opts.appId,
+      secret: opts.appSecret,
+      force_refresh: false,
+    })
       .then((body) => {
         const token = String(body.access_token ?? '');
         if (!token) throw new WechatError(WECHAT_UNREACHABLE, 'no access_token in response');
@@ -103,7 +114,8 @@ export function createWechatClient(opts: { apiBase: string; appId: string; appSe
     },
     async sendSubscribeMessage(message) {
       const issues = subscribeFieldIssues(message.data);
-      if (issues.length > 0) throw new WechatError(47003, `fields exceed limits: ${issues.map((i) => i.field).join(', ')}`);
+      if (issues.length > 0)
+        throw new WechatError(47003, `fields exceed limits: ${issues.map((i) => i.field).join(', ')}`);
       await withToken('/cgi-bin/message/subscribe/send', {
         touser: message.touser,
         template_id: message.templateId,
@@ -114,9 +126,15 @@ export function createWechatClient(opts: { apiBase: string; appId: string; appSe
       });
     },
     async code2Session(code) {
-      const q = new URLSearchParams({ appid: opts.appId, secret: opts.appSecret, js_code: code, grant_type: 'authorization_code' });
+      const q = new URLSearchParams({
+        appid: opts.appId,
+        secret: opts.appSecret,
+        js_code: code,
+        grant_type: 'authorization_code',
+      });
       const body = await getJson(`/sns/jscode2session?${q}`);
-      if (typeof body.openid !== 'string' || !body.openid) throw new WechatError(WECHAT_UNREACHABLE, 'no openid in response');
+      if (typeof body.openid !== 'string' || !body.openid)
+        throw new WechatError(WECHAT_UNREACHABLE, 'no openid in response');
       return { openid: body.openid, unionid: typeof body.unionid === 'string' ? body.unionid : undefined };
     },
   };

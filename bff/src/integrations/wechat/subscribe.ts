@@ -22,7 +22,8 @@ export function subscribeFieldIssues(data: SubscribeData): FieldIssue[] {
     const type = key.replace(/\d+$/, '');
     const rule = limits.find((l) => l.prefix === type);
     if (!rule) continue; // date, time, amount …: formats WeChat checks itself
-    if ([...value].length > rule.max || (rule.pattern && !rule.pattern.test(value))) issues.push({ field: key, message: `应为${rule.hint}` });
+    if ([...value].length > rule.max || (rule.pattern && !rule.pattern.test(value)))
+      issues.push({ field: key, message: `应为${rule.hint}` });
   }
   return issues;
 }

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { addWorkingDays, beijingDate, endOfBeijingDay } from '@zyt/shared';
+import type {
+  GovCase,
+  GovCaseCallback,
+  GovCaseEvent,
+  GovCaseStatus,
+  GovCaseSubmission,
+  GovMatter,
+  GovStage,
+  GovSupplement,
+} from '../../src/integrations/gov/types';
+import type { CallbackOutbox } from './callbacks';
+
+/**
+ * The simulated platform's case book: cases move 收件 → 受理 → 审核 → 办结 on a clock that can run faster than
+ * real time, unless a script sends them another way (补齐补正, 挂起, 不予受理, 退件). Every stage change goes to
+ * the callback outbox. Timestamps are real instants; only the waiting between stages is compressed.
+ */
+export const OUTCOMES = ['normal', 'supplement', 'refused', 'suspended', 'returned'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface Script {
+  outcome: Outcome;
+  /** Supplement items (补齐补正); default: two materials of the matter. */
+  items?: GovSupplement['items'];
+  /** Reason for 不予受理, 退件 or 挂起. */
+  reason?: string;
+}
+
+/** Simulated seconds spent in a stage before the next one, at speed 1. */
+const STAGE_SECONDS: Partial<Record<GovStage, number>> = { '1': 30, '2': 60, '3': 120, '12': 90 };
+/** From supplement received to 受理. */
+const AFTER_SUPPLEMENT_SECONDS = 30;
+/** Working days the applicant has to supplement (补正期限). */
+const SUPPLEMENT_WORKING_DAYS = 5;
+
+const iso = (d: Date) => d.toISOString();
+const endOfWorkingDay = (from: Date, days: number) =>
+  iso(endOfBeijingDay(addWorkingDays(beijingDate(from), days).date));
+
+interface SimCase {
+  view: GovCase;
+  matter: GovMatter;
+  script: Script;
+  supplementDone: boolean;
+  suspensionDone: boolean;
+  /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
+  dueAt?: number;
+}
+
+/** Simulated time: runs `speed` times faster than the wall clock and can jump ahead. */
+class SimClock {
+  private virtual = 0;
+  private lastReal = Date.now();
+  constructor(private speedFactor: number) {}
+  now(): number {
+    const real = Date.now();
+    this.virtual += (real - this.lastReal) * this.speedFactor;
+    this.lastReal = real;
+    return this.virtual;
+  }
+  get speed() {
+    return this.speedFactor;
+  }
+  setSpeed(speed: number) {
+    this.now();
+    this.speedFactor = speed;
+  }
+  advance(ms: number) {
+    this.now();
+    this.virtual += ms;
+  }
+}
+
+export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; tickMs?: number }) {
+  const clock = new SimClock(opts.speed);
+  const cases = new Map<string, SimCase>();
+  const byOurId = new Map<string, string>();
+  /** How many submit requests arrived per ourId (repeats included), for idempotency tests. */
+  const submissions = new Map<string, number>();
+  const scripts = {
+    byOurId: new Map<string, Script>(),
+    byServiceCode: new Map<string, Script>(),
+    next: [] as Script[],
+  };
+  let sequence = 0;
+
+  function projIdFor(now: Date): string {
+    sequence++;
+    return `440112${beijingDate(now).replaceAll('-', '')}${String(sequence).padStart(6, '0')}`;
+  }
+
+  function schedule(c: SimCase, seconds: number | undefined) {
+    c.dueAt = seconds === undefined ? undefined : clock.now() + seconds * 1000;
+  }
+
+  function move(
+    c: SimCase,
+    stage: GovStage,
+    status: GovCaseStatus,
+    note: string,
+    extra: Partial<GovCaseCallback> = {},
+  ) {
+    const at = iso(new Date());
+    c.view.stage = stage;
+    c.view.status = status;
+    const event: GovCaseEvent = { stage, status, at, note };
+    c.view.history.push(event);
+    opts.outbox.enqueue(c.view.projId, {
+      eventId: randomUUID(),
+      projId: c.view.projId,
+      ourId: c.view.ourId,
+      serviceCode: c.view.serviceCode,
+      stage,
+      status,
+      occurredAt: at,
+      ...extra,
+    });
+  }
+
+  function defaultItems(matter: GovMatter): GovSupplement['items'] {
+    const required = matter.materials.find((mt) => mt.required);
+    const last = matter.materials.at(-1);
+    const items: GovSupplement['items'] = [];
+    if (required)
+      items.push({
+        materialId: required.id,
+        name: required.name,
+        reason: '复印件字迹模糊，无法辨认，请补交清晰的材料',
+      });
+    if (last && last !== required)
+      items.push({ materialId: last.id, name: last.name, reason: '未提交该材料，请补交' });
+    return items.length > 0 ? items : [{ name: '补充说明材料', reason: '请补充说明申请事由' }];
+  }
+
+  /** One step of the lifecycle; the script decides the branches. */
+  function step(c: SimCase) {
+    const v = c.view;
+    const now = new Date();
+    const { outcome } = c.script;
+    switch (v.stage) {
+      case '1': {
+        if (outcome === 'refused') {
+          v.refusal = {
+            reason: c.script.reason ?? '经审查，申请人不属于本事项的服务对象，不符合受理条件',
+            documentName: '不予受理决定书',
+          };
+          move(c, '99', 'refused', `不予受理：${v.refusal.reason}`, { refusal: v.refusal });
+          return schedule(c, undefined);
+        }
+        if (outcome === 'supplement' && !c.supplementDone) {
+          v.supplement = {
+            items: c.script.items ?? defaultItems(c.matter),
+            requestedAt: iso(now),
+            deadline: endOfWorkingDay(now, SUPPLEMENT_WORKING_DAYS),
+          };
+          move(
+            c,
+            '11',
+            'supplement_required',
+            `需补齐补正：${v.supplement.items.map((i) => i.name).join('、')}`,
+            {
+              supplement: v.supplement,
+            },
+          );
+          return schedule(c, undefined);
+        }
+        return accept(c, now, '予以受理');
+      }
+      case '11':
+        return accept(c, now, '补正材料已收到，予以受理');
+      case '2':
+        if (outcome === 'suspended' && !c.suspensionDone) {
+          v.suspension = { reason: c.script.reason ?? '需现场勘查，办理时限中止计算' };
+          move(c, '12', 'suspended', `挂起：${v.suspension.reason}`, { suspension: v.suspension });
+          return schedule(c, STAGE_SECONDS['12']);
+        }
+        move(c, '3', 'in_progress', '进入审核');
+        return schedule(c, STAGE_SECONDS['3']);
+      case '12':
+        c.suspensionDone = true;
+        v.suspension = undefined;
+        move(c, '3', 'in_progress', '恢复办理，进入审核');
+        return schedule(c, STAGE_SECONDS['3']);
+      case '3': {
+        if (outcome === 'returned') {
+          v.refusal = {
+            reason: c.script.reason ?? '申请人申请撤回，申请材料予以退回',
+            documentName: '退件通知书',
+          };
+          move(c, '99', 'returned', `退件：${v.refusal.reason}`, { refusal: v.refusal });
+          return schedule(c, undefined);
+        }
+        v.transactTime = iso(now);
+        v.result = {
+          kind: c.matter.result.kind,
+          issuedAt: v.transactTime,
+          documentName: c.matter.result.documentName,
+        };
+        move(c, '4', 'completed', `办结：${v.result.documentName}`, { result: v.result });
+        return schedule(c, undefined);
+      }
+      default:
+        return schedule(c, undefined);
+    }
+  }
+
+  function accept(c: SimCase, now: Date, note: string) {
+    c.supplementDone = true;
+    c.view.acceptTime = iso(now);
+    c.view.promiseTime = endOfWorkingDay(now, c.matter.promisedWorkingDays);
+    move(c, '2', 'in_progress', note, { promiseTime: c.view.promiseTime });
+    schedule(c, STAGE_SECONDS['2']);
+  }
+
+  const ticker = setInterval(() => {
+    const now = clock.now();
+    for (const c of cases.values()) {
+      // A slow clock moves one step per tick; a fast one may owe several, which the next ticks deliver in order.
+      if (c.dueAt !== undefined && c.dueAt <= now) step(c);
+    }
+  }, opts.tickMs ?? 20);
+  ticker.unref();
+
+  function scriptFor(sub: GovCaseSubmission): Script {
+    return (
+      scripts.byOurId.get(sub.ourId) ??
+      scripts.next.shift() ??
+      scripts.byServiceCode.get(sub.serviceCode) ?? { outcome: 'normal' }
+    );
+  }
+
+  return {
+    clock,
+    countSubmission(ourId: string) {
+      submissions.set(ourId, (submissions.get(ourId) ?? 0) + 1);
+    },
+    findByOurId(ourId: string): GovCase | undefined {
+      const projId = byOurId.get(ourId);
+      return projId ? cases.get(projId)?.view : undefined;
+    },
+    get(projId: string): GovCase | undefined {
+      return cases.get(projId)?.view;
+    },
+    /** Registers a validated submission at stage 1 (收件). */
+    create(sub: GovCaseSubmission, matter: GovMatter): GovCase {
+      const now = new Date();
+      const view: GovCase = {
+        projId: projIdFor(now),
+        ourId: sub.ourId,
+        serviceCode: sub.serviceCode,
+        serviceVersion: sub.serviceVersion,
+        projectName: sub.projectName,
+        busMode: sub.busMode,
+        stage: '1',
+        status: 'in_progress',
+        receiveTime: iso(now),
+        history: [],
+      };
+      const c: SimCase = {
+        view,
+        matter,
+        script: scriptFor(sub),
+        supplementDone: false,
+        suspensionDone: false,
+      };
+      cases.set(view.projId, c);
+      byOurId.set(sub.ourId, view.projId);
+      move(c, '1', 'in_progress', sub.busMode === '01' ? '已收件（快递送达）' : '已收件');
+      schedule(c, STAGE_SECONDS['1']);
+      return view;
+    },
+    /** The centre confirms the supplement arrived (替你跑 bag received); the case resumes. */
+    supplementReceived(projId: string): 'ok' | 'not_found' | 'not_waiting' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      if (c.view.stage !== '11' || c.dueAt !== undefined) return 'not_waiting';
+      schedule(c, AFTER_SUPPLEMENT_SECONDS);
+      return 'ok';
+    },
+    /** Returns the case the script now applies to, if it already exists. */
+    setScript(
+      target: { ourId: string } | { serviceCode: string } | 'next',
+      script: Script,
+    ): string | undefined {
+      if (target === 'next') {
+        scripts.next.push(script);
+        return undefined;
+      }
+      if ('serviceCode' in target) {
+        scripts.byServiceCode.set(target.serviceCode, script);
+        return undefined;
+      }
+      scripts.byOurId.set(target.ourId, script);
+      const existing = byOurId.get(target.ourId);
+      const c = existing ? cases.get(existing) : undefined;
+      if (c) c.script = script;
+      return existing;
+    },
+    list() {
+      return [...cases.values()].map((c) => ({
+        projId: c.view.projId,
+        ourId: c.view.ourId,
+        serviceCode: c.view.serviceCode,
+        stage: c.view.stage,
+        status: c.view.status,
+        outcome: c.script.outcome,
+        submissions: submissions.get(c.view.ourId) ?? 0,
+        callbacks: opts.outbox.stats(c.view.projId),
+      }));
+    },
+    submissionCounts: () => Object.fromEntries(submissions),
+    reset() {
+      cases.clear();
+      byOurId.clear();
+      submissions.clear();
+      scripts.byOurId.clear();
+      scripts.byServiceCode.clear();
+      scripts.next.length = 0;
+      clock.setSpeed(opts.speed);
+    },
+    stop() {
+      clearInterval(ticker);
+    },
+  };
+}
+export type CaseBook = ReturnType<typeof createCaseBook>;

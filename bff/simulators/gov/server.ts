@@ -1,0 +1,448 @@
+import type { AddressInfo } from 'node:net';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { validateResidentId } from '@zyt/shared';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { createNonceCache, verifySignature } from '../../src/integrations/gov/signing';
+import {
+  checker,
+  GOV_API_PREFIX,
+  type GovCaseSubmission,
+  GovCaseSubmission as GovCaseSubmissionSchema,
+  type GovErrorBody,
+} from '../../src/integrations/gov/types';
+import { createCallbackOutbox, sleep } from './callbacks';
+import { createCaseBook, OUTCOMES } from './cases';
+import { catalogueVersion, matters, outlets } from './catalogue';
+
+/**
+ * Simulator of the provincial government service platform's JSON/HTTPS binding (see
+ * src/integrations/gov/signing.ts and types.ts). It checks every signature, serves the 黄埔区 catalogue, checks
+ * identities, takes cases idempotently, moves them through stages on a fast-forwardable clock and pushes
+ * signed callbacks. `/sim/*` endpoints (unsigned) script outcomes and inject faults for tests and demos.
+ */
+export interface GovSimulatorOptions {
+  appId: string;
+  appSecret: string;
+  /** Where stage callbacks go; can be set later with setCallbackUrl (the BFF usually starts after us). */
+  callbackUrl?: string;
+  /** How many times faster than real time cases move (default 1: 收件 → 办结 in about 3.5 minutes). */
+  speed?: number;
+}
+
+export interface GovSimulator {
+  /** The Fastify instance (for inject); prefer listen/close. */
+  app: FastifyInstance;
+  /** Starts listening (port 0 = any free port) and returns the base URL, e.g. http://127.0.0.1:53117. */
+  listen(opts?: { host?: string; port?: number }): Promise<string>;
+  setCallbackUrl(url: string | undefined): void;
+  setSpeed(speed: number): void;
+  /** Stops the clock, drops pending callbacks and closes the server. */
+  close(): Promise<void>;
+}
+
+class SimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { field: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+const SIGNATURE_MESSAGES: Record<string, string> = {
+  MISSING_HEADERS: '缺少或格式错误的签名请求头',
+  WRONG_APP: '应用标识不存在或未授权',
+  STALE: '请求时间戳超出允许范围（±5分钟），请校准服务器时钟',
+  BAD_SIGNATURE: '签名校验失败',
+  REPLAYED: '请求已处理过（nonce 重复）',
+};
+
+const PAGE_DEFAULT = 50;
+const PAGE_MAX = 200;
+const HANG_MS = 120_000;
+
+const checkSubmission = checker(GovCaseSubmissionSchema);
+
+const Faults = Type.Object({
+  /** Share of platform calls answered 503, 0–1. */
+  errorRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /** Added to every platform call. */
+  latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+  /** Share of platform calls that never get an answer, 0–1. */
+  timeoutRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  /** Connections are cut for this long (the platform is down). */
+  downForSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+});
+
+const SupplementItem = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  reason: Type.String({ minLength: 1 }),
+  materialId: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const outbox = createCallbackOutbox({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    url: opts.callbackUrl,
+  });
+  const book = createCaseBook({ outbox, speed: opts.speed ?? 1 });
+  const nonces = createNonceCache();
+  const identityOverrides = new Map<string, boolean>();
+  const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
+  let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
+  /** Aborted on close/reset, to release requests held by latency or timeout faults. */
+  let held = new AbortController();
+
+  app.setErrorHandler((err: FastifyError | SimError, _req, reply) => {
+    const body = (
+      code: string,
+      message: string,
+      details?: { field: string; message: string }[],
+    ): GovErrorBody => ({
+      error: { code, message, ...(details ? { details } : {}) },
+    });
+    if (err instanceof SimError) return reply.code(err.status).send(body(err.code, err.message, err.details));
+    if (err.validation) return reply.code(400).send(body('VALIDATION_FAILED', err.message));
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    return reply
+      .code(status)
+      .send(body(status >= 500 ? 'INTERNAL' : (err.code ?? 'BAD_REQUEST'), err.message));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `${req.method} ${req.url} 不存在` } });
+  });
+
+  // The platform binding: signed, and subject to injected faults.
+  app.register(
+    async (gov) => {
+      // Keep the body as the exact string received: the signature covers those bytes.
+      gov.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+        done(null, body),
+      );
+
+      gov.addHook('onRequest', async (req, reply) => {
+        if (Date.now() < faults.downUntil) {
+          reply.hijack();
+          req.raw.socket.destroy();
+          return reply;
+        }
+        if (faults.latencyMs > 0) await sleep(faults.latencyMs, held.signal).catch(() => {});
+        if (Math.random() < faults.timeoutRate) {
+          reply.hijack();
+          await sleep(HANG_MS, held.signal).catch(() => {});
+          req.raw.socket.destroy();
+          return reply;
+        }
+        if (Math.random() < faults.errorRate) {
+          return reply
+            .code(503)
+            .send({ error: { code: 'SERVICE_UNAVAILABLE', message: '平台繁忙，请稍后再试' } });
+        }
+      });
+
+      gov.addHook('preHandler', async (req) => {
+        const verdict = verifySignature({
+          headers: req.headers,
+          method: req.method,
+          path: req.url,
+          rawBody: typeof req.body === 'string' ? req.body : '',
+          appSecret: opts.appSecret,
+          expectedAppId: opts.appId,
+          now: Date.now(),
+          seenNonce: nonces.seen,
+        });
+        if (!verdict.ok)
+          throw new SimError(401, verdict.reason, SIGNATURE_MESSAGES[verdict.reason] ?? '签名无效');
+      });
+
+      gov.get('/catalogue', async (req) => {
+        const q = req.query as { cursor?: string; limit?: string };
+        const limit = q.limit === undefined ? PAGE_DEFAULT : Number(q.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_MAX) {
+          throw new SimError(400, 'VALIDATION_FAILED', `limit 应为 1–${PAGE_MAX} 的整数`);
+        }
+        const offset = q.cursor === undefined ? 0 : decodeCursor(q.cursor);
+        const page = matters.slice(offset, offset + limit);
+        const next = offset + limit < matters.length ? encodeCursor(offset + limit) : undefined;
+        return {
+          matters: page,
+          outlets: offset === 0 ? outlets : [],
+          ...(next ? { nextCursor: next } : {}),
+          version: catalogueVersion,
+        };
+      });
+
+      gov.post('/identity/check', async (req) => {
+        const body = parseJson(req) as { name?: unknown; idNumber?: unknown };
+        if (typeof body.name !== 'string' || typeof body.idNumber !== 'string') {
+          throw new SimError(400, 'VALIDATION_FAILED', '需要 name 和 idNumber');
+        }
+        const idNumber = body.idNumber.trim().toUpperCase();
+        const override = identityOverrides.get(idNumber);
+        const plausible =
+          /^\p{Script=Han}[\p{Script=Han}·]{1,29}$/u.test(body.name.trim()) &&
+          validateResidentId(idNumber).ok;
+        return { match: override ?? plausible };
+      });
+
+      gov.post('/cases', async (req, reply) => {
+        const checked = checkSubmission(parseJson(req));
+        if (!checked.ok) {
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '办件数据不符合接口规范',
+            checked.errors.map((e) => ({ field: e, message: e })),
+          );
+        }
+        const sub = checked.value;
+        book.countSubmission(sub.ourId);
+        const existing = book.findByOurId(sub.ourId);
+        if (existing) {
+          if (existing.serviceCode !== sub.serviceCode) {
+            throw new SimError(
+              409,
+              'OUR_ID_CONFLICT',
+              `ourId ${sub.ourId} 已用于另一事项的办件 ${existing.projId}`,
+            );
+          }
+          return reply.code(200).send({ projId: existing.projId, receivedAt: existing.receiveTime });
+        }
+        const view = book.create(sub, validateSubmission(sub));
+        return reply.code(201).send({ projId: view.projId, receivedAt: view.receiveTime });
+      });
+
+      gov.get('/cases/:projId', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const found = book.get(projId);
+        if (!found) throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在`);
+        return found;
+      });
+    },
+    { prefix: GOV_API_PREFIX },
+  );
+
+  function validateSubmission(sub: GovCaseSubmission) {
+    const matter = matterByCode.get(sub.serviceCode);
+    if (!matter) throw new SimError(404, 'SERVICE_NOT_FOUND', `实施编码 ${sub.serviceCode} 不存在或已停用`);
+    if (matter.serviceVersion !== sub.serviceVersion) {
+      throw new SimError(
+        409,
+        'SERVICE_VERSION_OUTDATED',
+        `事项版本已更新为 ${matter.serviceVersion}，请同步事项目录后重新提交`,
+      );
+    }
+    const expectedApplyType = matter.applicantType === 'person' ? 0 : 1;
+    if (sub.applyType !== expectedApplyType) {
+      throw new SimError(
+        422,
+        'APPLY_TYPE_MISMATCH',
+        `“${matter.name}”的服务对象是${expectedApplyType === 0 ? '自然人' : '法人'}`,
+      );
+    }
+    if (sub.applicant.cardType === '111' && !validateResidentId(sub.applicant.cardNumber).ok) {
+      throw new SimError(422, 'CARD_NUMBER_INVALID', '申请人身份证号码不正确');
+    }
+    if (sub.busMode === '01' && matter.channels.mail === 'none') {
+      throw new SimError(422, 'MAIL_NOT_SUPPORTED', `“${matter.name}”不支持快递送达`);
+    }
+    const known = new Set(matter.materials.map((mt) => mt.id));
+    const unknown = sub.acceptList.filter((a) => !known.has(a.materialId));
+    if (unknown.length > 0) {
+      throw new SimError(
+        422,
+        'MATERIAL_UNKNOWN',
+        '收件清单含有本事项没有的材料',
+        unknown.map((a) => ({ field: a.materialId, message: `${a.name} 不是本事项的材料` })),
+      );
+    }
+    const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
+    const missing = matter.materials.filter((mt) => mt.required && !provided.has(mt.id));
+    if (missing.length > 0) {
+      throw new SimError(
+        422,
+        'MATERIALS_INCOMPLETE',
+        `缺少必要材料：${missing.map((mt) => mt.name).join('、')}`,
+        missing.map((mt) => ({ field: mt.id, message: `缺少${mt.name}` })),
+      );
+    }
+    return matter;
+  }
+
+  // Test and demo controls. Unsigned: a simulator has nothing to protect.
+  const admin = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  admin.get('/sim/health', async () => ({
+    status: 'ok',
+    version: catalogueVersion,
+    speed: book.clock.speed,
+  }));
+
+  admin.post(
+    '/sim/admin/script',
+    {
+      schema: {
+        body: Type.Object({
+          ourId: Type.Optional(Type.String({ minLength: 1 })),
+          serviceCode: Type.Optional(Type.String({ minLength: 1 })),
+          next: Type.Optional(Type.Boolean()),
+          outcome: Type.Enum([...OUTCOMES]),
+          items: Type.Optional(Type.Array(SupplementItem, { minItems: 1 })),
+          reason: Type.Optional(Type.String({ minLength: 1 })),
+        }),
+      },
+    },
+    async (req) => {
+      const { ourId, serviceCode, next, outcome, items, reason } = req.body;
+      const targets = [ourId !== undefined, serviceCode !== undefined, next === true].filter(Boolean).length;
+      if (targets !== 1)
+        throw new SimError(400, 'VALIDATION_FAILED', '请且只能指定 ourId、serviceCode 或 next: true 之一');
+      if (serviceCode !== undefined && !matterByCode.has(serviceCode)) {
+        throw new SimError(404, 'SERVICE_NOT_FOUND', `实施编码 ${serviceCode} 不存在`);
+      }
+      const script = { outcome, ...(items ? { items } : {}), ...(reason ? { reason } : {}) };
+      const target = ourId !== undefined ? { ourId } : serviceCode !== undefined ? { serviceCode } : 'next';
+      const projId = book.setScript(target, script);
+      return { scripted: target, outcome, ...(projId ? { projId } : {}) };
+    },
+  );
+
+  admin.post(
+    '/sim/admin/cases/:projId/supplement-received',
+    { schema: { params: Type.Object({ projId: Type.String() }) } },
+    async (req) => {
+      const outcome = book.supplementReceived(req.params.projId);
+      if (outcome === 'not_found')
+        throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${req.params.projId} 不存在`);
+      if (outcome === 'not_waiting')
+        throw new SimError(409, 'NOT_AWAITING_SUPPLEMENT', '该办件不在补齐补正环节或已收到补正材料');
+      return { projId: req.params.projId, received: true };
+    },
+  );
+
+  admin.post(
+    '/sim/admin/identity',
+    { schema: { body: Type.Object({ idNumber: Type.String({ minLength: 1 }), match: Type.Boolean() }) } },
+    async (req) => {
+      identityOverrides.set(req.body.idNumber.trim().toUpperCase(), req.body.match);
+      return { idNumber: req.body.idNumber, match: req.body.match };
+    },
+  );
+
+  admin.post('/sim/admin/faults', { schema: { body: Faults } }, async (req) => {
+    const f = req.body;
+    faults = {
+      errorRate: f.errorRate ?? 0,
+      latencyMs: f.latencyMs ?? 0,
+      timeoutRate: f.timeoutRate ?? 0,
+      downUntil: f.downForSeconds ? Date.now() + f.downForSeconds * 1000 : 0,
+    };
+    return { ...faults, downUntil: faults.downUntil ? new Date(faults.downUntil).toISOString() : null };
+  });
+
+  admin.post(
+    '/sim/admin/clock',
+    {
+      schema: {
+        body: Type.Object({
+          speed: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 })),
+          /** Jump the case clock forward, e.g. 120 to finish a review now. */
+          advanceSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 31_536_000 })),
+        }),
+      },
+    },
+    async (req) => {
+      if (req.body.speed !== undefined) book.clock.setSpeed(req.body.speed);
+      if (req.body.advanceSeconds !== undefined) book.clock.advance(req.body.advanceSeconds * 1000);
+      return { speed: book.clock.speed };
+    },
+  );
+
+  admin.post(
+    '/sim/admin/callback',
+    { schema: { body: Type.Object({ url: Type.Union([Type.String({ format: 'uri' }), Type.Null()]) }) } },
+    async (req) => {
+      outbox.setUrl(req.body.url ?? undefined);
+      return { url: outbox.url ?? null };
+    },
+  );
+
+  admin.post('/sim/admin/reset', async () => {
+    book.reset();
+    outbox.clear();
+    nonces.clear();
+    identityOverrides.clear();
+    faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
+    held.abort();
+    held = new AbortController();
+    return { reset: true };
+  });
+
+  admin.get(
+    '/sim/cases',
+    { schema: { querystring: Type.Object({ ourId: Type.Optional(Type.String()) }) } },
+    async (req) => {
+      const all = book.list();
+      return {
+        cases: req.query.ourId === undefined ? all : all.filter((c) => c.ourId === req.query.ourId),
+        submissions: book.submissionCounts(),
+        callbackUrl: outbox.url ?? null,
+      };
+    },
+  );
+
+  let closed = false;
+  return {
+    app,
+    async listen(listenOpts = {}) {
+      await app.listen({ host: listenOpts.host ?? '127.0.0.1', port: listenOpts.port ?? 0 });
+      const address = app.server.address() as AddressInfo;
+      return `http://${listenOpts.host ?? '127.0.0.1'}:${address.port}`;
+    },
+    setCallbackUrl: (url) => outbox.setUrl(url),
+    setSpeed: (speed) => book.clock.setSpeed(speed),
+    async close() {
+      if (closed) return;
+      closed = true;
+      book.stop();
+      outbox.clear();
+      held.abort();
+      await app.close();
+    },
+  };
+}
+
+function parseJson(req: FastifyRequest): unknown {
+  if (typeof req.body !== 'string' || req.body === '')
+    throw new SimError(400, 'INVALID_JSON', '请求体应为 JSON');
+  try {
+    return JSON.parse(req.body);
+  } catch {
+    throw new SimError(400, 'INVALID_JSON', '请求体不是合法的 JSON');
+  }
+}
+
+/** Opaque to callers; binds the page position to the catalogue version so a stale cursor is refused, not misread. */
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ v: catalogueVersion, o: offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  let parsed: { v?: unknown; o?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new SimError(400, 'CURSOR_INVALID', '分页游标无效');
+  }
+  if (parsed.v !== catalogueVersion)
+    throw new SimError(409, 'CURSOR_EXPIRED', '事项目录已更新，请从第一页重新同步');
+  if (typeof parsed.o !== 'number' || !Number.isInteger(parsed.o) || parsed.o < 0) {
+    throw new SimError(400, 'CURSOR_INVALID', '分页游标无效');
+  }
+  return parsed.o;
+}

@@ -1,0 +1,100 @@
+import { lt } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { govCaseEvents, govNonces } from '../../db/schema';
+import { REPLAY_WINDOW_MS, verifySignatureAsync } from '../../integrations/gov/signing';
+import { parseCaseCallback } from '../../integrations/gov/types';
+import { AppError } from '../../lib/errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: string;
+  }
+}
+
+/**
+ * Stage callbacks from the government platform (收件, 受理, 审核, 办结, 补齐补正, 挂起, 不予受理, 退件). They are
+ * signed like our requests to it (HMAC over method, path, timestamp, nonce and the exact body bytes), and each
+ * event is stored once: the platform re-sends until it gets a 2xx.
+ */
+export default async function govHookRoutes(app: FastifyInstance) {
+  const { appId, appSecret } = app.config.gov;
+  const { db } = app.database;
+
+  // The signature covers the bytes as sent: keep them before parsing (this plugin's routes only).
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (req: FastifyRequest, body: string, done) => {
+      req.rawBody = body;
+      try {
+        done(null, JSON.parse(body));
+      } catch {
+        done(new AppError(400, 'INVALID_JSON'), undefined);
+      }
+    },
+  );
+
+  /** Remembers a nonce for every instance; true when it was already used (a replay). */
+  async function seenNonce(nonce: string): Promise<boolean> {
+    await db.delete(govNonces).where(lt(govNonces.seenAt, new Date(Date.now() - 2 * REPLAY_WINDOW_MS)));
+    const fresh = await db
+      .insert(govNonces)
+      .values({ nonce })
+      .onConflictDoNothing()
+      .returning({ nonce: govNonces.nonce });
+    return fresh.length === 0;
+  }
+
+  app.post(
+    '/hooks/gov/cases',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['hooks'], summary: 'Government platform case stage callback (signed)' },
+    },
+    async (req) => {
+      const verdict = await verifySignatureAsync({
+        headers: req.headers,
+        method: req.method,
+        path: req.url,
+        rawBody: req.rawBody ?? '',
+        appSecret,
+        expectedAppId: appId,
+        now: Date.now(),
+        seenNonce,
+      });
+      if (!verdict.ok) {
+        req.log.warn({ reason: verdict.reason }, 'gov callback refused');
+        throw new AppError(401, 'SIGNATURE_INVALID', undefined, [
+          { field: 'signature', message: verdict.reason },
+        ]);
+      }
+      const parsed = parseCaseCallback(req.body);
+      if (!parsed.ok) {
+        throw new AppError(
+          400,
+          'VALIDATION_FAILED',
+          undefined,
+          parsed.errors.map((e) => ({ field: e.split(':')[0]!, message: e })),
+        );
+      }
+      const c = parsed.value;
+      const stored = await db
+        .insert(govCaseEvents)
+        .values({
+          eventId: c.eventId,
+          projId: c.projId,
+          ourId: c.ourId,
+          stage: c.stage,
+          occurredAt: new Date(c.occurredAt),
+          payload: c,
+        })
+        .onConflictDoNothing()
+        .returning({ eventId: govCaseEvents.eventId });
+      req.log.info(
+        { projId: c.projId, stage: c.stage, duplicate: stored.length === 0 },
+        'gov callback stored',
+      );
+      return { ok: true };
+    },
+  );
+}

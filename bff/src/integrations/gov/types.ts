@@ -1,0 +1,344 @@
+import { type Static, type TSchema, Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+
+/**
+ * The provincial government service platform (一体化政务服务平台) as we use it: matter catalogue, identity check,
+ * case submission and case state, plus the stage callbacks it pushes to us. Field meanings follow the provincial
+ * case-exchange table (PROJID, SERVICECODE, INFOTYPE, ACCEPTLIST, BUS_MODE, …) in camelCase JSON. Instants are
+ * ISO 8601 in UTC; working days follow the Chinese calendar in Beijing time.
+ *
+ * The schemas double as runtime checks: the client checks what the platform answers and the callback route
+ * checks what it pushes, so a malformed record is refused at the edge instead of poisoning our data.
+ */
+export const GOV_API_PREFIX = '/gov/v1';
+
+const literals = <const T extends string>(...values: T[]) => Type.Enum(values);
+const Text = Type.String({ minLength: 1 });
+const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant' });
+
+/** 事项类型 */
+export const GOV_MATTER_TYPES = {
+  '01': '行政许可',
+  '02': '行政处罚',
+  '03': '行政强制',
+  '04': '行政征收',
+  '05': '行政给付',
+  '06': '行政检查',
+  '07': '行政确认',
+  '08': '行政奖励',
+  '09': '行政裁决',
+  '10': '其他行政权力',
+  '20': '公共服务',
+} as const;
+export type GovMatterType = keyof typeof GOV_MATTER_TYPES;
+
+/** 办件类型 INFOTYPE */
+export const GOV_INFO_TYPES = { 1: '即办件', 2: '承诺件', 3: '联办件', 4: '上报件' } as const;
+export type GovInfoType = keyof typeof GOV_INFO_TYPES;
+
+/** 办件环节 stage codes; 99 carries the refusal (不予受理) and return (退件) ends, told apart by status. */
+export const GOV_STAGES = {
+  '1': '收件',
+  '2': '受理',
+  '3': '审核',
+  '4': '办结',
+  '11': '补齐补正',
+  '12': '挂起',
+  '99': '其他',
+} as const;
+export type GovStage = keyof typeof GOV_STAGES;
+
+export const GOV_CASE_STATUSES = {
+  in_progress: '办理中',
+  supplement_required: '待补齐补正',
+  suspended: '挂起',
+  completed: '已办结',
+  refused: '不予受理',
+  returned: '退件',
+} as const;
+export type GovCaseStatus = keyof typeof GOV_CASE_STATUSES;
+
+/** APPLY_CARDTYPE: 111 居民身份证, 414 普通护照, 516 港澳居民来往内地通行证, 511 台湾居民来往大陆通行证, 001 统一社会信用代码. */
+export const GovCardType = literals('111', '414', '516', '511', '001');
+
+const MatterTypeSchema = literals(...(Object.keys(GOV_MATTER_TYPES) as GovMatterType[]));
+const InfoTypeSchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]);
+const StageSchema = literals(...(Object.keys(GOV_STAGES) as GovStage[]));
+const StatusSchema = literals(...(Object.keys(GOV_CASE_STATUSES) as GovCaseStatus[]));
+const MaterialForm = literals('original', 'copy', 'original_and_copy');
+const ResultKind = literals('physical', 'electronic');
+
+export const GovMaterial = Type.Object({
+  id: Text,
+  name: Text,
+  /** 原件 / 复印件 / 原件和复印件 */
+  form: MaterialForm,
+  count: Type.Integer({ minimum: 1 }),
+  required: Type.Boolean(),
+  note: Type.Optional(Type.String()),
+});
+export type GovMaterial = Static<typeof GovMaterial>;
+
+export const GovChannels = Type.Object({
+  /** 上门收件: a postal agent collects the materials at the applicant's door. */
+  doorPickup: Type.Boolean(),
+  /** 网点办: accepted at the outlets listed in outletIds. */
+  outlet: Type.Boolean(),
+  /** 邮寄送达: one_way = result mailed to the applicant (单程寄递); two_way = materials in and result out (双程收寄). */
+  mail: literals('none', 'one_way', 'two_way'),
+});
+export type GovChannels = Static<typeof GovChannels>;
+
+export const GovMatter = Type.Object({
+  /** 实施编码 SERVICECODE */
+  serviceCode: Text,
+  /** SERVICEVERSION: a submission names the version it was prepared against. */
+  serviceVersion: Text,
+  name: Text,
+  matterType: MatterTypeSchema,
+  infoType: InfoTypeSchema,
+  /** 个人 / 法人 */
+  applicantType: literals('person', 'enterprise'),
+  /** 主题, e.g. 社会保险, 劳动就业, 户籍, 不动产, 企业开办, 医保, 税务, 民政, 公积金 */
+  theme: Text,
+  department: Text,
+  /** 承诺办结时限 (working days from acceptance; 0 = same day) */
+  promisedWorkingDays: Type.Integer({ minimum: 0 }),
+  /** 法定办结时限 */
+  legalWorkingDays: Type.Integer({ minimum: 0 }),
+  /** 受理条件 */
+  conditions: Text,
+  materials: Type.Array(GovMaterial),
+  /** 收费标准 */
+  fees: Text,
+  channels: GovChannels,
+  outletIds: Type.Array(Text),
+  /** 办理结果: what the applicant receives and whether it can travel by post. */
+  result: Type.Object({ documentName: Text, kind: ResultKind }),
+});
+export type GovMatter = Static<typeof GovMatter>;
+
+export const GovOpeningHours = Type.Object({
+  /** ISO weekday: 1 Monday … 6 Saturday, 7 Sunday. A day may have several ranges (lunch break); a missing day is closed. */
+  day: Type.Integer({ minimum: 1, maximum: 7 }),
+  open: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+  close: Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }),
+});
+export type GovOpeningHours = Static<typeof GovOpeningHours>;
+
+export const GovOutlet = Type.Object({
+  id: Text,
+  name: Text,
+  /** 邮政网点 (post office with a government window) or 政务服务中心 / 便民服务中心 */
+  kind: literals('post_office', 'service_centre'),
+  address: Text,
+  district: Text,
+  /** 街道 / 镇 */
+  street: Text,
+  /** GCJ-02, as map SDKs in China expect. */
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  phone: Text,
+  hours: Type.Array(GovOpeningHours),
+  serviceCodes: Type.Array(Text),
+});
+export type GovOutlet = Static<typeof GovOutlet>;
+
+export const GovCataloguePage = Type.Object({
+  matters: Type.Array(GovMatter),
+  /** The full outlet list on the first page (no cursor); empty on later pages. */
+  outlets: Type.Array(GovOutlet),
+  nextCursor: Type.Optional(Text),
+  /** Changes whenever any matter or outlet changes; all pages of one sync share it. */
+  version: Text,
+});
+export type GovCataloguePage = Static<typeof GovCataloguePage>;
+
+const Person = Type.Object({ name: Text, cardType: GovCardType, cardNumber: Text, mobile: Text });
+
+export const GovAcceptItem = Type.Object({
+  materialId: Text,
+  name: Text,
+  form: MaterialForm,
+  count: Type.Integer({ minimum: 0 }),
+  /** 是否已收取: the agent checked it and it travels with the case. */
+  provided: Type.Boolean(),
+});
+export type GovAcceptItem = Static<typeof GovAcceptItem>;
+
+export const GovCaseSubmission = Type.Object({
+  /** Our booking/claim id: the idempotency key. */
+  ourId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  serviceCode: Text,
+  serviceVersion: Text,
+  /** PROJECTNAME, e.g. "张三申请失业保险金申领" */
+  projectName: Text,
+  /** APPLY_TYPE: 0 person, 1 enterprise */
+  applyType: Type.Union([Type.Literal(0), Type.Literal(1)]),
+  /** The applicant: a person, or the enterprise (cardType 001, cardNumber = 统一社会信用代码). */
+  applicant: Type.Object({
+    name: Text,
+    cardType: GovCardType,
+    cardNumber: Text,
+    mobile: Text,
+    address: Text,
+  }),
+  /** 经办人 when an enterprise applies. */
+  operator: Type.Optional(Person),
+  /** ACCEPTLIST */
+  acceptList: Type.Array(GovAcceptItem),
+  /** BUS_MODE: 00 normal, 01 快递送达 (result delivered by EMS to the applicant's address) */
+  busMode: literals('00', '01'),
+  infoType: InfoTypeSchema,
+  /** 委托全程代办: who acts for the applicant and the power of attorney (授权委托书) they hold. */
+  entrusted: Type.Optional(
+    Type.Object({
+      agent: Type.Object({ ...Person.properties, organisation: Type.Optional(Text) }),
+      powerOfAttorney: Type.Object({
+        signedAt: Instant,
+        scope: Text,
+        validUntil: Type.Optional(Instant),
+        /** The acceptList entry that carries the signed document, if any. */
+        materialId: Type.Optional(Text),
+      }),
+    }),
+  ),
+});
+export type GovCaseSubmission = Static<typeof GovCaseSubmission>;
+
+export const GovSubmitResult = Type.Object({ projId: Text, receivedAt: Instant });
+export type GovSubmitResult = Static<typeof GovSubmitResult>;
+
+export const GovIdentityResult = Type.Object({ match: Type.Boolean() });
+
+export const GovSupplement = Type.Object({
+  /** 一次性告知: everything missing, at once. */
+  items: Type.Array(Type.Object({ name: Text, reason: Text, materialId: Type.Optional(Text) }), {
+    minItems: 1,
+  }),
+  requestedAt: Instant,
+  /** End of the last working day to supplement (Beijing time). */
+  deadline: Instant,
+});
+export type GovSupplement = Static<typeof GovSupplement>;
+
+/** 不予受理决定书 / 退件通知书 */
+export const GovRefusal = Type.Object({ reason: Text, documentName: Text });
+export type GovRefusal = Static<typeof GovRefusal>;
+
+export const GovSuspension = Type.Object({ reason: Text });
+
+export const GovResult = Type.Object({ kind: ResultKind, issuedAt: Instant, documentName: Text });
+export type GovResult = Static<typeof GovResult>;
+
+export const GovCaseEvent = Type.Object({
+  stage: StageSchema,
+  status: StatusSchema,
+  at: Instant,
+  note: Type.Optional(Type.String()),
+});
+export type GovCaseEvent = Static<typeof GovCaseEvent>;
+
+export const GovCase = Type.Object({
+  projId: Text,
+  ourId: Text,
+  serviceCode: Text,
+  serviceVersion: Text,
+  projectName: Text,
+  busMode: literals('00', '01'),
+  stage: StageSchema,
+  status: StatusSchema,
+  /** RECEIVETIME 收件 */
+  receiveTime: Instant,
+  /** ACCEPT_TIME 受理 */
+  acceptTime: Type.Optional(Instant),
+  /** PROMISEE_TIME: acceptance + the matter's promised working days, end of that day */
+  promiseTime: Type.Optional(Instant),
+  /** TRANSACT_TIME 办结 */
+  transactTime: Type.Optional(Instant),
+  supplement: Type.Optional(GovSupplement),
+  suspension: Type.Optional(GovSuspension),
+  refusal: Type.Optional(GovRefusal),
+  result: Type.Optional(GovResult),
+  history: Type.Array(GovCaseEvent),
+});
+export type GovCase = Static<typeof GovCase>;
+
+/** What the platform pushes to `POST /api/v1/hooks/gov/cases` on every stage change, signed like our requests. */
+export const GovCaseCallback = Type.Object({
+  /** Unique per event: the platform re-sends until it gets a 2xx, so receivers dedupe on this. */
+  eventId: Text,
+  projId: Text,
+  ourId: Text,
+  serviceCode: Text,
+  stage: StageSchema,
+  status: StatusSchema,
+  occurredAt: Instant,
+  promiseTime: Type.Optional(Instant),
+  supplement: Type.Optional(GovSupplement),
+  suspension: Type.Optional(GovSuspension),
+  refusal: Type.Optional(GovRefusal),
+  result: Type.Optional(GovResult),
+});
+export type GovCaseCallback = Static<typeof GovCaseCallback>;
+
+export const GovErrorBody = Type.Object({
+  error: Type.Object({
+    code: Text,
+    message: Type.String(),
+    details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  }),
+});
+export type GovErrorBody = Static<typeof GovErrorBody>;
+
+export interface GovPlatformApi {
+  /** One page of the matter catalogue; page on with nextCursor until it is absent. */
+  fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
+  /** Real-name check (实名核验) against the public security population register. */
+  checkIdentity(p: { name: string; idNumber: string }): Promise<{ match: boolean }>;
+  /** Idempotent on c.ourId: a repeat returns the same PROJID and creates nothing. */
+  submitCase(c: GovCaseSubmission): Promise<GovSubmitResult>;
+  getCase(projId: string): Promise<GovCase>;
+}
+
+/**
+ * A failed platform call. `code` is the platform's own code when it answered (e.g. SERVICE_NOT_FOUND,
+ * BAD_SIGNATURE), else UNREACHABLE, TIMEOUT or BAD_RESPONSE. `retryable` tells a job whether trying the same
+ * call again later can succeed (network trouble, 5xx, 429) or a person must act (4xx, bad data).
+ */
+export class GovError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly details?: { field: string; message: string }[];
+
+  constructor(
+    code: string,
+    message: string,
+    opts: { retryable: boolean; status?: number; details?: { field: string; message: string }[] },
+  ) {
+    super(`gov ${code}: ${message}`);
+    this.name = 'GovError';
+    this.code = code;
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.details = opts.details;
+  }
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/** A compiled runtime check that reports at most a few `path: message` lines (enough to act on, short enough to log). */
+export function checker<S extends TSchema>(schema: S): (value: unknown) => Checked<Static<S>> {
+  const compiled = Compile(schema);
+  return (value) => {
+    if (compiled.Check(value)) return { ok: true, value: value as Static<S> };
+    const errors = [...compiled.Errors(value)]
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'}: ${e.message}`);
+    return { ok: false, errors };
+  };
+}
+
+/** For the callback route: is this parsed JSON a well-formed stage callback? */
+export const parseCaseCallback = checker(GovCaseCallback);
