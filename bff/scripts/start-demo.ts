@@ -1,10 +1,10 @@
 /**
- * `pnpm start`: the whole product on one machine, offline. The WeChat simulator, the BFF on the embedded
- * database with demo data, and the H5 app, all on one origin:
+ * `pnpm start`: the whole product on one machine, offline. The three simulators (WeChat, EMS, government
+ * platform), the BFF on the embedded database with demo data, and the H5 app, all on one origin:
  *   /            H5 app (miniapp/dist/h5)
  *   /api/v1      BFF
  *   /docs        OpenAPI UI
- *   /sim/wechat  WeChat simulator (demo sign-in in a browser)
+ *   /sim/wechat, /sim/ems, /sim/gov   the simulators (demo sign-in; their admin endpoints)
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -12,34 +12,47 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
+import { createEmsSimulator } from '../simulators/ems/server';
+import { createGovSimulator } from '../simulators/gov/server';
 import { createWechatSimulator } from '../simulators/wechat/server';
-import { loadConfig } from '../src/config';
+import { DEMO_CREDENTIALS, loadConfig } from '../src/config';
 import { seedDemo } from '../src/features/demo/seed';
 import { createServer } from '../src/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const h5Dir = path.resolve(here, '../../miniapp/dist/h5');
 const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+/** Simulated seconds per real second: an EMS leg that takes a day passes in minutes. */
+const speed = Number(env.SIM_SPEED ?? 120);
 
 async function main() {
-  const wechatApp = {
-    appId: env.WECHAT_APP_ID || 'wx-demo-appid',
-    appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret',
-  };
-  const wechatSim = createWechatSimulator(wechatApp);
-  await wechatSim.listen({ host: '127.0.0.1', port: Number(env.WECHAT_SIM_PORT || 0) });
-  const wechatUrl = `http://127.0.0.1:${(wechatSim.server.address() as AddressInfo).port}`;
+  const host = '127.0.0.1';
+  const wechatSim = createWechatSimulator(DEMO_CREDENTIALS.wechat);
+  await wechatSim.listen({ host, port: port('WECHAT_SIM_PORT', 4101) });
+  const wechatUrl = `http://${host}:${(wechatSim.server.address() as AddressInfo).port}`;
+  const emsSim = createEmsSimulator({ ...DEMO_CREDENTIALS.ems, speed });
+  const emsUrl = await emsSim.listen({ host, port: port('EMS_SIM_PORT', 4102) });
+  const govSim = createGovSimulator({ ...DEMO_CREDENTIALS.gov, speed });
+  const govUrl = await govSim.listen({ host, port: port('GOV_SIM_PORT', 4103) });
 
+  // The BFF reads its own configuration (a wrong key in the environment stays wrong, as `pnpm doctor` shows).
   const config = loadConfig({
-    ...env,
-    PORT: env.PORT || '8080',
-    DATA_DIR: env.DATA_DIR || path.resolve(here, '../.data'),
+    PORT: '8080',
+    DATA_DIR: path.resolve(here, '../.data'),
     WECHAT_API_BASE: wechatUrl,
-    WECHAT_APP_ID: wechatApp.appId,
-    WECHAT_APP_SECRET: wechatApp.appSecret,
+    EMS_API_BASE: emsUrl,
+    GOV_API_BASE: govUrl,
+    ...env,
   });
   const server = await createServer({ config });
-  await server.register(proxy, { upstream: wechatUrl, prefix: '/sim/wechat', rewritePrefix: '/sim' });
+  for (const [prefix, upstream] of [
+    ['/sim/wechat', wechatUrl],
+    ['/sim/ems', emsUrl],
+    ['/sim/gov', govUrl],
+  ] as const) {
+    await server.register(proxy, { upstream, prefix, rewritePrefix: prefix === '/sim/wechat' ? '/sim' : '' });
+  }
   if (existsSync(path.join(h5Dir, 'index.html'))) {
     await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
   } else {
@@ -52,7 +65,7 @@ async function main() {
 
   const close = async () => {
     await server.close();
-    await wechatSim.close();
+    await Promise.all([wechatSim.close(), emsSim.close(), govSim.close()]);
     process.exit(0);
   };
   process.once('SIGINT', () => void close());
@@ -60,12 +73,15 @@ async function main() {
 
   await server.listen({ host: config.host, port: config.port });
   const url = `http://${config.host}:${(server.server.address() as AddressInfo).port}`;
+  emsSim.setPushUrl(`${url}/api/v1/hooks/ems/track`);
+  govSim.setCallbackUrl(`${url}/api/v1/hooks/gov/cases`);
   console.log(
     `\n  政邮通 is running (demo, ${server.database.kind} at ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir})`,
   );
   console.log(`  Open the app:   ${url}/`);
   console.log(`  API docs:       ${url}/docs`);
-  console.log(`  WeChat sim:     ${wechatUrl}\n`);
+  console.log(`  Simulators:     WeChat ${wechatUrl}, EMS ${emsUrl}, government ${govUrl} (clock ×${speed})`);
+  console.log('  Check them:     pnpm run doctor\n');
 }
 
 main().catch((err) => {

@@ -36,6 +36,16 @@ type Env = Record<string, string | undefined>;
 /** Demo SM4 key (base64 of 16 bytes) shared with the EMS simulator. Real keys come from EMS. */
 export const DEMO_EMS_SIGN_KEY = 'emhlbmd5b3V0b25nZGVtbw==';
 
+/**
+ * Credentials the simulators accept under `pnpm start`; they are also the defaults here, so the demo works with
+ * no configuration. Real deployments set every one of them.
+ */
+export const DEMO_CREDENTIALS = {
+  wechat: { appId: 'wx-demo-appid', appSecret: 'wx-demo-secret' },
+  ems: { senderNo: '1100000000001', authorization: 'demo-authorization', signKey: DEMO_EMS_SIGN_KEY },
+  gov: { appId: 'zyt-demo', appSecret: 'gov-demo-secret-0123456789abcdef' },
+} as const;
+
 function emsSignKey(raw: string): string {
   if (Buffer.from(raw, 'base64').length !== 16)
     throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
@@ -113,21 +123,21 @@ export function loadConfig(env: Env = process.env): Config {
     jobWorkers: (env.JOB_WORKERS || 'on') !== 'off',
     wechat: {
       apiBase: url(env, 'WECHAT_API_BASE', 'http://127.0.0.1:4101'),
-      appId: env.WECHAT_APP_ID || 'wx-demo-appid',
-      appSecret: env.WECHAT_APP_SECRET || 'wx-demo-secret',
+      appId: env.WECHAT_APP_ID || DEMO_CREDENTIALS.wechat.appId,
+      appSecret: env.WECHAT_APP_SECRET || DEMO_CREDENTIALS.wechat.appSecret,
       timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
     },
     ems: {
       apiBase: url(env, 'EMS_API_BASE', 'http://127.0.0.1:4102'),
-      senderNo: env.EMS_SENDER_NO || '1100000000001',
-      authorization: env.EMS_AUTHORIZATION || 'demo-authorization',
+      senderNo: env.EMS_SENDER_NO || DEMO_CREDENTIALS.ems.senderNo,
+      authorization: env.EMS_AUTHORIZATION || DEMO_CREDENTIALS.ems.authorization,
       signKey: emsSignKey(env.EMS_SIGN_KEY || DEMO_EMS_SIGN_KEY),
       timeoutMs: int(env, 'EMS_TIMEOUT_MS', 10_000, 100, 60_000),
     },
     gov: {
       apiBase: url(env, 'GOV_API_BASE', 'http://127.0.0.1:4103'),
-      appId: env.GOV_APP_ID || 'zyt-demo',
-      appSecret: env.GOV_APP_SECRET || 'gov-demo-secret-0123456789abcdef',
+      appId: env.GOV_APP_ID || DEMO_CREDENTIALS.gov.appId,
+      appSecret: env.GOV_APP_SECRET || DEMO_CREDENTIALS.gov.appSecret,
       timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
   };

@@ -86,7 +86,10 @@ export class JobQueue {
     private readonly log: FastifyBaseLogger,
   ) {
     this.boss = new PgBoss({ ...bossConnection(handle), schema: 'pgboss', schedule: false });
-    this.boss.on('error', (err) => log.error({ err }, 'job queue error'));
+    // Driver errors carry the whole connection object: log what a person needs.
+    this.boss.on('error', (err: Error & { code?: string }) =>
+      log.error({ err: { message: err.message, code: err.code } }, 'job queue error'),
+    );
   }
 
   define<T extends object>(definition: JobDefinition<T>): void {

@@ -62,7 +62,8 @@ export function defineShipmentJobs(app: FastifyInstance): void {
     // EMS down for a while loses nothing: backoff 1-2 s, 2-4 s, 4-8 s … keeps trying for about 9 hours.
     retryLimit: 14,
     retryDelaySeconds: 1,
-    batchSize: 50,
+    // Each poller takes a batch per 0.5 s at most: 4 × 100 keeps up with a surge (see `pnpm bench`, jobs.ems).
+    batchSize: 100,
     workers: 4,
     async handle({ shipmentId }) {
       const [s] = await db.select().from(shipments).where(eq(shipments.id, shipmentId));

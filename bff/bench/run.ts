@@ -1,0 +1,69 @@
+/**
+ * `pnpm bench`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
+ * reference measured in the same run. Writes bench-results.json at the repo root; a scenario's entry replaces
+ * the one of the same name, so later scenarios add to the file.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchJobsEms } from './jobsEms';
+import { pgbenchInsertTps, scratchDatabase } from './reference';
+
+interface Result {
+  name: string;
+  throughput: number;
+  unit: string;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  reference_name: string;
+  reference: number;
+  ratio: number;
+  target?: string;
+  notes?: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.resolve(here, '../../bench-results.json');
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function main() {
+  const db = await scratchDatabase(adminUrl);
+  const results: Result[] = [];
+  try {
+    const tps = await pgbenchInsertTps(db.url);
+    console.log(`reference: pgbench one-row insert ${round(tps)} tps`);
+
+    const jobs = await benchJobsEms(db.url);
+    console.log(
+      `jobs.ems: ${round(jobs.throughput)} jobs/s, p50 ${round(jobs.p50_ms)} ms, p99 ${round(jobs.p99_ms)} ms`,
+      jobs.check,
+    );
+    if (jobs.check.duplicates > 0 || jobs.check.created !== jobs.check.orders)
+      throw new Error(`jobs.ems lost or duplicated orders: ${JSON.stringify(jobs.check)}`);
+    results.push({
+      name: 'jobs.ems',
+      throughput: round(jobs.throughput),
+      unit: 'jobs/s',
+      p50_ms: round(jobs.p50_ms),
+      p99_ms: round(jobs.p99_ms),
+      reference_name: 'pgbench one-row insert tps (8 clients, same run)',
+      reference: round(tps),
+      ratio: round(jobs.throughput / tps, 4),
+      target: '≥ 500 jobs/s',
+      notes: `backlog of ${jobs.check.orders} EMS orders drained over HTTP to the simulator (own process), each created exactly once; enqueue ${jobs.check.enqueuePerSecond}/s from 16 concurrent transactions; p50/p99 = one job's handling`,
+    });
+  } finally {
+    await db.drop();
+  }
+
+  const previous: Result[] = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : [];
+  const merged = [...previous.filter((p) => !results.some((r) => r.name === p.name)), ...results];
+  writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+  console.log(`wrote ${out}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * `pnpm doctor`: can this configuration reach everything it needs? One line per system, OK or FAIL with the
+ * reason the remote gave; exit code 1 if anything fails. Works against the simulators by default and against
+ * real endpoints when the variables point there. While `pnpm start` holds the embedded database, the
+ * database is checked by asking the running BFF (its /readyz) instead of opening the locked directory.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config';
+import { appliedMigrations, DataDirLockedError, migrationsAtHead, openDatabase } from '../src/db/client';
+import { createEmsClient, EmsError } from '../src/integrations/ems/client';
+import { createGovClient } from '../src/integrations/gov/client';
+import { GovError } from '../src/integrations/gov/types';
+import { createWechatClient, WechatError } from '../src/integrations/wechat/client';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const config = loadConfig({
+  DATA_DIR: path.resolve(here, '../.data'),
+  ...process.env,
+  NODE_ENV: process.env.NODE_ENV ?? 'development',
+});
+const bffUrl = (process.env.DOCTOR_BFF_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+
+type Check = () => Promise<string>;
+
+async function checkDatabase(): Promise<string> {
+  if (!config.databaseUrl) {
+    // The embedded database allows one process: if a BFF runs on it, ask that BFF.
+    const ready = await fetch(`${bffUrl}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(
+      () => undefined,
+    );
+    if (ready) {
+      const body = (await ready.json()) as {
+        status: string;
+        database?: string;
+        migrations?: number;
+        reason?: string;
+      };
+      if (!ready.ok) throw new Error(`running BFF at ${bffUrl} is not ready: ${body.reason ?? ready.status}`);
+      return `${body.database} via the running BFF at ${bffUrl}, migrations ${body.migrations}/${migrationsAtHead()}`;
+    }
+  }
+  let handle: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    handle = await openDatabase(config);
+  } catch (err) {
+    if (err instanceof DataDirLockedError)
+      throw new Error(`${config.dataDir} is locked by another process, and no BFF answers at ${bffUrl}`);
+    throw err;
+  }
+  try {
+    const applied = await appliedMigrations(handle);
+    return `${handle.kind}${config.databaseUrl ? '' : ` at ${config.dataDir}`}, migrations ${applied}/${migrationsAtHead()}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkEms(): Promise<string> {
+  // A tracking query for a waybill nobody has: authenticated and harmless. "No such waybill" is a good answer.
+  try {
+    const events = await createEmsClient(config.ems).queryTracking('1000000000000');
+    return `${config.ems.apiBase} senderNo ${config.ems.senderNo} (tracking query answered, ${events.length} events)`;
+  } catch (err) {
+    if (err instanceof EmsError && err.retCode === 'B0101')
+      return `${config.ems.apiBase} senderNo ${config.ems.senderNo} (authenticated)`;
+    if (err instanceof EmsError) throw new Error(`retCode ${err.retCode}: ${err.retMsg}`);
+    throw err;
+  }
+}
+
+async function checkWechat(): Promise<string> {
+  try {
+    await createWechatClient(config.wechat).accessToken();
+    return `${config.wechat.apiBase} appid ${config.wechat.appId} (access token issued)`;
+  } catch (err) {
+    if (err instanceof WechatError) throw new Error(`errcode ${err.errcode}: ${err.errmsg}`);
+    throw err;
+  }
+}
+
+async function checkGov(): Promise<string> {
+  try {
+    const page = await createGovClient(config.gov).fetchCatalogue({ limit: 1 });
+    return `${config.gov.apiBase} app ${config.gov.appId} (signed catalogue call answered, version ${page.version})`;
+  } catch (err) {
+    if (err instanceof GovError) throw new Error(`${err.code}: ${err.message}`);
+    throw err;
+  }
+}
+
+const checks: [string, Check][] = [
+  ['database', checkDatabase],
+  ['wechat', checkWechat],
+  ['ems', checkEms],
+  ['gov', checkGov],
+];
+
+let failed = 0;
+for (const [name, check] of checks) {
+  try {
+    console.log(`OK    ${name.padEnd(9)} ${await check()}`);
+  } catch (err) {
+    failed++;
+    const cause = (err as Error & { cause?: Error }).cause;
+    console.log(`FAIL  ${name.padEnd(9)} ${(err as Error).message}${cause ? ` (${cause.message})` : ''}`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,20 @@
+// Main package: home and sign-in only. Every other domain is a sub-package loaded on demand.
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/login/index'],
+  subPackages: [
+    { root: 'me', pages: ['pages/index/index', 'pages/privacy/index', 'pages/identity/index'] },
+    { root: 'booking', pages: ['pages/index/index'] },
+    { root: 'cases', pages: ['pages/index/index'] },
+    { root: 'scan', pages: ['pages/index/index'] },
+    { root: 'enterprise', pages: ['pages/index/index'] },
+    { root: 'outlets', pages: ['pages/index/index'] },
+    { root: 'staff', pages: ['pages/index/index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '政邮通',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6f8',
+  },
+});

@@ -1,0 +1,21 @@
+import type { MeResponse, Role } from '@zyt/shared';
+import { staffRoles } from '@zyt/shared';
+
+export const roleLabels: Record<Role, string> = {
+  resident: '居民',
+  enterprise_clerk: '企业经办人',
+  postal_agent: '政邮专员',
+  supervisor: '监管/运营',
+};
+
+/** True until the person has agreed to the privacy guide version now in force. */
+export const needsConsent = (user: MeResponse) => user.consent?.version !== user.privacyGuideVersion;
+
+export const isStaff = (user: MeResponse) => user.roles.some((role) => staffRoles.includes(role));
+
+/** An ISO instant as Beijing wall-clock time, e.g. 2026-11-01 09:30. */
+export function formatBeijingTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -1,0 +1,5 @@
+import { ComingSoon } from '@/components/ComingSoon';
+
+export default function Placeholder() {
+  return <ComingSoon feature="enterprise" />;
+}

@@ -1,0 +1,54 @@
+import { type Route, routes } from '@/navigation';
+
+/** The service domains, as the home page and the placeholder pages present them. */
+export interface Feature {
+  title: string;
+  summary: string;
+  route: Route;
+  /** False while the sub-package only holds its "即将开放" page. */
+  ready: boolean;
+}
+
+export const features = {
+  booking: {
+    title: '预约上门收件',
+    summary: '政邮专员上门核对材料、收件，寄到政务服务中心',
+    route: routes.booking,
+    ready: false,
+  },
+  scan: {
+    title: '扫码补寄（替你跑）',
+    summary: '扫邮袋背面的二维码，免费寄送补正材料',
+    route: routes.scan,
+    ready: false,
+  },
+  cases: {
+    title: '我的办件',
+    summary: '办件进度、邮件轨迹和办理结果，一处查看',
+    route: routes.cases,
+    ready: false,
+  },
+  outlets: {
+    title: '附近网点',
+    summary: '可办政务的邮政网点、营业时间和电话',
+    route: routes.outlets,
+    ready: false,
+  },
+  enterprise: {
+    title: '企业服务',
+    summary: '绑定企业，邮寄申报稳岗补贴等政策并跟踪到账',
+    route: routes.enterprise,
+    ready: false,
+  },
+  staff: {
+    title: '工作台',
+    summary: '政邮专员接单、上门初审；监管人员查看时效与整改',
+    route: routes.staff,
+    ready: false,
+  },
+} satisfies Record<string, Feature>;
+
+export type FeatureKey = keyof typeof features;
+
+/** Home page entries, in the order a resident needs them. */
+export const homeEntries: FeatureKey[] = ['booking', 'scan', 'cases', 'outlets', 'enterprise'];

@@ -1,0 +1,81 @@
+import { Input, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
+import { useSession } from '@/api/session';
+import { Page } from '@/components/Page';
+import { features, homeEntries } from '@/features';
+import { routes } from '@/navigation';
+import { Button, Tag } from '@/ui/nutui';
+import './index.css';
+
+export default function Home() {
+  const session = useSession();
+  const [query, setQuery] = useState('');
+
+  const search = () => {
+    // The matter catalogue is not built yet: say so rather than show an empty result.
+    const title = query.trim() ? '事项查询即将开放' : '请输入要办理的事项';
+    Taro.showToast({ title, icon: 'none' });
+  };
+
+  return (
+    <Page className="home">
+      <View className="home__hero">
+        <Text className="home__title">政邮通</Text>
+        <Text className="home__subtitle">政务服务，邮政送到家门口</Text>
+      </View>
+
+      <View className="card home__account">
+        {session ? (
+          <>
+            <Text className="text-body">您好，{session.user.identity?.name ?? '微信用户'}</Text>
+            <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.me })}>
+              我的
+            </Button>
+          </>
+        ) : (
+          <>
+            <Text className="text-body">登录后可预约上门、查看办件</Text>
+            <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.login })}>
+              登录
+            </Button>
+          </>
+        )}
+      </View>
+
+      <View className="search">
+        <Input
+          className="search__input"
+          placeholder="搜索要办的事，如：社保、户籍"
+          confirmType="search"
+          value={query}
+          onInput={(e) => setQuery(e.detail.value)}
+          onConfirm={search}
+        />
+        <Button type="primary" size="large" onClick={search}>
+          搜索
+        </Button>
+      </View>
+
+      <View className="entries">
+        {homeEntries.map((key) => {
+          const feature = features[key];
+          return (
+            <View
+              key={key}
+              className="entry"
+              hoverClass="entry--pressed"
+              onClick={() => Taro.navigateTo({ url: feature.route })}
+            >
+              <View className="row">
+                <Text className="entry__title">{feature.title}</Text>
+                {!feature.ready && <Tag type="warning">即将开放</Tag>}
+              </View>
+              <Text className="entry__summary">{feature.summary}</Text>
+            </View>
+          );
+        })}
+      </View>
+    </Page>
+  );
+}

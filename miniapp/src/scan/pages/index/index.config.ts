@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '扫码补寄（替你跑）' });
