@@ -6,13 +6,19 @@ import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
+import { defineBookingJobs } from './features/bookings/jobs';
+import bookingRoutes from './features/bookings/routes';
+import visitRoutes from './features/bookings/visits';
 import govHookRoutes from './features/cases/govHooks';
+import catalogueRoutes from './features/catalogue/routes';
+import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
 import opsRoutes from './features/ops/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs } from './features/shipments/shipments';
+import supervisionRoutes from './features/supervision/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
 import type { GovPlatformApi } from './integrations/gov/types';
@@ -81,18 +87,25 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
     async (api) => {
       await api.register(authRoutes);
       await api.register(meRoutes);
+      await api.register(catalogueRoutes);
       await api.register(adminRoutes);
       await api.register(opsRoutes);
       await api.register(emsHookRoutes);
       await api.register(govHookRoutes);
+      await api.register(bookingRoutes);
+      await api.register(visitRoutes);
+      await api.register(supervisionRoutes);
     },
     { prefix: '/api/v1' },
   );
 
   defineNotificationJobs(app);
   defineShipmentJobs(app);
+  defineCatalogueJobs(app);
+  defineBookingJobs(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));
+  scheduleCatalogueSync(app);
 }
 
 export default fp(zhengyoutong, { name: 'zhengyoutong', fastify: '5.x' });

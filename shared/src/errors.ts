@@ -15,6 +15,8 @@ export const ErrorCode = {
   ID_NUMBER_INVALID: 'ID_NUMBER_INVALID',
   NAME_INVALID: 'NAME_INVALID',
   NOT_FOUND: 'NOT_FOUND',
+  MATTER_NOT_FOUND: 'MATTER_NOT_FOUND',
+  OUTLET_NOT_FOUND: 'OUTLET_NOT_FOUND',
   WECHAT_CODE_INVALID: 'WECHAT_CODE_INVALID',
   WECHAT_RATE_LIMITED: 'WECHAT_RATE_LIMITED',
   WECHAT_USER_BLOCKED: 'WECHAT_USER_BLOCKED',
@@ -29,6 +31,16 @@ export const ErrorCode = {
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   INTERNAL: 'INTERNAL',
   NETWORK: 'NETWORK',
+  REAL_NAME_REQUIRED: 'REAL_NAME_REQUIRED',
+  IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  DOOR_PICKUP_NOT_SUPPORTED: 'DOOR_PICKUP_NOT_SUPPORTED',
+  AREA_NOT_SERVED: 'AREA_NOT_SERVED',
+  SLOT_UNAVAILABLE: 'SLOT_UNAVAILABLE',
+  BOOKING_NOT_FOUND: 'BOOKING_NOT_FOUND',
+  BOOKING_STATE_CONFLICT: 'BOOKING_STATE_CONFLICT',
+  REVIEW_INCOMPLETE: 'REVIEW_INCOMPLETE',
+  CONTACT_INVALID: 'CONTACT_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -46,6 +58,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   ID_NUMBER_INVALID: '身份证号码不正确，请核对后重新输入',
   NAME_INVALID: '姓名格式不正确，请输入身份证上的姓名',
   NOT_FOUND: '没有找到相关记录',
+  MATTER_NOT_FOUND: '没有找到该事项，它可能已调整或停办，请重新搜索',
+  OUTLET_NOT_FOUND: '没有找到该网点，请返回网点列表重新选择',
   WECHAT_CODE_INVALID: '微信登录凭证无效或已使用，请重新登录',
   WECHAT_RATE_LIMITED: '登录过于频繁，请稍后再试',
   WECHAT_USER_BLOCKED: '该微信账号存在风险，暂时无法登录',
@@ -60,6 +74,16 @@ export const errorMessages: Record<ErrorCode, string> = {
   ROUTE_NOT_FOUND: '没有这个接口，请升级小程序后重试',
   INTERNAL: '系统繁忙，请稍后再试',
   NETWORK: '网络连接失败，请检查网络后重试',
+  REAL_NAME_REQUIRED: '请先完成实名认证，再预约上门收件',
+  IDEMPOTENCY_KEY_REQUIRED: '请求缺少幂等键（Idempotency-Key），请升级小程序后重试',
+  IDEMPOTENCY_KEY_REUSED: '同一次提交的内容不一致，请刷新后重新提交',
+  DOOR_PICKUP_NOT_SUPPORTED: '该事项不支持上门收件，请到网点办理',
+  AREA_NOT_SERVED: '您所在的区县暂未开通上门收件服务',
+  SLOT_UNAVAILABLE: '该时段已约满或已过期，请选择其他时段',
+  BOOKING_NOT_FOUND: '没有找到该预约',
+  BOOKING_STATE_CONFLICT: '预约状态已变化，不能进行此操作，请刷新后查看',
+  REVIEW_INCOMPLETE: '还有材料未核对，请逐项核对后再提交',
+  CONTACT_INVALID: '联系人信息不正确，请按提示修改',
 };
 
 export interface FieldIssue {

@@ -1,3 +1,5 @@
+export * from './bookings';
+export * from './catalogue';
 export * from './govCallbacks';
 export * from './notifications';
 export * from './refreshTokens';

@@ -16,6 +16,13 @@ import type { PiiCipher } from '../../lib/pii';
 
 export const CREATE_EMS_ORDER = 'ems.create-order';
 
+type Shipment = typeof shipments.$inferSelect;
+/** Features that own a leg hear when its waybill exists (e.g. a booking's materials are handed over). */
+const orderedListeners = new WeakMap<FastifyInstance, ((s: Shipment) => Promise<void>)[]>();
+export function onShipmentOrdered(app: FastifyInstance, listener: (s: Shipment) => Promise<void>): void {
+  orderedListeners.set(app, [...(orderedListeners.get(app) ?? []), listener]);
+}
+
 export type ShipmentLeg = (typeof shipments.$inferInsert)['leg'];
 
 const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/${id}/${role}`;
@@ -57,6 +64,38 @@ export const logisticsOrderNo = (shipmentId: string) => shipmentId.replaceAll('-
 
 export function defineShipmentJobs(app: FastifyInstance): void {
   const { db } = app.database;
+
+  async function order(s: Shipment): Promise<Shipment> {
+    try {
+      const order = await app.ems.createOrder({
+        logisticsOrderNo: logisticsOrderNo(s.id),
+        ecommerceUserId: s.subjectId.slice(0, 50),
+        weight: s.weightGrams,
+        pickupType: '1',
+        pickupPreBeginTime: s.pickupFrom ?? undefined,
+        pickupPreEndTime: s.pickupTo ?? undefined,
+        paymentMode: '1', // 寄付月结: the government pays (政府买单)
+        sender: JSON.parse(app.pii.decrypt(s.senderSealed, partiesContext(s.id, 'sender'))) as EmsParty,
+        receiver: JSON.parse(app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver'))) as EmsParty,
+        cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],
+      });
+      const [ordered] = await db
+        .update(shipments)
+        .set({ waybillNo: order.waybillNo, orderedAt: sql`now()`, lastError: null })
+        .where(eq(shipments.id, s.id))
+        .returning();
+      return ordered!;
+    } catch (err) {
+      if (!(err instanceof EmsError)) throw err;
+      await db
+        .update(shipments)
+        .set({ lastError: `${err.retCode} ${err.retMsg}`.slice(0, 500) })
+        .where(eq(shipments.id, s.id));
+      if (!err.retryable) throw new PermanentJobError(`EMS refused the order: ${err.retCode} ${err.retMsg}`);
+      throw err;
+    }
+  }
+
   app.jobs.define<{ shipmentId: string }>({
     name: CREATE_EMS_ORDER,
     // EMS down for a while loses nothing: backoff 1-2 s, 2-4 s, 4-8 s … keeps trying for about 9 hours.
@@ -67,36 +106,10 @@ export function defineShipmentJobs(app: FastifyInstance): void {
     workers: 4,
     async handle({ shipmentId }) {
       const [s] = await db.select().from(shipments).where(eq(shipments.id, shipmentId));
-      if (!s || s.waybillNo) return; // ordered already: a re-run changes nothing
-      try {
-        const order = await app.ems.createOrder({
-          logisticsOrderNo: logisticsOrderNo(s.id),
-          ecommerceUserId: s.subjectId.slice(0, 50),
-          weight: s.weightGrams,
-          pickupType: '1',
-          pickupPreBeginTime: s.pickupFrom ?? undefined,
-          pickupPreEndTime: s.pickupTo ?? undefined,
-          paymentMode: '1', // 寄付月结: the government pays (政府买单)
-          sender: JSON.parse(app.pii.decrypt(s.senderSealed, partiesContext(s.id, 'sender'))) as EmsParty,
-          receiver: JSON.parse(
-            app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver')),
-          ) as EmsParty,
-          cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],
-        });
-        await db
-          .update(shipments)
-          .set({ waybillNo: order.waybillNo, orderedAt: sql`now()`, lastError: null })
-          .where(eq(shipments.id, s.id));
-      } catch (err) {
-        if (!(err instanceof EmsError)) throw err;
-        await db
-          .update(shipments)
-          .set({ lastError: `${err.retCode} ${err.retMsg}`.slice(0, 500) })
-          .where(eq(shipments.id, s.id));
-        if (!err.retryable)
-          throw new PermanentJobError(`EMS refused the order: ${err.retCode} ${err.retMsg}`);
-        throw err;
-      }
+      if (!s) return;
+      // Ordered already (a re-run): skip EMS, still tell the listeners (their steps are idempotent).
+      const ordered = s.waybillNo ? s : await order(s);
+      for (const listener of orderedListeners.get(app) ?? []) await listener(ordered);
     },
   });
 }

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import {
+  type Address,
+  type BookingAction,
+  type BookingActor,
+  type BookingStatus,
+  type BookingView,
+  beijingDate,
+  bookingActions,
+  bookingStatusLabels,
+  type Contact,
+  type CreateBookingBody,
+  maskName,
+  maskPhone,
+} from '@zyt/shared';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { DatabaseOrTransaction } from '../../db/client';
+import {
+  type Booking,
+  bookingEvents,
+  bookingNumbers,
+  bookings,
+  matterOutlets,
+  matters,
+  outlets,
+} from '../../db/schema';
+import { AppError } from '../../lib/errors';
+import type { PiiCipher } from '../../lib/pii';
+
+export const sealedContext = (bookingId: string, field: 'address' | 'contact') =>
+  `bookings/${bookingId}/${field}`;
+
+export const requestHash = (body: CreateBookingBody) =>
+  createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+/** 预约号: Beijing date + a sequence, e.g. 261122000042 — short enough to read out on the phone. */
+export async function nextBookingNumber(db: DatabaseOrTransaction, now: Date): Promise<string> {
+  const [row] = await db
+    .execute<{ n: string }>(sql`select nextval(${sql.raw(`'${bookingNumbers.seqName}'`)})::text as n`)
+    .then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: { n: string }[] }).rows));
+  return `${beijingDate(now).slice(2).replaceAll('-', '')}${row!.n.padStart(6, '0')}`;
+}
+
+/** The matter as bookable: it exists and supports door pickup (上门收件). */
+export async function bookableMatter(db: DatabaseOrTransaction, code: string) {
+  const [matter] = await db.select().from(matters).where(eq(matters.code, code));
+  if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
+  if (!matter.doorPickup)
+    throw new AppError(422, 'DOOR_PICKUP_NOT_SUPPORTED', undefined, [
+      { field: 'matterCode', message: `“${matter.name}”不支持上门收件，请到网点办理` },
+    ]);
+  return matter;
+}
+
+/** The post office that serves door visits for a matter in a county (区县), and the centre materials go to. */
+export async function servingOutlets(
+  db: DatabaseOrTransaction,
+  params: { matterCode: string; county: string },
+) {
+  const candidates = await db
+    .select({ outlet: outlets, accepts: sql<boolean>`${matterOutlets.outletId} is not null` })
+    .from(outlets)
+    .leftJoin(
+      matterOutlets,
+      and(eq(matterOutlets.outletId, outlets.id), eq(matterOutlets.matterCode, params.matterCode)),
+    )
+    .where(eq(outlets.district, params.county))
+    .orderBy(sql`${matterOutlets.outletId} is null`, asc(outlets.position));
+  const postOffice = candidates.find((c) => c.outlet.kind === 'post_office')?.outlet;
+  const centre = candidates.find((c) => c.outlet.kind === 'service_centre')?.outlet;
+  if (!postOffice || !centre) {
+    throw new AppError(422, 'AREA_NOT_SERVED', undefined, [
+      { field: 'address.county', message: `${params.county}暂未开通上门收件服务` },
+    ]);
+  }
+  return { postOffice, centre };
+}
+
+/** Applies a transition in one conditional UPDATE: it happens only from a state the action allows. */
+export async function transition(
+  tx: DatabaseOrTransaction,
+  params: {
+    bookingId: string;
+    action: BookingAction;
+    actor: BookingActor;
+    actorId?: string;
+    note?: string;
+    set?: Partial<typeof bookings.$inferInsert>;
+    /** Extra condition, e.g. only the agent who accepted the visit may move it. */
+    where?: ReturnType<typeof eq>;
+  },
+): Promise<Booking> {
+  const rule = bookingActions[params.action];
+  const [row] = await tx
+    .update(bookings)
+    .set({ ...params.set, status: rule.to, updatedAt: sql`now()` })
+    .where(and(eq(bookings.id, params.bookingId), inArray(bookings.status, [...rule.from]), params.where))
+    .returning();
+  if (!row) {
+    const [current] = await tx
+      .select({ status: bookings.status, agentId: bookings.agentId })
+      .from(bookings)
+      .where(eq(bookings.id, params.bookingId));
+    if (!current) throw new AppError(404, 'BOOKING_NOT_FOUND');
+    const label = bookingStatusLabels[current.status as BookingStatus];
+    if ((rule.from as readonly string[]).includes(current.status))
+      throw new AppError(403, 'FORBIDDEN', '该上门任务已由其他专员处理');
+    throw new AppError(
+      409,
+      'BOOKING_STATE_CONFLICT',
+      `预约当前状态为“${label}”，不能进行此操作，请刷新后查看`,
+    );
+  }
+  await tx
+    .insert(bookingEvents)
+    .values({
+      bookingId: row.id,
+      status: rule.to,
+      actor: params.actor,
+      actorId: params.actorId,
+      note: params.note,
+    });
+  return row;
+}
+
+export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) {
+  if (bookingIds.length === 0) return [];
+  return db
+    .select()
+    .from(bookingEvents)
+    .where(inArray(bookingEvents.bookingId, bookingIds))
+    .orderBy(asc(bookingEvents.id));
+}
+
+/** The booking as its people see it. `reveal` (the agent on the visit) shows address and contact in full. */
+export function toBookingView(
+  b: Booking,
+  events: (typeof bookingEvents.$inferSelect)[],
+  pii: PiiCipher,
+  opts: { reveal: boolean; waybillNo?: string | null },
+): BookingView {
+  const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
+  const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
+  return {
+    id: b.id,
+    number: b.number,
+    status: b.status as BookingStatus,
+    statusLabel: bookingStatusLabels[b.status as BookingStatus],
+    matter: { code: b.matterCode, name: b.matterName },
+    window: {
+      kind: b.windowKind,
+      start: b.windowStart?.toISOString() ?? null,
+      end: b.windowEnd?.toISOString() ?? null,
+    },
+    dueAt: b.dueAt?.toISOString() ?? null,
+    address: opts.reveal
+      ? address
+      : { ...address, detail: `${[...address.detail].slice(0, 4).join('')}****` },
+    contact: opts.reveal ? contact : { name: maskName(contact.name), phone: maskPhone(contact.phone) },
+    entrust: b.entrust ?? null,
+    missingItems: b.missingItems ?? null,
+    caseNumber: b.caseNumber,
+    waybillNo: opts.waybillNo ?? null,
+    cancelReason: b.cancelReason,
+    events: events
+      .filter((e) => e.bookingId === b.id)
+      .map((e) => ({
+        status: e.status as BookingStatus,
+        at: e.at.toISOString(),
+        actor: e.actor,
+        note: e.note,
+      })),
+    createdAt: b.createdAt.toISOString(),
+  };
+}

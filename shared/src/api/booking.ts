@@ -1,0 +1,156 @@
+import { type Static, Type } from 'typebox';
+
+const Text = (max: number, min = 1) => Type.String({ minLength: min, maxLength: max });
+
+export const BookingStatusSchema = Type.Union([
+  Type.Literal('requested'),
+  Type.Literal('assigned'),
+  Type.Literal('en_route'),
+  Type.Literal('arrived'),
+  Type.Literal('reviewing'),
+  Type.Literal('collected'),
+  Type.Literal('handed_over'),
+  Type.Literal('case_submitted'),
+  Type.Literal('materials_incomplete'),
+  Type.Literal('cancelled'),
+  Type.Literal('expired'),
+]);
+
+/** Structured address (省/市/区县/详细地址). */
+export const AddressSchema = Type.Object(
+  { province: Text(20), city: Text(20), county: Text(20), detail: Text(120, 2) },
+  { additionalProperties: false },
+);
+export type Address = Static<typeof AddressSchema>;
+
+export const ContactSchema = Type.Object(
+  { name: Text(30), phone: Text(20) },
+  { additionalProperties: false },
+);
+export type Contact = Static<typeof ContactSchema>;
+
+export const VisitWindowInput = Type.Union([
+  Type.Object({ kind: Type.Literal('asap') }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('slot'), slotId: Type.String({ format: 'uuid' }) },
+    { additionalProperties: false },
+  ),
+]);
+export type VisitWindowInput = Static<typeof VisitWindowInput>;
+
+/** 委托全程代办: the resident entrusts the postal agent; the power of attorney (授权委托书) is recorded. */
+export const EntrustInput = Type.Object(
+  { scope: Text(200, 2), validUntil: Type.String({ format: 'date' }) },
+  { additionalProperties: false },
+);
+
+export const CreateBookingBody = Type.Object(
+  {
+    matterCode: Text(64),
+    address: AddressSchema,
+    contact: ContactSchema,
+    window: VisitWindowInput,
+    entrust: Type.Optional(EntrustInput),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateBookingBody = Static<typeof CreateBookingBody>;
+
+export const RescheduleBody = Type.Object({ window: VisitWindowInput }, { additionalProperties: false });
+export const CancelBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export const AgentCancelBody = Type.Object({ reason: Text(200, 2) }, { additionalProperties: false });
+
+export const MissingItem = Type.Object({
+  materialId: Type.String(),
+  name: Type.String(),
+  reason: Type.String(),
+});
+export type MissingItem = Static<typeof MissingItem>;
+
+export const BookingEvent = Type.Object({
+  status: BookingStatusSchema,
+  at: Type.String(),
+  actor: Type.Union([Type.Literal('resident'), Type.Literal('agent'), Type.Literal('system')]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const BookingView = Type.Object({
+  id: Type.String(),
+  /** Booking number (预约号) a person can read out on the phone. */
+  number: Type.String(),
+  status: BookingStatusSchema,
+  statusLabel: Type.String(),
+  matter: Type.Object({ code: Type.String(), name: Type.String() }),
+  window: Type.Object({
+    kind: Type.Union([Type.Literal('asap'), Type.Literal('slot')]),
+    start: Type.Union([Type.String(), Type.Null()]),
+    end: Type.Union([Type.String(), Type.Null()]),
+  }),
+  /** When the agent must be at the door (asap: 1 hour after acceptance; slot: the end of the window). */
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+  /** Masked for the resident's screens; the agent's visit view has it in full (and the read is audited). */
+  address: AddressSchema,
+  contact: ContactSchema,
+  entrust: Type.Union([
+    Type.Object({ scope: Type.String(), validUntil: Type.String(), recordedAt: Type.String() }),
+    Type.Null(),
+  ]),
+  /** 一次性告知: everything missing, in one list, when the visit ended as materials incomplete. */
+  missingItems: Type.Union([Type.Array(MissingItem), Type.Null()]),
+  /** The government case number (办件编号, PROJID) once submitted. */
+  caseNumber: Type.Union([Type.String(), Type.Null()]),
+  waybillNo: Type.Union([Type.String(), Type.Null()]),
+  cancelReason: Type.Union([Type.String(), Type.Null()]),
+  events: Type.Array(BookingEvent),
+  createdAt: Type.String(),
+});
+export type BookingView = Static<typeof BookingView>;
+
+export const BookingList = Type.Object({ items: Type.Array(BookingView) });
+
+export const SlotView = Type.Object({
+  id: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  remaining: Type.Integer(),
+});
+export const SlotsResponse = Type.Object({
+  outlet: Type.Object({ id: Type.String(), name: Type.String() }),
+  slots: Type.Array(SlotView),
+});
+export type SlotsResponse = Static<typeof SlotsResponse>;
+
+/** The agent's review (初审) of one material from the matter's checklist. */
+export const ReviewItemInput = Type.Object(
+  { materialId: Text(64), present: Type.Boolean(), copies: Type.Integer({ minimum: 0, maximum: 99 }) },
+  { additionalProperties: false },
+);
+export const ReviewBody = Type.Object(
+  { items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }) },
+  { additionalProperties: false },
+);
+export type ReviewBody = Static<typeof ReviewBody>;
+
+export const ChecklistItem = Type.Object({
+  materialId: Type.String(),
+  name: Type.String(),
+  form: Type.String(),
+  count: Type.Integer(),
+  required: Type.Boolean(),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const VisitView = Type.Object({
+  ...BookingView.properties,
+  checklist: Type.Array(ChecklistItem),
+  /** Past dueAt and not yet at the door. */
+  overdue: Type.Boolean(),
+  /** Accepted by the agent asking. */
+  mine: Type.Boolean(),
+});
+export type VisitView = Static<typeof VisitView>;
+export const VisitList = Type.Object({ items: Type.Array(VisitView) });
