@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBookings } from './bookings';
 import { benchJobsEms } from './jobsEms';
 import { pgbenchInsertTps, scratchDatabase } from './reference';
 
@@ -52,6 +53,46 @@ async function main() {
       ratio: round(jobs.throughput / tps, 4),
       target: '≥ 500 jobs/s',
       notes: `backlog of ${jobs.check.orders} EMS orders drained over HTTP to the simulator (own process), each created exactly once; enqueue ${jobs.check.enqueuePerSecond}/s from 16 concurrent transactions; p50/p99 = one job's handling`,
+    });
+
+    const http = await benchBookings(db.url);
+    const healthRps = http.health.requests.average;
+    const { create, detail } = http;
+    console.log(`reference: bare /healthz ${round(healthRps)} req/s`);
+    for (const [name, r] of [
+      ['booking.create', create],
+      ['booking.detail', detail],
+    ] as const) {
+      console.log(
+        `${name}: ${round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`,
+      );
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+    }
+    results.push({
+      name: 'booking.create',
+      throughput: round(create.requests.average),
+      unit: 'req/s',
+      p50_ms: create.latency.p50,
+      p99_ms: create.latency.p99,
+      reference_name: 'pgbench one-row insert tps (8 clients, same run)',
+      reference: round(tps),
+      ratio: round(create.requests.average / tps, 4),
+      target: '≥ 0.10 × pgbench tps, p99 ≤ 50 ms',
+      notes:
+        'POST /api/v1/bookings, 50 connections, 10 s, PostgreSQL; JWT, validation, sealed PII, booking + event in one transaction',
+    });
+    results.push({
+      name: 'booking.detail',
+      throughput: round(detail.requests.average),
+      unit: 'req/s',
+      p50_ms: detail.latency.p50,
+      p99_ms: detail.latency.p99,
+      reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
+      reference: round(healthRps),
+      ratio: round(detail.requests.average / healthRps, 4),
+      target: '≥ 0.08 × /healthz',
+      notes: 'GET /api/v1/bookings/:id by its owner, 50 connections, 10 s, PostgreSQL',
     });
   } finally {
     await db.drop();

@@ -7,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
 import { defineBookingJobs } from './features/bookings/jobs';
+import visitPhotoRoutes from './features/bookings/photos';
 import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
 import govHookRoutes from './features/cases/govHooks';
@@ -94,6 +95,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(govHookRoutes);
       await api.register(bookingRoutes);
       await api.register(visitRoutes);
+      await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
     },
     { prefix: '/api/v1' },

@@ -338,3 +338,66 @@ describe('supervision', () => {
     );
   });
 });
+
+describe('photos of the materials', () => {
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.alloc(200, 7),
+  ]);
+  const upload = (h: Record<string, string>, id: string, data: Buffer, type = 'image/png') => {
+    const boundary = '----zyt-test-boundary';
+    const payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.png"\r\nContent-Type: ${type}\r\n\r\n`,
+      ),
+      data,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return t.app.inject({
+      method: 'POST',
+      url: `/api/v1/staff/visits/${id}/photos`,
+      headers: { ...h, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+  };
+
+  it('keeps photos sealed, checks what they are, and shows them only to the agent on the visit', async () => {
+    const r = await resident();
+    const agent = await staff('postal_agent');
+    const other = await staff('postal_agent');
+    const id = (await book(r.h)).json().id;
+    await visit(agent.h, id, 'accept');
+    expect(errorOf(await upload(agent.h, id, png)).code).toBe('BOOKING_STATE_CONFLICT'); // not at the door yet
+    await visit(agent.h, id, 'depart');
+    await visit(agent.h, id, 'arrive');
+
+    const ok = await upload(agent.h, id, png);
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ contentType: 'image/png', bytes: png.length });
+    const fake = await upload(agent.h, id, Buffer.from('<html>not an image</html>'), 'image/png');
+    expect(fake.statusCode).toBe(415);
+    expect(errorOf(fake).code).toBe('PHOTO_TYPE_UNSUPPORTED');
+    const huge = await upload(agent.h, id, Buffer.concat([png, Buffer.alloc(5 * 1024 * 1024)]));
+    expect(huge.statusCode).toBe(413);
+    expect(errorOf(huge).code).toBe('PHOTO_TOO_LARGE');
+    expect((await upload(other.h, id, png)).statusCode).toBe(404);
+
+    const list = (await t.app.inject({ url: `/api/v1/staff/visits/${id}/photos`, headers: agent.h })).json()
+      .items;
+    expect(list).toHaveLength(1);
+    const image = await t.app.inject({
+      url: `/api/v1/staff/visits/${id}/photos/${list[0].id}`,
+      headers: agent.h,
+    });
+    expect(image.headers['content-type']).toBe('image/png');
+    expect(image.rawPayload.equals(png)).toBe(true);
+    const rows = await t.app.database.rows<{ sealed: string }>(
+      sql`select sealed from booking_photos where booking_id = ${id}`,
+    );
+    expect(rows[0]!.sealed).not.toContain(png.toString('base64').slice(0, 40));
+    expect(
+      (await t.app.inject({ url: `/api/v1/staff/visits/${id}/photos/${list[0].id}`, headers: other.h }))
+        .statusCode,
+    ).toBe(404);
+  });
+});

@@ -39,12 +39,15 @@ describe('first visit of a resident (H5)', () => {
     for (const entry of ['预约上门收件', '扫码补寄（替你跑）', '我的办件', '附近网点', '企业服务']) {
       await expect(top().getByText(entry, { exact: true }).isVisible()).resolves.toBe(true);
     }
-    expect(await top().getByText('即将开放').count()).toBe(5);
+    // 附近网点 and 办事指南 are open (catalogue.e2e.ts); 企业服务 is not built yet.
+    expect(await top().locator('.entry').filter({ hasText: '企业服务' }).getByText('即将开放').count()).toBe(
+      1,
+    );
     await expect(top().locator('input').first().getAttribute('placeholder')).resolves.toContain('搜索');
     await screenshot(page, '01-home');
 
     // An unbuilt entry opens its own "coming soon" page, not a broken one.
-    await tap('附近网点');
+    await tap('企业服务');
     await top().getByText('该服务正在建设中', { exact: false }).waitFor();
     await screenshot(page, '02-coming-soon');
     await press('返回首页');

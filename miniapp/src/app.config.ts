@@ -3,12 +3,16 @@ export default defineAppConfig({
   pages: ['pages/index/index', 'pages/login/index'],
   subPackages: [
     { root: 'me', pages: ['pages/index/index', 'pages/privacy/index', 'pages/identity/index'] },
-    { root: 'booking', pages: ['pages/index/index'] },
+    {
+      root: 'booking',
+      pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],
+    },
     { root: 'cases', pages: ['pages/index/index'] },
     { root: 'scan', pages: ['pages/index/index'] },
     { root: 'enterprise', pages: ['pages/index/index'] },
-    { root: 'outlets', pages: ['pages/index/index'] },
-    { root: 'staff', pages: ['pages/index/index'] },
+    { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
+    { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
+    { root: 'staff', pages: ['pages/index/index', 'pages/visit/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

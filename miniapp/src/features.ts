@@ -14,7 +14,7 @@ export const features = {
     title: '预约上门收件',
     summary: '政邮专员上门核对材料、收件，寄到政务服务中心',
     route: routes.booking,
-    ready: false,
+    ready: true,
   },
   scan: {
     title: '扫码补寄（替你跑）',
@@ -24,15 +24,22 @@ export const features = {
   },
   cases: {
     title: '我的办件',
-    summary: '办件进度、邮件轨迹和办理结果，一处查看',
-    route: routes.cases,
-    ready: false,
+    // Until case tracking (journey 3) is built, this opens 我的预约: booking status, case number, waybill.
+    summary: '上门预约的进度、办件编号和材料寄递，一处查看',
+    route: routes.bookings,
+    ready: true,
+  },
+  catalogue: {
+    title: '办事指南',
+    summary: '按主题查事项：条件、材料、时限、收费和可办网点',
+    route: routes.search,
+    ready: true,
   },
   outlets: {
     title: '附近网点',
     summary: '可办政务的邮政网点、营业时间和电话',
     route: routes.outlets,
-    ready: false,
+    ready: true,
   },
   enterprise: {
     title: '企业服务',
@@ -44,11 +51,11 @@ export const features = {
     title: '工作台',
     summary: '政邮专员接单、上门初审；监管人员查看时效与整改',
     route: routes.staff,
-    ready: false,
+    ready: true,
   },
 } satisfies Record<string, Feature>;
 
 export type FeatureKey = keyof typeof features;
 
 /** Home page entries, in the order a resident needs them. */
-export const homeEntries: FeatureKey[] = ['booking', 'scan', 'cases', 'outlets', 'enterprise'];
+export const homeEntries: FeatureKey[] = ['booking', 'catalogue', 'scan', 'cases', 'outlets', 'enterprise'];

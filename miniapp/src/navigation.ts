@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import { queryString } from '@/lib/query';
 
 /** Every page's URL, in one place: pages never spell paths themselves. */
 export const routes = {
@@ -8,13 +9,35 @@ export const routes = {
   privacy: '/me/pages/privacy/index',
   identity: '/me/pages/identity/index',
   booking: '/booking/pages/index/index',
+  bookings: '/booking/pages/list/index',
+  bookingDetail: '/booking/pages/detail/index',
+  bookingDone: '/booking/pages/success/index',
   cases: '/cases/pages/index/index',
   scan: '/scan/pages/index/index',
   enterprise: '/enterprise/pages/index/index',
   outlets: '/outlets/pages/index/index',
+  outlet: '/outlets/pages/detail/index',
+  search: '/catalogue/pages/search/index',
+  guide: '/catalogue/pages/guide/index',
   staff: '/staff/pages/index/index',
+  visit: '/staff/pages/visit/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
+
+/** A route with its query, e.g. withQuery(routes.guide, { code }); undefined values are left out. */
+export const withQuery = (route: Route, params: Record<string, string | number | undefined>): string =>
+  `${route}${queryString(params)}`;
+
+/** A page's query parameter, decoded once here whatever the platform handed over (H5 leaves it encoded). */
+export function routeParam(params: Partial<Record<string, string>>, key: string): string | undefined {
+  const raw = params[key];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
 
 /** Route of the page on top of the stack, without the leading slash (weapp and H5 alike). */
 function topRoute(): string | undefined {

@@ -30,6 +30,13 @@ export const reLaunch = vi.fn(done);
 export const navigateBack = vi.fn(done);
 export const showToast = vi.fn(done);
 export const showModal = vi.fn(async () => ({ confirm: true, cancel: false }));
+export const pageScrollTo = vi.fn(done);
+export const setClipboardData = vi.fn(done);
+export const makePhoneCall = vi.fn(done);
+export const stopPullDownRefresh = vi.fn();
+export const requestSubscribeMessage = vi.fn(async () => ({ errMsg: 'requestSubscribeMessage:ok' }));
+export const chooseImage = vi.fn(async () => ({ tempFilePaths: ['blob:photo-1'], tempFiles: [] }));
+export const uploadFile = vi.fn();
 
 let pages: { route: string }[] = [];
 /** Sets the page stack getCurrentPages() reports, top last. */
@@ -55,6 +62,7 @@ export const useReady = onMount;
 export const useDidHide = () => undefined;
 export const useUnload = () => undefined;
 export const usePageScroll = () => undefined;
+export const usePullDownRefresh = () => undefined;
 
 export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', SWAN: 'SWAN', ALIPAY: 'ALIPAY', TT: 'TT' };
 export const getEnv = () => ENV_TYPE.WEB;
@@ -99,6 +107,13 @@ const Taro = {
   navigateBack,
   showToast,
   showModal,
+  pageScrollTo,
+  setClipboardData,
+  makePhoneCall,
+  stopPullDownRefresh,
+  requestSubscribeMessage,
+  chooseImage,
+  uploadFile,
   getCurrentPages,
   getCurrentInstance,
   useRouter,
@@ -108,6 +123,7 @@ const Taro = {
   useDidHide,
   useUnload,
   usePageScroll,
+  usePullDownRefresh,
   ENV_TYPE,
   getEnv,
   getSystemInfoSync,

@@ -41,6 +41,10 @@ export const ErrorCode = {
   BOOKING_STATE_CONFLICT: 'BOOKING_STATE_CONFLICT',
   REVIEW_INCOMPLETE: 'REVIEW_INCOMPLETE',
   CONTACT_INVALID: 'CONTACT_INVALID',
+  PHOTO_MISSING: 'PHOTO_MISSING',
+  PHOTO_TOO_LARGE: 'PHOTO_TOO_LARGE',
+  PHOTO_TYPE_UNSUPPORTED: 'PHOTO_TYPE_UNSUPPORTED',
+  PHOTO_LIMIT_REACHED: 'PHOTO_LIMIT_REACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -84,6 +88,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   BOOKING_STATE_CONFLICT: '预约状态已变化，不能进行此操作，请刷新后查看',
   REVIEW_INCOMPLETE: '还有材料未核对，请逐项核对后再提交',
   CONTACT_INVALID: '联系人信息不正确，请按提示修改',
+  PHOTO_MISSING: '请选择一张照片再上传',
+  PHOTO_TOO_LARGE: '照片不能超过5MB，请压缩后重试',
+  PHOTO_TYPE_UNSUPPORTED: '只支持 JPG、PNG、WebP 格式的照片',
+  PHOTO_LIMIT_REACHED: '每次上门最多留档12张照片',
 };
 
 export interface FieldIssue {

@@ -17,6 +17,8 @@ export interface RequestOptions {
   data?: unknown;
   /** Send the access token and refresh it when it expired (default true). */
   auth?: boolean;
+  /** Extra headers, e.g. Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 interface RawResponse {
@@ -25,9 +27,16 @@ interface RawResponse {
 }
 
 const TIMEOUT_MS = 15_000;
+const UPLOAD_TIMEOUT_MS = 60_000;
 
-async function send(method: Method, path: string, data: unknown, token?: string): Promise<RawResponse> {
-  const header: Record<string, string> = { 'Content-Type': 'application/json' };
+async function send(
+  method: Method,
+  path: string,
+  data: unknown,
+  token?: string,
+  headers?: Record<string, string>,
+): Promise<RawResponse> {
+  const header: Record<string, string> = { ...headers, 'Content-Type': 'application/json' };
   if (token) header.Authorization = `Bearer ${token}`;
   try {
     const res = await Taro.request({
@@ -76,14 +85,50 @@ function renewAccessToken(expired: string): Promise<string> {
   return refreshing;
 }
 
-export async function request<T>({ method = 'GET', path, data, auth = true }: RequestOptions): Promise<T> {
+/** Sends with the access token; an expired one is refreshed and the call retried once with the new one. */
+async function withToken(auth: boolean, call: (token?: string) => Promise<RawResponse>): Promise<unknown> {
   const token = auth ? getSession()?.accessToken : undefined;
-  let res = await send(method, path, data, token);
+  let res = await call(token);
   if (token && res.status === 401 && errorCodeOf(res.data) === 'TOKEN_EXPIRED') {
     // Retried once with the new token; a second 401 is reported, not refreshed again.
-    res = await send(method, path, data, await renewAccessToken(token));
+    res = await call(await renewAccessToken(token));
   }
-  if (res.status >= 200 && res.status < 300) return (res.status === 204 ? undefined : res.data) as T;
+  if (res.status >= 200 && res.status < 300) return res.status === 204 ? undefined : res.data;
   if (token && res.status === 401) endSession();
   throw toApiError(res.status, res.data);
+}
+
+export async function request<T>({
+  method = 'GET',
+  path,
+  data,
+  auth = true,
+  headers,
+}: RequestOptions): Promise<T> {
+  return (await withToken(auth, (token) => send(method, path, data, token, headers))) as T;
+}
+
+/** Uploads a local file (a chosen photo) as multipart form field `name`; the answer is JSON like request's. */
+export async function upload<T>({ path, filePath, name }: { path: string; filePath: string; name: string }) {
+  return (await withToken(true, async (token) => {
+    try {
+      const res = await Taro.uploadFile({
+        url: `${API_BASE_URL}${path}`,
+        filePath,
+        name,
+        header: token ? { Authorization: `Bearer ${token}` } : {},
+        timeout: UPLOAD_TIMEOUT_MS,
+      });
+      // uploadFile hands the body over as text.
+      let body: unknown = res.data;
+      try {
+        body = JSON.parse(res.data);
+      } catch {
+        // not JSON: kept as text, read as an error by status
+      }
+      return { status: res.statusCode, data: body };
+    } catch {
+      throw networkError();
+    }
+  })) as T;
 }

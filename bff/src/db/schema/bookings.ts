@@ -122,3 +122,23 @@ export const piiAccessLog = pgTable('pii_access_log', {
 });
 
 export type Booking = typeof bookings.$inferSelect;
+
+/**
+ * Photos of the materials taken at the door (they may show ID cards): stored sealed, like all personal data,
+ * and shown only to the agent on the visit and to supervisors.
+ */
+export const bookingPhotos = pgTable(
+  'booking_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    sealed: text('sealed').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('booking_photos_booking_idx').on(t.bookingId)],
+);

@@ -13,16 +13,16 @@ import {
   maskName,
   maskPhone,
 } from '@zyt/shared';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
   type Booking,
   bookingEvents,
-  bookingNumbers,
   bookings,
   matterOutlets,
   matters,
   outlets,
+  shipments,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
@@ -34,12 +34,8 @@ export const requestHash = (body: CreateBookingBody) =>
   createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** 预约号: Beijing date + a sequence, e.g. 261122000042 — short enough to read out on the phone. */
-export async function nextBookingNumber(db: DatabaseOrTransaction, now: Date): Promise<string> {
-  const [row] = await db
-    .execute<{ n: string }>(sql`select nextval(${sql.raw(`'${bookingNumbers.seqName}'`)})::text as n`)
-    .then((r) => (Array.isArray(r) ? r : (r as unknown as { rows: { n: string }[] }).rows));
-  return `${beijingDate(now).slice(2).replaceAll('-', '')}${row!.n.padStart(6, '0')}`;
-}
+export const bookingNumber = (now: Date) =>
+  sql<string>`${beijingDate(now).slice(2).replaceAll('-', '')} || lpad(nextval('booking_number_seq')::text, 6, '0')`;
 
 /** The matter as bookable: it exists and supports door pickup (上门收件). */
 export async function bookableMatter(db: DatabaseOrTransaction, code: string) {
@@ -51,6 +47,34 @@ export async function bookableMatter(db: DatabaseOrTransaction, code: string) {
     ]);
   return matter;
 }
+
+const TARGET_TTL_MS = 60_000;
+
+/**
+ * Matter and serving outlets for (matter, county), cached briefly per process: the catalogue changes at most
+ * with each sync (hourly), and every booking needs this. Refusals are not cached.
+ */
+export function createBookingTargets(db: DatabaseOrTransaction) {
+  const cache = new Map<string, { at: number; value: Promise<BookingTarget> }>();
+  return (matterCode: string, county: string): Promise<BookingTarget> => {
+    const key = `${matterCode}|${county}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < TARGET_TTL_MS) return hit.value;
+    const value = (async () => {
+      const matter = await bookableMatter(db, matterCode);
+      return { matter, ...(await servingOutlets(db, { matterCode, county })) };
+    })();
+    cache.set(key, { at: Date.now(), value });
+    value.catch(() => cache.delete(key));
+    if (cache.size > 5000) cache.clear();
+    return value;
+  };
+}
+export type BookingTarget = {
+  matter: typeof matters.$inferSelect;
+  postOffice: typeof outlets.$inferSelect;
+  centre: typeof outlets.$inferSelect;
+};
 
 /** The post office that serves door visits for a matter in a county (区县), and the centre materials go to. */
 export async function servingOutlets(
@@ -111,16 +135,40 @@ export async function transition(
       `预约当前状态为“${label}”，不能进行此操作，请刷新后查看`,
     );
   }
-  await tx
-    .insert(bookingEvents)
-    .values({
-      bookingId: row.id,
-      status: rule.to,
-      actor: params.actor,
-      actorId: params.actorId,
-      note: params.note,
-    });
+  await tx.insert(bookingEvents).values({
+    bookingId: row.id,
+    status: rule.to,
+    actor: params.actor,
+    actorId: params.actorId,
+    note: params.note,
+  });
   return row;
+}
+
+/** A booking with its events and waybill, in one round trip. */
+export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
+  const [row] = await db
+    .select({
+      booking: bookings,
+      waybillNo: shipments.waybillNo,
+      events: sql<
+        { status: string; at: string; actor: 'resident' | 'agent' | 'system'; note: string | null }[]
+      >`coalesce((
+        select json_agg(json_build_object('status', e.status, 'at', e.at, 'actor', e.actor, 'note', e.note) order by e.id)
+        from booking_events e where e.booking_id = ${bookings.id}), '[]'::json)`,
+    })
+    .from(bookings)
+    .leftJoin(shipments, eq(shipments.id, bookings.shipmentId))
+    .where(where);
+  if (!row) return undefined;
+  const events = row.events.map((e, i) => ({
+    id: i,
+    bookingId: row.booking.id,
+    actorId: null,
+    ...e,
+    at: new Date(e.at),
+  }));
+  return { booking: row.booking, events, waybillNo: row.waybillNo };
 }
 
 export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) {

@@ -22,12 +22,12 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { type Booking, bookingEvents, bookings, shipments, users } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import {
-  bookableMatter,
+  bookingNumber,
+  createBookingTargets,
   eventsOf,
-  nextBookingNumber,
+  loadBooking,
   requestHash,
   sealedContext,
-  servingOutlets,
   toBookingView,
   transition,
 } from './bookings';
@@ -48,15 +48,15 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.database;
 
-  async function view(b: Booking) {
-    const [events, waybill] = await Promise.all([
-      eventsOf(db, [b.id]),
-      b.shipmentId
-        ? db.select({ w: shipments.waybillNo }).from(shipments).where(eq(shipments.id, b.shipmentId))
-        : [],
-    ]);
-    return toBookingView(b, events, app.pii, { reveal: false, waybillNo: waybill[0]?.w });
+  const bookingTargets = createBookingTargets(db);
+
+  /** A booking as its owner sees it: booking, events and waybill in one query. */
+  async function ownView(userId: string, id: string) {
+    const found = await loadBooking(db, and(eq(bookings.id, id), eq(bookings.userId, userId))!);
+    if (!found) throw new AppError(404, 'BOOKING_NOT_FOUND');
+    return toBookingView(found.booking, found.events, app.pii, { reveal: false, waybillNo: found.waybillNo });
   }
+  const view = (b: Booking) => ownView(b.userId, b.id);
 
   /** A resident sees only their own bookings: anyone else's is "not found", not "forbidden". */
   async function ownBooking(userId: string, id: string): Promise<Booking> {
@@ -101,8 +101,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      await bookableMatter(db, req.query.matterCode);
-      const { postOffice } = await servingOutlets(db, req.query);
+      const { postOffice } = await bookingTargets(req.query.matterCode, req.query.county);
       const slots = await availableSlots(db, {
         outletId: postOffice.id,
         hours: postOffice.hours,
@@ -139,6 +138,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       const body = req.body;
       const hash = requestHash(body);
 
+      // Only a repeated key needs this lookup: it is made when the insert hits the (user, key) index.
       const replay = async () => {
         const [existing] = await db
           .select()
@@ -148,9 +148,6 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         if (existing.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED');
         return reply.code(200).send(await view(existing));
       };
-      const earlier = await replay();
-      if (earlier) return earlier;
-
       const [user] = await db
         .select({ realNameAt: users.realNameAt })
         .from(users)
@@ -163,11 +160,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       if (!phone.ok) issues.push({ field: 'contact.phone', message: phone.message });
       if (!name.ok || !phone.ok) throw new AppError(422, 'CONTACT_INVALID', undefined, issues);
 
-      const matter = await bookableMatter(db, body.matterCode);
-      const { postOffice } = await servingOutlets(db, {
-        matterCode: matter.code,
-        county: body.address.county,
-      });
+      const { matter, postOffice } = await bookingTargets(body.matterCode, body.address.county);
       const now = new Date();
       try {
         const created = await db.transaction(async (tx) => {
@@ -176,7 +169,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
             .insert(bookings)
             .values({
               id,
-              number: await nextBookingNumber(tx, now),
+              number: bookingNumber(now),
               userId: req.userId,
               idempotencyKey: key,
               requestHash: hash,
@@ -195,7 +188,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
               entrust: body.entrust ? { ...body.entrust, recordedAt: now.toISOString() } : null,
             })
             .returning();
-          await tx
+          const [event] = await tx
             .insert(bookingEvents)
             .values({
               bookingId: id,
@@ -203,12 +196,16 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
               actor: 'resident',
               actorId: req.userId,
               note: body.entrust ? '委托全程代办' : null,
-            });
-          return b!;
+            })
+            .returning();
+          return { booking: b!, event: event! };
         });
-        return reply.code(201).send(await view(created));
+        // Answered from what was just written: no second read.
+        return reply
+          .code(201)
+          .send(toBookingView(created.booking, [created.event], app.pii, { reveal: false }));
       } catch (err) {
-        // A concurrent retry with the same key won the insert: answer with that booking.
+        // The key was used before (a retry, or a concurrent one that won): answer with that booking.
         if (
           (err as { code?: string; cause?: { code?: string } }).cause?.code === '23505' ||
           (err as { code?: string }).code === '23505'
@@ -274,7 +271,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         response: { 200: BookingView, ...errors },
       },
     },
-    async (req) => view(await ownBooking(req.userId, req.params.id)),
+    async (req) => ownView(req.userId, req.params.id),
   );
 
   app.post(
@@ -339,15 +336,13 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
           .set({ ...next, dueAt })
           .where(eq(bookings.id, current.id))
           .returning();
-        await tx
-          .insert(bookingEvents)
-          .values({
-            bookingId: current.id,
-            status: current.status,
-            actor: 'resident',
-            actorId: req.userId,
-            note: '改约',
-          });
+        await tx.insert(bookingEvents).values({
+          bookingId: current.id,
+          status: current.status,
+          actor: 'resident',
+          actorId: req.userId,
+          note: '改约',
+        });
         return updated!;
       });
       return view(b);

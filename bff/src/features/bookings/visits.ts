@@ -63,15 +63,13 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         : [],
     ]);
     if (mine)
-      await db
-        .insert(piiAccessLog)
-        .values({
-          staffId: agentId,
-          subjectType: 'booking',
-          subjectId: b.id,
-          fields: ['address', 'contact'],
-          purpose,
-        });
+      await db.insert(piiAccessLog).values({
+        staffId: agentId,
+        subjectType: 'booking',
+        subjectId: b.id,
+        fields: ['address', 'contact'],
+        purpose,
+      });
     return {
       ...toBookingView(b, events, app.pii, { reveal: mine, waybillNo: waybill[0]?.w }),
       checklist: checklist.map((m) => ({

@@ -68,10 +68,8 @@ const contains = (term: string) =>
 const nameRank = (term: string) =>
   sql`case when ${matters.searchName} = ${term} then 0 when strpos(${matters.searchName}, ${term}) = 1 then 1 when strpos(${matters.searchName}, ${term}) > 0 then 2 else 3 end`;
 
-export async function searchMatters(
-  db: DatabaseOrTransaction,
-  params: MatterSearchQuery,
-): Promise<MatterPage> {
+/** Where and order of a search (exported for the query-plan test). */
+export function searchQuery(db: DatabaseOrTransaction, params: MatterSearchQuery) {
   const terms = params.q ? searchTerms(params.q) : [];
   const where: SQL[] = terms.map((alternatives) => or(...alternatives.map(contains))!);
   if (params.applicant) where.push(eq(matters.applicantType, params.applicant));
@@ -86,18 +84,24 @@ export async function searchMatters(
   const rank = first
     ? [first.length === 1 ? nameRank(first[0]!) : sql`least(${sql.join(first.map(nameRank), sql`, `)})`]
     : [];
-  const offset = (params.page - 1) * params.pageSize;
-  const [rows, [total], state] = await Promise.all([
-    db
+  return {
+    page: db
       .select(summaryColumns)
       .from(matters)
       .where(condition)
       .orderBy(...rank, asc(matters.position), asc(matters.code))
       .limit(params.pageSize)
-      .offset(offset),
-    db.select({ n: count() }).from(matters).where(condition),
-    getCatalogueState(db),
-  ]);
+      .offset((params.page - 1) * params.pageSize),
+    total: db.select({ n: count() }).from(matters).where(condition),
+  };
+}
+
+export async function searchMatters(
+  db: DatabaseOrTransaction,
+  params: MatterSearchQuery,
+): Promise<MatterPage> {
+  const query = searchQuery(db, params);
+  const [rows, [total], state] = await Promise.all([query.page, query.total, getCatalogueState(db)]);
   return {
     items: rows.map(toSummary),
     total: total?.n ?? 0,

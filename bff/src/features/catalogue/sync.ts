@@ -148,7 +148,7 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
   const fetched = await fetchWholeCatalogue(api, 200);
   const rows = prepareCatalogue(fetched);
 
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SYNC_LOCK})`);
     // Another instance may have written this version while we were downloading.
     const current = await getCatalogueState(tx);
@@ -183,6 +183,18 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
       previousVersion: current?.version ?? null,
     };
   });
+  if (outcome.changed) await refreshSearchIndex(db);
+  return outcome;
+}
+
+/**
+ * After a bulk write: moves the n-gram index's pending entries into the index proper and refreshes the
+ * planner's statistics. Until then the planner prices the index as a full read of its pending list and scans
+ * the table instead; and PGlite has no autovacuum to do either, ever.
+ */
+export async function refreshSearchIndex(db: DatabaseOrTransaction): Promise<void> {
+  await db.execute(sql`select gin_clean_pending_list('matters_search_grams_idx'::regclass)`);
+  await db.execute(sql`analyze matters, matter_materials, outlets, matter_outlets`);
 }
 
 /** How often the platform is asked whether the catalogue moved (one one-item page when it has not). */

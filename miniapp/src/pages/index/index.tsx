@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useSession } from '@/api/session';
 import { Page } from '@/components/Page';
 import { features, homeEntries } from '@/features';
-import { routes } from '@/navigation';
+import { routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import './index.css';
 
@@ -12,11 +12,8 @@ export default function Home() {
   const session = useSession();
   const [query, setQuery] = useState('');
 
-  const search = () => {
-    // The matter catalogue is not built yet: say so rather than show an empty result.
-    const title = query.trim() ? '事项查询即将开放' : '请输入要办理的事项';
-    Taro.showToast({ title, icon: 'none' });
-  };
+  // An empty box opens the whole catalogue, to browse by theme.
+  const search = () => Taro.navigateTo({ url: withQuery(routes.search, { q: query.trim() }) });
 
   return (
     <Page className="home">

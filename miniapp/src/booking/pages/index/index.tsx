@@ -1,5 +1,60 @@
-import { ComingSoon } from '@/components/ComingSoon';
+import Taro, { useRouter } from '@tarojs/taro';
+import { getMatterGuide } from '@/api/catalogue';
+import { BookingForm } from '@/booking/components/BookingForm';
+import { MatterPicker } from '@/booking/components/MatterPicker';
+import { ResidentGate } from '@/booking/components/ResidentGate';
+import { Page } from '@/components/Page';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { useLoader } from '@/lib/useLoader';
+import { routeParam, routes, withQuery } from '@/navigation';
+import { Button } from '@/ui/nutui';
+import '../../booking.css';
 
-export default function Placeholder() {
-  return <ComingSoon feature="booking" />;
+/** The matter's guide decides what can be booked: door pickup must be on, and it gives the checklist. */
+function BookMatter({ matterCode }: { matterCode: string }) {
+  const guide = useLoader(() => getMatterGuide(matterCode));
+  if (guide.loading) return <LoadingState />;
+  if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
+  const matter = guide.data;
+  if (!matter) return null;
+  if (!matter.channels.doorPickup) {
+    return (
+      <EmptyState
+        title="该事项不支持上门收件"
+        text={`“${matter.name}”请到网点办理，或查看办事指南了解其他办理方式。`}
+      >
+        <Button
+          type="primary"
+          size="large"
+          onClick={() => Taro.redirectTo({ url: withQuery(routes.guide, { code: matter.code }) })}
+        >
+          查看办事指南
+        </Button>
+      </EmptyState>
+    );
+  }
+  return (
+    <BookingForm
+      matter={matter}
+      onBooked={(booking) =>
+        Taro.redirectTo({ url: withQuery(routes.bookingDone, { id: booking.id, number: booking.number }) })
+      }
+    />
+  );
+}
+
+/** 预约上门收件: with ?matterCode= (from a guide) the booking form; from home, first pick the matter. */
+export default function BookingEntry() {
+  const matterCode = routeParam(useRouter().params, 'matterCode');
+  return (
+    <Page className="booking">
+      {matterCode ? (
+        <ResidentGate>
+          <BookMatter matterCode={matterCode} />
+        </ResidentGate>
+      ) : (
+        <MatterPicker />
+      )}
+    </Page>
+  );
 }

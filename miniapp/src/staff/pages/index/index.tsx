@@ -1,5 +1,93 @@
-import { ComingSoon } from '@/components/ComingSoon';
+import { Text, View } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import type { VisitView } from '@zyt/shared';
+import { useRef } from 'react';
+import { listVisits } from '@/api/visits';
+import { Page } from '@/components/Page';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { useLoader } from '@/lib/useLoader';
+import { usePolling } from '@/lib/usePolling';
+import { routes, withQuery } from '@/navigation';
+import { AgentGate } from '@/staff/components/AgentGate';
+import { dueLine, statusTones, windowLine } from '@/staff/format';
+import { Button, Tag } from '@/ui/nutui';
+import '../../staff.css';
 
-export default function Placeholder() {
-  return <ComingSoon feature="staff" />;
+/** New visits come in while the agent looks at the queue. */
+const POLL_MS = 15_000;
+
+function VisitItem({ visit }: { visit: VisitView }) {
+  return (
+    <View
+      className={`visit-item${visit.overdue ? ' visit-item--overdue' : ''}`}
+      hoverClass="visit-item--pressed"
+      onClick={() => Taro.navigateTo({ url: withQuery(routes.visit, { id: visit.id }) })}
+    >
+      <View className="row">
+        <Text className="staff-title">{visit.matter.name}</Text>
+        <View className="staff-tags">
+          {visit.overdue && <Tag type="danger">已超时</Tag>}
+          {visit.mine && <Tag type="success">我的</Tag>}
+          <Tag type={statusTones[visit.status]}>{visit.statusLabel}</Tag>
+        </View>
+      </View>
+      <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>{dueLine(visit)}</Text>
+      <Text className="text-hint">{windowLine(visit)}</Text>
+      <Text className="text-hint">
+        {visit.address.county} {visit.address.detail} · 材料 {visit.checklist.length} 项
+      </Text>
+      <Text className="text-hint">预约号 {visit.number}</Text>
+    </View>
+  );
+}
+
+function Queue() {
+  const visits = useLoader(listVisits);
+  const shown = useRef(false);
+  useDidShow(() => {
+    if (shown.current) visits.reload();
+    shown.current = true;
+  });
+  usePolling(visits.reload, POLL_MS, true);
+  usePullDownRefresh(() => {
+    visits.reload();
+    Taro.stopPullDownRefresh();
+  });
+
+  if (visits.loading && !visits.data) return <LoadingState />;
+  if (visits.error && !visits.data)
+    return <ErrorState message={visits.error.message} onRetry={visits.reload} />;
+  const items = visits.data?.items ?? [];
+  const overdue = items.filter((v) => v.overdue).length;
+  return (
+    <>
+      <View className="card">
+        <Text className="text-title">上门任务</Text>
+        <Text className="text-hint">
+          我的 {items.filter((v) => v.mine).length} 个 · 待接单{' '}
+          {items.filter((v) => v.status === 'requested').length} 个
+          {overdue > 0 ? ` · ${overdue} 个已超时，请优先处理` : ''}
+        </Text>
+      </View>
+      {items.length === 0 ? (
+        <EmptyState title="暂无上门任务" text="有新的预约时会出现在这里" />
+      ) : (
+        items.map((v) => <VisitItem key={v.id} visit={v} />)
+      )}
+      <Button block size="large" loading={visits.loading} onClick={visits.reload}>
+        刷新
+      </Button>
+    </>
+  );
+}
+
+/** 工作台: the agent's queue of door visits, overdue first. */
+export default function Workbench() {
+  return (
+    <Page className="workbench">
+      <AgentGate>
+        <Queue />
+      </AgentGate>
+    </Page>
+  );
 }

@@ -1,0 +1,169 @@
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorResponse, Role } from '@zyt/shared';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { bookingPhotos, bookings, piiAccessLog } from '../../db/schema';
+import { AppError } from '../../lib/errors';
+
+const MAX_BYTES = 5 * 1024 * 1024;
+const MAX_PHOTOS = 12;
+/** Recognised by their first bytes, not by what the client claims. */
+const signatures: { type: string; test: (b: Buffer) => boolean }[] = [
+  { type: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  {
+    type: 'image/png',
+    test: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    type: 'image/webp',
+    test: (b) =>
+      b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
+];
+const photoContext = (photoId: string) => `booking_photos/${photoId}`;
+
+const Photo = Type.Object({
+  id: Type.String(),
+  contentType: Type.String(),
+  bytes: Type.Integer(),
+  createdAt: Type.String(),
+});
+const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  413: ErrorResponse,
+  415: ErrorResponse,
+};
+
+/** Photos of the materials at the door (初审留档): agent who holds the visit uploads; supervisors may view. */
+export default async function visitPhotoRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.database;
+  await app.register(multipart, { limits: { fileSize: MAX_BYTES, files: 1, fields: 0 } });
+
+  async function heldVisit(id: string, userId: string, roles: string[]) {
+    const [b] = await db.select().from(bookings).where(eq(bookings.id, id));
+    if (!b || (b.agentId !== userId && !roles.includes(Role.supervisor)))
+      throw new AppError(404, 'BOOKING_NOT_FOUND');
+    return b;
+  }
+
+  app.post(
+    '/staff/visits/:id/photos',
+    {
+      config: { access: [Role.postalAgent] },
+      schema: {
+        tags: ['visits'],
+        summary: 'Upload a photo of the materials (multipart field "photo"; JPEG, PNG or WebP up to 5 MB)',
+        params: Params,
+        response: { 201: Photo, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const b = await heldVisit(req.params.id, req.userId, []);
+      if (!['arrived', 'reviewing'].includes(b.status))
+        throw new AppError(409, 'BOOKING_STATE_CONFLICT', '到达并开始初审后才能拍照留档');
+      const part = await req.file().catch(() => undefined);
+      if (!part) throw new AppError(400, 'PHOTO_MISSING');
+      let data: Buffer;
+      try {
+        data = await part.toBuffer();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError(413, 'PHOTO_TOO_LARGE');
+        throw err;
+      }
+      const type = signatures.find((s) => s.test(data))?.type;
+      if (!type) throw new AppError(415, 'PHOTO_TYPE_UNSUPPORTED');
+      const [{ n }] = (await db
+        .select({ n: count() })
+        .from(bookingPhotos)
+        .where(eq(bookingPhotos.bookingId, b.id))) as [{ n: number }];
+      if (n >= MAX_PHOTOS) throw new AppError(409, 'PHOTO_LIMIT_REACHED');
+      const id = crypto.randomUUID();
+      const [photo] = await db
+        .insert(bookingPhotos)
+        .values({
+          id,
+          bookingId: b.id,
+          agentId: req.userId,
+          contentType: type,
+          bytes: data.length,
+          sealed: app.pii.encrypt(data.toString('base64'), photoContext(id)),
+        })
+        .returning();
+      return reply
+        .code(201)
+        .send({ id, contentType: type, bytes: data.length, createdAt: photo!.createdAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/staff/visits/:id/photos',
+    {
+      config: { access: [Role.postalAgent, Role.supervisor] },
+      schema: {
+        tags: ['visits'],
+        summary: 'Photos taken at a visit',
+        params: Params,
+        response: { 200: Type.Object({ items: Type.Array(Photo) }), ...errors },
+      },
+    },
+    async (req) => {
+      const b = await heldVisit(req.params.id, req.userId, req.user.roles);
+      const rows = await db
+        .select()
+        .from(bookingPhotos)
+        .where(eq(bookingPhotos.bookingId, b.id))
+        .orderBy(asc(bookingPhotos.createdAt));
+      return {
+        items: rows.map((p) => ({
+          id: p.id,
+          contentType: p.contentType,
+          bytes: p.bytes,
+          createdAt: p.createdAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/staff/visits/:id/photos/:photoId',
+    {
+      config: { access: [Role.postalAgent, Role.supervisor] },
+      schema: {
+        tags: ['visits'],
+        summary: 'One photo (the read is logged)',
+        params: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          photoId: Type.String({ format: 'uuid' }),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const b = await heldVisit(req.params.id, req.userId, req.user.roles);
+      const [p] = await db
+        .select()
+        .from(bookingPhotos)
+        .where(and(eq(bookingPhotos.id, req.params.photoId), inArray(bookingPhotos.bookingId, [b.id])));
+      if (!p) throw new AppError(404, 'NOT_FOUND');
+      await db.insert(piiAccessLog).values({
+        staffId: req.userId,
+        subjectType: 'booking_photo',
+        subjectId: p.id,
+        fields: ['photo'],
+        purpose: 'view',
+      });
+      return reply
+        .header('content-type', p.contentType)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(app.pii.decrypt(p.sealed, photoContext(p.id)), 'base64'));
+    },
+  );
+}

@@ -1,0 +1,374 @@
+import { Input, Picker, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import {
+  type BookingView,
+  type CreateBookingBody,
+  type MatterGuide,
+  validateMobile,
+  validatePersonName,
+} from '@zyt/shared';
+import { useRef, useState } from 'react';
+import { createBooking, newIdempotencyKey } from '@/api/bookings';
+import { type ApiError, asApiError } from '@/api/errors';
+import { beijingDatePlus } from '@/lib/beijingTime';
+import { routes } from '@/navigation';
+import { Button, Switch } from '@/ui/nutui';
+import { visitTimeText, whenText } from '../format';
+import { MaterialsChecklist, NextSteps } from './Guidance';
+import { TimePicker, type WindowChoice } from './TimePicker';
+
+/** Field names match the last segment of the server's `details[].field` (contact.phone → phone). */
+type Field =
+  | 'province'
+  | 'city'
+  | 'county'
+  | 'detail'
+  | 'name'
+  | 'phone'
+  | 'window'
+  | 'scope'
+  | 'validUntil'
+  | 'note';
+
+interface Values {
+  province: string;
+  city: string;
+  county: string;
+  detail: string;
+  name: string;
+  phone: string;
+  note: string;
+  entrust: boolean;
+  scope: string;
+  validUntil: string;
+}
+
+const DEFAULT_SCOPE = '代为提交申请材料、跟进办理并领取办理结果';
+/** The demo serves 广州市黄埔区; a resident elsewhere changes it. */
+const initialValues = (): Values => ({
+  province: '广东省',
+  city: '广州市',
+  county: '黄埔区',
+  detail: '',
+  name: '',
+  phone: '',
+  note: '',
+  entrust: false,
+  scope: DEFAULT_SCOPE,
+  validUntil: beijingDatePlus(90),
+});
+
+const length = (s: string) => [...s.trim()].length;
+
+/** Every field's problem, and the request body when there is none. */
+function check(v: Values, time: WindowChoice | null) {
+  const errors: Partial<Record<Field, string>> = {};
+  const name = validatePersonName(v.name);
+  const phone = validateMobile(v.phone);
+  if (!v.province.trim()) errors.province = '请填写省份';
+  if (!v.city.trim()) errors.city = '请填写城市';
+  if (!v.county.trim()) errors.county = '请填写区县';
+  if (length(v.detail) < 2) errors.detail = '请填写详细地址：街道、小区、楼栋和门牌号';
+  else if (length(v.detail) > 120) errors.detail = '详细地址最多120个字';
+  if (!name.ok) errors.name = name.message;
+  if (!phone.ok) errors.phone = phone.message;
+  if (!time) errors.window = '请选择上门时间';
+  if (v.entrust) {
+    if (length(v.scope) < 2) errors.scope = '请写明委托办理的事项';
+    else if (length(v.scope) > 200) errors.scope = '委托事项最多200个字';
+    if (v.validUntil < beijingDatePlus(0)) errors.validUntil = '有效期不能早于今天';
+  }
+  if (length(v.note) > 200) errors.note = '备注最多200个字';
+  if (Object.keys(errors).length > 0 || !name.ok || !phone.ok || !time) return { errors };
+  const body = (matterCode: string): CreateBookingBody => ({
+    matterCode,
+    address: {
+      province: v.province.trim(),
+      city: v.city.trim(),
+      county: v.county.trim(),
+      detail: v.detail.trim(),
+    },
+    contact: { name: name.value, phone: phone.value },
+    window: time.kind === 'asap' ? { kind: 'asap' } : { kind: 'slot', slotId: time.slot.id },
+    ...(v.entrust ? { entrust: { scope: v.scope.trim(), validUntil: v.validUntil } } : {}),
+    ...(v.note.trim() ? { note: v.note.trim() } : {}),
+  });
+  return { errors, body };
+}
+
+/** The choice in the shape the API gives it back, for the shared wording. */
+const asWindow = (time: WindowChoice) =>
+  time.kind === 'asap'
+    ? { kind: 'asap' as const, start: null, end: null }
+    : { kind: 'slot' as const, start: time.slot.start, end: time.slot.end };
+
+/**
+ * The booking itself: address and contact (checked as typed), the time, optional 委托全程代办, then a
+ * confirmation screen and the submit. One Idempotency-Key per confirmed body: a retry after a network error
+ * sends the same key, so the server answers with the booking it may already have made instead of a second.
+ */
+export function BookingForm({
+  matter,
+  onBooked,
+}: {
+  matter: MatterGuide;
+  onBooked: (b: BookingView) => void;
+}) {
+  const [values, setValues] = useState<Values>(initialValues);
+  const [time, setTime] = useState<WindowChoice | null>({ kind: 'asap' });
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
+  const [showAll, setShowAll] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string>>>({});
+  const [notice, setNotice] = useState<ApiError>();
+  const [step, setStep] = useState<'form' | 'confirm'>('form');
+  const [busy, setBusy] = useState(false);
+  const [slotsReload, setSlotsReload] = useState(0);
+  const attempt = useRef<{ body: string; key: string }>();
+
+  const checked = check(values, time);
+  const messageFor = (field: Field) =>
+    serverErrors[field] ?? (touched[field] || showAll ? checked.errors[field] : undefined);
+
+  const change = <K extends keyof Values>(field: K, value: Values[K]) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    setTouched((t) => ({ ...t, [field]: true }));
+    setServerErrors((e) => ({ ...e, [field]: undefined }));
+  };
+  const chooseWindow = (choice: WindowChoice) => {
+    setTime(choice);
+    setServerErrors((e) => ({ ...e, window: undefined }));
+  };
+
+  const toConfirm = () => {
+    setShowAll(true);
+    setNotice(undefined);
+    if (checked.body) {
+      setStep('confirm');
+      Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
+    }
+  };
+
+  const submit = async () => {
+    if (!checked.body) return setStep('form');
+    const body = checked.body(matter.code);
+    const json = JSON.stringify(body);
+    // A new key only when what is submitted changed; a retry of the same booking reuses it.
+    if (attempt.current?.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
+    setBusy(true);
+    setNotice(undefined);
+    try {
+      onBooked(await createBooking(body, attempt.current.key));
+    } catch (e) {
+      const error = asApiError(e);
+      const byField: Partial<Record<Field, string>> = {};
+      for (const issue of error.details) {
+        const field = issue.field === 'slotId' ? 'window' : issue.field;
+        byField[field as Field] = issue.message;
+      }
+      if (error.code === 'SLOT_UNAVAILABLE') {
+        byField.window ??= error.message;
+        setTime(null);
+        setSlotsReload((n) => n + 1);
+      }
+      setServerErrors(byField);
+      setNotice(error);
+      if (Object.keys(byField).length > 0 || error.code === 'VALIDATION_FAILED') setStep('form');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (
+    name: 'province' | 'city' | 'county' | 'detail' | 'name' | 'phone' | 'scope' | 'note',
+    label: string,
+    input: { placeholder?: string; maxlength: number; type?: 'number' | 'text' },
+  ) => {
+    const message = messageFor(name);
+    return (
+      <View className={`field${message ? ' field--invalid' : ''}`}>
+        <Text className="field__label">{label}</Text>
+        <Input
+          className="field__input"
+          id={`booking-${name}`}
+          value={values[name]}
+          placeholder={input.placeholder}
+          maxlength={input.maxlength}
+          type={input.type}
+          onInput={(e) => change(name, e.detail.value)}
+        />
+        {message && (
+          <Text className="field__error" id={`booking-${name}-error`}>
+            {message}
+          </Text>
+        )}
+      </View>
+    );
+  };
+
+  const noticeView = notice && (
+    <View className="notice" role="alert" id="booking-notice">
+      <Text>{notice.message}</Text>
+      {(notice.code === 'NETWORK' || notice.status >= 500) && step === 'confirm' && (
+        <Text>可以再次点击“确认预约”重试，不会重复预约。</Text>
+      )}
+      {notice.code === 'REAL_NAME_REQUIRED' && (
+        <Button size="large" onClick={() => Taro.navigateTo({ url: routes.identity })}>
+          去实名认证
+        </Button>
+      )}
+    </View>
+  );
+
+  const stepsBar = (
+    <View className="booking-steps">
+      <Text className={step === 'form' ? 'booking-steps__step--active' : ''}>1 填写信息</Text>
+      <Text>›</Text>
+      <Text className={step === 'confirm' ? 'booking-steps__step--active' : ''}>2 确认预约</Text>
+    </View>
+  );
+
+  if (step === 'confirm' && checked.body && time) {
+    const body = checked.body(matter.code);
+    return (
+      <View className="booking-confirm">
+        {stepsBar}
+        <View className="card">
+          <Text className="booking-section-title">请核对预约信息</Text>
+          <Summary label="办理事项" value={matter.name} />
+          <Summary
+            label="上门地址"
+            value={`${body.address.province}${body.address.city}${body.address.county}${body.address.detail}`}
+          />
+          <Summary label="联系人" value={`${body.contact.name} ${body.contact.phone}`} />
+          <Summary label="上门时间" value={visitTimeText(asWindow(time))} />
+          {body.entrust && (
+            <Summary
+              label="委托代办"
+              value={`${body.entrust.scope}（有效期至 ${body.entrust.validUntil}）`}
+            />
+          )}
+          {body.note && <Summary label="备注" value={body.note} />}
+        </View>
+        {body.entrust && (
+          <View className="card">
+            <Text className="booking-section-title">委托全程代办</Text>
+            <Text className="text-body">
+              您委托政邮专员办理：{body.entrust.scope}。授权委托随预约一并记录，有效期至{' '}
+              {body.entrust.validUntil}。
+            </Text>
+          </View>
+        )}
+        <NextSteps when={whenText(asWindow(time))} />
+        <MaterialsChecklist materials={matter.materials} />
+        {noticeView}
+        <View className="actions">
+          <Button block type="primary" size="large" loading={busy} onClick={submit}>
+            确认预约
+          </Button>
+          <Button block size="large" disabled={busy} onClick={() => setStep('form')}>
+            返回修改
+          </Button>
+        </View>
+      </View>
+    );
+  }
+
+  return (
+    <View className="booking-form">
+      {stepsBar}
+      <View className="card">
+        <Text className="text-hint">办理事项</Text>
+        <Text className="booking-section-title">{matter.name}</Text>
+        <Text className="text-hint">
+          {matter.department} · 材料 {matter.materials.length} 项（必需{' '}
+          {matter.materials.filter((m) => m.required).length} 项）
+        </Text>
+      </View>
+
+      <View className="card">
+        <Text className="booking-section-title">上门地址</Text>
+        <View className="booking-row-fields">
+          {field('province', '省', { maxlength: 20 })}
+          {field('city', '市', { maxlength: 20 })}
+        </View>
+        {field('county', '区县', { placeholder: '如：黄埔区', maxlength: 20 })}
+        {field('detail', '详细地址', { placeholder: '街道、小区、楼栋和门牌号', maxlength: 120 })}
+      </View>
+
+      <View className="card">
+        <Text className="booking-section-title">联系人</Text>
+        {field('name', '姓名', { placeholder: '专员上门时找谁', maxlength: 30 })}
+        {field('phone', '手机号码', { placeholder: '专员会先打这个电话', maxlength: 20, type: 'number' })}
+      </View>
+
+      <View className="card">
+        <Text className="booking-section-title">上门时间</Text>
+        <TimePicker
+          matterCode={matter.code}
+          county={values.county}
+          value={time}
+          onChange={chooseWindow}
+          error={messageFor('window')}
+          reloadKey={slotsReload}
+        />
+      </View>
+
+      <View className="card">
+        <View className="row">
+          <View className="booking-label">
+            <Text className="booking-section-title">委托全程代办</Text>
+            <Text className="text-hint">委托政邮专员代您提交材料、跟进办理并领取结果（选填）</Text>
+          </View>
+          <Switch
+            className="booking-entrust-switch"
+            checked={values.entrust}
+            onChange={(on) => change('entrust', on)}
+          />
+        </View>
+        {values.entrust && (
+          <>
+            {field('scope', '委托事项', { maxlength: 200 })}
+            <View className={`field${messageFor('validUntil') ? ' field--invalid' : ''}`}>
+              <Text className="field__label">委托有效期至</Text>
+              <Picker
+                mode="date"
+                value={values.validUntil}
+                start={beijingDatePlus(0)}
+                end={beijingDatePlus(366)}
+                onChange={(e) => change('validUntil', e.detail.value)}
+              >
+                <View className="field__input" id="booking-validUntil">
+                  {values.validUntil}
+                </View>
+              </Picker>
+              {messageFor('validUntil') && <Text className="field__error">{messageFor('validUntil')}</Text>}
+            </View>
+          </>
+        )}
+      </View>
+
+      <View className="card">
+        {field('note', '备注（选填）', { placeholder: '如：工作日18点后在家', maxlength: 200 })}
+      </View>
+
+      {noticeView}
+      {showAll && !checked.body && (
+        <View className="notice" role="alert">
+          <Text>请按标红的提示修改后再继续</Text>
+        </View>
+      )}
+      <Button block type="primary" size="large" onClick={toConfirm}>
+        下一步：确认信息
+      </Button>
+    </View>
+  );
+}
+
+function Summary({ label, value }: { label: string; value: string }) {
+  return (
+    <View className="kv">
+      <Text className="kv__key">{label}</Text>
+      <Text className="kv__value">{value}</Text>
+    </View>
+  );
+}

@@ -1,0 +1,31 @@
+import { weekdayLabels } from '@zyt/shared';
+
+/** Instants from the API (ISO, UTC) as Beijing wall-clock dates and times, the way people read them. */
+
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+const wallClock = (iso: string) => new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
+
+/** 2026-11-23 */
+export const beijingDay = (iso: string) => wallClock(iso).toISOString().slice(0, 10);
+
+/** 09:30 */
+export const beijingClock = (iso: string) => wallClock(iso).toISOString().slice(11, 16);
+
+/** 11月23日 周一 */
+export function beijingDayLabel(iso: string): string {
+  const d = wallClock(iso);
+  const weekday = d.getUTCDay() === 0 ? 7 : d.getUTCDay();
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekdayLabels[weekday]}`;
+}
+
+/** 11月23日 周一 09:30, or 今天 09:30 */
+export function beijingDateTime(iso: string, now = new Date()): string {
+  if (Number.isNaN(Date.parse(iso))) return iso;
+  const day = beijingDay(iso) === beijingDay(now.toISOString()) ? '今天' : beijingDayLabel(iso);
+  return `${day} ${beijingClock(iso)}`;
+}
+
+/** Today's Beijing date plus `days`, as YYYY-MM-DD. */
+export function beijingDatePlus(days: number, now = new Date()): string {
+  return beijingDay(new Date(now.getTime() + days * 86_400_000).toISOString());
+}

@@ -1,0 +1,170 @@
+import { Text, View } from '@tarojs/components';
+import { type MaterialForm, materialFormLabels, type VisitView } from '@zyt/shared';
+import { useState } from 'react';
+import { type ApiError, asApiError } from '@/api/errors';
+import { submitReview } from '@/api/visits';
+import { Button, Tag } from '@/ui/nutui';
+
+interface Mark {
+  present: boolean;
+  copies: number;
+}
+
+const MAX_COPIES = 99;
+const formLabel = (form: string) => materialFormLabels[form as MaterialForm] ?? form;
+
+function Stepper({
+  value,
+  onChange,
+  label,
+}: {
+  value: number;
+  onChange: (n: number) => void;
+  label: string;
+}) {
+  const step = (delta: number) => {
+    const next = Math.min(MAX_COPIES, Math.max(0, value + delta));
+    if (next !== value) onChange(next);
+  };
+  return (
+    <View className="stepper" aria-label={`${label}份数`}>
+      <View
+        className={`stepper__button${value <= 0 ? ' stepper__button--disabled' : ''}`}
+        role="button"
+        aria-label="减少一份"
+        onClick={() => step(-1)}
+      >
+        −
+      </View>
+      <Text className="stepper__value">{value}</Text>
+      <View
+        className={`stepper__button${value >= MAX_COPIES ? ' stepper__button--disabled' : ''}`}
+        role="button"
+        aria-label="增加一份"
+        onClick={() => step(1)}
+      >
+        +
+      </View>
+    </View>
+  );
+}
+
+/**
+ * 初审: the agent checks every material on the matter's checklist (有/无 and how many copies), then submits
+ * all of them at once. Nothing is pre-ticked: each item must be looked at. The server decides the outcome:
+ * collected, or materials incomplete with one complete list of what is missing.
+ */
+export function ReviewChecklist({
+  visit,
+  onReviewed,
+}: {
+  visit: VisitView;
+  onReviewed: (v: VisitView) => void;
+}) {
+  const [marks, setMarks] = useState<Record<string, Mark | undefined>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+
+  const mark = (materialId: string, next: Mark) => setMarks((m) => ({ ...m, [materialId]: next }));
+  const unchecked = visit.checklist.filter((m) => !marks[m.materialId]);
+  const short = visit.checklist.filter((m) => {
+    const given = marks[m.materialId];
+    return m.required && given && (!given.present || given.copies < m.count);
+  });
+
+  const submit = async () => {
+    if (unchecked.length > 0) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const items = visit.checklist.map((m) => {
+        const given = marks[m.materialId]!;
+        return { materialId: m.materialId, present: given.present, copies: given.present ? given.copies : 0 };
+      });
+      onReviewed(await submitReview(visit.id, items));
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <View className="card review">
+      <Text className="staff-title">初审：逐项核对材料</Text>
+      <Text className="text-hint">
+        按清单逐项选择“有”或“无”，核对份数。必需材料缺少或份数不够时，系统会一次性告知居民。
+      </Text>
+      {visit.checklist.map((m) => {
+        const given = marks[m.materialId];
+        const isShort = m.required && given?.present && given.copies < m.count;
+        return (
+          <View key={m.materialId} className="review-item" id={`review-${m.materialId}`}>
+            <View className="row">
+              <Text className="text-body">{m.name}</Text>
+              <Tag type={m.required ? 'danger' : 'default'}>{m.required ? '必需' : '非必需'}</Tag>
+            </View>
+            <Text className="text-hint">
+              {formLabel(m.form)} {m.count} 份{m.note ? `；${m.note}` : ''}
+            </Text>
+            <View className="review-controls">
+              <View className="toggle" role="radiogroup" aria-label={m.name}>
+                <View
+                  className={`toggle__option${given?.present === true ? ' toggle__option--present' : ''}`}
+                  role="radio"
+                  aria-checked={given?.present === true}
+                  onClick={() =>
+                    mark(m.materialId, { present: true, copies: given?.present ? given.copies : m.count })
+                  }
+                >
+                  有
+                </View>
+                <View
+                  className={`toggle__option${given?.present === false ? ' toggle__option--absent' : ''}`}
+                  role="radio"
+                  aria-checked={given?.present === false}
+                  onClick={() => mark(m.materialId, { present: false, copies: 0 })}
+                >
+                  无
+                </View>
+              </View>
+              {given?.present && (
+                <Stepper
+                  label={m.name}
+                  value={given.copies}
+                  onChange={(copies) => mark(m.materialId, { present: true, copies })}
+                />
+              )}
+            </View>
+            {isShort && <Text className="short">份数不足：需 {m.count} 份</Text>}
+          </View>
+        );
+      })}
+      {error && (
+        <View className="notice" role="alert">
+          <Text>{error.message}</Text>
+          {error.details.map((d) => (
+            <Text key={d.field}>{d.message}</Text>
+          ))}
+        </View>
+      )}
+      <Text className={unchecked.length > 0 ? 'text-hint' : short.length > 0 ? 'short' : 'text-body'}>
+        {unchecked.length > 0
+          ? `还有 ${unchecked.length} 项未核对`
+          : short.length > 0
+            ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
+            : '必需材料齐全，提交后收件'}
+      </Text>
+      <Button
+        block
+        type="primary"
+        size="large"
+        loading={busy}
+        disabled={unchecked.length > 0}
+        onClick={submit}
+      >
+        提交初审结果
+      </Button>
+    </View>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '上门任务', enablePullDownRefresh: true });
