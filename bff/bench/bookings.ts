@@ -64,7 +64,9 @@ export async function benchBookings(databaseUrl: string) {
   await handle.close();
 
   // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of the BFF process there (node --cpu-prof).
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
   const bff = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(here, 'bffProcess.ts')], {
     env: { ...process.env, ...keys, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'inherit'],

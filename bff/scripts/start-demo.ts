@@ -61,7 +61,7 @@ async function main() {
     );
   }
   await server.ready();
-  await seedDemo(server.database.db);
+  await seedDemo(server);
 
   const close = async () => {
     await server.close();

@@ -112,3 +112,24 @@ describe('real name (实名)', () => {
       expect(logs).not.toContain(secret);
   });
 });
+
+describe('identity check with the government platform (实名核验)', () => {
+  it('refuses a name that does not match the ID number, storing nothing', async () => {
+    const { accessToken, user } = await consented();
+    await t.gov.admin('/sim/admin/identity', { idNumber: '440524188001010014', match: false });
+    const res = await identity(accessToken, { name: '李四', idNumber: '440524188001010014' });
+    expect(res.statusCode).toBe(422);
+    expect(errorOf(res)).toMatchObject({ code: 'IDENTITY_MISMATCH', details: [{ field: 'idNumber' }] });
+    expect((await row(user.id)).idNumberSealed).toBeNull();
+  });
+
+  it('answers 502 and stores nothing while the platform is down', async () => {
+    const { accessToken, user } = await consented();
+    await t.gov.admin('/sim/admin/faults', { downForSeconds: 5 });
+    const res = await identity(accessToken, { name: NAME, idNumber: ID });
+    await t.gov.admin('/sim/admin/faults', {});
+    expect(res.statusCode).toBe(502);
+    expect(errorOf(res).code).toBe('IDENTITY_CHECK_UNAVAILABLE');
+    expect((await row(user.id)).idNumberSealed).toBeNull();
+  });
+});

@@ -45,6 +45,8 @@ export const ErrorCode = {
   PHOTO_TOO_LARGE: 'PHOTO_TOO_LARGE',
   PHOTO_TYPE_UNSUPPORTED: 'PHOTO_TYPE_UNSUPPORTED',
   PHOTO_LIMIT_REACHED: 'PHOTO_LIMIT_REACHED',
+  IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
+  IDENTITY_CHECK_UNAVAILABLE: 'IDENTITY_CHECK_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -92,6 +94,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   PHOTO_TOO_LARGE: '照片不能超过5MB，请压缩后重试',
   PHOTO_TYPE_UNSUPPORTED: '只支持 JPG、PNG、WebP 格式的照片',
   PHOTO_LIMIT_REACHED: '每次上门最多留档12张照片',
+  IDENTITY_MISMATCH: '姓名与身份证号码不一致，请核对后重新输入',
+  IDENTITY_CHECK_UNAVAILABLE: '实名核验服务暂时不可用，请稍后再试',
 };
 
 export interface FieldIssue {

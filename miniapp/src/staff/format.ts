@@ -1,4 +1,4 @@
-import type { BookingStatus, VisitView } from '@zyt/shared';
+import type { BookingStatus, MaterialForm, VisitView } from '@zyt/shared';
 import { beijingClock, beijingDateTime, beijingDayLabel } from '@/lib/beijingTime';
 
 /** When the agent must be at the door, as the queue and the visit page say it. */
@@ -29,3 +29,14 @@ export const statusTones: Record<BookingStatus, Tone> = {
   cancelled: 'default',
   expired: 'default',
 };
+
+/**
+ * 原件 / 复印件, as shared's materialFormLabels says it (typed against the same union). Not imported: that
+ * module also builds the catalogue's TypeBox schemas, which would then ship in this sub-package.
+ */
+const formLabels: Record<MaterialForm, string> = {
+  original: '原件',
+  copy: '复印件',
+  original_and_copy: '原件和复印件',
+};
+export const formLabel = (form: string) => formLabels[form as MaterialForm] ?? form;

@@ -1,7 +1,8 @@
-import type { Role } from '@zyt/shared';
-import { sql } from 'drizzle-orm';
-import type { Database } from '../../db/client';
+import { PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { users } from '../../db/schema';
+import { storeIdentity } from '../me/users';
 
 /** Demo staff and clerks, by the openids the WeChat simulator's demo users sign in with. */
 const demoRoles: Record<string, Role[]> = {
@@ -12,12 +13,27 @@ const demoRoles: Record<string, Role[]> = {
   'demo-supervisor': ['resident', 'supervisor'],
 };
 
-/** Idempotent: run on every demo start. */
-export async function seedDemo(db: Database): Promise<void> {
+/** The demo agent is real-named: an entrusted case (委托全程代办) names the agent who acts for the resident. */
+const agentIdentity = {
+  name: '赵敏',
+  idNumber: `44011219850315123${residentIdCheckChar('44011219850315123')}`,
+};
+
+/** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
+export async function seedDemo(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
   for (const [openid, roles] of Object.entries(demoRoles)) {
-    await db
+    const [user] = await db
       .insert(users)
       .values({ openid, roles })
-      .onConflictDoUpdate({ target: users.openid, set: { roles, updatedAt: sql`now()` } });
+      .onConflictDoUpdate({ target: users.openid, set: { roles, updatedAt: sql`now()` } })
+      .returning();
+    if (openid === 'demo-agent' && !user!.realNameAt) {
+      await db
+        .update(users)
+        .set({ consentVersion: PRIVACY_GUIDE_VERSION, consentAt: sql`now()` })
+        .where(eq(users.id, user!.id));
+      await storeIdentity(db, app.pii, { userId: user!.id, ...agentIdentity });
+    }
   }
 }

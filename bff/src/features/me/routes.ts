@@ -10,6 +10,7 @@ import {
   validateResidentId,
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
+import { GovError } from '../../integrations/gov/types';
 import { AppError, notFound } from '../../lib/errors';
 import { getUserById, recordConsent, storeIdentity, toMe } from './users';
 
@@ -92,6 +93,21 @@ export default async function meRoutes(fastify: FastifyInstance) {
               ? 'NAME_INVALID'
               : 'ID_NUMBER_INVALID';
         throw new AppError(422, code, issues.length > 1 ? undefined : issues[0]!.message, issues);
+      }
+      // 实名核验 with the government platform, before anything is stored (and outside any transaction).
+      const verdict = await app.gov
+        .checkIdentity({ name: name.value, idNumber: idNumber.value })
+        .catch((err: unknown) => {
+          if (err instanceof GovError) {
+            req.log.warn({ code: err.code }, 'identity check unavailable');
+            throw new AppError(502, 'IDENTITY_CHECK_UNAVAILABLE');
+          }
+          throw err;
+        });
+      if (!verdict.match) {
+        throw new AppError(422, 'IDENTITY_MISMATCH', undefined, [
+          { field: 'idNumber', message: '姓名与身份证号码不一致，请核对后重新输入' },
+        ]);
       }
       const user = await storeIdentity(db, app.pii, {
         userId: req.userId,

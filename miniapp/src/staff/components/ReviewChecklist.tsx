@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components';
-import { type MaterialForm, materialFormLabels, type VisitView } from '@zyt/shared';
+import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import { submitReview } from '@/api/visits';
+import { formLabel } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 
 interface Mark {
@@ -11,7 +12,6 @@ interface Mark {
 }
 
 const MAX_COPIES = 99;
-const formLabel = (form: string) => materialFormLabels[form as MaterialForm] ?? form;
 
 function Stepper({
   value,

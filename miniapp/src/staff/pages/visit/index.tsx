@@ -5,8 +5,6 @@ import {
   type BookingStatus,
   bookingActions,
   finalBookingStatuses,
-  type MaterialForm,
-  materialFormLabels,
   type VisitView,
 } from '@zyt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -27,7 +25,7 @@ import { usePolling } from '@/lib/usePolling';
 import { routeParam } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
-import { dueLine, statusTones, windowLine } from '@/staff/format';
+import { dueLine, formLabel, statusTones, windowLine } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
@@ -326,8 +324,7 @@ function Visit({ id }: { id: string }) {
               <View key={m.materialId} className="row">
                 <Text className="text-body">{m.name}</Text>
                 <Text className="text-hint">
-                  {materialFormLabels[m.form as MaterialForm] ?? m.form} {m.count} 份
-                  {m.required ? ' · 必需' : ''}
+                  {formLabel(m.form)} {m.count} 份{m.required ? ' · 必需' : ''}
                 </Text>
               </View>
             ))}
