@@ -1,4 +1,4 @@
-import { type ErrorCode, errorMessages, type FieldIssue } from '@zyt/shared';
+import { type ErrorCode, ErrorResponse, errorMessages, type FieldIssue } from '@zyt/shared';
 
 /** A failure the caller can understand: an HTTP status, a stable code, a message for people. */
 export class AppError extends Error {
@@ -14,3 +14,8 @@ export class AppError extends Error {
 }
 
 export const notFound = () => new AppError(404, 'NOT_FOUND');
+
+/** Response schemas for the error statuses a route answers with (all share the one error shape). */
+export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof ErrorResponse> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorResponse])) as Record<S, typeof ErrorResponse>;
+}

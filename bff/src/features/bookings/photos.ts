@@ -5,7 +5,7 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { bookingPhotos, bookings, piiAccessLog } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, errorResponses } from '../../lib/errors';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 const MAX_PHOTOS = 12;
@@ -31,15 +31,7 @@ const Photo = Type.Object({
   createdAt: Type.String(),
 });
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  413: ErrorResponse,
-  415: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 413, 415);
 
 /** Photos of the materials at the door (初审留档): agent who holds the visit uploads; supervisors may view. */
 export default async function visitPhotoRoutes(fastify: FastifyInstance) {

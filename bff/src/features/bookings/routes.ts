@@ -20,7 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { type Booking, bookingEvents, bookings, shipments, users } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, errorResponses } from '../../lib/errors';
 import {
   bookingNumber,
   createBookingTargets,
@@ -33,14 +33,7 @@ import {
 } from './bookings';
 import { availableSlots, releaseSlot, takeSlot } from './slots';
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  422: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 const residents = [Role.resident];
 

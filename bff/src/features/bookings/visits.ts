@@ -21,18 +21,11 @@ import {
   shipments,
   slaBreaches,
 } from '../../db/schema';
-import { AppError } from '../../lib/errors';
+import { AppError, errorResponses } from '../../lib/errors';
 import { eventsOf, toBookingView, transition } from './bookings';
 import { queueCollectedWork } from './jobs';
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  422: ErrorResponse,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 const agents = [Role.postalAgent];
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ACTIVE = ['assigned', 'en_route', 'arrived', 'reviewing'] as const;
@@ -70,8 +63,20 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         fields: ['address', 'contact'],
         purpose,
       });
+    return toVisit(b, events, checklist, agentId, { reveal: mine, waybillNo: waybill[0]?.w });
+  }
+
+  /** A booking as a visit: the checklist to review, and whether it is late and whose it is. */
+  function toVisit(
+    b: Booking,
+    events: Awaited<ReturnType<typeof eventsOf>>,
+    checklist: Awaited<ReturnType<typeof checklistOf>>,
+    agentId: string,
+    /** Full address and phone: only on the visit page of the agent who took it, where the read is logged. */
+    opts: { reveal: boolean; waybillNo?: string | null },
+  ) {
     return {
-      ...toBookingView(b, events, app.pii, { reveal: mine, waybillNo: waybill[0]?.w }),
+      ...toBookingView(b, events, app.pii, opts),
       checklist: checklist.map((m) => ({
         materialId: m.id,
         name: m.name,
@@ -81,7 +86,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         note: m.note,
       })),
       overdue: !!b.dueAt && !b.arrivedAt && b.dueAt.getTime() < Date.now(),
-      mine,
+      mine: b.agentId === agentId,
     };
   }
 
@@ -120,20 +125,10 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       for (const code of new Set(rows.map((r) => r.matterCode)))
         checklists.set(code, await checklistOf(code));
       return {
-        items: rows.map((b) => ({
-          // The queue never shows full addresses; the visit page does, to the agent who took it.
-          ...toBookingView(b, events, app.pii, { reveal: false }),
-          checklist: (checklists.get(b.matterCode) ?? []).map((m) => ({
-            materialId: m.id,
-            name: m.name,
-            form: m.form,
-            count: m.count,
-            required: m.required,
-            note: m.note,
-          })),
-          overdue: !!b.dueAt && !b.arrivedAt && b.dueAt.getTime() < Date.now(),
-          mine: b.agentId === req.userId,
-        })),
+        // The queue never shows full addresses.
+        items: rows.map((b) =>
+          toVisit(b, events, checklists.get(b.matterCode) ?? [], req.userId, { reveal: false }),
+        ),
       };
     },
   );
