@@ -30,7 +30,7 @@ async function get<T>(url: string, status = 200): Promise<T> {
 }
 const search = (query: Record<string, string | number>) =>
   get<MatterPage>(
-    `/api/v1/matters?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`,
+    `/api/v1/matters?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`,
   );
 const names = (page: MatterPage) => page.items.map((m) => m.name);
 

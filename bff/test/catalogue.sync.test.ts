@@ -182,12 +182,17 @@ describe('catalogue sync', () => {
     const body = res.json();
     expect(body.jobId).toEqual(expect.any(String));
     expect(body.current).toMatchObject({ version: 'hp-v2', matters: 80, outlets: 14 });
-    await until(async () => (await getCatalogueState(db()))?.version === catalogueVersion);
+    const jobState = async () =>
+      (
+        await t.app.database.rows<{ state: string; name: string }>(
+          sql`select name, state from pgboss.job where id = ${body.jobId}::uuid`,
+        )
+      )[0];
+    // The job is marked completed just after its transaction commits.
+    await until(async () => (await jobState())?.state === 'completed');
+    expect(await jobState()).toEqual({ name: SYNC_CATALOGUE, state: 'completed' });
+    expect((await getCatalogueState(db()))?.version).toBe(catalogueVersion);
     expect(await countOf(matters)).toBe(81);
-    const [job] = await t.app.database.rows<{ state: string; name: string }>(
-      sql`select name, state from pgboss.job where id = ${body.jobId}::uuid`,
-    );
-    expect(job).toEqual({ name: SYNC_CATALOGUE, state: 'completed' });
   });
 
   it('keeps one catalogue state row', async () => {

@@ -127,7 +127,9 @@ describe('find and learn (H5)', () => {
   });
 
   it('附近网点 from the home page lists every outlet with its distance', async () => {
-    await page.goto(`${baseUrl}/#/outlets/pages/index/index`);
+    await page.goto(`${baseUrl}/`);
+    await top().getByText('附近网点', { exact: true }).click();
+    await top().getByText('已按距离由近到远排列').waitFor();
     await top().locator('.outlet-card__distance').first().waitFor();
     await expect(top().locator('.outlet-card').count()).resolves.toBe(14);
     await screenshot(page, 'catalogue-06-nearby-outlets');

@@ -5,6 +5,7 @@ export * from './api/common';
 export * from './api/me';
 export * from './booking/stateMachine';
 export * from './calendar/workingDays';
+export * from './catalogue/labels';
 export * from './errors';
 export * from './roles';
 export * from './validators/creditCode';

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components';
+import { ScrollView, Text, View } from '@tarojs/components';
 import './Chips.css';
 
 export interface ChipOption<T extends string> {
@@ -12,15 +12,18 @@ export function Chips<T extends string>({
   options,
   value,
   onChange,
+  scroll = false,
 }: {
   /** Says what the row filters, for screen readers and tests. */
   name: string;
   options: ChipOption<T>[];
   value: T | undefined;
   onChange: (value: T | undefined) => void;
+  /** One line that scrolls sideways, for a long list (themes). */
+  scroll?: boolean;
 }) {
-  return (
-    <View className="chips" aria-label={name}>
+  const chips = (
+    <View className={scroll ? 'chips chips--line' : 'chips'} aria-label={name}>
       {options.map((option) => {
         const active = option.value === value;
         return (
@@ -35,5 +38,12 @@ export function Chips<T extends string>({
         );
       })}
     </View>
+  );
+  return scroll ? (
+    <ScrollView scrollX className="chips-scroll" enhanced showScrollbar={false}>
+      {chips}
+    </ScrollView>
+  ) : (
+    chips
   );
 }

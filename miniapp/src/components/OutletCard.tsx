@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import type { OutletSummary } from '@zyt/shared';
+import { Label } from '@/components/Label';
 import { distanceText } from '@/lib/format';
 import { Button, Tag } from '@/ui/nutui';
 import './OutletCard.css';
@@ -12,7 +13,16 @@ export const callOutlet = (phone: string) => {
 };
 
 /** An outlet in a list: distance, today's hours (周末 too), open now, phone, how many matters it accepts. */
-export function OutletCard({ outlet, onOpen }: { outlet: OutletSummary; onOpen?: () => void }) {
+export function OutletCard({
+  outlet,
+  onOpen,
+  showCall = true,
+}: {
+  outlet: OutletSummary;
+  onOpen?: () => void;
+  /** Off where the page has its own, larger call button. */
+  showCall?: boolean;
+}) {
   const { today } = outlet;
   return (
     <View className="card outlet-card" hoverClass={onOpen ? 'outlet-card--pressed' : 'none'} onClick={onOpen}>
@@ -24,7 +34,7 @@ export function OutletCard({ outlet, onOpen }: { outlet: OutletSummary; onOpen?:
       </View>
       <View className="outlet-card__tags">
         <Tag type={outlet.kind === 'post_office' ? 'success' : 'primary'}>{outlet.kindLabel}</Tag>
-        {outlet.openNow ? <Tag type="success">营业中</Tag> : <Tag type="default">休息中</Tag>}
+        {outlet.openNow ? <Tag type="success">营业中</Tag> : <Label>休息中</Label>}
         {outlet.openAtWeekends && <Tag type="warning">周末营业</Tag>}
       </View>
       <Text className={today.closed ? 'text-body outlet-card__closed' : 'text-body'}>
@@ -33,14 +43,16 @@ export function OutletCard({ outlet, onOpen }: { outlet: OutletSummary; onOpen?:
       <Text className="text-hint">{outlet.address}</Text>
       <View className="row">
         <Text className="text-hint">可办事项 {outlet.matterCount} 项</Text>
-        <Button
-          onClick={(e) => {
-            e.stopPropagation();
-            callOutlet(outlet.phone);
-          }}
-        >
-          拨打 {outlet.phone}
-        </Button>
+        {showCall && (
+          <Button
+            onClick={(e) => {
+              e.stopPropagation();
+              callOutlet(outlet.phone);
+            }}
+          >
+            拨打 {outlet.phone}
+          </Button>
+        )}
       </View>
     </View>
   );

@@ -1,9 +1,8 @@
+import { weekdayLabels } from '@zyt/shared';
+
 /** Instants from the API (ISO, UTC) as Beijing wall-clock dates and times, the way people read them. */
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
-/** By Date#getUTCDay (0 = Sunday). Kept here: shared's weekdayLabels sits beside the catalogue's TypeBox
- * schemas, and importing it would pull TypeBox into every sub-package that formats a date. */
-const weekdays = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 const wallClock = (iso: string) => new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
 
 /** 2026-11-23 */
@@ -15,7 +14,8 @@ export const beijingClock = (iso: string) => wallClock(iso).toISOString().slice(
 /** 11月23日 周一 */
 export function beijingDayLabel(iso: string): string {
   const d = wallClock(iso);
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekdays[d.getUTCDay()]}`;
+  // weekdayLabels is by ISO weekday (1 Monday … 7 Sunday); getUTCDay counts Sunday as 0.
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${weekdayLabels[d.getUTCDay() || 7]}`;
 }
 
 /** 11月23日 周一 09:30, or 今天 09:30 */

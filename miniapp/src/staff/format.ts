@@ -1,4 +1,4 @@
-import type { BookingStatus, MaterialForm, VisitView } from '@zyt/shared';
+import { type BookingStatus, type MaterialForm, materialFormLabels, type VisitView } from '@zyt/shared';
 import { beijingClock, beijingDateTime, beijingDayLabel } from '@/lib/beijingTime';
 
 /** When the agent must be at the door, as the queue and the visit page say it. */
@@ -8,11 +8,12 @@ export function dueLine(visit: VisitView): string {
   return '';
 }
 
-export function windowLine(visit: VisitView): string {
+/** The slot the resident chose; nothing for "as soon as possible" (the due line says it). */
+export function windowLine(visit: VisitView): string | undefined {
   const { kind, start, end } = visit.window;
   if (kind === 'slot' && start && end)
     return `预约时段 ${beijingDayLabel(start)} ${beijingClock(start)}–${beijingClock(end)}`;
-  return '尽快上门';
+  return visit.dueAt ? '尽快上门' : undefined;
 }
 
 type Tone = 'primary' | 'success' | 'warning' | 'danger' | 'default';
@@ -30,13 +31,5 @@ export const statusTones: Record<BookingStatus, Tone> = {
   expired: 'default',
 };
 
-/**
- * 原件 / 复印件, as shared's materialFormLabels says it (typed against the same union). Not imported: that
- * module also builds the catalogue's TypeBox schemas, which would then ship in this sub-package.
- */
-const formLabels: Record<MaterialForm, string> = {
-  original: '原件',
-  copy: '复印件',
-  original_and_copy: '原件和复印件',
-};
-export const formLabel = (form: string) => formLabels[form as MaterialForm] ?? form;
+/** 原件 / 复印件 …; the checklist carries the code as a plain string. */
+export const formLabel = (form: string) => materialFormLabels[form as MaterialForm] ?? form;

@@ -2,7 +2,6 @@ import { type Static, Type } from 'typebox';
 
 /**
  * Journey 1, find and learn: the matter catalogue (事项目录), its guides (办事指南) and the outlets (网点).
- * Labels are shared so the mini-program and the BFF word things the same way.
  */
 
 const literals = <const T extends string>(...values: T[]) => Type.Enum(values);
@@ -10,47 +9,21 @@ const literals = <const T extends string>(...values: T[]) => Type.Enum(values);
 /** 个人 / 法人 */
 export const ApplicantType = literals('person', 'enterprise');
 export type ApplicantType = Static<typeof ApplicantType>;
-export const applicantLabels: Record<ApplicantType, string> = { person: '个人', enterprise: '法人' };
 
 /** How a matter can be handled, as the search filter names it. */
 export const MatterChannel = literals('door_pickup', 'outlet', 'mail');
 export type MatterChannel = Static<typeof MatterChannel>;
-export const channelLabels: Record<MatterChannel, string> = {
-  door_pickup: '上门收件',
-  outlet: '网点办',
-  mail: '邮寄送达',
-};
 
 /** 邮寄送达: one_way = the result is mailed (单程寄递); two_way = materials in and result out (双程收寄). */
 export const MailChannel = literals('none', 'one_way', 'two_way');
 export type MailChannel = Static<typeof MailChannel>;
-export const mailLabels: Record<MailChannel, string> = {
-  none: '不支持邮寄',
-  one_way: '结果邮寄送达（单程）',
-  two_way: '材料寄递、结果邮寄送达（双程）',
-};
-
-/** 办件类型 INFOTYPE */
-export const caseTypeLabels: Record<number, string> = { 1: '即办件', 2: '承诺件', 3: '联办件', 4: '上报件' };
 
 /** 原件 / 复印件 / 原件和复印件 */
 export const MaterialForm = literals('original', 'copy', 'original_and_copy');
 export type MaterialForm = Static<typeof MaterialForm>;
-export const materialFormLabels: Record<MaterialForm, string> = {
-  original: '原件',
-  copy: '复印件',
-  original_and_copy: '原件和复印件',
-};
 
 export const OutletKind = literals('post_office', 'service_centre');
 export type OutletKind = Static<typeof OutletKind>;
-export const outletKindLabels: Record<OutletKind, string> = {
-  post_office: '邮政网点',
-  service_centre: '政务服务中心',
-};
-
-/** ISO weekday 1 … 7 → 周一 … 周日 */
-export const weekdayLabels = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'] as const;
 
 export const MatterChannels = Type.Object({
   /** 上门收件: a postal agent collects the materials at the door. */

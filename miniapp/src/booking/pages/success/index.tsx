@@ -22,10 +22,13 @@ function SubscribeCard() {
   if (!canSubscribe) return null;
   const ask = async () => {
     try {
+      // Taro's typing also asks for Alipay's entityIds; WeChat ignores them.
+      // Failures (no tap, unknown templates) reject and are caught below; a person saying no still resolves.
       const result = (await Taro.requestSubscribeMessage({
         tmplIds: SUBSCRIBE_TEMPLATE_IDS,
         entityIds: [],
-      })) as unknown as Record<string, string>;
+      })) as Taro.requestSubscribeMessage.SuccessCallbackResult;
+      // The answer carries one key per template id: accept, reject or ban.
       setAnswered(SUBSCRIBE_TEMPLATE_IDS.some((id) => result[id] === 'accept') ? 'accepted' : 'declined');
     } catch {
       setAnswered('declined');

@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { applicantLabels, type MatterGuide, mailLabels } from '@zyt/shared';
 import { type PropsWithChildren, useCallback } from 'react';
 import { getMatterGuide } from '@/api/catalogue';
+import { Label } from '@/components/Label';
 import { OutletCard } from '@/components/OutletCard';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
@@ -31,7 +32,7 @@ function Materials({ guide }: { guide: MatterGuide }) {
             <Text className="text-body material__name">
               {i + 1}. {material.name}
             </Text>
-            {material.required ? <Tag type="danger">必需</Tag> : <Tag type="default">非必需</Tag>}
+            {material.required ? <Tag type="danger">必需</Tag> : <Label>非必需</Label>}
           </View>
           <Text className="text-hint material__form">
             {material.formLabel} · {material.count} 份
@@ -102,8 +103,8 @@ export default function Guide() {
         <Text className="guide__title">{g.name}</Text>
         <View className="guide__tags">
           <Tag type="primary">{applicantLabels[g.applicantType]}</Tag>
-          <Tag type="default">{g.theme}</Tag>
-          <Tag type="default">{g.matterTypeLabel}</Tag>
+          <Label>{g.theme}</Label>
+          <Label>{g.matterTypeLabel}</Label>
         </View>
         <Fact label="办件类型">
           <Text className="text-body">{g.caseTypeLabel}</Text>

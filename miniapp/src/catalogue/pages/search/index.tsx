@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listThemes, searchMatters } from '@/api/catalogue';
 import { type ApiError, asApiError } from '@/api/errors';
 import { type ChipOption, Chips } from '@/components/Chips';
+import { Label } from '@/components/Label';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { promisedText } from '@/lib/format';
@@ -97,8 +98,8 @@ function MatterItem({ matter }: { matter: MatterSummary }) {
       <Text className="text-title">{matter.name}</Text>
       <View className="matter-item__tags">
         <Tag type="primary">{applicantLabels[matter.applicantType]}</Tag>
-        <Tag type="default">{matter.theme}</Tag>
-        <Tag type="default">{matter.caseTypeLabel}</Tag>
+        <Label>{matter.theme}</Label>
+        <Label>{matter.caseTypeLabel}</Label>
         {matter.channels.doorPickup && <Tag type="success">可上门收件</Tag>}
       </View>
       <Text className="text-hint">
@@ -211,6 +212,7 @@ export default function Search() {
       />
       {themes && (
         <Chips
+          scroll
           name="主题"
           options={themeOptions}
           value={filters.theme}

@@ -3,12 +3,13 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { applicantLabels, type OutletDetail as Detail, weekdayLabels } from '@zyt/shared';
 import { useCallback } from 'react';
 import { getOutlet } from '@/api/catalogue';
+import { Label } from '@/components/Label';
 import { callOutlet, OutletCard } from '@/components/OutletCard';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes, withQuery } from '@/navigation';
-import { Button, Tag } from '@/ui/nutui';
+import { Button } from '@/ui/nutui';
 import './index.css';
 
 function WeeklyHours({ outlet }: { outlet: Detail }) {
@@ -76,7 +77,7 @@ export default function OutletDetail() {
   const o = outlet.data;
   return (
     <Page className="outlet-detail">
-      <OutletCard outlet={o} />
+      <OutletCard outlet={o} showCall={false} />
       <Button block type="primary" size="large" onClick={() => callOutlet(o.phone)}>
         拨打电话 {o.phone}
       </Button>
@@ -92,7 +93,7 @@ export default function OutletDetail() {
             onClick={() => Taro.navigateTo({ url: withQuery(routes.guide, { code: m.code }) })}
           >
             <Text className="text-body outlet-matter__name">{m.name}</Text>
-            <Tag type="default">{applicantLabels[m.applicantType]}</Tag>
+            <Label>{applicantLabels[m.applicantType]}</Label>
           </View>
         ))}
       </View>

@@ -32,7 +32,7 @@ function VisitItem({ visit }: { visit: VisitView }) {
         </View>
       </View>
       <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>{dueLine(visit)}</Text>
-      <Text className="text-hint">{windowLine(visit)}</Text>
+      {windowLine(visit) && <Text className="text-hint">{windowLine(visit)}</Text>}
       <Text className="text-hint">
         {visit.address.county} {visit.address.detail} · 材料 {visit.checklist.length} 项
       </Text>

@@ -273,7 +273,7 @@ function Visit({ id }: { id: string }) {
         {!finalBookingStatuses.includes(visit.status) && (
           <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>{dueLine(visit)}</Text>
         )}
-        <Text className="text-hint">{windowLine(visit)}</Text>
+        {windowLine(visit) && <Text className="text-hint">{windowLine(visit)}</Text>}
         <Kv label="预约号" value={visit.number} />
         <Kv label="下单时间" value={beijingDateTime(visit.createdAt)} />
         {error && <Text className="text-hint">刷新失败：{error.message}</Text>}

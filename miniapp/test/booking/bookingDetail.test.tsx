@@ -1,0 +1,122 @@
+import Taro from '@tarojs/taro';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { saveTokens } from '@/api/session';
+import BookingDetail from '@/booking/pages/detail';
+import { type FakeReply, fakeBff, tokens } from '../fakeBff';
+import { setRouterParams } from '../taro-mock';
+import { booking, slots } from './fixtures';
+
+const id = booking().id;
+const serve = (
+  view: ReturnType<typeof booking>,
+  extra: (path: string, method: string) => FakeReply | undefined = () => undefined,
+) =>
+  fakeBff(
+    (req) =>
+      extra(req.path, req.method) ??
+      (req.path === `/api/v1/bookings/${id}` ? { status: 200, data: view } : { status: 404 }),
+  );
+
+describe('booking detail (预约详情)', () => {
+  beforeEach(() => {
+    saveTokens(tokens(1));
+    setRouterParams({ id });
+  });
+
+  it('shows the one complete list of missing materials, and no cancel or reschedule', async () => {
+    serve(
+      booking({
+        status: 'materials_incomplete',
+        statusLabel: '材料不齐',
+        missingItems: [
+          { materialId: 'm-id', name: '居民身份证', reason: '未提供' },
+          { materialId: 'm-proof', name: '终止或解除劳动关系证明', reason: '需2份，仅提供1份' },
+        ],
+      }),
+    );
+    render(<BookingDetail />);
+    expect(await screen.findByText('材料不齐：还缺 2 项')).toBeTruthy();
+    const list = document.querySelector('#missing-list')!;
+    expect(list.textContent).toContain('1. 居民身份证');
+    expect(list.textContent).toContain('未提供');
+    expect(list.textContent).toContain('2. 终止或解除劳动关系证明');
+    expect(list.textContent).toContain('需2份，仅提供1份');
+    expect(screen.getByText('备齐后重新预约上门')).toBeTruthy();
+    expect(screen.queryByText('取消预约')).toBeNull();
+    expect(screen.queryByText('改约上门时间')).toBeNull();
+  });
+
+  it('shows the case number once submitted, and copies the waybill number', async () => {
+    serve(
+      booking({
+        status: 'case_submitted',
+        statusLabel: '已提交审批',
+        caseNumber: '44011226112200000042',
+        waybillNo: '1100012345678',
+        events: [
+          { status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
+          { status: 'collected', at: '2026-11-22T03:00:00.000Z', actor: 'agent', note: null },
+          { status: 'case_submitted', at: '2026-11-22T03:05:00.000Z', actor: 'system', note: null },
+        ],
+      }),
+    );
+    render(<BookingDetail />);
+    expect(await screen.findByText('44011226112200000042')).toBeTruthy();
+    expect(document.querySelector('.timeline__item--latest')?.textContent).toContain('已提交审批');
+    const copies = screen.getAllByText('复制');
+    fireEvent.click(copies[1]!);
+    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1100012345678' });
+  });
+
+  it('cancels while the agent is not yet on the way', async () => {
+    const log = serve(booking(), (path, method) =>
+      method === 'POST' && path === `/api/v1/bookings/${id}/cancel`
+        ? {
+            status: 200,
+            data: booking({ status: 'cancelled', statusLabel: '已取消', cancelReason: '已在网点办理' }),
+          }
+        : undefined,
+    );
+    render(<BookingDetail />);
+    fireEvent.click(await screen.findByText('取消预约'));
+    const reason = document.querySelector('#booking-cancel-reason input, input#booking-cancel-reason')!;
+    fireEvent.input(reason, { target: { value: '已在网点办理' } });
+    fireEvent.click(screen.getByText('确认取消预约'));
+    await waitFor(() => expect(screen.getByText('预约已取消。')).toBeTruthy());
+    expect(log.find((r) => r.method === 'POST')!.body).toEqual({ reason: '已在网点办理' });
+    expect(screen.queryByText('改约上门时间')).toBeNull();
+  });
+
+  it('moves the visit to another slot', async () => {
+    const log = serve(booking(), (path, method) => {
+      if (path.startsWith('/api/v1/bookings/slots')) return { status: 200, data: slots };
+      if (method === 'POST' && path === `/api/v1/bookings/${id}/reschedule`)
+        return {
+          status: 200,
+          data: booking({ window: { kind: 'slot', start: slots.slots[1]!.start, end: slots.slots[1]!.end } }),
+        };
+      return undefined;
+    });
+    render(<BookingDetail />);
+    fireEvent.click(await screen.findByText('改约上门时间'));
+    fireEvent.click(await screen.findByText('14:00–16:00'));
+    fireEvent.click(screen.getByText('确认改约'));
+    await waitFor(() => expect(screen.getByText('11月24日 周二 14:00–16:00')).toBeTruthy());
+    expect(log.find((r) => r.method === 'POST')!.body).toEqual({
+      window: { kind: 'slot', slotId: slots.slots[1]!.id },
+    });
+    expect(log.find((r) => r.path.startsWith('/api/v1/bookings/slots'))!.path).toContain(
+      `county=${encodeURIComponent('黄埔区')}`,
+    );
+  });
+
+  it('says why when the booking cannot be loaded', async () => {
+    fakeBff(() => ({
+      status: 404,
+      data: { error: { code: 'BOOKING_NOT_FOUND', message: '没有找到该预约' } },
+    }));
+    render(<BookingDetail />);
+    expect(await screen.findByText('没有找到该预约')).toBeTruthy();
+  });
+});

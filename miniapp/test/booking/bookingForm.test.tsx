@@ -1,0 +1,175 @@
+import Taro from '@tarojs/taro';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { saveTokens } from '@/api/session';
+import { BookingForm } from '@/booking/components/BookingForm';
+import { apiError, type FakeReply, type FakeRequest, fakeBff, tokens, user } from '../fakeBff';
+import { request } from '../taro-mock';
+import { booking, matter, slots } from './fixtures';
+
+function type(field: string, value: string) {
+  const input = document.querySelector(`#booking-${field} input, input#booking-${field}`) as HTMLInputElement;
+  fireEvent.input(input, { target: { value } });
+}
+const fieldError = (field: string) => document.querySelector(`#booking-${field}-error`)?.textContent;
+const posts = (log: FakeRequest[]) => log.filter((r) => r.method === 'POST');
+/** The Idempotency-Key header of every POST /bookings, in order. */
+const idempotencyKeys = () =>
+  request.mock.calls
+    .map(([options]) => options as { method?: string; header?: Record<string, string> })
+    .filter((o) => o.method === 'POST')
+    .map((o) => o.header?.['Idempotency-Key']);
+
+function fillValidForm() {
+  type('detail', '大沙地东路1号3栋502');
+  type('name', '张三');
+  type('phone', '13800138000');
+}
+
+/** A BFF with slots, whose POST /bookings answers with `post` (by attempt number). */
+function bff(post: (attempt: number) => FakeReply) {
+  let attempt = 0;
+  return fakeBff((req) => {
+    if (req.path.startsWith('/api/v1/bookings/slots')) return { status: 200, data: slots };
+    if (req.method === 'POST' && req.path === '/api/v1/bookings') return post(++attempt);
+    return { status: 404 };
+  });
+}
+
+describe('booking form (预约上门收件)', () => {
+  beforeEach(() => {
+    saveTokens(
+      tokens(
+        1,
+        user({
+          identity: { name: '张*', idNumber: '110***********002X', verifiedAt: '2026-11-02T02:00:00Z' },
+        }),
+      ),
+    );
+  });
+
+  it('shows the phone message as it is typed, and an invalid phone never reaches the server', async () => {
+    const log = bff(() => ({ status: 201, data: booking() }));
+    const onBooked = vi.fn();
+    render(<BookingForm matter={matter} onBooked={onBooked} />);
+    type('detail', '大沙地东路1号3栋502');
+    type('name', '张三');
+    type('phone', '1380013');
+    expect(fieldError('phone')).toBe('请输入11位手机号码');
+    expect(fieldError('name')).toBeUndefined();
+
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    expect(screen.queryByText('确认预约')).toBeNull();
+    expect(screen.getByText('请按标红的提示修改后再继续')).toBeTruthy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(posts(log)).toHaveLength(0);
+    expect(onBooked).not.toHaveBeenCalled();
+
+    // Fixed, it goes through.
+    type('phone', '13800138000');
+    expect(fieldError('phone')).toBeUndefined();
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    await waitFor(() => expect(onBooked).toHaveBeenCalled());
+    expect(posts(log)[0]!.body).toMatchObject({ contact: { name: '张三', phone: '13800138000' } });
+  });
+
+  it('marks every missing field when going on with an empty form', () => {
+    bff(() => ({ status: 201, data: booking() }));
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    expect(fieldError('detail')).toBe('请填写详细地址：街道、小区、楼栋和门牌号');
+    expect(fieldError('name')).toBe('姓名应为2到30个字');
+    expect(fieldError('phone')).toBe('请输入11位手机号码');
+  });
+
+  it('retries with the same Idempotency-Key after a network error, so the booking is made once', async () => {
+    const log = bff((attempt) => (attempt === 1 ? 'offline' : { status: 201, data: booking() }));
+    const onBooked = vi.fn();
+    render(<BookingForm matter={matter} onBooked={onBooked} />);
+    fillValidForm();
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    // The confirmation shows what will happen and the checklist to prepare.
+    expect(await screen.findByText('接下来会怎样')).toBeTruthy();
+    expect(screen.getByText('终止或解除劳动关系证明')).toBeTruthy();
+
+    fireEvent.click(screen.getByText('确认预约'));
+    expect(await screen.findByText('网络连接失败，请检查网络后重试')).toBeTruthy();
+    expect(screen.getByText('可以再次点击“确认预约”重试，不会重复预约。')).toBeTruthy();
+    expect(onBooked).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByText('确认预约'));
+    await waitFor(() => expect(onBooked).toHaveBeenCalledWith(booking()));
+
+    const keys = idempotencyKeys();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[\w-]{8,64}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const [first, second] = posts(log);
+    expect(second!.body).toEqual(first!.body);
+    expect(first!.body).toEqual({
+      matterCode: matter.code,
+      address: { province: '广东省', city: '广州市', county: '黄埔区', detail: '大沙地东路1号3栋502' },
+      contact: { name: '张三', phone: '13800138000' },
+      window: { kind: 'asap' },
+    });
+  });
+
+  it('uses a new key once the booking itself changed', async () => {
+    bff((attempt) => (attempt === 1 ? 'offline' : { status: 201, data: booking() }));
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fillValidForm();
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    await screen.findByText('网络连接失败，请检查网络后重试');
+
+    fireEvent.click(screen.getByText('返回修改'));
+    type('detail', '大沙地东路1号3栋503');
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    await waitFor(() => expect(idempotencyKeys()).toHaveLength(2));
+    const [a, b] = idempotencyKeys();
+    expect(b).not.toBe(a);
+  });
+
+  it('books a slot picked from the list, grouped by day with the places left', async () => {
+    const log = bff(() => ({ status: 201, data: booking() }));
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fillValidForm();
+    expect(await screen.findByText('11月23日 周一')).toBeTruthy();
+    expect(screen.getByText('剩余 1 个名额')).toBeTruthy();
+    fireEvent.click(screen.getByText('09:00–11:00'));
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    expect(await screen.findByText('11月23日 周一 09:00–11:00')).toBeTruthy();
+    fireEvent.click(screen.getByText('确认预约'));
+    await waitFor(() => expect(posts(log)).toHaveLength(1));
+    expect(posts(log)[0]!.body).toMatchObject({ window: { kind: 'slot', slotId: slots.slots[0]!.id } });
+    expect(log.find((r) => r.method === 'GET')!.path).toBe(
+      `/api/v1/bookings/slots?matterCode=${encodeURIComponent(matter.code)}&county=${encodeURIComponent('黄埔区')}`,
+    );
+  });
+
+  it('puts a server field error back under its field', async () => {
+    bff(() =>
+      apiError(422, 'CONTACT_INVALID', '联系人信息不正确，请按提示修改', [
+        { field: 'contact.phone', message: '请输入11位手机号码' },
+      ]),
+    );
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fillValidForm();
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    await waitFor(() => expect(fieldError('phone')).toBe('请输入11位手机号码'));
+    expect(screen.getByText('下一步：确认信息')).toBeTruthy();
+  });
+
+  it('sends the resident to real-name verification when the server asks for it', async () => {
+    bff(() => apiError(403, 'REAL_NAME_REQUIRED', '请先完成实名认证，再预约上门收件'));
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fillValidForm();
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    fireEvent.click(await screen.findByText('去实名认证'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/me/pages/identity/index' });
+  });
+});
