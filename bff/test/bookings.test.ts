@@ -227,7 +227,9 @@ describe('the agent at the door', () => {
     ).json().id;
     for (const step of ['accept', 'depart', 'arrive', 'start-review'])
       expect((await visit(agent.h, id, step)).statusCode).toBe(200);
-    const queued = (await t.app.inject({ url: '/api/v1/staff/visits', headers: agent.h })).json().items.find((v: { id: string }) => v.id === id);
+    const queued = (await t.app.inject({ url: '/api/v1/staff/visits', headers: agent.h }))
+      .json()
+      .items.find((v: { id: string }) => v.id === id);
     expect(queued.address.detail).not.toContain('502'); // the queue stays masked
     const detail = (await t.app.inject({ url: `/api/v1/staff/visits/${id}`, headers: agent.h })).json();
     expect(detail.address.detail).toBe('大沙地东路1号3栋502'); // the agent on the visit sees where to go

@@ -6,7 +6,6 @@ import {
   CancelBody,
   CreateBookingBody,
   canReschedule,
-  ErrorResponse,
   type FieldIssue,
   RescheduleBody,
   Role,

@@ -3,7 +3,6 @@ import {
   AgentCancelBody,
   ASAP_REACH_MINUTES,
   type BookingAction,
-  ErrorResponse,
   type MissingItem,
   ReviewBody,
   Role,

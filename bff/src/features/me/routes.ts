@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   ConsentBody,
-  ErrorResponse,
   type FieldIssue,
   IdentityBody,
   MeResponse,
