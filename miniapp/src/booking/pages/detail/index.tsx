@@ -1,7 +1,7 @@
 import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { type BookingStatus, type BookingView, canReschedule, finalBookingStatuses } from '@zyt/shared';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { cancelBooking, getBooking, rescheduleBooking } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { MissingList } from '@/booking/components/MissingList';
@@ -11,7 +11,7 @@ import { TimePicker, type WindowChoice } from '@/booking/components/TimePicker';
 import { dueText, visitTimeText } from '@/booking/format';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
-import { usePolling } from '@/lib/usePolling';
+import { useLive } from '@/lib/useLive';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../booking.css';
@@ -35,35 +35,13 @@ const explanations: Record<BookingStatus, string> = {
 
 /** The booking, fetched on open, every few seconds while it is still moving, and on pull-down. */
 function useBooking(id: string) {
-  const [booking, setBooking] = useState<BookingView>();
-  const [error, setError] = useState<ApiError>();
-  const latest = useRef(0);
-
-  const refresh = useCallback(() => {
-    const call = ++latest.current;
-    return getBooking(id).then(
-      (b) => {
-        if (call !== latest.current) return;
-        setBooking(b);
-        setError(undefined);
-      },
-      (e: unknown) => {
-        if (call === latest.current) setError(asApiError(e));
-      },
-    );
-  }, [id]);
-
-  useEffect(() => {
-    refresh();
-  }, [refresh]);
-  const moving = !!booking && !finalBookingStatuses.includes(booking.status);
-  usePolling(refresh, POLL_MS, moving);
-
-  const replace = (b: BookingView) => {
-    latest.current++;
-    setBooking(b);
-  };
-  return { booking, error, refresh, replace };
+  const live = useLive(
+    () => getBooking(id),
+    (b) => !finalBookingStatuses.includes(b.status),
+    POLL_MS,
+    [id],
+  );
+  return { booking: live.value, error: live.error, refresh: live.refresh, replace: live.replace };
 }
 
 function CopyRow({ label, value, id }: { label: string; value: string; id: string }) {

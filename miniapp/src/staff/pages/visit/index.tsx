@@ -7,7 +7,7 @@ import {
   finalBookingStatuses,
   type VisitView,
 } from '@zyt/shared';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import {
   cancelVisit,
@@ -20,8 +20,8 @@ import {
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
+import { useLive } from '@/lib/useLive';
 import { useLoader } from '@/lib/useLoader';
-import { usePolling } from '@/lib/usePolling';
 import { routeParam } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
@@ -203,33 +203,14 @@ function CancelVisit({ visit, onCancelled }: { visit: VisitView; onCancelled: (v
 }
 
 function useVisit(id: string) {
-  const [visit, setVisit] = useState<VisitView>();
-  const [error, setError] = useState<ApiError>();
-  const latest = useRef(0);
-  const refresh = useCallback(() => {
-    const call = ++latest.current;
-    return getVisit(id).then(
-      (v) => {
-        if (call !== latest.current) return;
-        setVisit(v);
-        setError(undefined);
-      },
-      (e: unknown) => {
-        if (call === latest.current) setError(asApiError(e));
-      },
-    );
-  }, [id]);
-  useEffect(() => {
-    refresh();
-  }, [refresh]);
-  // The resident may cancel or reschedule until the agent sets off.
-  usePolling(refresh, POLL_MS, !!visit && !finalBookingStatuses.includes(visit.status));
-  const replace = (v: VisitView) => {
-    latest.current++;
-    setVisit(v);
-    setError(undefined);
-  };
-  return { visit, error, refresh, replace };
+  // The resident may cancel or reschedule until the agent sets off: keep polling until the visit is final.
+  const live = useLive(
+    () => getVisit(id),
+    (v) => !finalBookingStatuses.includes(v.status),
+    POLL_MS,
+    [id],
+  );
+  return { visit: live.value, error: live.error, refresh: live.refresh, replace: live.replace };
 }
 
 function Visit({ id }: { id: string }) {
