@@ -1,4 +1,4 @@
-import { Input, Picker, Text, View } from '@tarojs/components';
+import { Picker, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import {
   type BookingView,
@@ -10,6 +10,7 @@ import {
 import { useRef, useState } from 'react';
 import { createBooking, newIdempotencyKey } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
+import { FormField } from '@/components/FormField';
 import { beijingDatePlus } from '@/lib/beijingTime';
 import { routes } from '@/navigation';
 import { Button, Switch } from '@/ui/nutui';
@@ -183,25 +184,17 @@ export function BookingForm({
     label: string,
     input: { placeholder?: string; maxlength: number; type?: 'number' | 'text' },
   ) => {
-    const message = messageFor(name);
     return (
-      <View className={`field${message ? ' field--invalid' : ''}`}>
-        <Text className="field__label">{label}</Text>
-        <Input
-          className="field__input"
-          id={`booking-${name}`}
-          value={values[name]}
-          placeholder={input.placeholder}
-          maxlength={input.maxlength}
-          type={input.type}
-          onInput={(e) => change(name, e.detail.value)}
-        />
-        {message && (
-          <Text className="field__error" id={`booking-${name}-error`}>
-            {message}
-          </Text>
-        )}
-      </View>
+      <FormField
+        id={`booking-${name}`}
+        label={label}
+        value={values[name]}
+        message={messageFor(name)}
+        placeholder={input.placeholder}
+        maxlength={input.maxlength}
+        type={input.type}
+        onInput={(value) => change(name, value)}
+      />
     );
   };
 

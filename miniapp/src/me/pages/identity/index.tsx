@@ -1,4 +1,4 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { validatePersonName, validateResidentId } from '@zyt/shared';
 import { useState } from 'react';
@@ -6,6 +6,7 @@ import { type ApiError, asApiError } from '@/api/errors';
 import { submitIdentity } from '@/api/me';
 import { useSession } from '@/api/session';
 import { needsConsent } from '@/auth/profile';
+import { FormField } from '@/components/FormField';
 import { Page } from '@/components/Page';
 import { EmptyState } from '@/components/states';
 import { routes } from '@/navigation';
@@ -89,25 +90,17 @@ export default function Identity() {
     label: string,
     input: { placeholder: string; maxlength: number; type?: 'idcard' },
   ) => {
-    const message = messageFor(name);
     return (
-      <View className={`field${message ? ' field--invalid' : ''}`}>
-        <Text className="field__label">{label}</Text>
-        <Input
-          className="field__input"
-          id={`identity-${name}`}
-          value={values[name]}
-          placeholder={input.placeholder}
-          maxlength={input.maxlength}
-          type={input.type}
-          onInput={(e) => change(name, e.detail.value)}
-        />
-        {message && (
-          <Text className="field__error" id={`identity-${name}-error`}>
-            {message}
-          </Text>
-        )}
-      </View>
+      <FormField
+        id={`identity-${name}`}
+        label={label}
+        value={values[name]}
+        message={messageFor(name)}
+        placeholder={input.placeholder}
+        maxlength={input.maxlength}
+        type={input.type}
+        onInput={(value) => change(name, value)}
+      />
     );
   };
 
