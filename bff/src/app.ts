@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
+import { scheduleBookingExpiry } from './features/bookings/expiry';
 import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
 import bookingRoutes from './features/bookings/routes';
@@ -105,6 +106,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineShipmentJobs(app);
   defineCatalogueJobs(app);
   defineBookingJobs(app);
+  scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));
   scheduleCatalogueSync(app);

@@ -3,6 +3,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matters as simMatters } from '../simulators/gov/catalogue';
 import { bookingSlots, bookings, piiAccessLog } from '../src/db/schema';
+import { expireUnacceptedBookings } from '../src/features/bookings/expiry';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { setRoles } from '../src/features/me/users';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
@@ -403,5 +404,27 @@ describe('photos of the materials', () => {
       (await t.app.inject({ url: `/api/v1/staff/visits/${id}/photos/${list[0].id}`, headers: other.h }))
         .statusCode,
     ).toBe(404);
+  });
+});
+
+describe('expiry', () => {
+  it('expires a visit nobody accepted in time, once, and keeps accepted ones', async () => {
+    const r = await resident();
+    const agent = await staff('postal_agent');
+    const stale = (await book(r.h)).json().id;
+    const taken = (await book(r.h)).json().id;
+    await visit(agent.h, taken, 'accept');
+    await t.app.database.db
+      .update(bookings)
+      .set({ createdAt: sql`now() - interval '5 hours'` })
+      .where(sql`${bookings.id} in (${stale}, ${taken})`);
+    expect(await expireUnacceptedBookings(t.app.database.db)).toBeGreaterThanOrEqual(1);
+    expect(await expireUnacceptedBookings(t.app.database.db)).toBe(0);
+    const mine = (await t.app.inject({ url: `/api/v1/bookings/${stale}`, headers: r.h })).json();
+    expect(mine.status).toBe('expired');
+    expect(mine.events.at(-1)).toMatchObject({ status: 'expired', actor: 'system' });
+    expect((await t.app.inject({ url: `/api/v1/bookings/${taken}`, headers: r.h })).json().status).toBe(
+      'assigned',
+    );
   });
 });

@@ -1,0 +1,58 @@
+import { and, eq, lt, or } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../db/client';
+import { bookingEvents, bookings } from '../../db/schema';
+
+/** An "as soon as possible" request nobody took within this long is closed, so the resident can book again. */
+const ASAP_EXPIRES_AFTER_MS = 4 * 3600_000;
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * Expires visits nobody accepted in time (slot over, or an "as soon as possible" request left 4 hours).
+ * One conditional UPDATE: several instances may sweep at once and each booking expires once.
+ */
+export async function expireUnacceptedBookings(db: Database, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const expired = await tx
+      .update(bookings)
+      .set({ status: 'expired', updatedAt: now })
+      .where(
+        and(
+          eq(bookings.status, 'requested'),
+          or(
+            and(eq(bookings.windowKind, 'slot'), lt(bookings.windowEnd, now)),
+            and(
+              eq(bookings.windowKind, 'asap'),
+              lt(bookings.createdAt, new Date(now.getTime() - ASAP_EXPIRES_AFTER_MS)),
+            ),
+          ),
+        ),
+      )
+      .returning({ id: bookings.id });
+    if (expired.length > 0) {
+      await tx.insert(bookingEvents).values(
+        expired.map((b) => ({
+          bookingId: b.id,
+          status: 'expired',
+          actor: 'system' as const,
+          note: '无专员接单，已过期',
+        })),
+      );
+    }
+    return expired.length;
+  });
+}
+
+export function scheduleBookingExpiry(app: FastifyInstance): void {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    expireUnacceptedBookings(app.database.db)
+      .then((n) => n > 0 && app.log.info({ expired: n }, 'unaccepted visits expired'))
+      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'booking expiry sweep failed'));
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(sweep, SWEEP_EVERY_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}
