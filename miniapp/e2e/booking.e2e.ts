@@ -28,7 +28,6 @@ const PHOTO = Buffer.from(
 );
 
 const top = (page: Page) => currentPage(page);
-const tap = (page: Page, text: string) => top(page).getByText(text, { exact: true }).first().click();
 // A NutUI button's label sits under the button element, which takes the click.
 const press = (page: Page, label: string) =>
   top(page)
@@ -171,16 +170,20 @@ describe('door-visit booking: resident and postal agent (H5)', () => {
       .waitFor();
   }
 
-  it('resident picks a door-pickup matter, signs in, agrees to privacy and does real name', async () => {
+  it('resident searches a matter, reads its guide, books from it: signs in, agrees to privacy, does real name', async () => {
     await resident.goto(`${baseUrl}/`);
-    await tap(resident, '预约上门收件');
-    await top(resident).getByText('选择要办的事项').waitFor();
-    await input(resident, 'booking-matter-search').fill(matter.name);
+    // Find the matter from the home search box and read its guide, then book from the guide.
+    await top(resident).locator('input').first().fill(matter.name);
     await press(resident, '搜索');
-    const item = top(resident).locator('.matter-item').filter({ hasText: matter.name }).first();
-    await item.waitFor();
-    await screenshot(resident, 'booking-01-pick-matter');
-    await item.click();
+    const result = top(resident).getByText(matter.name, { exact: true }).first();
+    await result.waitFor();
+    await screenshot(resident, 'booking-01-search');
+    await result.click();
+    await top(resident)
+      .getByText(/^申请材料（\d+ 项）$/)
+      .waitFor();
+    await screenshot(resident, 'booking-01-guide');
+    await press(resident, '预约上门收件');
 
     await top(resident).getByText('请先登录').waitFor();
     await press(resident, '去登录');
