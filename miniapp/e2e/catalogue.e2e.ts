@@ -63,7 +63,8 @@ describe('find and learn (H5)', () => {
     // A channel chip narrows the list: 失业登记 is handled at outlets only.
     await top().getByText('上门收件', { exact: true }).click();
     await top().getByText('失业登记', { exact: true }).waitFor({ state: 'detached' });
-    await expect(top().getByText('失业保险金申领', { exact: true }).isVisible()).resolves.toBe(true);
+    // The list reloads for the new filter: wait for it rather than sample it mid-load.
+    await top().getByText('失业保险金申领', { exact: true }).waitFor();
     await screenshot(page, 'catalogue-02-results-door-pickup');
   });
 
