@@ -68,8 +68,14 @@ const book = (h: Record<string, string>, payload: object = body(), key = `key-${
     headers: { ...h, 'idempotency-key': key },
     payload,
   });
+// Steps without a body are sent as a bare JSON POST, as the mini-program's request layer may send them.
 const visit = (h: Record<string, string>, id: string, step: string, payload?: object) =>
-  t.app.inject({ method: 'POST', url: `/api/v1/staff/visits/${id}/${step}`, headers: h, payload });
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1/staff/visits/${id}/${step}`,
+    headers: payload ? h : { ...h, 'content-type': 'application/json' },
+    payload: payload ?? '',
+  });
 const bookingCount = async () => (await t.app.database.db.select({ n: count() }).from(bookings))[0]!.n;
 const until = async (check: () => Promise<boolean>, ms = 20_000) => {
   const end = Date.now() + ms;

@@ -58,6 +58,17 @@ describe('one error shape', () => {
     expect(res.body).not.toContain('secret');
   });
 
+  it('treats an empty JSON body as no body: refused by field where a body is required', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/wechat',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(errorOf(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('maps unknown routes, bad JSON and wrong media types to stable codes', async () => {
     expect(errorOf(await t.app.inject('/api/v1/nope')).code).toBe('ROUTE_NOT_FOUND');
     const badJson = await t.app.inject({

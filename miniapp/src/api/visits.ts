@@ -15,9 +15,8 @@ export const getVisit = (id: string) => request<VisitView>({ path: one(id) });
 /** The steps before the review, in order: 接单, 出发, 已到达, 开始初审. */
 export type VisitStep = 'accept' | 'depart' | 'arrive' | 'start-review';
 
-// An empty JSON object: a JSON POST without a body is refused by the server.
 export const takeVisitStep = (id: string, step: VisitStep) =>
-  request<VisitView>({ method: 'POST', path: `${one(id)}/${step}`, data: {} });
+  request<VisitView>({ method: 'POST', path: `${one(id)}/${step}` });
 
 /** 初审: every checklist item, present or not and how many copies. */
 export const submitReview = (id: string, items: ReviewBody['items']) =>
