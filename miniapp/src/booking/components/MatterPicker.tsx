@@ -1,11 +1,12 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useRef, useState } from 'react';
 import { searchMatters } from '@/api/catalogue';
+import { SearchBox } from '@/components/SearchBox';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
 import { routes, withQuery } from '@/navigation';
-import { Button, Tag } from '@/ui/nutui';
+import { Tag } from '@/ui/nutui';
 
 /** Opened from home without a matter: the matters an agent can collect at the door, searchable. */
 export function MatterPicker() {
@@ -60,20 +61,15 @@ export function MatterPicker() {
           政邮专员上门核对材料并收件，寄到政务服务中心办理。以下事项支持上门收件。
         </Text>
       </View>
-      <View className="search-row">
-        <Input
-          className="field__input"
-          id="booking-matter-search"
-          placeholder="搜索事项，如：社保卡"
-          confirmType="search"
-          value={query}
-          onInput={(e) => setQuery(e.detail.value)}
-          onConfirm={search}
-        />
-        <Button type="primary" size="large" onClick={search}>
-          搜索
-        </Button>
-      </View>
+      <SearchBox
+        className="search-row"
+        inputClassName="field__input"
+        id="booking-matter-search"
+        placeholder="搜索事项，如：社保卡"
+        value={query}
+        onChange={setQuery}
+        onSearch={search}
+      />
       {list()}
     </>
   );

@@ -1,4 +1,4 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { useSession } from '@/api/session';
@@ -7,6 +7,7 @@ import { features, homeEntries } from '@/features';
 import { routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import './index.css';
+import { SearchBox } from '@/components/SearchBox';
 
 export default function Home() {
   const session = useSession();
@@ -40,19 +41,14 @@ export default function Home() {
         )}
       </View>
 
-      <View className="search">
-        <Input
-          className="search__input"
-          placeholder="搜索要办的事，如：社保、户籍"
-          confirmType="search"
-          value={query}
-          onInput={(e) => setQuery(e.detail.value)}
-          onConfirm={search}
-        />
-        <Button type="primary" size="large" onClick={search}>
-          搜索
-        </Button>
-      </View>
+      <SearchBox
+        className="search"
+        inputClassName="search__input"
+        placeholder="搜索要办的事，如：社保、户籍"
+        value={query}
+        onChange={setQuery}
+        onSearch={search}
+      />
 
       <View className="entries">
         {homeEntries.map((key) => {

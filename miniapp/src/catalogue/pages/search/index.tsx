@@ -1,4 +1,4 @@
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import {
   type ApplicantType,
@@ -19,6 +19,7 @@ import { promisedText } from '@/lib/format';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import './index.css';
+import { SearchBox } from '@/components/SearchBox';
 
 const PAGE_SIZE = 20;
 
@@ -185,19 +186,14 @@ export default function Search() {
 
   return (
     <Page className="search-page">
-      <View className="search-bar">
-        <Input
-          className="search-bar__input"
-          placeholder="搜索要办的事，如：社保、户籍"
-          confirmType="search"
-          value={input}
-          onInput={(e) => setInput(e.detail.value)}
-          onConfirm={submit}
-        />
-        <Button type="primary" size="large" onClick={submit}>
-          搜索
-        </Button>
-      </View>
+      <SearchBox
+        className="search-bar"
+        inputClassName="search-bar__input"
+        placeholder="搜索要办的事，如：社保、户籍"
+        value={input}
+        onChange={setInput}
+        onSearch={submit}
+      />
       <Chips
         name="服务对象"
         options={applicantOptions}
