@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type NotificationKind, notificationKinds } from '@zyt/shared';
 
 /**
  * All configuration, read and validated once from the environment. Nothing else reads process.env.
@@ -22,11 +23,24 @@ export interface Config {
   refreshTokenTtlDays: number;
   /** Run job workers in this process (off: enqueue only, e.g. an API-only instance). */
   jobWorkers: boolean;
-  wechat: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+  wechat: {
+    apiBase: string;
+    appId: string;
+    appSecret: string;
+    timeoutMs: number;
+    /** Subscribe-message template id per kind (订阅消息模板), from the mini-program's WeChat console. */
+    templates: Record<NotificationKind, string>;
+  };
   /** EMS open platform (国内协议客户 API). */
   ems: { apiBase: string; senderNo: string; authorization: string; signKey: string; timeoutMs: number };
   /** Provincial government service platform (JSON/HTTPS binding, HMAC-signed both ways). */
   gov: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+  tracking: {
+    /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
+    silentAfterMinutes: number;
+    /** Postage per piece the government pays the post (计件), in fen, for settlement. */
+    postageFen: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -126,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
       appId: env.WECHAT_APP_ID || DEMO_CREDENTIALS.wechat.appId,
       appSecret: env.WECHAT_APP_SECRET || DEMO_CREDENTIALS.wechat.appSecret,
       timeoutMs: int(env, 'WECHAT_TIMEOUT_MS', 5000, 100, 60_000),
+      templates: subscribeTemplates(env, nodeEnv),
     },
     ems: {
       apiBase: url(env, 'EMS_API_BASE', 'http://127.0.0.1:4102'),
@@ -140,5 +155,36 @@ export function loadConfig(env: Env = process.env): Config {
       appSecret: env.GOV_APP_SECRET || DEMO_CREDENTIALS.gov.appSecret,
       timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
+    tracking: {
+      silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),
+      postageFen: int(env, 'POSTAGE_FEN_PER_PIECE', 1200, 0, 100_000),
+    },
   };
+}
+
+/**
+ * WECHAT_TEMPLATE_IDS is JSON, kind → template id. Unset, the demo ids (which the WeChat simulator accepts)
+ * are used outside production; production must name every kind.
+ */
+function subscribeTemplates(env: Env, nodeEnv: string): Record<NotificationKind, string> {
+  const demo = Object.fromEntries(notificationKinds.map((k) => [k, `demo-${k.replaceAll('_', '-')}`]));
+  if (!env.WECHAT_TEMPLATE_IDS) {
+    if (nodeEnv === 'production') throw new ConfigError('WECHAT_TEMPLATE_IDS is required in production');
+    return demo as Record<NotificationKind, string>;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(env.WECHAT_TEMPLATE_IDS);
+  } catch {
+    throw new ConfigError('WECHAT_TEMPLATE_IDS must be JSON: {"case_accepted": "<template id>", …}');
+  }
+  const ids = parsed as Record<string, unknown>;
+  for (const kind of notificationKinds) {
+    if (typeof ids[kind] !== 'string' || ids[kind] === '')
+      throw new ConfigError(`WECHAT_TEMPLATE_IDS lacks a template id for ${kind}`);
+  }
+  return Object.fromEntries(notificationKinds.map((k) => [k, ids[k] as string])) as Record<
+    NotificationKind,
+    string
+  >;
 }

@@ -47,6 +47,8 @@ export const ErrorCode = {
   PHOTO_LIMIT_REACHED: 'PHOTO_LIMIT_REACHED',
   IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
   IDENTITY_CHECK_UNAVAILABLE: 'IDENTITY_CHECK_UNAVAILABLE',
+  CASE_NOT_FOUND: 'CASE_NOT_FOUND',
+  SUBSCRIPTION_TEMPLATE_UNKNOWN: 'SUBSCRIPTION_TEMPLATE_UNKNOWN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -96,6 +98,8 @@ export const errorMessages: Record<ErrorCode, string> = {
   PHOTO_LIMIT_REACHED: '每次上门最多留档12张照片',
   IDENTITY_MISMATCH: '姓名与身份证号码不一致，请核对后重新输入',
   IDENTITY_CHECK_UNAVAILABLE: '实名核验服务暂时不可用，请稍后再试',
+  CASE_NOT_FOUND: '没有找到该办件',
+  SUBSCRIPTION_TEMPLATE_UNKNOWN: '提醒模板已更新，请刷新页面后重新开启进度提醒',
 };
 
 export interface FieldIssue {

@@ -1,6 +1,6 @@
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
-/** Stage callbacks from the government platform, each stored once by the platform's event id. */
+/** Stage events from the government platform (callbacks and polls), each stored once. */
 export const govCaseEvents = pgTable(
   'gov_case_events',
   {
@@ -12,7 +12,11 @@ export const govCaseEvents = pgTable(
     payload: jsonb('payload').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('gov_case_events_proj_idx').on(t.projId, t.occurredAt)],
+  (t) => [
+    index('gov_case_events_proj_idx').on(t.projId, t.occurredAt),
+    // A stage learnt by polling (no event id) and later by callback is the same event: one row.
+    uniqueIndex('gov_case_events_natural_idx').on(t.projId, t.stage, t.occurredAt),
+  ],
 );
 
 /** Nonces of signed callbacks seen within the replay window; shared by every BFF instance. */

@@ -1,4 +1,5 @@
 export * from './bookings';
+export * from './cases';
 export * from './catalogue';
 export * from './govCallbacks';
 export * from './notifications';

@@ -1,27 +1,51 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
+/** Something about a leg a supervisor must see (未妥投, 他人代收 without relation/ID, 驿站/门卫, 退回, 异常). */
+export interface ShipmentFlag {
+  code: 'delivery_failed' | 'proxy_unverified' | 'parcel_point' | 'returned' | 'exception';
+  /** opTime of the event that raised it (ISO). */
+  at: string;
+  /** Plain Chinese, e.g. 未妥投：收件人不在. */
+  detail: string;
+}
+
 /**
  * One EMS leg (materials → centre, supplement → centre, result → applicant). Our id is EMS's
  * `logisticsOrderNo`, so a retried create never makes two orders. Sender and receiver carry names, phones
  * and addresses: sealed (AES-256-GCM) as JSON.
  */
-export const shipments = pgTable('shipments', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  leg: text('leg').$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>().notNull(),
-  /** What the leg belongs to (a booking, case or supplement), for the timeline. */
-  subjectId: text('subject_id').notNull(),
-  senderSealed: text('sender_sealed').notNull(),
-  receiverSealed: text('receiver_sealed').notNull(),
-  weightGrams: integer('weight_grams').notNull().default(500),
-  pickupFrom: timestamp('pickup_from', { withTimezone: true }),
-  pickupTo: timestamp('pickup_to', { withTimezone: true }),
-  /** Unified status; the raw EMS codes are in shipment_events. */
-  status: text('status').notNull().default('pending'),
-  waybillNo: text('waybill_no').unique(),
-  orderedAt: timestamp('ordered_at', { withTimezone: true }),
-  lastError: text('last_error'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const shipments = pgTable(
+  'shipments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    leg: text('leg')
+      .$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>()
+      .notNull(),
+    /** What the leg belongs to (a booking, case or supplement), for the timeline. */
+    subjectId: text('subject_id').notNull(),
+    senderSealed: text('sender_sealed').notNull(),
+    receiverSealed: text('receiver_sealed').notNull(),
+    weightGrams: integer('weight_grams').notNull().default(500),
+    pickupFrom: timestamp('pickup_from', { withTimezone: true }),
+    pickupTo: timestamp('pickup_to', { withTimezone: true }),
+    /** Unified status; the raw EMS codes are in shipment_events. */
+    status: text('status').notNull().default('pending'),
+    waybillNo: text('waybill_no').unique(),
+    orderedAt: timestamp('ordered_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    /** opTime of the effective 704 (妥投), null while not delivered (or after a 743 voided it). */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** Raised from the effective timeline on every change; empty when all is well. */
+    flags: jsonb('flags').$type<ShipmentFlag[]>().notNull().default([]),
+    /** When we last heard about this waybill (push or 040001 poll): silent legs are polled. */
+    lastHeardAt: timestamp('last_heard_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('shipments_subject_idx').on(t.subjectId),
+    index('shipments_status_heard_idx').on(t.status, t.lastHeardAt),
+  ],
+);
 
 /** EMS tracking events (040002 pushes and 040001 queries), each stored once by `eventKey`. */
 export const shipmentEvents = pgTable(
@@ -37,6 +61,10 @@ export const shipmentEvents = pgTable(
     deliverCode: text('deliver_code'),
     attemptDeliveryCode: text('attempt_delivery_code'),
     orgName: text('org_name'),
+    /** On a 704 signed by someone else: their relation to the addressee (与收件人关系), as the courier recorded it. */
+    signerRelation: text('signer_relation'),
+    /** …and their ID number, sealed (personal data); kept out of `raw`. */
+    signerIdSealed: text('signer_id_sealed'),
     raw: jsonb('raw').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -23,6 +23,30 @@ export function onShipmentOrdered(app: FastifyInstance, listener: (s: Shipment) 
   orderedListeners.set(app, [...(orderedListeners.get(app) ?? []), listener]);
 }
 
+/** A leg whose status, delivery time or flags changed with the events just stored. */
+export interface ShipmentChange {
+  /** The row after the change. */
+  shipment: Shipment;
+  previousStatus: string;
+}
+/**
+ * Features that own a leg hear of its changes inside the transaction that stored the events, so what they do
+ * (a case delivered, a notification queued) commits with the events or not at all.
+ */
+type ChangeListener = (tx: DatabaseOrTransaction, changes: readonly ShipmentChange[]) => Promise<void>;
+const changeListeners = new WeakMap<FastifyInstance, ChangeListener[]>();
+export function onShipmentChanged(app: FastifyInstance, listener: ChangeListener): void {
+  changeListeners.set(app, [...(changeListeners.get(app) ?? []), listener]);
+}
+export async function notifyShipmentChanges(
+  app: FastifyInstance,
+  tx: DatabaseOrTransaction,
+  changes: readonly ShipmentChange[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  for (const listener of changeListeners.get(app) ?? []) await listener(tx, changes);
+}
+
 export type ShipmentLeg = (typeof shipments.$inferInsert)['leg'];
 
 const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/${id}/${role}`;

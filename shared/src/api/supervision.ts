@@ -1,0 +1,39 @@
+import { type Static, Type } from 'typebox';
+
+export const BreachKindSchema = Type.Union([
+  Type.Literal('visit_not_reached'),
+  Type.Literal('visit_late'),
+  Type.Literal('result_not_delivered'),
+  Type.Literal('result_late'),
+  Type.Literal('logistics_exception'),
+  Type.Literal('case_overdue'),
+]);
+export type BreachKind = Static<typeof BreachKindSchema>;
+
+export const BreachSchema = Type.Object({
+  kind: BreachKindSchema,
+  label: Type.String(),
+  /** The booking (visit breaches) or case (the others). */
+  subjectId: Type.String(),
+  bookingId: Type.Union([Type.String(), Type.Null()]),
+  bookingNumber: Type.Union([Type.String(), Type.Null()]),
+  caseNumber: Type.Union([Type.String(), Type.Null()]),
+  waybillNo: Type.Union([Type.String(), Type.Null()]),
+  matterName: Type.String(),
+  /** Deadline missed; null for logistics exceptions, which have none. */
+  dueAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** When it finally happened (late) or was raised (exception); null while outstanding. */
+  at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** How late, in minutes (outstanding ones count to now); null for exceptions. */
+  minutesLate: Type.Union([Type.Integer(), Type.Null()]),
+  detail: Type.String(),
+  /** Still open (not reached / not delivered / not completed / exception unresolved). */
+  outstanding: Type.Boolean(),
+});
+export type Breach = Static<typeof BreachSchema>;
+
+export const BreachListResponse = Type.Object({
+  items: Type.Array(BreachSchema),
+  counts: Type.Record(Type.String(), Type.Integer()),
+});
+export type BreachListResponse = Static<typeof BreachListResponse>;

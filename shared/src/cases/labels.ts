@@ -1,0 +1,128 @@
+/**
+ * Case tracking words both sides show: case status chips, EMS legs and statuses, delivery flags. Kept apart from
+ * the TypeBox schemas so mini-program pages can import them without pulling TypeBox into their package.
+ */
+export const caseStatuses = [
+  'submitting',
+  'received',
+  'in_progress',
+  'supplement_required',
+  'suspended',
+  'completed',
+  'result_shipping',
+  'delivered',
+  'refused',
+  'returned',
+] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+export const caseStatusLabels: Record<CaseStatus, string> = {
+  submitting: '材料已收取',
+  received: '已收件',
+  in_progress: '办理中',
+  supplement_required: '待补齐补正',
+  suspended: '已挂起',
+  completed: '已办结',
+  result_shipping: '结果寄送中',
+  delivered: '已送达',
+  refused: '不予受理',
+  returned: '已退件',
+};
+
+/** Cases that need nothing more from anyone. */
+export const finalCaseStatuses: readonly CaseStatus[] = ['delivered', 'refused', 'returned'];
+
+/** 办件环节 stage codes of the government platform. */
+export const govStageLabels: Record<string, string> = {
+  '1': '收件',
+  '2': '受理',
+  '3': '审核',
+  '4': '办结',
+  '11': '补齐补正',
+  '12': '挂起',
+  '99': '其他',
+};
+
+export const shipmentLegs = ['materials_to_centre', 'supplement_to_centre', 'result_to_applicant'] as const;
+export type ShipmentLeg = (typeof shipmentLegs)[number];
+export const shipmentLegLabels: Record<ShipmentLeg, string> = {
+  materials_to_centre: '申请材料寄往政务中心',
+  supplement_to_centre: '补正材料寄往政务中心',
+  result_to_applicant: '办理结果寄给您',
+};
+
+export const emsStatuses = [
+  'pending',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'delivery_failed',
+  'returning',
+  'returned',
+  'cancelled',
+  'exception',
+] as const;
+export type EmsStatus = (typeof emsStatuses)[number];
+export const emsStatusLabels: Record<EmsStatus, string> = {
+  pending: '待揽收',
+  picked_up: '已揽收',
+  in_transit: '运输中',
+  out_for_delivery: '派送中',
+  delivered: '已签收',
+  delivery_failed: '未妥投',
+  returning: '退回中',
+  returned: '已退回',
+  cancelled: '已撤单',
+  exception: '异常',
+};
+
+export const shipmentFlagCodes = [
+  'delivery_failed',
+  'proxy_unverified',
+  'parcel_point',
+  'returned',
+  'exception',
+] as const;
+export type ShipmentFlagCode = (typeof shipmentFlagCodes)[number];
+export const shipmentFlagLabels: Record<ShipmentFlagCode, string> = {
+  delivery_failed: '投递未成功',
+  proxy_unverified: '他人代收未登记关系和证件',
+  parcel_point: '投至代收点或门卫',
+  returned: '邮件退回',
+  exception: '物流异常',
+};
+
+/**
+ * 705 未妥投 reasons (attemptDeliveryCode). Our sources document 4 (absent) and 7 (refused); the rest follow
+ * the reason list EMS couriers pick from and are marked as our reading until EMS confirms them.
+ */
+export const attemptDeliveryReasons: Record<string, string> = {
+  '1': '地址不详',
+  '2': '收件人电话无法接通',
+  '3': '收件人已搬迁',
+  '4': '收件人不在',
+  '5': '收件人要求改日投递',
+  '6': '单位休息',
+  '7': '收件人拒收',
+  '8': '收件人要求自取',
+};
+export const attemptDeliveryReason = (code: string | null | undefined): string =>
+  (code && attemptDeliveryReasons[code]) || (code ? `其他原因（代码${code}）` : '原因未说明');
+
+/** Subscribe-message kinds (one WeChat template each). WeChat asks for at most 3 templates per tap. */
+export const notificationKinds = [
+  'case_accepted',
+  'supplement_required',
+  'case_completed',
+  'result_shipped',
+  'result_delivered',
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+export const notificationKindLabels: Record<NotificationKind, string> = {
+  case_accepted: '办件受理通知',
+  supplement_required: '补齐补正通知',
+  case_completed: '办结通知',
+  result_shipped: '证照寄出通知',
+  result_delivered: '签收通知',
+};
