@@ -11,12 +11,16 @@ import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
 import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
+import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
+import { defineCasePolling } from './features/cases/poll';
+import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
+import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs } from './features/shipments/shipments';
@@ -98,6 +102,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
+      await api.register(caseRoutes);
+      await api.register(subscriptionRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -106,6 +112,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineShipmentJobs(app);
   defineCatalogueJobs(app);
   defineBookingJobs(app);
+  defineCaseFollowUps(app);
+  defineCasePolling(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));

@@ -24,6 +24,7 @@ import {
   outlets,
   shipments,
 } from '../../db/schema';
+import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 
@@ -99,6 +100,16 @@ export async function servingOutlets(
   }
   return { postOffice, centre };
 }
+
+/** An outlet as an EMS party (its switchboard is the phone). */
+export const outletParty = (o: typeof outlets.$inferSelect): EmsParty => ({
+  name: o.name,
+  phone: o.phone,
+  prov: '广东省',
+  city: '广州市',
+  county: o.district,
+  address: o.address,
+});
 
 /** Applies a transition in one conditional UPDATE: it happens only from a state the action allows. */
 export async function transition(

@@ -2,25 +2,16 @@ import type { Address, Contact } from '@zyt/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { type Booking, bookings, matterMaterials, matters, type outlets, users } from '../../db/schema';
-import type { EmsParty } from '../../integrations/ems/client';
+import { type Booking, bookings, matterMaterials, matters, users } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
 import { PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
+import { caseSubmitted, openCase } from '../cases/cases';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
-import { sealedContext, servingOutlets, transition } from './bookings';
+import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
 
 export const SUBMIT_CASE = 'bookings.submit-case';
-
-const outletParty = (o: typeof outlets.$inferSelect): EmsParty => ({
-  name: o.name,
-  phone: o.phone,
-  prov: '广东省',
-  city: '广州市',
-  county: o.district,
-  address: o.address,
-});
 
 /**
  * What follows collection, in the same transaction as the "collected" state: the EMS leg that carries the
@@ -42,6 +33,11 @@ export async function queueCollectedWork(
     pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
   });
   await app.jobs.enqueue(tx, SUBMIT_CASE, { bookingId: b.id });
+  const [matter] = await tx
+    .select({ promisedWorkingDays: matters.promisedWorkingDays })
+    .from(matters)
+    .where(eq(matters.code, b.matterCode));
+  await openCase(tx, b, { promisedWorkingDays: matter?.promisedWorkingDays ?? 0 });
   const [updated] = await tx.update(bookings).set({ shipmentId }).where(eq(bookings.id, b.id)).returning();
   return updated!;
 }
@@ -148,6 +144,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
           note: `办件编号 ${projId}`,
           set: { caseNumber: projId },
         });
+        await caseSubmitted(db, b.id, projId);
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
           throw new PermanentJobError(`platform refused the case: ${err.code} ${err.message}`);

@@ -1,9 +1,10 @@
 import { lt } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { govCaseEvents, govNonces } from '../../db/schema';
+import { govNonces } from '../../db/schema';
 import { REPLAY_WINDOW_MS, verifySignatureAsync } from '../../integrations/gov/signing';
 import { parseCaseCallback } from '../../integrations/gov/types';
 import { AppError } from '../../lib/errors';
+import { applyStageEvents } from './cases';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,8 +14,8 @@ declare module 'fastify' {
 
 /**
  * Stage callbacks from the government platform (收件, 受理, 审核, 办结, 补齐补正, 挂起, 不予受理, 退件). They are
- * signed like our requests to it (HMAC over method, path, timestamp, nonce and the exact body bytes), and each
- * event is stored once: the platform re-sends until it gets a 2xx.
+ * signed like our requests to it (HMAC over method, path, timestamp, nonce and the exact body bytes). Each
+ * event is stored once and moves the case in the same transaction; the platform re-sends until it gets a 2xx.
  */
 export default async function govHookRoutes(app: FastifyInstance) {
   const { appId, appSecret } = app.config.gov;
@@ -78,22 +79,8 @@ export default async function govHookRoutes(app: FastifyInstance) {
         );
       }
       const c = parsed.value;
-      const stored = await db
-        .insert(govCaseEvents)
-        .values({
-          eventId: c.eventId,
-          projId: c.projId,
-          ourId: c.ourId,
-          stage: c.stage,
-          occurredAt: new Date(c.occurredAt),
-          payload: c,
-        })
-        .onConflictDoNothing()
-        .returning({ eventId: govCaseEvents.eventId });
-      req.log.info(
-        { projId: c.projId, stage: c.stage, duplicate: stored.length === 0 },
-        'gov callback stored',
-      );
+      const stored = await db.transaction((tx) => applyStageEvents(tx, app, c.projId, [c]));
+      req.log.info({ projId: c.projId, stage: c.stage, duplicate: stored === 0 }, 'gov callback stored');
       return { ok: true };
     },
   );

@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import type { NotificationKind } from '@zyt/shared';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { notifications, users } from '../../db/schema';
+import { notifications, subscribeGrants, users } from '../../db/schema';
 import { WECHAT_NOT_SUBSCRIBED, WechatError } from '../../integrations/wechat/client';
 import type { SubscribeData } from '../../integrations/wechat/subscribe';
 import { type JobQueue, PermanentJobError } from '../../jobs/queue';
@@ -25,6 +26,47 @@ export async function queueNotification(
   if (!created) return false;
   await jobs.enqueue(tx, SEND_SUBSCRIBE_MESSAGE, { notificationId: created.id });
   return true;
+}
+
+/**
+ * Tells a person about their case, if they agreed to hear about it: the message is recorded once per dedupe
+ * key, and sent only against a one-time grant of that kind (一次性订阅), which it uses up. Without a grant it is
+ * recorded as not_subscribed and nothing goes to WeChat. In the caller's transaction.
+ */
+export async function notifyUser(
+  tx: DatabaseOrTransaction,
+  app: FastifyInstance,
+  params: { userId: string; kind: NotificationKind; dedupeKey: string; page?: string; data: SubscribeData },
+): Promise<'queued' | 'not_subscribed' | 'duplicate'> {
+  const [created] = await tx
+    .insert(notifications)
+    .values({
+      userId: params.userId,
+      templateId: app.config.wechat.templates[params.kind],
+      dedupeKey: params.dedupeKey,
+      page: params.page,
+      data: params.data,
+    })
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning({ id: notifications.id });
+  if (!created) return 'duplicate';
+  const [grant] = await tx
+    .update(subscribeGrants)
+    .set({ remaining: sql`${subscribeGrants.remaining} - 1`, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(subscribeGrants.userId, params.userId),
+        eq(subscribeGrants.kind, params.kind),
+        gt(subscribeGrants.remaining, 0),
+      ),
+    )
+    .returning({ remaining: subscribeGrants.remaining });
+  if (!grant) {
+    await tx.update(notifications).set({ status: 'not_subscribed' }).where(eq(notifications.id, created.id));
+    return 'not_subscribed';
+  }
+  await app.jobs.enqueue(tx, SEND_SUBSCRIBE_MESSAGE, { notificationId: created.id });
+  return 'queued';
 }
 
 export function defineNotificationJobs(app: FastifyInstance): void {

@@ -1,0 +1,152 @@
+import { type Address, beijingDate, type Contact, type NotificationKind } from '@zyt/shared';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { DatabaseOrTransaction } from '../../db/client';
+import { bookings, type Case, cases, settlementItems } from '../../db/schema';
+import { fitThing } from '../../integrations/wechat/subscribe';
+import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
+import { notifyUser } from '../notifications/notify';
+import { isUuid } from './cases';
+import { onShipmentChanged, onShipmentOrdered, requestShipment } from '../shipments/shipments';
+
+const STATUS_PHRASE: Record<NotificationKind, string> = {
+  case_accepted: '已受理',
+  supplement_required: '待补正',
+  case_completed: '已办结',
+  result_shipped: '已寄出',
+  result_delivered: '已签收',
+};
+
+const monthDay = (d: Date | string) => {
+  const [, m, day] = beijingDate(new Date(d)).split('-');
+  return `${Number(m)}月${Number(day)}日`;
+};
+const beijingTime = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * One message per kind and case (per supplement request for 补正): the template is 办件进度提醒 with
+ * character_string1 办件编号, thing2 事项名称, phrase3 办理状态, time4 时间, thing5 温馨提示 — each within
+ * WeChat's limits (thing ≤ 20, phrase ≤ 5 Chinese characters, character_string ≤ 32).
+ */
+async function notice(
+  tx: DatabaseOrTransaction,
+  app: FastifyInstance,
+  c: Case,
+  kind: NotificationKind,
+  hint: string,
+  key: string = kind,
+) {
+  await notifyUser(tx, app, {
+    userId: c.userId,
+    kind,
+    dedupeKey: `case:${c.id}:${key}`,
+    page: `cases/pages/detail/index?id=${c.id}`,
+    data: {
+      character_string1: { value: (c.projId ?? c.id.slice(0, 8)).slice(0, 32) },
+      thing2: { value: fitThing(c.matterName) },
+      phrase3: { value: STATUS_PHRASE[kind] },
+      time4: { value: beijingTime(new Date()) },
+      thing5: { value: fitThing(hint) },
+    },
+  });
+}
+
+/** What follows a change of the platform's view of a case, in the same transaction. */
+export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, before: Case, after: Case) {
+  if (after.acceptedAt && after.promisedBy)
+    await notice(tx, app, after, 'case_accepted', `承诺${monthDay(after.promisedBy)}前办结`);
+  if (after.status === 'supplement_required' && after.supplement)
+    await notice(
+      tx,
+      app,
+      after,
+      'supplement_required',
+      `请于${monthDay(after.supplement.deadline)}前补齐材料`,
+      `supplement:${after.supplement.requestedAt}`,
+    );
+  if (after.completedAt && after.result) {
+    const physical = after.result.kind === 'physical';
+    await notice(
+      tx,
+      app,
+      after,
+      'case_completed',
+      physical ? `证照将由EMS免费寄给您` : '电子证照已发放，无需邮寄',
+    );
+    if (physical && !before.resultShipmentId && !after.resultShipmentId) await shipResult(tx, app, after);
+  }
+}
+
+/**
+ * The result travels to the applicant by EMS (BUS_MODE 01), from the service centre to the address the
+ * materials were collected from, paid by the government.
+ */
+async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
+  if (!c.bookingId) return;
+  const [b] = await tx.select().from(bookings).where(eq(bookings.id, c.bookingId));
+  if (!b) return;
+  const { centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
+  const address = JSON.parse(app.pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
+  const contact = JSON.parse(app.pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
+  const now = Date.now();
+  const shipmentId = await requestShipment(tx, app, {
+    leg: 'result_to_applicant',
+    subjectId: c.id,
+    sender: outletParty(centre),
+    receiver: {
+      name: contact.name,
+      mobile: contact.phone,
+      prov: address.province,
+      city: address.city,
+      county: address.county,
+      address: address.detail,
+    },
+    weightGrams: 200,
+    pickup: { from: new Date(now), to: new Date(now + 4 * 3600_000) },
+  });
+  await tx.update(cases).set({ resultShipmentId: shipmentId }).where(eq(cases.id, c.id));
+}
+
+export function defineCaseFollowUps(app: FastifyInstance): void {
+  const { db } = app.database;
+
+  // Every piece the government pays for is recorded once for settlement (计件), when EMS gives its waybill.
+  onShipmentOrdered(app, async (s) => {
+    if (!isUuid(s.subjectId)) return;
+    const [c] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, s.subjectId));
+    if (!c || !s.waybillNo) return;
+    await db
+      .insert(settlementItems)
+      .values({
+        shipmentId: s.id,
+        caseId: c.id,
+        waybillNo: s.waybillNo,
+        leg: s.leg,
+        amountFen: app.config.tracking.postageFen,
+      })
+      .onConflictDoNothing();
+    if (s.leg === 'result_to_applicant')
+      await db
+        .update(cases)
+        .set({ status: 'result_shipping', updatedAt: sql`now()` })
+        .where(eq(cases.resultShipmentId, s.id));
+  });
+
+  // The result's journey moves the case (a 743 reversal moves it back) and tells the applicant.
+  onShipmentChanged(app, async (tx, changes) => {
+    for (const { shipment: s } of changes) {
+      if (s.leg !== 'result_to_applicant') continue;
+      const delivered = s.status === 'delivered';
+      const [c] = await tx
+        .update(cases)
+        .set({ status: delivered ? 'delivered' : 'result_shipping', updatedAt: sql`now()` })
+        .where(eq(cases.resultShipmentId, s.id))
+        .returning();
+      if (!c) continue;
+      if (s.status !== 'pending' && s.status !== 'cancelled')
+        await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
+      if (delivered) await notice(tx, app, c, 'result_delivered', '请核对证照，欢迎评价本次服务');
+    }
+  });
+}

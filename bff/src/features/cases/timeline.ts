@@ -1,0 +1,261 @@
+import {
+  attemptDeliveryReason,
+  type BookingStatus,
+  beijingDate,
+  bookingStatusLabels,
+  type CaseDetail,
+  type CaseShipment,
+  type CaseSummary,
+  caseStatusLabels,
+  type EmsStatus,
+  emsStatusLabels,
+  type ShipmentFlagCode,
+  type ShipmentLeg,
+  shipmentFlagLabels,
+  shipmentLegLabels,
+  type TimelineItem,
+} from '@zyt/shared';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { DatabaseOrTransaction } from '../../db/client';
+import {
+  bookingEvents,
+  bookings,
+  type Case,
+  govCaseEvents,
+  type ShipmentFlag,
+  shipmentEvents,
+  shipments,
+} from '../../db/schema';
+import {
+  type EmsTrackEvent,
+  effectiveTimeline,
+  parseEmsTime,
+  unifiedStatus,
+} from '../../integrations/ems/tracking';
+import type { GovStageEvent } from './cases';
+
+type Shipment = typeof shipments.$inferSelect;
+
+const monthDay = (d: Date | string) => {
+  const [y, m, day] = beijingDate(new Date(d)).split('-');
+  return `${y}年${Number(m)}月${Number(day)}日`;
+};
+const deadline = (at: Date | null, provisional: boolean) =>
+  at ? { date: beijingDate(at), provisional } : null;
+const flagView = (f: ShipmentFlag) => ({
+  code: f.code,
+  label: shipmentFlagLabels[f.code as ShipmentFlagCode] ?? f.code,
+  detail: f.detail,
+});
+
+export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> | null): CaseSummary {
+  return {
+    id: c.id,
+    caseNumber: c.projId,
+    matterName: c.matterName,
+    status: c.status,
+    statusLabel: caseStatusLabels[c.status],
+    promised: deadline(c.promisedBy, c.promisedProvisional),
+    attention: c.status === 'supplement_required' || resultShipment?.status === 'delivery_failed',
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+/** 下一步: what happens next, in one plain sentence. */
+export function nextStep(c: Case, result: Shipment | undefined): string {
+  switch (c.status) {
+    case 'submitting':
+      return '材料正在寄往政务服务中心，到达后提交审批，届时会生成办件编号。';
+    case 'received':
+      return '政务服务中心已收到您的申请，正在进行受理审查。';
+    case 'in_progress':
+      return c.promisedBy
+        ? `正在审核，承诺在${monthDay(c.promisedBy)}前办结。`
+        : '正在审核，办结后证照会寄到您家。';
+    case 'supplement_required':
+      return c.supplement
+        ? `请在${monthDay(c.supplement.deadline)}前补交：${c.supplement.items.map((i) => i.name).join('、')}。可扫快递袋上的二维码免费寄出。`
+        : '请按通知补齐补正材料。';
+    case 'suspended':
+      return `办理暂停${c.reason ? `（${c.reason}）` : ''}，恢复后继续办理，暂停期间不计入办理时限。`;
+    case 'completed':
+      return c.result?.kind === 'physical'
+        ? `已办结，${c.result.documentName}将由EMS免费寄给您${c.deliverBy ? `，${monthDay(c.deliverBy)}前送达` : ''}。`
+        : `已办结，${c.result?.documentName ?? '办理结果'}为电子证照，无需邮寄。`;
+    case 'result_shipping': {
+      if (result?.status === 'delivery_failed') {
+        const failed = result.flags.find((f) => f.code === 'delivery_failed');
+        return `投递未成功${failed ? `（${failed.detail.replace(/^未妥投：/, '')}）` : ''}，投递员会再次与您联系，请保持电话畅通。`;
+      }
+      return `证照已交EMS寄递${result?.waybillNo ? `（运单号${result.waybillNo}）` : ''}${c.deliverBy ? `，${monthDay(c.deliverBy)}前送达` : ''}，投递员会先电话联系您。`;
+    }
+    case 'delivered':
+      return '证照已签收，本次办件完成。欢迎对本次服务进行评价。';
+    case 'refused':
+      return `不予受理${c.reason ? `：${c.reason}` : ''}。如有疑问，可致电政务服务中心。`;
+    case 'returned':
+      return `已退件${c.reason ? `：${c.reason}` : ''}。`;
+  }
+}
+
+function govItem(e: GovStageEvent, c: Case): TimelineItem {
+  const base = { at: new Date(e.occurredAt).toISOString(), source: 'gov' as const, stage: e.stage };
+  switch (e.stage) {
+    case '1':
+      return { ...base, title: '政务服务中心已收件' };
+    case '2':
+      return {
+        ...base,
+        title: '已受理',
+        ...(c.promisedBy
+          ? { detail: `承诺${c.promisedWorkingDays}个工作日内办结（${monthDay(c.promisedBy)}前）` }
+          : {}),
+      };
+    case '3':
+      return { ...base, title: '进入审核' };
+    case '4':
+      return {
+        ...base,
+        title: '已办结',
+        ...(e.result
+          ? {
+              detail:
+                e.result.kind === 'physical'
+                  ? `${e.result.documentName}，将由EMS寄送`
+                  : `${e.result.documentName}（电子证照）`,
+            }
+          : {}),
+      };
+    case '11':
+      return {
+        ...base,
+        title: '需要补齐补正材料',
+        ...(e.supplement
+          ? {
+              detail: `${e.supplement.items.map((i) => `${i.name}（${i.reason}）`).join('；')}。补正期限：${monthDay(e.supplement.deadline)}`,
+            }
+          : {}),
+      };
+    case '12':
+      return { ...base, title: '办理挂起', ...(e.suspension ? { detail: e.suspension.reason } : {}) };
+    default:
+      return {
+        ...base,
+        title: e.status === 'returned' ? '已退件' : e.status === 'refused' ? '不予受理' : '办件状态更新',
+        ...(e.refusal ? { detail: `${e.refusal.documentName}：${e.refusal.reason}` } : {}),
+      };
+  }
+}
+
+function emsItems(s: Shipment, events: readonly EmsTrackEvent[]): TimelineItem[] {
+  const legLabel = shipmentLegLabels[s.leg as ShipmentLeg];
+  return effectiveTimeline(events).map((e) => {
+    const at = parseEmsTime(e.opTime).toISOString();
+    const flag = s.flags.find((f) => f.at === at);
+    const status = unifiedStatus(e.opCode) ?? 'in_transit';
+    return {
+      at,
+      source: 'ems' as const,
+      title: `${legLabel} · ${e.opName || emsStatusLabels[status as EmsStatus]}`,
+      detail:
+        e.opCode === '705'
+          ? `${e.opDesc || '未妥投'}（${attemptDeliveryReason(e.attemptDeliveryCode)}）`
+          : e.opDesc || undefined,
+      leg: s.leg,
+      waybillNo: e.waybillNo,
+      opCode: e.opCode,
+      emsStatus: status,
+      ...(flag ? { flag: flagView(flag) } : {}),
+    };
+  });
+}
+
+const SOURCE_ORDER = { booking: 0, gov: 1, ems: 2 } as const;
+
+/** One case, all of it: booking steps, platform stages and every EMS leg's events, oldest first. */
+export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<CaseDetail> {
+  const [booking, steps, stages, legs] = await Promise.all([
+    c.bookingId
+      ? db
+          .select({ id: bookings.id, number: bookings.number })
+          .from(bookings)
+          .where(eq(bookings.id, c.bookingId))
+          .then((r) => r[0])
+      : undefined,
+    c.bookingId
+      ? db
+          .select()
+          .from(bookingEvents)
+          .where(eq(bookingEvents.bookingId, c.bookingId))
+          .orderBy(asc(bookingEvents.id))
+      : [],
+    c.projId
+      ? db
+          .select({ payload: govCaseEvents.payload })
+          .from(govCaseEvents)
+          .where(eq(govCaseEvents.projId, c.projId))
+      : [],
+    db.select().from(shipments).where(eq(shipments.subjectId, c.id)).orderBy(asc(shipments.createdAt)),
+  ]);
+  const waybills = legs.flatMap((s) => (s.waybillNo ? [s.waybillNo] : []));
+  const tracked = waybills.length
+    ? await db
+        .select({ waybillNo: shipmentEvents.waybillNo, raw: shipmentEvents.raw })
+        .from(shipmentEvents)
+        .where(inArray(shipmentEvents.waybillNo, waybills))
+    : [];
+
+  const timeline: TimelineItem[] = [
+    ...steps.map((e) => ({
+      at: e.at.toISOString(),
+      source: 'booking' as const,
+      title: bookingStatusLabels[e.status as BookingStatus] ?? e.status,
+      ...(e.note ? { detail: e.note } : {}),
+    })),
+    ...stages.map((r) => govItem(r.payload as GovStageEvent, c)),
+    ...legs.flatMap((s) =>
+      emsItems(
+        s,
+        tracked.filter((t) => t.waybillNo === s.waybillNo).map((t) => t.raw as EmsTrackEvent),
+      ),
+    ),
+  ].sort((a, b) => a.at.localeCompare(b.at) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
+
+  const result = legs.find((s) => s.id === c.resultShipmentId);
+  const shipmentViews: CaseShipment[] = legs.map((s) => ({
+    leg: s.leg,
+    legLabel: shipmentLegLabels[s.leg as ShipmentLeg],
+    waybillNo: s.waybillNo,
+    status: s.status,
+    statusLabel: emsStatusLabels[s.status as EmsStatus] ?? s.status,
+    flags: s.flags.map(flagView),
+  }));
+  const deliveredAt = result?.deliveredAt ?? null;
+  return {
+    ...caseSummary(c, result),
+    bookingId: booking?.id ?? null,
+    bookingNumber: booking?.number ?? null,
+    promisedWorkingDays: c.promisedWorkingDays,
+    nextStep: nextStep(c, result),
+    supplement:
+      c.status === 'supplement_required' && c.supplement
+        ? {
+            items: c.supplement.items.map(({ name, reason }) => ({ name, reason })),
+            deadline: c.supplement.deadline,
+          }
+        : null,
+    reason: c.reason,
+    result: c.result
+      ? {
+          documentName: c.result.documentName,
+          kind: c.result.kind,
+          issuedAt: c.result.issuedAt,
+          deliverBy: deadline(c.deliverBy, c.deliverByProvisional),
+          deliveredAt: deliveredAt?.toISOString() ?? null,
+          late: !!c.deliverBy && (deliveredAt ?? new Date()) > c.deliverBy,
+        }
+      : null,
+    shipments: shipmentViews,
+    timeline,
+  };
+}

@@ -1,0 +1,98 @@
+import { PRIVACY_GUIDE_VERSION } from '@zyt/shared';
+import { matters as simMatters } from '../simulators/gov/catalogue';
+import { setRoles } from '../src/features/me/users';
+import { bearer, type TestApp } from './helpers';
+
+/** A door-pickup matter for people with at least two required materials. */
+export const doorMatter = simMatters.find(
+  (m) =>
+    m.channels.doorPickup &&
+    m.applicantType === 'person' &&
+    m.materials.filter((x) => x.required).length >= 2,
+)!;
+
+export const bookingBody = (over: Record<string, unknown> = {}) => ({
+  matterCode: doorMatter.serviceCode,
+  address: { province: '广东省', city: '广州市', county: '黄埔区', detail: '大沙地东路1号3栋502' },
+  contact: { name: '张三', phone: '13800138000' },
+  window: { kind: 'asap' },
+  ...over,
+});
+
+export const until = async (check: () => Promise<boolean>, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+/** Journeys through the API as residents and staff do them (`current` gives the file's app once built). */
+export function journey(current: () => TestApp) {
+  let serial = 0;
+  async function resident(realName = true, openid?: string) {
+    const s = await current().signIn(openid);
+    const h = bearer(s.accessToken);
+    await current().app.inject({
+      method: 'POST',
+      url: '/api/v1/me/consent',
+      headers: h,
+      payload: { version: PRIVACY_GUIDE_VERSION },
+    });
+    if (realName)
+      await current().app.inject({
+        method: 'POST',
+        url: '/api/v1/me/identity',
+        headers: h,
+        payload: { name: '张三', idNumber: '11010519491231002X' },
+      });
+    return { ...s, h };
+  }
+  async function staff(role: 'postal_agent' | 'supervisor') {
+    const s = await current().signIn();
+    await setRoles(current().app.database.db, { userId: s.user.id, roles: ['resident', role] });
+    const fresh = (
+      await current().app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        payload: { refreshToken: s.refreshToken },
+      })
+    ).json();
+    return { id: s.user.id, h: bearer(fresh.accessToken) };
+  }
+  const book = (
+    h: Record<string, string>,
+    payload: object = bookingBody(),
+    key = `key-${Date.now()}-${serial++}`,
+  ) =>
+    current().app.inject({
+      method: 'POST',
+      url: '/api/v1/bookings',
+      headers: { ...h, 'idempotency-key': key },
+      payload,
+    });
+  // Steps without a body are sent as a bare JSON POST, as the mini-program's request layer may send them.
+  const visit = (h: Record<string, string>, id: string, step: string, payload?: object) =>
+    current().app.inject({
+      method: 'POST',
+      url: `/api/v1/staff/visits/${id}/${step}`,
+      headers: payload ? h : { ...h, 'content-type': 'application/json' },
+      payload: payload ?? '',
+    });
+  /** The agent accepts, travels, arrives and collects everything on the checklist. Returns the booking id. */
+  async function collectAll(agentH: Record<string, string>, id: string) {
+    for (const step of ['accept', 'depart', 'arrive', 'start-review']) await visit(agentH, id, step);
+    const detail = (
+      await current().app.inject({ url: `/api/v1/staff/visits/${id}`, headers: agentH })
+    ).json();
+    const items = detail.checklist.map((m: { materialId: string; count: number }) => ({
+      materialId: m.materialId,
+      present: true,
+      copies: m.count,
+    }));
+    const res = await visit(agentH, id, 'review', { items });
+    if (res.json().status !== 'collected') throw new Error(`not collected: ${res.body}`);
+    return id;
+  }
+  return { resident, staff, book, visit, collectAll };
+}
