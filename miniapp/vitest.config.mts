@@ -29,7 +29,6 @@ export default defineConfig({
     ENABLE_MUTATION_OBSERVER: 'true',
     'process.env.TARO_ENV': JSON.stringify('h5'),
     API_BASE_URL: JSON.stringify('https://bff.test'),
-    SUBSCRIBE_TEMPLATE_IDS: JSON.stringify(['tmpl-booking-progress']),
   },
   test: {
     environment: 'jsdom',

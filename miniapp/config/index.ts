@@ -5,8 +5,8 @@ import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
 
 /**
  * Taro build configuration for both targets (weapp and h5). The only place that reads build-time
- * environment variables: TARO_APP_API_BASE_URL sets where the app finds the BFF, TARO_APP_SUBSCRIBE_TEMPLATE_IDS
- * the subscribe-message templates.
+ * environment variables: TARO_APP_API_BASE_URL sets where the app finds the BFF. (Subscribe-message template
+ * ids come from the BFF at run time: GET /api/v1/me/subscriptions.)
  */
 
 // @zyt/shared is a workspace package shipped as TypeScript source: Taro only transpiles src/ and Taro's
@@ -16,12 +16,6 @@ const sharedSource = path.resolve(__dirname, '../../shared/src');
 // H5 is served on the same origin as the BFF; the mini-program needs an absolute URL (set it per build).
 const apiBaseUrl =
   process.env.TARO_APP_API_BASE_URL ?? (process.env.TARO_ENV === 'weapp' ? 'http://127.0.0.1:8080' : '');
-
-// WeChat subscribe-message templates (订阅消息) asked for after a booking, comma-separated; none: not asked.
-const subscribeTemplateIds = (process.env.TARO_APP_SUBSCRIBE_TEMPLATE_IDS ?? '')
-  .split(',')
-  .map((id) => id.trim())
-  .filter(Boolean);
 
 // `pnpm dev` (H5 dev server) forwards the API and the WeChat simulator to a running demo stack.
 const devBackend = process.env.TARO_APP_DEV_BACKEND ?? 'http://127.0.0.1:8080';
@@ -64,7 +58,6 @@ export default defineConfig<'webpack5'>((merge) => {
     plugins: [],
     defineConstants: {
       API_BASE_URL: JSON.stringify(apiBaseUrl),
-      SUBSCRIBE_TEMPLATE_IDS: JSON.stringify(subscribeTemplateIds),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

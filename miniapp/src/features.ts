@@ -24,9 +24,8 @@ export const features = {
   },
   cases: {
     title: '我的办件',
-    // Until case tracking (journey 3) is built, this opens 我的预约: booking status, case number, waybill.
-    summary: '上门预约的进度、办件编号和材料寄递，一处查看',
-    route: routes.bookings,
+    summary: '受理、审批、办结和证照寄递的进度，一处查看',
+    route: routes.cases,
     ready: true,
   },
   catalogue: {

@@ -13,6 +13,7 @@ export const routes = {
   bookingDetail: '/booking/pages/detail/index',
   bookingDone: '/booking/pages/success/index',
   cases: '/cases/pages/index/index',
+  caseDetail: '/cases/pages/detail/index',
   scan: '/scan/pages/index/index',
   enterprise: '/enterprise/pages/index/index',
   outlets: '/outlets/pages/index/index',
@@ -21,6 +22,7 @@ export const routes = {
   guide: '/catalogue/pages/guide/index',
   staff: '/staff/pages/index/index',
   visit: '/staff/pages/visit/index',
+  supervision: '/staff/pages/supervision/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

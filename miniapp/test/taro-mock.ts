@@ -62,7 +62,16 @@ export const useReady = onMount;
 export const useDidHide = () => undefined;
 export const useUnload = () => undefined;
 export const usePageScroll = () => undefined;
-export const usePullDownRefresh = () => undefined;
+let onPullDown: (() => void) | undefined;
+/** Registers the page's pull-down handler, as Taro does; pullDownRefresh() runs the latest one. */
+export const usePullDownRefresh = (callback: () => void) => {
+  onPullDown = callback;
+};
+/** The person pulls the page down (needs a page that called usePullDownRefresh). */
+export const pullDownRefresh = () => {
+  if (!onPullDown) throw new Error('the page did not register usePullDownRefresh');
+  onPullDown();
+};
 
 export const ENV_TYPE = { WEAPP: 'WEAPP', WEB: 'WEB', RN: 'RN', SWAN: 'SWAN', ALIPAY: 'ALIPAY', TT: 'TT' };
 export const getEnv = () => ENV_TYPE.WEB;
@@ -91,6 +100,7 @@ export function resetTaroMock(): void {
   storage.clear();
   pages = [];
   routerParams = {};
+  onPullDown = undefined;
   vi.clearAllMocks();
   request.mockReset();
 }

@@ -7,14 +7,10 @@ declare module '*.css';
 /** Where the BFF is: '' (same origin) for H5, an absolute URL for the mini-program. Set in config/index.ts. */
 declare const API_BASE_URL: string;
 
-/** WeChat subscribe-message template ids to ask consent for after a booking (empty: do not ask). */
-declare const SUBSCRIBE_TEMPLATE_IDS: string[];
-
 declare namespace NodeJS {
   interface ProcessEnv {
     NODE_ENV: 'development' | 'production' | 'test';
     TARO_ENV: 'weapp' | 'h5';
     TARO_APP_API_BASE_URL?: string;
-    TARO_APP_SUBSCRIBE_TEMPLATE_IDS?: string;
   }
 }

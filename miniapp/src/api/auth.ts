@@ -1,9 +1,12 @@
 import type { RefreshBody, TokenResponse, WechatLoginBody } from '@zyt/shared';
 import { request } from './client';
-import { clearSession, getSession, type Session, saveTokens } from './session';
+import { clearSession, getSession, type Session, startSession } from './session';
 
-/** Exchanges a wx.login code (real WeChat, or the simulator's in the H5 demo) for a session. */
-export async function signInWithWechatCode(code: string): Promise<Session> {
+/**
+ * Exchanges a wx.login code (real WeChat, or the simulator's in the H5 demo) for a session. `demoOpenid`: the
+ * simulator's user the code was issued for (H5 demo only).
+ */
+export async function signInWithWechatCode(code: string, demoOpenid?: string): Promise<Session> {
   const body: WechatLoginBody = { code };
   const tokens = await request<TokenResponse>({
     method: 'POST',
@@ -11,7 +14,7 @@ export async function signInWithWechatCode(code: string): Promise<Session> {
     data: body,
     auth: false,
   });
-  return saveTokens(tokens);
+  return startSession(tokens, demoOpenid);
 }
 
 /** Revokes the refresh token on the server (best effort) and forgets the session locally either way. */

@@ -1,4 +1,12 @@
-import { type BookingStatus, type MaterialForm, materialFormLabels, type VisitView } from '@zyt/shared';
+import {
+  type BookingStatus,
+  type Breach,
+  type BreachKind,
+  type MaterialForm,
+  materialFormLabels,
+  type VisitView,
+  workingDaysBetween,
+} from '@zyt/shared';
 import { beijingClock, beijingDateTime, beijingDayLabel } from '@/lib/beijingTime';
 
 /** When the agent must be at the door, as the queue and the visit page say it. */
@@ -33,3 +41,43 @@ export const statusTones: Record<BookingStatus, Tone> = {
 
 /** 原件 / 复印件 …; the checklist carries the code as a plain string. */
 export const formLabel = (form: string) => materialFormLabels[form as MaterialForm] ?? form;
+
+/** 时效监管 filter tabs, in the order a supervisor acts on them. */
+export const breachKinds: BreachKind[] = [
+  'visit_not_reached',
+  'visit_late',
+  'result_not_delivered',
+  'result_late',
+  'logistics_exception',
+  'case_overdue',
+];
+export const breachKindLabels: Record<BreachKind, string> = {
+  visit_not_reached: '上门未到达',
+  visit_late: '上门超时',
+  result_not_delivered: '证照未送达',
+  result_late: '证照送达超时',
+  logistics_exception: '物流异常',
+  case_overdue: '办件超期',
+};
+
+/** Deadlines counted in working days (送达 2 个工作日, 承诺时限); visits are counted in minutes. */
+const workingDayKinds: readonly BreachKind[] = ['result_not_delivered', 'result_late', 'case_overdue'];
+
+/**
+ * How late, in plain words: 超时 45 分钟, 超时 2 小时 5 分, then 超时 3 个工作日 for working-day deadlines (the
+ * day it finally happened, or today, counts) or 超时 1 天 4 小时 for visits. Nothing for logistics exceptions.
+ */
+export function lateText(breach: Breach, now = new Date()): string | undefined {
+  const minutes = breach.minutesLate;
+  if (minutes === null) return undefined;
+  if (minutes < 60) return `超时 ${minutes} 分钟`;
+  if (minutes < 24 * 60) return `超时 ${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分`;
+  if (breach.dueAt && workingDayKinds.includes(breach.kind)) {
+    const { days } = workingDaysBetween(new Date(breach.dueAt), breach.at ? new Date(breach.at) : now);
+    // Over a weekend or holiday only: no working day has passed, say it in days.
+    if (days > 0) return `超时 ${days} 个工作日`;
+  }
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  return hours > 0 ? `超时 ${days} 天 ${hours} 小时` : `超时 ${days} 天`;
+}

@@ -3,7 +3,7 @@ import { errorMessages } from '@zyt/shared';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { request } from '@/api/client';
 import { ApiError } from '@/api/errors';
-import { getSession, saveTokens } from '@/api/session';
+import { getSession, saveTokens, startSession } from '@/api/session';
 import { apiError, type FakeReply, fakeBff, tokens } from '../fakeBff';
 import { setPages, storedValue } from '../taro-mock';
 
@@ -65,6 +65,13 @@ describe('request', () => {
     // The rotated refresh token is kept, in memory and in storage.
     expect(getSession()?.refreshToken).toBe('refresh-token-number-2');
     expect(storedValue('zyt.session')).toMatchObject({ accessToken: 'access-2' });
+  });
+
+  it('keeps the H5 demo user of the session across a refresh', async () => {
+    startSession(tokens(1), 'demo-resident');
+    bffWithExpiredToken();
+    await request({ path: '/api/v1/me' });
+    expect(getSession()).toMatchObject({ accessToken: 'access-2', demoOpenid: 'demo-resident' });
   });
 
   it('shares one refresh between parallel requests that all hit TOKEN_EXPIRED', async () => {

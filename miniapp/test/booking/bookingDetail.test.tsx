@@ -66,7 +66,17 @@ describe('booking detail (预约详情)', () => {
     expect(document.querySelector('.timeline__item--latest')?.textContent).toContain('已提交审批');
     const copies = screen.getAllByText('复制');
     fireEvent.click(copies[1]!);
-    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1100012345678' });
+    await waitFor(() => expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1100012345678' }));
+    // The case exists from collection on: its progress is one tap away.
+    fireEvent.click(screen.getByText('查看办件进度'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/cases/pages/detail/index?id=${id}` });
+  });
+
+  it('links to the case progress only once the materials are collected', async () => {
+    serve(booking({ status: 'en_route', statusLabel: '专员已出发' }));
+    render(<BookingDetail />);
+    await screen.findByText('专员已出发，请保持电话畅通，备好材料。');
+    expect(screen.queryByText('查看办件进度')).toBeNull();
   });
 
   it('cancels while the agent is not yet on the way', async () => {

@@ -1,8 +1,9 @@
 import Taro from '@tarojs/taro';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { saveTokens } from '@/api/session';
+import { saveTokens, startSession } from '@/api/session';
 import BookingDone from '@/booking/pages/success';
+import { subscriptions } from '../cases/fixtures';
 import { fakeBff, tokens } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
 import { booking } from './fixtures';
@@ -23,10 +24,26 @@ describe('booking success (预约成功)', () => {
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: `/booking/pages/detail/index?id=${booking().id}` });
   });
 
-  it('does not ask for subscribe messages outside WeChat (H5)', async () => {
+  it('offers the case-progress reminders (H5 demo: the simulator stands in for WeChat)', async () => {
+    startSession(tokens(1), 'demo-resident');
+    const b = booking();
+    const log = fakeBff((req) => {
+      if (req.path === `/api/v1/bookings/${b.id}`) return { status: 200, data: b };
+      if (req.path === '/api/v1/me/subscriptions')
+        return {
+          status: 200,
+          data:
+            req.method === 'GET'
+              ? subscriptions()
+              : subscriptions({ case_accepted: 1, supplement_required: 1, case_completed: 1 }),
+        };
+      if (req.path === '/sim/wechat/subscriptions') return { status: 200, data: { ok: true } };
+      return { status: 404 };
+    });
     render(<BookingDone />);
-    await screen.findByText('接下来会怎样');
-    expect(screen.queryByText('开启进度提醒')).toBeNull();
+    fireEvent.click(await screen.findByText('开启进度提醒'));
+    expect(await screen.findByText('已开启：办件受理、补正、办结提醒')).toBeTruthy();
+    expect(log.filter((r) => r.path === '/sim/wechat/subscriptions')).toHaveLength(3);
     expect(Taro.requestSubscribeMessage).not.toHaveBeenCalled();
   });
 });

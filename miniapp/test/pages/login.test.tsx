@@ -33,6 +33,8 @@ describe('sign-in on H5 (demo user picker)', () => {
       ['/api/v1/auth/wechat', { code: 'one-time-code' }],
     ]);
     expect(getSession()?.accessToken).toBe('access-1');
+    // Remembered for the subscribe card, which tells the simulator who allowed a reminder.
+    expect(getSession()?.demoOpenid).toBe('demo-resident');
   });
 
   it('goes back where the person came from when consent is already given', async () => {

@@ -55,4 +55,11 @@ describe('agent queue (工作台)', () => {
     await screen.findByText('预约号 261122000010');
     expect(container.firstElementChild!.className).toContain('page--large');
   });
+
+  it('shows a supervisor who is also an agent both 时效监管 and the queue', async () => {
+    saveTokens(tokens(1, user({ roles: ['postal_agent', 'supervisor'] })));
+    render(<Workbench />);
+    await screen.findByText('预约号 261122000010');
+    expect(screen.getByText('查看时效监管')).toBeTruthy();
+  });
 });

@@ -108,7 +108,7 @@ describe('review checklist (初审)', () => {
     saveTokens(tokens(1, user({ roles: ['resident'] })));
     const log = bff();
     render(<VisitPage />);
-    expect(screen.getByText('工作台仅对政邮专员开放')).toBeTruthy();
+    expect(screen.getByText('上门任务仅对政邮专员开放')).toBeTruthy();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(log).toHaveLength(0);
   });

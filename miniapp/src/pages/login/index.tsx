@@ -58,7 +58,7 @@ function DemoSignIn() {
     setError(undefined);
     try {
       const { code } = await issueDemoCode(openid);
-      continueAfterSignIn(await signInWithWechatCode(code));
+      continueAfterSignIn(await signInWithWechatCode(code, openid));
     } catch (e) {
       setError(asApiError(e).message);
     } finally {

@@ -22,13 +22,18 @@ export function AgentGate({ children }: PropsWithChildren) {
     const supervisor = session.user.roles.includes(Role.supervisor);
     return (
       <EmptyState
-        title="工作台仅对政邮专员开放"
+        title="上门任务仅对政邮专员开放"
         text={
           supervisor
-            ? '您的账号是监管/运营人员，时效与整改页面即将开放。'
+            ? '您的账号是监管/运营人员，可在时效监管中查看上门和寄递的超时情况。'
             : '您的账号没有政邮专员权限。如您是专员，请联系所在网点为账号开通权限后重新登录。'
         }
       >
+        {supervisor && (
+          <Button type="primary" size="large" onClick={() => Taro.redirectTo({ url: routes.supervision })}>
+            查看时效监管
+          </Button>
+        )}
         <Button size="large" onClick={() => Taro.reLaunch({ url: routes.home })}>
           返回首页
         </Button>

@@ -9,12 +9,18 @@ import { StatusTag } from '@/booking/components/StatusTag';
 import { Timeline } from '@/booking/components/Timeline';
 import { TimePicker, type WindowChoice } from '@/booking/components/TimePicker';
 import { dueText, visitTimeText } from '@/booking/format';
+import { CopyRow } from '@/components/CopyRow';
+import { Kv } from '@/components/Kv';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
 import { useLive } from '@/lib/useLive';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../booking.css';
+
+/** From collection on, the booking has a case (办件) under the same id, tracked on its own page. */
+const withCase: readonly BookingStatus[] = ['collected', 'handed_over', 'case_submitted'];
+const hasCase = (status: BookingStatus) => withCase.includes(status);
 
 /** How often the status is fetched while the page is on screen and the booking still moving. */
 const POLL_MS = 10_000;
@@ -42,22 +48,6 @@ function useBooking(id: string) {
     [id],
   );
   return { booking: live.value, error: live.error, refresh: live.refresh, replace: live.replace };
-}
-
-function CopyRow({ label, value, id }: { label: string; value: string; id: string }) {
-  return (
-    <View className="copy-row">
-      <View className="booking-label">
-        <Text className="text-hint">{label}</Text>
-        <Text className="copy-row__value" id={id}>
-          {value}
-        </Text>
-      </View>
-      <Button size="normal" onClick={() => Taro.setClipboardData({ data: value })}>
-        复制
-      </Button>
-    </View>
-  );
 }
 
 /** 改约 and 取消预约, offered until the agent is on the way. */
@@ -167,15 +157,6 @@ function Details({ booking }: { booking: BookingView }) {
   );
 }
 
-function Kv({ label, value }: { label: string; value: string }) {
-  return (
-    <View className="kv">
-      <Text className="kv__key">{label}</Text>
-      <Text className="kv__value">{value}</Text>
-    </View>
-  );
-}
-
 /** One booking: live status, the one complete missing list, case number, waybill, timeline, changes. */
 export default function BookingDetail() {
   const id = routeParam(useRouter().params, 'id') ?? '';
@@ -220,15 +201,35 @@ export default function BookingDetail() {
         <Kv label="上门时间" value={visitTimeText(booking.window)} />
         {due && !finalBookingStatuses.includes(booking.status) && <Kv label="最迟到达" value={due} />}
         {error && <Text className="text-hint">刷新失败：{error.message}（显示的是上次的状态）</Text>}
+        {hasCase(booking.status) && (
+          <Button
+            block
+            type="primary"
+            size="large"
+            onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: booking.id }) })}
+          >
+            查看办件进度
+          </Button>
+        )}
       </View>
 
       {(booking.caseNumber || booking.waybillNo) && (
         <View className="card">
           {booking.caseNumber && (
-            <CopyRow label="办件编号（政务服务平台）" value={booking.caseNumber} id="booking-case-number" />
+            <CopyRow
+              label="办件编号（政务服务平台）"
+              value={booking.caseNumber}
+              id="booking-case-number"
+              copied="办件编号已复制"
+            />
           )}
           {booking.waybillNo && (
-            <CopyRow label="材料寄递运单号（EMS）" value={booking.waybillNo} id="booking-waybill" />
+            <CopyRow
+              label="材料寄递运单号（EMS）"
+              value={booking.waybillNo}
+              id="booking-waybill"
+              copied="运单号已复制"
+            />
           )}
         </View>
       )}

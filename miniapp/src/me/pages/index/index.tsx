@@ -61,6 +61,17 @@ export default function Me() {
     return (
       <>
         <View className="card">
+          <Text className="text-title">办事进度</Text>
+          <Text className="text-hint">受理、审批、办结和证照寄递，以及上门收件预约</Text>
+          <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.cases })}>
+            我的办件
+          </Button>
+          <Button size="large" onClick={() => Taro.navigateTo({ url: routes.bookings })}>
+            我的上门预约
+          </Button>
+        </View>
+
+        <View className="card">
           <Text className="text-title">我的身份</Text>
           <View className="me__roles">
             {user.roles.map((role) => (

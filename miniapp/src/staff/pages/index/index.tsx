@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
-import type { VisitView } from '@zyt/shared';
+import { Role, type VisitView } from '@zyt/shared';
 import { useRef } from 'react';
+import { useSession } from '@/api/session';
 import { listVisits } from '@/api/visits';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
@@ -81,13 +82,32 @@ function Queue() {
   );
 }
 
-/** 工作台: the agent's queue of door visits, overdue first. */
+/** A supervisor's way in to 时效监管. */
+function SupervisionEntry() {
+  return (
+    <View className="card" id="supervision-entry">
+      <Text className="text-title">时效监管</Text>
+      <Text className="text-hint">上门超时、证照送达超时、物流异常和办件超期，一处查看</Text>
+      <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.supervision })}>
+        查看时效监管
+      </Button>
+    </View>
+  );
+}
+
+/** 工作台: 时效监管 for supervisors; the agent's queue of door visits, overdue first. */
 export default function Workbench() {
+  const roles = useSession()?.user.roles ?? [];
+  const supervisor = roles.includes(Role.supervisor);
   return (
     <Page className="workbench">
-      <AgentGate>
-        <Queue />
-      </AgentGate>
+      {supervisor && <SupervisionEntry />}
+      {/* A supervisor who is not also an agent has no visit queue: the entry above is their workbench. */}
+      {(!supervisor || roles.includes(Role.postalAgent)) && (
+        <AgentGate>
+          <Queue />
+        </AgentGate>
+      )}
     </Page>
   );
 }

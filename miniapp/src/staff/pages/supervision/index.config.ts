@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '时效监管', enablePullDownRefresh: true });

@@ -1,0 +1,106 @@
+import { Text, View } from '@tarojs/components';
+import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import type { Breach, BreachKind } from '@zyt/shared';
+import { useState } from 'react';
+import { listBreaches } from '@/api/supervision';
+import { type ChipOption, Chips } from '@/components/Chips';
+import { Page } from '@/components/Page';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { beijingDateTime } from '@/lib/beijingTime';
+import { useLive } from '@/lib/useLive';
+import { SupervisorGate } from '@/staff/components/SupervisorGate';
+import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
+import { Tag } from '@/ui/nutui';
+import '../../staff.css';
+
+/** Breaches appear the moment a deadline passes: keep the list fresh while it is on screen. */
+const POLL_MS = 30_000;
+const always = () => true;
+
+function BreachItem({ breach }: { breach: Breach }) {
+  const late = lateText(breach);
+  const numbers = [
+    breach.bookingNumber && `预约号 ${breach.bookingNumber}`,
+    breach.caseNumber && `办件编号 ${breach.caseNumber}`,
+    breach.waybillNo && `运单号 ${breach.waybillNo}`,
+  ].filter(Boolean);
+  return (
+    <View className={`breach-item${breach.outstanding ? ' breach-item--outstanding' : ''}`}>
+      <View className="row">
+        <Text className="staff-title">{breach.label}</Text>
+        <Tag type={breach.outstanding ? 'danger' : 'success'}>{breach.outstanding ? '未解决' : '已解决'}</Tag>
+      </View>
+      <Text className="text-body">{breach.matterName}</Text>
+      {numbers.map((line) => (
+        <Text key={line as string} className="text-hint">
+          {line}
+        </Text>
+      ))}
+      {breach.dueAt && <Text className="text-hint">时限 {beijingDateTime(breach.dueAt)}</Text>}
+      {late && <Text className={breach.outstanding ? 'overdue-text' : 'text-body'}>{late}</Text>}
+      {breach.at && (
+        <Text className="text-hint">
+          {breach.kind === 'logistics_exception' ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
+        </Text>
+      )}
+      <Text className="text-body">{breach.detail}</Text>
+    </View>
+  );
+}
+
+function Breaches() {
+  const live = useLive(listBreaches, always, POLL_MS, []);
+  const [kind, setKind] = useState<BreachKind>();
+  usePullDownRefresh(() => {
+    live.refresh().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  if (!live.value) {
+    return live.error ? <ErrorState message={live.error.message} onRetry={live.refresh} /> : <LoadingState />;
+  }
+  const { items, counts } = live.value;
+  const count = (k: BreachKind) => counts[k] ?? items.filter((b) => b.kind === k).length;
+  const total = breachKinds.reduce((sum, k) => sum + count(k), 0);
+  const tabs: ChipOption<BreachKind>[] = [
+    { value: undefined, label: `全部 ${total}` },
+    ...breachKinds.map((k) => ({ value: k, label: `${breachKindLabels[k]} ${count(k)}` })),
+  ];
+  const shown = kind ? items.filter((b) => b.kind === kind) : items;
+  const open = items.filter((b) => b.outstanding).length;
+  return (
+    <>
+      <View className="card">
+        <Text className="text-title">时效监管</Text>
+        <Text className="text-hint">
+          上门：接单后 1 小时内或预约时段内到达；证照：出证后 2 个工作日内送达；办件：承诺时限内办结。
+        </Text>
+        <Text className={open > 0 ? 'overdue-text' : 'text-body'} id="breach-summary">
+          {open > 0 ? `${open} 项未解决，请优先跟进` : '没有未解决的超时或异常'}
+        </Text>
+        {live.error && (
+          <Text className="text-hint">刷新失败：{live.error.message}（显示的是上次的结果）</Text>
+        )}
+      </View>
+      <Chips name="超时类别" options={tabs} value={kind} onChange={setKind} />
+      {shown.length === 0 ? (
+        <EmptyState
+          title={kind ? `没有${breachKindLabels[kind]}` : '暂无超时或异常'}
+          text="有超时或物流异常时会出现在这里"
+        />
+      ) : (
+        shown.map((b) => <BreachItem key={`${b.kind}|${b.subjectId}|${b.waybillNo ?? ''}`} breach={b} />)
+      )}
+    </>
+  );
+}
+
+/** 时效监管: every missed time limit and logistics exception, by kind, open ones first. */
+export default function Supervision() {
+  return (
+    <Page className="supervision">
+      <SupervisorGate>
+        <Breaches />
+      </SupervisorGate>
+    </Page>
+  );
+}
