@@ -23,7 +23,7 @@ import { defineNotificationJobs } from './features/notifications/notify';
 import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import emsHookRoutes from './features/shipments/hooks';
-import { defineShipmentJobs } from './features/shipments/shipments';
+import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import supervisionRoutes from './features/supervision/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
@@ -110,6 +110,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
 
   defineNotificationJobs(app);
   defineShipmentJobs(app);
+  scheduleShipmentPolling(app);
   defineCatalogueJobs(app);
   defineBookingJobs(app);
   defineCaseFollowUps(app);

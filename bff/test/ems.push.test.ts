@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { validateResidentId } from '@zyt/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmsSimulator, type EmsSimulator } from '../simulators/ems/server';
@@ -308,5 +309,55 @@ describe('simulator → our hook', () => {
     expect(currentStatus(eventsFor(waybills.returned!))).toBe('returned');
     const { orders } = await admin<{ orders: { status: string }[] }>('/sim/orders');
     expect(orders.map((o) => o.status).sort()).toEqual(['delivered', 'delivered', 'delivered', 'returned']);
+  });
+
+  it('proxies sign with or without relation and ID; parcel points use a locker or a 驿站', async () => {
+    const order = async (outcome: string) => {
+      const logisticsOrderNo = `ZYT${randomBytes(6).toString('hex')}`;
+      await admin('/sim/admin/script', { logisticsOrderNo, outcome });
+      const party = {
+        name: '李四',
+        mobile: '13900139000',
+        prov: '江苏省',
+        city: '苏州市',
+        county: '姑苏区',
+        address: '人民路1号',
+      };
+      return (
+        await ems.createOrder({
+          logisticsOrderNo,
+          ecommerceUserId: 'user-1',
+          weight: 300,
+          pickupType: '0',
+          sender: party,
+          receiver: party,
+          cargos: [{ cargoName: '办件结果' }],
+        })
+      ).waybillNo;
+    };
+    const unverified = await order('proxy_unverified');
+    const recorded = await order('proxy_recorded');
+    const points = [await order('parcel_point'), await order('parcel_point'), await order('parcel_point')];
+    await admin('/sim/admin/clock', { speed: 720_000 });
+    const last = (w: string) =>
+      waitFor(() => {
+        const got = eventsFor(w);
+        return got.at(-1)?.opCode === '704' && got;
+      });
+
+    const plain = (await last(unverified)).at(-1)!;
+    expect(plain).toMatchObject({ deliverCode: '20' });
+    expect(plain).not.toHaveProperty('signerRelation');
+    expect(plain).not.toHaveProperty('signerIdNo');
+    const signed = (await last(recorded)).at(-1)!;
+    expect(signed).toMatchObject({ deliverCode: '20', signerRelation: '家属' });
+    expect(validateResidentId(signed.signerIdNo!).ok).toBe(true);
+    for (const w of points) {
+      const codes = (await last(w)).map((e) => `${e.opCode}${e.deliverCode ? `/${e.deliverCode}` : ''}`);
+      expect([
+        ['203', '305', '954', '702', '747', '704/50'],
+        ['203', '305', '954', '702', '704/30'],
+      ]).toContainEqual(codes);
+    }
   });
 });

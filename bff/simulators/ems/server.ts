@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { residentIdCheckChar } from '@zyt/shared';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { EMS_API, EMS_GATEWAY_PATH, type EmsParty } from '../../src/integrations/ems/client';
 import { EmsCryptoError, openLogitcs } from '../../src/integrations/ems/crypto';
@@ -14,9 +15,12 @@ import { currentStatus, type EmsTrackEvent, encodeTrackPush } from '../../src/in
  * Gateway: POST /api/gateway (020003 create, 020006 cancel, 040001 tracking). Admin, JSON:
  *   POST /sim/admin/faults   { errorRate?, latencyMs?, timeoutRate?, downForSeconds?, downMode?: '503' | 'reset' }
  *   POST /sim/admin/clock    { speed?, advanceMinutes? }
- *   POST /sim/admin/reset    forget orders, pushes, scripts and faults; the clock returns to its first speed
+ *   POST /sim/admin/reset    forget orders, pushes, scripts and faults; the clock returns to its first speed and
+ *                            the default outcome to the `defaultOutcome` option
  *   POST /sim/admin/push-url { url }   where 040002 pushes go (null holds them)
  *   POST /sim/admin/script   { logisticsOrderNo, outcome }   before or just after the order is created
+ *   POST /sim/admin/script   { defaultOutcome }   the outcome of every new order not scripted one by one; null
+ *                            restores the mix (mostly delivered, each other outcome now and then)
  *   POST /sim/admin/push     { events, serialNo?, repeat? }  events are sealed as given, malformed ones too
  *   GET  /sim/orders         every order with its createCalls, outcome, status and events
  *   GET  /sim/pushes         batches waiting and the log of attempts
@@ -25,12 +29,27 @@ import { currentStatus, type EmsTrackEvent, encodeTrackPush } from '../../src/in
  * B0101 no such order, B0102 already collected, B0103 order cancelled, S0001 busy (the only retryable one).
  */
 
-export type EmsScriptedOutcome = 'delivered' | 'failed_then_delivered' | 'reversal' | 'returned';
+/**
+ * How an order ends. proxy_unverified: signed by someone else (704, deliverCode 20) with no relation or ID
+ * recorded; proxy_recorded: the same with signerRelation 家属 and a valid resident ID in signerIdNo;
+ * parcel_point: put in a locker (747 入柜, then 704 deliverCode 50) or left at a 驿站 (704 deliverCode 30).
+ */
+export type EmsScriptedOutcome =
+  | 'delivered'
+  | 'failed_then_delivered'
+  | 'reversal'
+  | 'returned'
+  | 'proxy_unverified'
+  | 'proxy_recorded'
+  | 'parcel_point';
 const OUTCOMES: readonly EmsScriptedOutcome[] = [
   'delivered',
   'failed_then_delivered',
   'reversal',
   'returned',
+  'proxy_unverified',
+  'proxy_recorded',
+  'parcel_point',
 ];
 
 export interface EmsSimulatorOptions {
@@ -45,6 +64,8 @@ export interface EmsSimulatorOptions {
   pushIntervalMs?: number;
   /** Attempts per push batch before it is given up. Default 8. */
   maxPushAttempts?: number;
+  /** The outcome of every order not scripted one by one; unset, each order's number picks from the mix. */
+  defaultOutcome?: EmsScriptedOutcome;
 }
 
 export interface EmsSimulator {
@@ -119,10 +140,27 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** Most orders are delivered first time; some need a second attempt, a few see a reversal or come back. */
-function defaultOutcome(logisticsOrderNo: string): EmsScriptedOutcome {
-  const n = hash(logisticsOrderNo) % 20;
-  return n < 2 ? 'failed_then_delivered' : n === 2 ? 'reversal' : n === 3 ? 'returned' : 'delivered';
+/**
+ * The mix: 70% delivered first time, 10% need a second attempt, 5% see a reversal, 5% come back, 3% signed by a
+ * proxy without relation or ID, 3% with them, 4% at a parcel point.
+ */
+function mixedOutcome(logisticsOrderNo: string): EmsScriptedOutcome {
+  const n = hash(logisticsOrderNo) % 100;
+  if (n < 10) return 'failed_then_delivered';
+  if (n < 15) return 'reversal';
+  if (n < 20) return 'returned';
+  if (n < 23) return 'proxy_unverified';
+  if (n < 26) return 'proxy_recorded';
+  if (n < 30) return 'parcel_point';
+  return 'delivered';
+}
+
+/** A valid resident ID (GB 11643) for a proxy, the same for a waybill on every run. */
+function proxyResidentId(waybillNo: string): string {
+  const h = hash(`proxy|${waybillNo}`);
+  const birth = `${1950 + (h % 50)}${String(1 + ((h >>> 8) % 12)).padStart(2, '0')}${String(1 + ((h >>> 12) % 28)).padStart(2, '0')}`;
+  const first17 = `440112${birth}${String((h >>> 4) % 1000).padStart(3, '0')}`;
+  return `${first17}${residentIdCheckChar(first17)}`;
 }
 
 function orgCode(party: EmsParty, unit: number): string {
@@ -210,7 +248,12 @@ function planFor(
       operatorName: '王师傅',
     },
   });
-  const delivered = (h: number, deliverCode: string, who: string): PlannedEvent => ({
+  const delivered = (
+    h: number,
+    deliverCode: string,
+    who: string,
+    proxy?: Pick<EmsTrackEvent, 'signerRelation' | 'signerIdNo'>,
+  ): PlannedEvent => ({
     at: at(h),
     event: {
       opCode: '704',
@@ -220,6 +263,7 @@ function planFor(
       operatorNo: '20000001',
       operatorName: '王师傅',
       deliverCode,
+      ...proxy,
     },
   });
   const failed = (h: number, attemptDeliveryCode: string, why: string): PlannedEvent => ({
@@ -255,8 +299,42 @@ function planFor(
             ...none,
           },
         },
-        delivered(22, '20', '他人代收（家属）'),
+        // Signed again by a relative, recorded as the rules want: the story is the reversal, not the proxy.
+        delivered(22, '20', '他人代收（家属）', {
+          signerRelation: '家属',
+          signerIdNo: proxyResidentId(order.waybillNo),
+        }),
       ];
+    case 'proxy_unverified':
+      return [...start, delivered(21, '20', '他人代收')];
+    case 'proxy_recorded':
+      return [
+        ...start,
+        delivered(21, '20', '他人代收（家属）', {
+          signerRelation: '家属',
+          signerIdNo: proxyResidentId(order.waybillNo),
+        }),
+      ];
+    case 'parcel_point':
+      // Half go to a locker the addressee empties later, half are left at a 驿站.
+      if (hash(`point|${order.waybillNo}`) % 2 === 0) {
+        return [
+          ...start,
+          {
+            at: at(20),
+            event: {
+              opCode: '747',
+              opName: '入柜',
+              opDesc: `已投递至【${r.county}智能快件箱】，请凭取件码取件`,
+              ...dest,
+              operatorNo: '20000001',
+              operatorName: '王师傅',
+            },
+          },
+          delivered(26, '50', '快递柜签收'),
+        ];
+      }
+      return [...start, delivered(21, '30', '驿站代收')];
     case 'returned':
       return [
         ...start,
@@ -434,6 +512,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
   const orders = new Map<string, SimOrder>();
   const byWaybill = new Map<string, SimOrder>();
   const scripts = new Map<string, EmsScriptedOutcome>();
+  let defaultOutcome = opts.defaultOutcome;
   let outbox: PushBatch[] = [];
   let pushLog: PushRecord[] = [];
   let waybillSeq = randomInt(1e8, 9e8);
@@ -480,7 +559,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     const order: SimOrder = {
       logisticsOrderNo: valid.logisticsOrderNo,
       waybillNo: `11${String(waybillSeq++).padStart(11, '0')}`,
-      outcome: scripts.get(valid.logisticsOrderNo) ?? defaultOutcome(valid.logisticsOrderNo),
+      outcome: scripts.get(valid.logisticsOrderNo) ?? defaultOutcome ?? mixedOutcome(valid.logisticsOrderNo),
       createCalls: 1,
       cancelled: false,
       pickupAt,
@@ -784,6 +863,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     orders.clear();
     byWaybill.clear();
     scripts.clear();
+    defaultOutcome = opts.defaultOutcome;
     outbox = [];
     pushLog = [];
     faults = { ...NO_FAULTS };
@@ -801,29 +881,37 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     return { pushUrl: pushUrl ?? null };
   });
 
-  app.post<{ Body: { logisticsOrderNo?: unknown; outcome?: unknown } | undefined }>(
-    '/sim/admin/script',
-    async (req, reply) => {
-      const { logisticsOrderNo, outcome } = req.body ?? {};
-      if (typeof logisticsOrderNo !== 'string' || logisticsOrderNo === '') {
-        return invalid(reply, 'logisticsOrderNo 不能为空');
+  app.post<{
+    Body: { logisticsOrderNo?: unknown; outcome?: unknown; defaultOutcome?: unknown } | undefined;
+  }>('/sim/admin/script', async (req, reply) => {
+    const body = req.body ?? {};
+    const { logisticsOrderNo, outcome } = body;
+    if ('defaultOutcome' in body && logisticsOrderNo === undefined) {
+      const wanted = body.defaultOutcome;
+      if (wanted !== null && !OUTCOMES.includes(wanted as EmsScriptedOutcome)) {
+        return invalid(reply, `defaultOutcome 须为 ${OUTCOMES.join(' / ')} 或 null`);
       }
-      if (!OUTCOMES.includes(outcome as EmsScriptedOutcome)) {
-        return invalid(reply, `outcome 须为 ${OUTCOMES.join(' / ')}`);
-      }
-      const order = orders.get(logisticsOrderNo);
-      // Every outcome shares the first four events, so an order can be re-scripted until it is out for delivery.
-      if (order && order.emitted.length > 4) {
-        return reply.code(409).send({ error: { code: 'TOO_LATE', message: '该订单已投递，不能再改变结局' } });
-      }
-      scripts.set(logisticsOrderNo, outcome as EmsScriptedOutcome);
-      if (order) {
-        order.outcome = outcome as EmsScriptedOutcome;
-        order.plan = planFor(order);
-      }
-      return { logisticsOrderNo, outcome };
-    },
-  );
+      defaultOutcome = (wanted as EmsScriptedOutcome | null) ?? undefined;
+      return { defaultOutcome: defaultOutcome ?? null };
+    }
+    if (typeof logisticsOrderNo !== 'string' || logisticsOrderNo === '') {
+      return invalid(reply, 'logisticsOrderNo 不能为空');
+    }
+    if (!OUTCOMES.includes(outcome as EmsScriptedOutcome)) {
+      return invalid(reply, `outcome 须为 ${OUTCOMES.join(' / ')}`);
+    }
+    const order = orders.get(logisticsOrderNo);
+    // Every outcome shares the first four events, so an order can be re-scripted until it is out for delivery.
+    if (order && order.emitted.length > 4) {
+      return reply.code(409).send({ error: { code: 'TOO_LATE', message: '该订单已投递，不能再改变结局' } });
+    }
+    scripts.set(logisticsOrderNo, outcome as EmsScriptedOutcome);
+    if (order) {
+      order.outcome = outcome as EmsScriptedOutcome;
+      order.plan = planFor(order);
+    }
+    return { logisticsOrderNo, outcome };
+  });
 
   app.post<{ Body: { events?: unknown; serialNo?: unknown; repeat?: unknown } | undefined }>(
     '/sim/admin/push',

@@ -156,7 +156,9 @@ export async function applyStageEvents(
           .returning({ eventId: govCaseEvents.eventId });
   // Our ids are UUIDs; anything else (another channel's submissions) is kept but is not a case of ours.
   const ourIds = [...new Set(events.map((e) => e.ourId))].filter(isUuid);
-  const [c] = ourIds.length ? await tx.select().from(cases).where(inArray(cases.id, ourIds)).for('update') : [];
+  const [c] = ourIds.length
+    ? await tx.select().from(cases).where(inArray(cases.id, ourIds)).for('update')
+    : [];
   if (!c) return inserted.length; // not a case of ours (yet): the events are kept for when it is
   if (inserted.length === 0) {
     await tx.update(cases).set({ lastHeardAt: sql`now()` }).where(eq(cases.id, c.id));
@@ -173,7 +175,8 @@ export async function applyStageEvents(
   return inserted.length;
 }
 
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+export const isUuid = (s: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function updateCase(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case, state: GovState) {
   const promised = state.acceptedAt ? workingDeadline(state.acceptedAt, c.promisedWorkingDays) : undefined;

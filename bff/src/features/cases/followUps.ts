@@ -1,13 +1,13 @@
 import { type Address, beijingDate, type Contact, type NotificationKind } from '@zyt/shared';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, type Case, cases, settlementItems } from '../../db/schema';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
 import { notifyUser } from '../notifications/notify';
-import { isUuid } from './cases';
 import { onShipmentChanged, onShipmentOrdered, requestShipment } from '../shipments/shipments';
+import { isUuid } from './cases';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_accepted: '已受理',
@@ -16,6 +16,9 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   result_shipped: '已寄出',
   result_delivered: '已签收',
 };
+
+/** A uuid[] parameter that postgres.js and PGlite both accept. */
+const toUuidArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 const monthDay = (d: Date | string) => {
   const [, m, day] = beijingDate(new Date(d)).split('-');
@@ -130,23 +133,36 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
       await db
         .update(cases)
         .set({ status: 'result_shipping', updatedAt: sql`now()` })
-        .where(eq(cases.resultShipmentId, s.id));
+        .where(and(eq(cases.resultShipmentId, s.id), eq(cases.status, 'completed')));
   });
 
-  // The result's journey moves the case (a 743 reversal moves it back) and tells the applicant.
+  // The result's journey moves the case (a 743 reversal moves it back) and tells the applicant. One UPDATE per
+  // push, whatever its size: this runs inside the EMS push transaction (see `pnpm bench`, ems.push).
   onShipmentChanged(app, async (tx, changes) => {
-    for (const { shipment: s } of changes) {
-      if (s.leg !== 'result_to_applicant') continue;
-      const delivered = s.status === 'delivered';
-      const [c] = await tx
-        .update(cases)
-        .set({ status: delivered ? 'delivered' : 'result_shipping', updatedAt: sql`now()` })
-        .where(eq(cases.resultShipmentId, s.id))
-        .returning();
+    const results = changes.filter((c) => c.shipment.leg === 'result_to_applicant');
+    if (results.length === 0) return;
+    const delivered = results.filter((c) => c.shipment.status === 'delivered').map((c) => c.shipment.id);
+    const moved = await tx
+      .update(cases)
+      .set({
+        status: sql`case when ${cases.resultShipmentId} = any(${toUuidArray(delivered)}::uuid[]) then 'delivered' else 'result_shipping' end`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        inArray(
+          cases.resultShipmentId,
+          results.map((c) => c.shipment.id),
+        ),
+      )
+      .returning();
+    const byShipment = new Map(moved.map((c) => [c.resultShipmentId, c]));
+    for (const { shipment: s, previousStatus } of results) {
+      const c = byShipment.get(s.id);
       if (!c) continue;
-      if (s.status !== 'pending' && s.status !== 'cancelled')
+      if (previousStatus === 'pending' && s.status !== 'pending' && s.status !== 'cancelled')
         await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
-      if (delivered) await notice(tx, app, c, 'result_delivered', '请核对证照，欢迎评价本次服务');
+      if (s.status === 'delivered' && previousStatus !== 'delivered')
+        await notice(tx, app, c, 'result_delivered', '请核对证照，欢迎评价本次服务');
     }
   });
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { decodeTrackPush, EmsPushError, trackPushReply } from '../../integrations/ems/tracking';
-import { storeTrackEvents } from './shipments';
+import { applyTrackEvents } from './shipments';
 
 /**
  * EMS tracking push (040002). The ciphertext, opened with our signKey, is what authenticates EMS. We answer
- * 00000 only after every event is stored; anything else makes EMS push the batch again, so nothing is lost.
+ * 00000 only after the events, the legs they move and what the owning features do about it have committed
+ * together; anything else makes EMS push the batch again, so nothing is lost and nothing is half-stored.
  */
 export default async function emsHookRoutes(app: FastifyInstance) {
   const { senderNo, signKey } = app.config.ems;
@@ -21,8 +22,24 @@ export default async function emsHookRoutes(app: FastifyInstance) {
         req.log.warn({ reason: err.reason }, 'EMS push refused');
         return reply.code(400).send(trackPushReply(err.serialNo ?? '', senderNo, false, err.reason));
       }
-      const stored = await app.database.db.transaction((tx) => storeTrackEvents(tx, decoded.events));
-      req.log.info({ serialNo: decoded.serialNo, events: decoded.events.length, stored }, 'EMS push stored');
+      let stored: number;
+      let changed: number;
+      try {
+        const result = await app.database.db.transaction((tx) => applyTrackEvents(app, tx, decoded.events));
+        stored = result.stored;
+        changed = result.changed.length;
+      } catch (err) {
+        // Only the message: a driver error can carry the statement's parameters (the proxy's ID among them).
+        req.log.error(
+          { serialNo: decoded.serialNo, err: { message: (err as Error).message } },
+          'EMS push not stored',
+        );
+        return reply.code(500).send(trackPushReply(decoded.serialNo, senderNo, false, 'NOT_STORED'));
+      }
+      req.log.info(
+        { serialNo: decoded.serialNo, events: decoded.events.length, stored, changed },
+        'EMS push stored',
+      );
       return trackPushReply(decoded.serialNo, senderNo, true, 'ok');
     },
   );

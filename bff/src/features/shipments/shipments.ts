@@ -1,11 +1,14 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { DatabaseOrTransaction } from '../../db/client';
-import { shipmentEvents, shipments } from '../../db/schema';
+import { type DatabaseOrTransaction, rowsOf } from '../../db/client';
+import { type ShipmentFlag, shipmentEvents, shipments } from '../../db/schema';
 import { EmsError, type EmsParty } from '../../integrations/ems/client';
 import {
   currentStatus,
+  deliveredAt,
+  deliveryFlags,
   type EmsTrackEvent,
+  effectiveTimeline,
   eventKey,
   parseEmsTime,
   unifiedStatus,
@@ -15,6 +18,8 @@ import { PermanentJobError } from '../../jobs/queue';
 import type { PiiCipher } from '../../lib/pii';
 
 export const CREATE_EMS_ORDER = 'ems.create-order';
+/** 040001 for one waybill EMS has not pushed about for a while. */
+export const POLL_EMS_TRACKING = 'ems.poll-tracking';
 
 type Shipment = typeof shipments.$inferSelect;
 /** Features that own a leg hear when its waybill exists (e.g. a booking's materials are handed over). */
@@ -44,7 +49,19 @@ export async function notifyShipmentChanges(
   changes: readonly ShipmentChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  for (const listener of changeListeners.get(app) ?? []) await listener(tx, changes);
+  for (const listener of registered(changeListeners, app)) await listener(tx, changes);
+}
+
+/**
+ * Listeners registered on the app, looked up from the app or any plugin context inside it: Fastify gives each
+ * encapsulated plugin (a route file) an object whose prototype chain leads back to the app.
+ */
+function registered<L>(registry: WeakMap<FastifyInstance, L[]>, app: FastifyInstance): L[] {
+  for (let o: object | null = app; o; o = Object.getPrototypeOf(o)) {
+    const found = registry.get(o as FastifyInstance);
+    if (found) return found;
+  }
+  return [];
 }
 
 export type ShipmentLeg = (typeof shipments.$inferInsert)['leg'];
@@ -103,12 +120,21 @@ export function defineShipmentJobs(app: FastifyInstance): void {
         receiver: JSON.parse(app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver'))) as EmsParty,
         cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],
       });
-      const [ordered] = await db
-        .update(shipments)
-        .set({ waybillNo: order.waybillNo, orderedAt: sql`now()`, lastError: null })
-        .where(eq(shipments.id, s.id))
-        .returning();
-      return ordered!;
+      return await db.transaction(async (tx) => {
+        const [ordered] = await tx
+          .update(shipments)
+          .set({
+            waybillNo: order.waybillNo,
+            orderedAt: sql`now()`,
+            lastHeardAt: sql`now()`,
+            lastError: null,
+          })
+          .where(eq(shipments.id, s.id))
+          .returning();
+        // EMS may have pushed the first scans before we saved the waybill: they are stored, so apply them now.
+        await notifyShipmentChanges(app, tx, await refreshLegs(tx, [order.waybillNo]));
+        return ordered!;
+      });
     } catch (err) {
       if (!(err instanceof EmsError)) throw err;
       await db
@@ -133,49 +159,273 @@ export function defineShipmentJobs(app: FastifyInstance): void {
       if (!s) return;
       // Ordered already (a re-run): skip EMS, still tell the listeners (their steps are idempotent).
       const ordered = s.waybillNo ? s : await order(s);
-      for (const listener of orderedListeners.get(app) ?? []) await listener(ordered);
+      for (const listener of registered(orderedListeners, app)) await listener(ordered);
+    },
+  });
+
+  app.jobs.define<{ waybillNo: string }>({
+    name: POLL_EMS_TRACKING,
+    // The sweep asks again once the leg is still silent, so a few quick retries are enough.
+    retryLimit: 3,
+    retryDelaySeconds: 5,
+    batchSize: 20,
+    workers: 1,
+    async handle({ waybillNo }) {
+      let events: EmsTrackEvent[];
+      try {
+        // Outside the transaction: never hold a database connection across a call to EMS.
+        events = (await app.ems.queryTracking(waybillNo)).filter((e) => e.waybillNo === waybillNo);
+      } catch (err) {
+        if (err instanceof EmsError && !err.retryable) {
+          throw new PermanentJobError(`EMS refused the query: ${err.retCode} ${err.retMsg}`);
+        }
+        throw err;
+      }
+      await db.transaction(async (tx) => {
+        await applyTrackEvents(app, tx, events);
+        // Heard, even when nothing was new: the leg is not silent for another while.
+        await tx.update(shipments).set({ lastHeardAt: sql`now()` }).where(eq(shipments.waybillNo, waybillNo));
+      });
     },
   });
 }
 
+/** Legs that can still move; delivered, returned and cancelled ones have nothing more to say. */
+const FINAL_STATUSES = ['delivered', 'returned', 'cancelled'];
+/** Legs enqueued per sweep at most; the rest wait for the next sweep (a minute later). */
+const POLL_SWEEP_LIMIT = 500;
+
 /**
- * Stores tracking events, each once (pushes repeat and arrive out of order), and moves each affected
- * shipment to the status its whole event history implies (reversals included). Returns how many were new.
+ * Finds legs EMS has been silent about for `tracking.silentAfterMinutes` (pushes lost, or held on EMS's side)
+ * and enqueues a 040001 query for each. One job per waybill per silent period (pg-boss singleton), so sweeps
+ * on N instances, or a sweep while a query is still queued, ask EMS once. Returns how many were enqueued.
+ */
+export async function pollSilentShipments(app: FastifyInstance, now = new Date()): Promise<number> {
+  const { silentAfterMinutes } = app.config.tracking;
+  const silentSince = new Date(now.getTime() - silentAfterMinutes * 60_000);
+  const heard = sql`coalesce(${shipments.lastHeardAt}, ${shipments.orderedAt})`;
+  const silent = await app.database.db
+    .select({ waybillNo: shipments.waybillNo })
+    .from(shipments)
+    .where(
+      and(
+        isNotNull(shipments.waybillNo),
+        notInArray(shipments.status, FINAL_STATUSES),
+        // As text: a Date bound to an expression (not a column) is not serialised by postgres.js.
+        sql`${heard} < ${silentSince.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(heard)
+    .limit(POLL_SWEEP_LIMIT);
+  let enqueued = 0;
+  for (const { waybillNo } of silent) {
+    const id = await app.jobs.enqueue(
+      app.database.db,
+      POLL_EMS_TRACKING,
+      { waybillNo },
+      { singletonKey: waybillNo!, singletonSeconds: silentAfterMinutes * 60 },
+    );
+    if (id) enqueued++;
+  }
+  return enqueued;
+}
+
+const POLL_SWEEP_EVERY_MS = 60_000;
+
+/** Sweeps for silent legs every minute once the app is ready. */
+export function scheduleShipmentPolling(app: FastifyInstance): void {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    pollSilentShipments(app)
+      .then((n) => n > 0 && app.log.info({ enqueued: n }, 'silent EMS legs polled'))
+      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'EMS polling sweep failed'));
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(sweep, POLL_SWEEP_EVERY_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}
+
+/** Stands in for a sealed proxy ID in a rebuilt history: flags need to know one was recorded, never what it is. */
+const SEALED_ID = '(sealed)';
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+const sameFlags = (a: readonly ShipmentFlag[], b: readonly ShipmentFlag[]) =>
+  a.length === b.length &&
+  a.every((f, i) => f.code === b[i]!.code && f.at === b[i]!.at && f.detail === b[i]!.detail);
+
+/** A PostgreSQL text[] literal of waybill numbers, bound as one parameter; only letters and digits get in. */
+function textArray(values: readonly string[]): string {
+  if (!values.every((v) => /^[0-9A-Z]+$/.test(v))) throw new Error('waybill numbers are letters and digits');
+  return `{${values.join(',')}}`;
+}
+
+/**
+ * Stores tracking events, each once (pushes repeat and arrive out of order), then recomputes every waybill they
+ * touch from its whole history (effectiveTimeline: reversals void what they reverse): status, deliveredAt,
+ * flags, lastHeardAt. A proxy's ID number is sealed into signer_id_sealed and kept out of `raw`.
+ *
+ * This is the push hot path: four statements whatever the batch size (insert, lock, history, one UPDATE …
+ * FROM), each with one parameter of the same shape, so the driver prepares each once per connection. The
+ * shipment rows are locked (in id order) before the history is read, so two concurrent pushes for one waybill
+ * recompute one after the other, the second seeing the first's events (READ COMMITTED).
  */
 export async function storeTrackEvents(
-  db: DatabaseOrTransaction,
+  tx: DatabaseOrTransaction,
+  deps: { pii: PiiCipher },
   events: readonly EmsTrackEvent[],
-): Promise<number> {
-  if (events.length === 0) return 0;
-  const inserted = await db
-    .insert(shipmentEvents)
-    .values(
-      events.map((e) => ({
-        eventKey: eventKey(e),
-        waybillNo: e.waybillNo,
-        opCode: e.opCode,
-        opName: e.opName,
-        opTime: parseEmsTime(e.opTime),
+): Promise<{ stored: number; changed: ShipmentChange[] }> {
+  // One row per key, in key order: concurrent inserts then take unique-index locks in the same order.
+  const byKey = new Map(events.map((e) => [eventKey(e), e]));
+  if (byKey.size === 0) return { stored: 0, changed: [] };
+  const rows = [...byKey.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, e]) => {
+      const { signerIdNo, ...raw } = e;
+      return {
+        event_key: key,
+        waybill_no: e.waybillNo,
+        op_code: e.opCode,
+        op_name: e.opName,
+        op_time: parseEmsTime(e.opTime).toISOString(),
         status: unifiedStatus(e.opCode) ?? 'reversal',
-        deliverCode: e.deliverCode || null,
-        attemptDeliveryCode: e.attemptDeliveryCode || null,
-        orgName: e.opOrgName,
-        raw: e,
-      })),
-    )
-    .onConflictDoNothing({ target: shipmentEvents.eventKey })
-    .returning({ waybillNo: shipmentEvents.waybillNo });
-  const waybills = [...new Set(inserted.map((r) => r.waybillNo))];
-  if (waybills.length === 0) return 0;
-  const history = await db
-    .select({ raw: shipmentEvents.raw, waybillNo: shipmentEvents.waybillNo })
-    .from(shipmentEvents)
-    .where(inArray(shipmentEvents.waybillNo, waybills));
-  for (const waybillNo of waybills) {
-    const status = currentStatus(
-      history.filter((h) => h.waybillNo === waybillNo).map((h) => h.raw as EmsTrackEvent),
-    );
-    await db.update(shipments).set({ status }).where(eq(shipments.waybillNo, waybillNo));
+        deliver_code: e.deliverCode || null,
+        attempt_delivery_code: e.attemptDeliveryCode || null,
+        org_name: e.opOrgName,
+        signer_relation: e.signerRelation || null,
+        signer_id_sealed: signerIdNo
+          ? deps.pii.encrypt(signerIdNo, `shipment_events/${key}/signer_id`)
+          : null,
+        raw,
+      };
+    });
+  const inserted = rowsOf<{ waybill_no: string }>(
+    await tx.execute(sql`
+      insert into ${shipmentEvents} (event_key, waybill_no, op_code, op_name, op_time, status, deliver_code,
+        attempt_delivery_code, org_name, signer_relation, signer_id_sealed, raw)
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(event_key text, waybill_no text,
+        op_code text, op_name text, op_time timestamptz, status text, deliver_code text,
+        attempt_delivery_code text, org_name text, signer_relation text, signer_id_sealed text, raw jsonb)
+      on conflict (event_key) do nothing
+      returning waybill_no`),
+  );
+  const waybills = [...new Set(inserted.map((r) => r.waybill_no))];
+  if (waybills.length === 0) return { stored: 0, changed: [] };
+  return { stored: inserted.length, changed: await refreshLegs(tx, waybills) };
+}
+
+/**
+ * Brings legs up to date with every event stored for them (status, delivery time, flags) and returns those
+ * that changed. Also run when a waybill is saved, for events EMS pushed before our order job recorded it.
+ */
+export async function refreshLegs(
+  tx: DatabaseOrTransaction,
+  waybills: readonly string[],
+): Promise<ShipmentChange[]> {
+  const before = await tx
+    .select({
+      waybillNo: shipments.waybillNo,
+      status: shipments.status,
+      deliveredAt: shipments.deliveredAt,
+      flags: shipments.flags,
+    })
+    .from(shipments)
+    .where(sql`${shipments.waybillNo} = any(${textArray(waybills)}::text[])`)
+    .orderBy(shipments.id)
+    .for('update');
+  if (before.length === 0) return []; // not our waybills (yet)
+
+  // Only what the timeline needs, not the whole raw JSON: this reads every event of every touched leg.
+  const history = rowsOf<{
+    waybill_no: string;
+    op_code: string;
+    op_name: string | null;
+    op_time: string;
+    org_code: string | null;
+    deliver_code: string | null;
+    attempt_delivery_code: string | null;
+    signer_relation: string | null;
+    signer_id: boolean;
+  }>(
+    await tx.execute(sql`
+      select waybill_no, op_code, op_name, raw->>'opTime' as op_time, raw->>'opOrgCode' as org_code,
+        deliver_code, attempt_delivery_code, signer_relation, signer_id_sealed is not null as signer_id
+      from ${shipmentEvents}
+      where waybill_no = any(${textArray(before.map((b) => b.waybillNo!))}::text[])
+      order by id`),
+  );
+  const eventsOf = new Map<string, EmsTrackEvent[]>();
+  for (const h of history) {
+    const list = eventsOf.get(h.waybill_no) ?? [];
+    if (list.length === 0) eventsOf.set(h.waybill_no, list);
+    list.push({
+      waybillNo: h.waybill_no,
+      opTime: h.op_time,
+      opCode: h.op_code,
+      opName: h.op_name ?? '',
+      opDesc: '',
+      opOrgProvName: '',
+      opOrgCity: '',
+      opOrgCode: h.org_code ?? '',
+      opOrgName: '',
+      operatorNo: '',
+      operatorName: '',
+      deliverCode: h.deliver_code ?? undefined,
+      attemptDeliveryCode: h.attempt_delivery_code ?? undefined,
+      signerRelation: h.signer_relation ?? undefined,
+      signerIdNo: h.signer_id ? SEALED_ID : undefined,
+    });
   }
-  return inserted.length;
+
+  const after = before.map((b) => {
+    const timeline = effectiveTimeline(eventsOf.get(b.waybillNo!) ?? []);
+    return {
+      waybill_no: b.waybillNo!,
+      status: currentStatus(timeline),
+      delivered_at: deliveredAt(timeline)?.toISOString() ?? null,
+      flags: deliveryFlags(timeline),
+    };
+  });
+  const updated = await tx
+    .update(shipments)
+    .set({
+      status: sql`v.status`,
+      deliveredAt: sql`v.delivered_at`,
+      flags: sql`v.flags`,
+      lastHeardAt: sql`now()`,
+    })
+    .from(
+      sql`jsonb_to_recordset(${JSON.stringify(after)}::jsonb) as v(waybill_no text, status text, delivered_at timestamptz, flags jsonb)`,
+    )
+    .where(sql`${shipments.waybillNo} = v.waybill_no`)
+    .returning(getTableColumns(shipments));
+
+  const previous = new Map(before.map((b) => [b.waybillNo!, b]));
+  const changed: ShipmentChange[] = [];
+  for (const shipment of updated) {
+    const was = previous.get(shipment.waybillNo!)!;
+    if (
+      was.status !== shipment.status ||
+      !sameInstant(was.deliveredAt, shipment.deliveredAt) ||
+      !sameFlags(was.flags, shipment.flags)
+    ) {
+      changed.push({ shipment, previousStatus: was.status });
+    }
+  }
+  return changed;
+}
+
+/**
+ * Stores events and tells the features that own the changed legs, in the caller's transaction: a listener
+ * that fails rolls the events back too, so the push is refused and EMS sends it again (nothing half-stored).
+ */
+export async function applyTrackEvents(
+  app: FastifyInstance,
+  tx: DatabaseOrTransaction,
+  events: readonly EmsTrackEvent[],
+): Promise<{ stored: number; changed: ShipmentChange[] }> {
+  const result = await storeTrackEvents(tx, app, events);
+  await notifyShipmentChanges(app, tx, result.changed);
+  return result;
 }

@@ -157,11 +157,17 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
       .where(gt(sql`jsonb_array_length(${shipments.flags})`, 0))
       .orderBy(desc(shipments.createdAt))
       .limit(LIMIT);
-    return rows.map(({ s, c, bookingNumber }) => {
-      const latest = s.flags.at(-1)!;
+    return rows.flatMap(({ s, c, bookingNumber }) => {
+      // Who signed and where it was left matter for the applicant's result; the centre's mailroom is fine.
+      const flags =
+        s.leg === 'result_to_applicant'
+          ? s.flags
+          : s.flags.filter((f) => f.code !== 'parcel_point' && f.code !== 'proxy_unverified');
+      const latest = flags.at(-1);
+      if (!latest) return [];
       return {
         kind: 'logistics_exception' as const,
-        label: s.flags.map((f) => shipmentFlagLabels[f.code]).join('、'),
+        label: flags.map((f) => shipmentFlagLabels[f.code]).join('、'),
         subjectId: c.id,
         bookingId: c.bookingId,
         bookingNumber,
@@ -171,7 +177,7 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
         dueAt: null,
         at: latest.at,
         minutesLate: null,
-        detail: s.flags.map((f) => f.detail).join('；'),
+        detail: flags.map((f) => f.detail).join('；'),
         // A delivered piece with a flag (proxy without ID, parcel point) stays listed for follow-up calls.
         outstanding: s.status !== 'delivered',
       };

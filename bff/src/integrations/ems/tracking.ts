@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { attemptDeliveryReason } from '@zyt/shared';
+import type { ShipmentFlag } from '../../db/schema/shipments';
 import { EmsCryptoError, openLogitcs, sealLogitcs } from './crypto';
-import { formatEmsTime, isEmsTime } from './time';
+import { formatEmsTime, isEmsTime, parseEmsTime } from './time';
 
 export { formatEmsTime, parseEmsTime } from './time';
 
@@ -27,6 +29,17 @@ export interface EmsTrackEvent {
   deliverCode?: string;
   /** On 705: why delivery failed (e.g. 4 addressee absent, 7 refused). */
   attemptDeliveryCode?: string;
+  /**
+   * On a 704 signed by someone else (deliverCode 20): their relation to the addressee (与收件人关系, e.g. 家属).
+   * Not in the EMS documents we have: OUR ASSUMPTION of the binding, because the Gansu delivery rule says a
+   * proxy receipt must record the proxy's relation and ID. Absent when the courier recorded none.
+   */
+  signerRelation?: string;
+  /**
+   * …and the proxy's ID number (代收人证件号), same assumption. Personal data: sealed at rest, never kept in `raw`,
+   * never logged.
+   */
+  signerIdNo?: string;
 }
 
 export type EmsUnifiedStatus =
@@ -88,7 +101,28 @@ function toTrackEvent(raw: unknown, at: string): EmsTrackEvent | string {
     if (typeof value === 'string' && value !== '') event[field] = value;
     else if (value !== undefined && value !== null && value !== '') return `${at}.${field} is not a string`;
   }
+  // Problems name the field, never the value: the ID number must not reach a log.
+  const relation = optionalText(r.signerRelation);
+  if (relation === false || (relation !== undefined && relation.length > 20)) {
+    return `${at}.signerRelation is not a relation (text up to 20 characters)`;
+  }
+  if (relation) event.signerRelation = relation;
+  const idNo = optionalText(r.signerIdNo);
+  if (idNo === false || (idNo !== undefined && !ID_DOCUMENT_NO.test(idNo))) {
+    return `${at}.signerIdNo is not an ID document number`;
+  }
+  if (idNo) event.signerIdNo = idNo.toUpperCase();
   return event;
+}
+
+/** Resident ID (18), passports and 港澳台 passes: letters, digits and the brackets of HK check digits. */
+const ID_DOCUMENT_NO = /^[0-9A-Za-z()（）-]{6,32}$/;
+
+/** A trimmed text, undefined when absent or blank, false when not a string. */
+function optionalText(value: unknown): string | undefined | false {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return false;
+  return value.trim() || undefined;
 }
 
 /**
@@ -313,6 +347,54 @@ export function currentStatus(events: readonly EmsTrackEvent[]): EmsUnifiedStatu
     if (status) return status;
   }
   return 'pending';
+}
+
+/** Where a 704 left the item when nobody took it in person (deliverCode), and a 747 locker. */
+const PARCEL_POINTS: Readonly<Record<string, string>> = {
+  '30': '驿站代收',
+  '50': '快递柜代收',
+  '60': '收发室代收',
+  '70': '物业（门卫）代收',
+};
+
+const isoOf = (opTime: string) => parseEmsTime(opTime).toISOString();
+
+/**
+ * What a supervisor must see about a leg, from its effective timeline (see effectiveTimeline): a proxy receipt
+ * without relation and ID, a parcel point or locker instead of the addressee (results must reach the person),
+ * a failed attempt still unresolved, a return, an exception. One flag per code, raised by the latest event
+ * that calls for it; oldest first. Pass the effective timeline: voided events raise nothing.
+ */
+export function deliveryFlags(timeline: readonly EmsTrackEvent[]): ShipmentFlag[] {
+  const status = currentStatus(timeline);
+  const flags = new Map<ShipmentFlag['code'], ShipmentFlag>();
+  const raise = (code: ShipmentFlag['code'], e: EmsTrackEvent, detail: string) =>
+    flags.set(code, { code, at: isoOf(e.opTime), detail });
+  for (const e of timeline) {
+    if (e.opCode === '704' && e.deliverCode === '20' && !(e.signerRelation && e.signerIdNo)) {
+      raise('proxy_unverified', e, '他人代收，未登记与收件人关系和身份证件');
+    } else if (e.opCode === '704' && e.deliverCode && e.deliverCode in PARCEL_POINTS) {
+      raise('parcel_point', e, `${PARCEL_POINTS[e.deliverCode]}，未交收件人本人`);
+    } else if (e.opCode === '747') {
+      raise('parcel_point', e, '快递柜代收（已入柜），未交收件人本人');
+    } else if (e.opCode === '705' && ['delivery_failed', 'returning', 'returned'].includes(status)) {
+      raise('delivery_failed', e, `未妥投：${attemptDeliveryReason(e.attemptDeliveryCode)}`);
+    } else if (e.opCode === '708') {
+      raise('returned', e, '邮件退回寄件人（退件登记）');
+    } else if (e.opCode === '711') {
+      raise('returned', e, '邮件已退回寄件人');
+    }
+  }
+  const last = timeline.at(-1);
+  if (status === 'exception' && last) raise('exception', last, `物流异常：${last.opName || last.opCode}`);
+  return [...flags.values()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+/** opTime of the 704 in force when the leg is delivered, else null. */
+export function deliveredAt(timeline: readonly EmsTrackEvent[]): Date | null {
+  if (currentStatus(timeline) !== 'delivered') return null;
+  const signed = timeline.findLast((e) => e.opCode === '704');
+  return signed ? parseEmsTime(signed.opTime) : null;
 }
 
 /** Domestic EMS waybills are 13 digits; there is no published check digit, so only the format is checked. */

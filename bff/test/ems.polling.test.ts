@@ -1,0 +1,146 @@
+import { randomInt } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shipmentEvents, shipments } from '../src/db/schema';
+import { POLL_EMS_TRACKING, pollSilentShipments, requestShipment } from '../src/features/shipments/shipments';
+import { buildTestApp, type TestApp } from './helpers';
+
+/** Legs EMS went silent about are polled with 040001; what the poll finds is stored once. */
+let t: TestApp;
+let hook: string;
+beforeAll(async () => {
+  t = await buildTestApp();
+  hook = `${await t.listen()}/api/v1/hooks/ems/track`;
+  await t.ems.admin('/sim/admin/push-url', { url: null }); // EMS holds every push
+});
+afterAll(() => t?.close());
+
+const party = {
+  name: '李四',
+  mobile: '13900139000',
+  prov: '广东省',
+  city: '广州市',
+  county: '黄埔区',
+  address: '人民路1号',
+};
+const silentMinutes = () => t.app.config.tracking.silentAfterMinutes;
+/** As seen by a sweep this long after now. */
+const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+
+async function until<T>(probe: () => Promise<T | undefined | null | false | ''>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A leg ordered at the simulator (scripted to `outcome`) and recorded as the create-order job leaves it. */
+async function orderedLeg(outcome: string, orderedAt = new Date()): Promise<string> {
+  const logisticsOrderNo = `ZYT${randomInt(1e9, 1e10 - 1)}`;
+  await t.ems.admin('/sim/admin/script', { logisticsOrderNo, outcome });
+  const { waybillNo } = await t.app.ems.createOrder({
+    logisticsOrderNo,
+    ecommerceUserId: 'user-1',
+    weight: 200,
+    pickupType: '0',
+    sender: party,
+    receiver: party,
+    cargos: [{ cargoName: '办件结果' }],
+  });
+  await t.app.database.db.insert(shipments).values({
+    leg: 'result_to_applicant',
+    subjectId: `case-${waybillNo}`,
+    senderSealed: 'sealed',
+    receiverSealed: 'sealed',
+    waybillNo,
+    orderedAt,
+    lastHeardAt: orderedAt,
+  });
+  return waybillNo;
+}
+const legOf = async (waybillNo: string) =>
+  (await t.app.database.db.select().from(shipments).where(eq(shipments.waybillNo, waybillNo)))[0]!;
+const eventCount = async (waybillNo: string) =>
+  (
+    await t.app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from ${shipmentEvents} where waybill_no = ${waybillNo}`,
+    )
+  )[0]!.n;
+const pollJobs = async (waybillNo: string) =>
+  (
+    await t.app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = ${POLL_EMS_TRACKING} and data->>'waybillNo' = ${waybillNo}`,
+    )
+  )[0]!.n;
+
+describe('polling silent legs (040001)', () => {
+  it('finds a leg whose pushes are held, stores its events once, and ignores the pushes that follow', async () => {
+    const w = await orderedLeg('failed_then_delivered');
+    await t.ems.admin('/sim/admin/clock', { advanceMinutes: 48 * 60 }); // the whole story happened at EMS
+    const { orders } = await t.ems.admin<{ orders: { waybillNo: string; events: unknown[] }[] }>(
+      '/sim/orders',
+    );
+    const atEms = orders.find((o) => o.waybillNo === w)!.events.length;
+    expect(atEms).toBe(7);
+    expect(await eventCount(w)).toBe(0);
+
+    // Not silent yet: nothing to poll.
+    expect(await pollSilentShipments(t.app, later(silentMinutes() - 1))).toBe(0);
+    expect(await pollSilentShipments(t.app, later(silentMinutes() + 1))).toBe(1);
+    // A second sweep (or another instance) while the first query is queued or done asks nothing more.
+    expect(await pollSilentShipments(t.app, later(silentMinutes() + 1))).toBe(0);
+
+    const leg = await until(async () => {
+      const s = await legOf(w);
+      return s.status === 'delivered' && s;
+    });
+    expect(await eventCount(w)).toBe(atEms);
+    expect(leg.deliveredAt).toBeInstanceOf(Date);
+    expect(leg.flags).toEqual([]);
+    expect(await pollJobs(w)).toBe(1);
+    // Delivered legs are final: never polled again.
+    expect(await pollSilentShipments(t.app, later(10 * silentMinutes()))).toBe(0);
+
+    // EMS now delivers the held pushes: every event is already there.
+    await t.ems.admin('/sim/admin/push-url', { url: hook });
+    await until(async () => {
+      const pushes = await t.ems.admin<{ pending: unknown[] }>('/sim/pushes');
+      return pushes.pending.length === 0;
+    });
+    expect(await eventCount(w)).toBe(atEms);
+    await t.ems.admin('/sim/admin/push-url', { url: null });
+  });
+
+  it('marks a leg as heard even when EMS has nothing new, so it is not asked again at once', async () => {
+    const orderedAt = new Date(Date.now() - (silentMinutes() + 5) * 60_000);
+    const w = await orderedLeg('delivered', orderedAt); // picked up an hour after the order: no event yet
+    expect(await pollSilentShipments(t.app)).toBe(1);
+    const heard = await until(async () => {
+      const s = await legOf(w);
+      return s.lastHeardAt && s.lastHeardAt > orderedAt && s;
+    });
+    expect(heard.status).toBe('pending');
+    expect(await eventCount(w)).toBe(0);
+    expect(await pollSilentShipments(t.app)).toBe(0);
+  });
+
+  it('sets lastHeardAt when the create-order job assigns the waybill', async () => {
+    const id = await t.app.database.db.transaction((tx) =>
+      requestShipment(tx, t.app, {
+        leg: 'result_to_applicant',
+        subjectId: 'case-heard',
+        sender: party,
+        receiver: party,
+        pickup: { from: new Date(Date.now() + 3600_000), to: new Date(Date.now() + 7200_000) },
+      }),
+    );
+    const ordered = await until(async () => {
+      const [s] = await t.app.database.db.select().from(shipments).where(eq(shipments.id, id));
+      return s?.waybillNo && s;
+    });
+    expect(ordered.lastHeardAt).toEqual(ordered.orderedAt);
+  });
+});
