@@ -2,6 +2,7 @@ import { and, eq, lt, or } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/client';
 import { bookingEvents, bookings } from '../../db/schema';
+import { scheduleSweep } from '../../lib/sweep';
 
 /** An "as soon as possible" request nobody took within this long is closed, so the resident can book again. */
 const ASAP_EXPIRES_AFTER_MS = 4 * 3600_000;
@@ -44,15 +45,7 @@ export async function expireUnacceptedBookings(db: Database, now = new Date()): 
 }
 
 export function scheduleBookingExpiry(app: FastifyInstance): void {
-  let timer: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    expireUnacceptedBookings(app.database.db)
-      .then((n) => n > 0 && app.log.info({ expired: n }, 'unaccepted visits expired'))
-      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'booking expiry sweep failed'));
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(sweep, SWEEP_EVERY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  scheduleSweep(app, 'unaccepted visits expired', SWEEP_EVERY_MS, () =>
+    expireUnacceptedBookings(app.database.db),
+  );
 }

@@ -5,6 +5,7 @@ import { cases } from '../../db/schema';
 import type { GovCase } from '../../integrations/gov/types';
 import { GovError } from '../../integrations/gov/types';
 import { PermanentJobError } from '../../jobs/queue';
+import { scheduleSweep } from '../../lib/sweep';
 import { applyStageEvents, type GovStageEvent, openCaseStatuses } from './cases';
 
 export const POLL_CASE = 'cases.poll';
@@ -71,15 +72,5 @@ export function defineCasePolling(app: FastifyInstance): void {
     },
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    pollSilentCases(app).catch((err: Error) =>
-      app.log.warn({ err: { message: err.message } }, 'silent case sweep failed'),
-    );
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(sweep, SWEEP_EVERY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  scheduleSweep(app, 'silent cases', SWEEP_EVERY_MS, () => pollSilentCases(app));
 }

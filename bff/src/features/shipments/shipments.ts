@@ -16,6 +16,7 @@ import {
 import type { JobQueue } from '../../jobs/queue';
 import { PermanentJobError } from '../../jobs/queue';
 import type { PiiCipher } from '../../lib/pii';
+import { scheduleSweep } from '../../lib/sweep';
 
 export const CREATE_EMS_ORDER = 'ems.create-order';
 /** 040001 for one waybill EMS has not pushed about for a while. */
@@ -234,17 +235,7 @@ const POLL_SWEEP_EVERY_MS = 60_000;
 
 /** Sweeps for silent legs every minute once the app is ready. */
 export function scheduleShipmentPolling(app: FastifyInstance): void {
-  let timer: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    pollSilentShipments(app)
-      .then((n) => n > 0 && app.log.info({ enqueued: n }, 'silent EMS legs polled'))
-      .catch((err: Error) => app.log.warn({ err: { message: err.message } }, 'EMS polling sweep failed'));
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(sweep, POLL_SWEEP_EVERY_MS);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
+  scheduleSweep(app, 'silent EMS legs', POLL_SWEEP_EVERY_MS, () => pollSilentShipments(app));
 }
 
 /** Stands in for a sealed proxy ID in a rebuilt history: flags need to know one was recorded, never what it is. */

@@ -11,6 +11,7 @@ import { useRef, useState } from 'react';
 import { createBooking, newIdempotencyKey } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { FormField } from '@/components/FormField';
+import { Kv } from '@/components/Kv';
 import { beijingDatePlus } from '@/lib/beijingTime';
 import { routes } from '@/navigation';
 import { Button, Switch } from '@/ui/nutui';
@@ -227,20 +228,17 @@ export function BookingForm({
         {stepsBar}
         <View className="card">
           <Text className="booking-section-title">请核对预约信息</Text>
-          <Summary label="办理事项" value={matter.name} />
-          <Summary
+          <Kv label="办理事项" value={matter.name} />
+          <Kv
             label="上门地址"
             value={`${body.address.province}${body.address.city}${body.address.county}${body.address.detail}`}
           />
-          <Summary label="联系人" value={`${body.contact.name} ${body.contact.phone}`} />
-          <Summary label="上门时间" value={visitTimeText(asWindow(time))} />
+          <Kv label="联系人" value={`${body.contact.name} ${body.contact.phone}`} />
+          <Kv label="上门时间" value={visitTimeText(asWindow(time))} />
           {body.entrust && (
-            <Summary
-              label="委托代办"
-              value={`${body.entrust.scope}（有效期至 ${body.entrust.validUntil}）`}
-            />
+            <Kv label="委托代办" value={`${body.entrust.scope}（有效期至 ${body.entrust.validUntil}）`} />
           )}
-          {body.note && <Summary label="备注" value={body.note} />}
+          {body.note && <Kv label="备注" value={body.note} />}
         </View>
         {body.entrust && (
           <View className="card">
@@ -353,15 +351,6 @@ export function BookingForm({
       <Button block type="primary" size="large" onClick={toConfirm}>
         下一步：确认信息
       </Button>
-    </View>
-  );
-}
-
-function Summary({ label, value }: { label: string; value: string }) {
-  return (
-    <View className="kv">
-      <Text className="kv__key">{label}</Text>
-      <Text className="kv__value">{value}</Text>
     </View>
   );
 }

@@ -17,6 +17,7 @@ import {
   uploadVisitPhoto,
   type VisitStep,
 } from '@/api/visits';
+import { Kv } from '@/components/Kv';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
@@ -44,17 +45,6 @@ const allows = (action: BookingAction, status: BookingStatus) =>
 
 const collectedStatuses: readonly BookingStatus[] = ['collected', 'handed_over', 'case_submitted'];
 const photoStatuses: readonly BookingStatus[] = ['arrived', 'reviewing'];
-
-function Kv({ label, value, id }: { label: string; value: string; id?: string }) {
-  return (
-    <View className="kv">
-      <Text className="kv__key">{label}</Text>
-      <Text className="kv__value" id={id}>
-        {value}
-      </Text>
-    </View>
-  );
-}
 
 /** What the review decided: collected, or the one complete list told to the resident. */
 function ReviewResult({ visit }: { visit: VisitView }) {
