@@ -104,6 +104,20 @@ interface SimOrder {
   receiver: EmsParty;
   plan: PlannedEvent[];
   emitted: EmsTrackEvent[];
+  /** opTime of the order's last event (epoch ms, whole seconds). */
+  lastStamp: number;
+}
+
+/**
+ * Events are stamped with the wall-clock time they happen at, as a real courier's scanner does; only the
+ * waiting between them is compressed by the clock's speed. So EMS times line up with the platform's (whose
+ * simulator does the same), and a result delivered "21 hours later" at ×40000 is delivered now, not in
+ * a fortnight. An order's events get distinct, increasing seconds even when several fall due at once.
+ */
+function stamp(order: SimOrder): string {
+  // Rounded up: EMS times have whole seconds, and a scan must not appear before what caused it.
+  order.lastStamp = Math.max(Math.ceil(Date.now() / 1000) * 1000, order.lastStamp + 1000);
+  return formatEmsTime(new Date(order.lastStamp));
 }
 
 interface PushBatch {
@@ -567,6 +581,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       receiver: valid.receiver,
       plan: [],
       emitted: [],
+      lastStamp: 0,
     };
     order.plan = planFor(order);
     orders.set(order.logisticsOrderNo, order);
@@ -592,7 +607,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     order.cancelled = true;
     const event: EmsTrackEvent = {
       waybillNo: order.waybillNo,
-      opTime: formatEmsTime(new Date(clock.now())),
+      opTime: stamp(order),
       opCode: '801',
       opName: '撤单',
       opDesc: `寄件人撤单：${String(b.cancelReason)}`,
@@ -642,7 +657,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
         const event: EmsTrackEvent = {
           ...next.event,
           waybillNo: order.waybillNo,
-          opTime: formatEmsTime(new Date(next.at)),
+          opTime: stamp(order),
         };
         order.emitted.push(event);
         due.push(event);

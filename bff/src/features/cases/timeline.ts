@@ -65,7 +65,7 @@ export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> |
 export function nextStep(c: Case, result: Shipment | undefined): string {
   switch (c.status) {
     case 'submitting':
-      return '材料正在寄往政务服务中心，到达后提交审批，届时会生成办件编号。';
+      return '材料已收取，正在提交政务服务平台，提交后生成办件编号；材料原件由EMS寄往政务服务中心。';
     case 'received':
       return '政务服务中心已收到您的申请，正在进行受理审查。';
     case 'in_progress':
