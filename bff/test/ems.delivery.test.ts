@@ -3,7 +3,12 @@ import { validateResidentId } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { shipmentEvents, shipments } from '../src/db/schema';
-import { onShipmentChanged, type ShipmentChange } from '../src/features/shipments/shipments';
+import {
+  notifyShipmentChanges,
+  onShipmentChanged,
+  refreshLegs,
+  type ShipmentChange,
+} from '../src/features/shipments/shipments';
 import {
   deliveredAt,
   deliveryFlags,
@@ -361,6 +366,27 @@ describe('tracking pushes into the BFF', () => {
     await pushOk([ev(w, '203', '2026-11-20 09:00:00')]);
     expect(await rows(w)).toHaveLength(1);
     expect(heard).toEqual([]);
+  });
+
+  it('scans pushed before the waybill was saved apply once the leg has it (refreshLegs, as the order job does)', async () => {
+    const w = `12${String(randomInt(1e10, 1e11 - 1)).padStart(11, '0')}`;
+    await pushOk([...travel(w), ev(w, '704', '2026-11-21 10:00:00', { deliverCode: '10' })]);
+    await db()
+      .insert(shipments)
+      .values({
+        leg: 'result_to_applicant',
+        subjectId: `case-${w}`,
+        senderSealed: 'sealed',
+        receiverSealed: 'sealed',
+        waybillNo: w,
+        orderedAt: new Date(),
+      });
+    expect((await shipment(w)).status).toBe('pending');
+    await db().transaction(async (tx) => notifyShipmentChanges(t.app, tx, await refreshLegs(tx, [w])));
+    expect(await shipment(w)).toMatchObject({ status: 'delivered', deliveredAt: expect.any(Date) });
+    expect(heard.map((c) => [c.shipment.waybillNo, c.previousStatus, c.shipment.status])).toEqual([
+      [w, 'pending', 'delivered'],
+    ]);
   });
 });
 

@@ -121,21 +121,21 @@ export function defineShipmentJobs(app: FastifyInstance): void {
         receiver: JSON.parse(app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver'))) as EmsParty,
         cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],
       });
-      return await db.transaction(async (tx) => {
-        const [ordered] = await tx
-          .update(shipments)
-          .set({
-            waybillNo: order.waybillNo,
-            orderedAt: sql`now()`,
-            lastHeardAt: sql`now()`,
-            lastError: null,
-          })
-          .where(eq(shipments.id, s.id))
-          .returning();
-        // EMS may have pushed the first scans before we saved the waybill: they are stored, so apply them now.
-        await notifyShipmentChanges(app, tx, await refreshLegs(tx, [order.waybillNo]));
-        return ordered!;
-      });
+      const [saved] = await db
+        .update(shipments)
+        .set({ waybillNo: order.waybillNo, orderedAt: sql`now()`, lastHeardAt: sql`now()`, lastError: null })
+        .where(eq(shipments.id, s.id))
+        .returning({
+          ...getTableColumns(shipments),
+          scannedEarly: sql<boolean>`exists (select 1 from ${shipmentEvents} where ${shipmentEvents.waybillNo} = ${order.waybillNo})`,
+        });
+      const { scannedEarly, ...ordered } = saved!;
+      // Rarely, EMS pushes the first scans before we saved the waybill: they are stored, so apply them now.
+      if (scannedEarly)
+        await db.transaction(async (tx) =>
+          notifyShipmentChanges(app, tx, await refreshLegs(tx, [order.waybillNo])),
+        );
+      return ordered;
     } catch (err) {
       if (!(err instanceof EmsError)) throw err;
       await db
