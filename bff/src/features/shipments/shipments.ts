@@ -23,11 +23,6 @@ export const CREATE_EMS_ORDER = 'ems.create-order';
 export const POLL_EMS_TRACKING = 'ems.poll-tracking';
 
 type Shipment = typeof shipments.$inferSelect;
-/** Features that own a leg hear when its waybill exists (e.g. a booking's materials are handed over). */
-const orderedListeners = new WeakMap<FastifyInstance, ((s: Shipment) => Promise<void>)[]>();
-export function onShipmentOrdered(app: FastifyInstance, listener: (s: Shipment) => Promise<void>): void {
-  orderedListeners.set(app, [...(orderedListeners.get(app) ?? []), listener]);
-}
 
 /** A leg whose status, delivery time or flags changed with the events just stored. */
 export interface ShipmentChange {
@@ -35,14 +30,26 @@ export interface ShipmentChange {
   shipment: Shipment;
   previousStatus: string;
 }
+type OrderedListener = (s: Shipment) => Promise<void>;
+type ChangeListener = (tx: DatabaseOrTransaction, changes: readonly ShipmentChange[]) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Decorated on the app by defineShipmentJobs, so route plugins and jobs see the same lists. */
+    shipmentListeners: { ordered: OrderedListener[]; changed: ChangeListener[] };
+  }
+}
+
+/** Features that own a leg hear when its waybill exists (e.g. a booking's materials are handed over). */
+export function onShipmentOrdered(app: FastifyInstance, listener: OrderedListener): void {
+  app.shipmentListeners.ordered.push(listener);
+}
 /**
  * Features that own a leg hear of its changes inside the transaction that stored the events, so what they do
  * (a case delivered, a notification queued) commits with the events or not at all.
  */
-type ChangeListener = (tx: DatabaseOrTransaction, changes: readonly ShipmentChange[]) => Promise<void>;
-const changeListeners = new WeakMap<FastifyInstance, ChangeListener[]>();
 export function onShipmentChanged(app: FastifyInstance, listener: ChangeListener): void {
-  changeListeners.set(app, [...(changeListeners.get(app) ?? []), listener]);
+  app.shipmentListeners.changed.push(listener);
 }
 export async function notifyShipmentChanges(
   app: FastifyInstance,
@@ -50,19 +57,7 @@ export async function notifyShipmentChanges(
   changes: readonly ShipmentChange[],
 ): Promise<void> {
   if (changes.length === 0) return;
-  for (const listener of registered(changeListeners, app)) await listener(tx, changes);
-}
-
-/**
- * Listeners registered on the app, looked up from the app or any plugin context inside it: Fastify gives each
- * encapsulated plugin (a route file) an object whose prototype chain leads back to the app.
- */
-function registered<L>(registry: WeakMap<FastifyInstance, L[]>, app: FastifyInstance): L[] {
-  for (let o: object | null = app; o; o = Object.getPrototypeOf(o)) {
-    const found = registry.get(o as FastifyInstance);
-    if (found) return found;
-  }
-  return [];
+  for (const listener of app.shipmentListeners.changed) await listener(tx, changes);
 }
 
 export type ShipmentLeg = (typeof shipments.$inferInsert)['leg'];
@@ -105,6 +100,7 @@ export async function requestShipment(
 export const logisticsOrderNo = (shipmentId: string) => shipmentId.replaceAll('-', '');
 
 export function defineShipmentJobs(app: FastifyInstance): void {
+  app.decorate('shipmentListeners', { ordered: [], changed: [] });
   const { db } = app.database;
 
   async function order(s: Shipment): Promise<Shipment> {
@@ -160,7 +156,7 @@ export function defineShipmentJobs(app: FastifyInstance): void {
       if (!s) return;
       // Ordered already (a re-run): skip EMS, still tell the listeners (their steps are idempotent).
       const ordered = s.waybillNo ? s : await order(s);
-      for (const listener of registered(orderedListeners, app)) await listener(ordered);
+      for (const listener of app.shipmentListeners.ordered) await listener(ordered);
     },
   });
 
