@@ -42,10 +42,20 @@ export async function queueCollectedWork(
   return updated!;
 }
 
-/** A transition that may already have happened (jobs re-run, events race): a conflict is not an error. */
-async function advance(app: FastifyInstance, params: Parameters<typeof transition>[1]) {
+/**
+ * A transition that may already have happened (jobs re-run, events race): a conflict is not an error. `also`
+ * runs in the same transaction, after the transition.
+ */
+async function advance(
+  app: FastifyInstance,
+  params: Parameters<typeof transition>[1],
+  also?: (tx: DatabaseOrTransaction) => Promise<void>,
+) {
   try {
-    await app.database.db.transaction((tx) => transition(tx, params));
+    await app.database.db.transaction(async (tx) => {
+      await transition(tx, params);
+      await also?.(tx);
+    });
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'BOOKING_STATE_CONFLICT')) throw err;
   }
@@ -137,14 +147,18 @@ export function defineBookingJobs(app: FastifyInstance): void {
               }
             : {}),
         });
-        await advance(app, {
-          bookingId: b.id,
-          action: 'submitCase',
-          actor: 'system',
-          note: `办件编号 ${projId}`,
-          set: { caseNumber: projId },
-        });
-        await caseSubmitted(db, b.id, projId);
+        // The booking and its case learn the PROJID together: a re-run skips bookings that have it.
+        await advance(
+          app,
+          {
+            bookingId: b.id,
+            action: 'submitCase',
+            actor: 'system',
+            note: `办件编号 ${projId}`,
+            set: { caseNumber: projId },
+          },
+          (tx) => caseSubmitted(tx, b.id, projId),
+        );
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
           throw new PermanentJobError(`platform refused the case: ${err.code} ${err.message}`);
