@@ -24,6 +24,12 @@ export function workingDeadline(from: Date, n: number): { at: Date; provisional:
   return { at: endOfBeijingDay(date), provisional };
 }
 
+/** A Beijing calendar day in Chinese: 11月30日, or 2026年11月30日 with the year. */
+export function chineseDate(d: Date | string, opts: { year?: boolean } = {}): string {
+  const [y, m, day] = beijingDate(new Date(d)).split('-');
+  return `${opts.year ? `${y}年` : ''}${Number(m)}月${Number(day)}日`;
+}
+
 /** Opens the case when the agent has collected the materials (same transaction as the collection). */
 export async function openCase(
   tx: DatabaseOrTransaction,

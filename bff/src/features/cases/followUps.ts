@@ -1,13 +1,14 @@
-import { type Address, beijingDate, type Contact, type NotificationKind } from '@zyt/shared';
+import type { Address, Contact, NotificationKind } from '@zyt/shared';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, type Case, cases, settlementItems } from '../../db/schema';
+import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
 import { notifyUser } from '../notifications/notify';
 import { onShipmentChanged, onShipmentOrdered, requestShipment } from '../shipments/shipments';
-import { isUuid } from './cases';
+import { chineseDate, isUuid } from './cases';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_accepted: '已受理',
@@ -19,13 +20,6 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
 const toUuidArray = (ids: string[]) => `{${ids.join(',')}}`;
-
-const monthDay = (d: Date | string) => {
-  const [, m, day] = beijingDate(new Date(d)).split('-');
-  return `${Number(m)}月${Number(day)}日`;
-};
-const beijingTime = (d: Date) =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
  * One message per kind and case (per supplement request for 补正): the template is 办件进度提醒 with
@@ -49,7 +43,7 @@ async function notice(
       character_string1: { value: (c.projId ?? c.id.slice(0, 8)).slice(0, 32) },
       thing2: { value: fitThing(c.matterName) },
       phrase3: { value: STATUS_PHRASE[kind] },
-      time4: { value: beijingTime(new Date()) },
+      time4: { value: formatEmsTime(new Date()).slice(0, 16) }, // yyyy-MM-dd HH:mm, Beijing
       thing5: { value: fitThing(hint) },
     },
   });
@@ -57,27 +51,28 @@ async function notice(
 
 /** What follows a change of the platform's view of a case, in the same transaction. */
 export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, before: Case, after: Case) {
-  if (after.acceptedAt && after.promisedBy)
-    await notice(tx, app, after, 'case_accepted', `承诺${monthDay(after.promisedBy)}前办结`);
-  if (after.status === 'supplement_required' && after.supplement)
+  // Only on the change itself: later events fold into the same state and must not ask again.
+  if (after.acceptedAt && !before.acceptedAt)
+    await notice(tx, app, after, 'case_accepted', `承诺${chineseDate(after.promisedBy!)}前办结`);
+  if (after.supplement && after.supplement.requestedAt !== before.supplement?.requestedAt)
     await notice(
       tx,
       app,
       after,
       'supplement_required',
-      `请于${monthDay(after.supplement.deadline)}前补齐材料`,
+      `请于${chineseDate(after.supplement.deadline)}前补齐材料`,
       `supplement:${after.supplement.requestedAt}`,
     );
-  if (after.completedAt && after.result) {
+  if (after.completedAt && after.result && !before.completedAt) {
     const physical = after.result.kind === 'physical';
     await notice(
       tx,
       app,
       after,
       'case_completed',
-      physical ? `证照将由EMS免费寄给您` : '电子证照已发放，无需邮寄',
+      physical ? '证照将由EMS免费寄给您' : '电子证照已发放，无需邮寄',
     );
-    if (physical && !before.resultShipmentId && !after.resultShipmentId) await shipResult(tx, app, after);
+    if (physical && !after.resultShipmentId) await shipResult(tx, app, after);
   }
 }
 
@@ -116,19 +111,13 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
 
   // Every piece the government pays for is recorded once for settlement (计件), when EMS gives its waybill.
   onShipmentOrdered(app, async (s) => {
-    if (!isUuid(s.subjectId)) return;
-    const [c] = await db.select({ id: cases.id }).from(cases).where(eq(cases.id, s.subjectId));
-    if (!c || !s.waybillNo) return;
-    await db
-      .insert(settlementItems)
-      .values({
-        shipmentId: s.id,
-        caseId: c.id,
-        waybillNo: s.waybillNo,
-        leg: s.leg,
-        amountFen: app.config.tracking.postageFen,
-      })
-      .onConflictDoNothing();
+    if (!isUuid(s.subjectId) || !s.waybillNo) return;
+    // One statement: a row only when the leg belongs to a case of ours.
+    await db.execute(sql`
+      insert into ${settlementItems} (shipment_id, case_id, waybill_no, leg, amount_fen)
+      select ${s.id}::uuid, ${cases.id}, ${s.waybillNo}, ${s.leg}, ${app.config.tracking.postageFen}::int
+      from ${cases} where ${cases.id} = ${s.subjectId}::uuid
+      on conflict do nothing`);
     if (s.leg === 'result_to_applicant')
       await db
         .update(cases)

@@ -32,14 +32,10 @@ import {
   parseEmsTime,
   unifiedStatus,
 } from '../../integrations/ems/tracking';
-import type { GovStageEvent } from './cases';
+import { chineseDate, type GovStageEvent } from './cases';
 
 type Shipment = typeof shipments.$inferSelect;
 
-const monthDay = (d: Date | string) => {
-  const [y, m, day] = beijingDate(new Date(d)).split('-');
-  return `${y}年${Number(m)}月${Number(day)}日`;
-};
 const deadline = (at: Date | null, provisional: boolean) =>
   at ? { date: beijingDate(at), provisional } : null;
 const flagView = (f: ShipmentFlag) => ({
@@ -70,24 +66,24 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
       return '政务服务中心已收到您的申请，正在进行受理审查。';
     case 'in_progress':
       return c.promisedBy
-        ? `正在审核，承诺在${monthDay(c.promisedBy)}前办结。`
+        ? `正在审核，承诺在${chineseDate(c.promisedBy, { year: true })}前办结。`
         : '正在审核，办结后证照会寄到您家。';
     case 'supplement_required':
       return c.supplement
-        ? `请在${monthDay(c.supplement.deadline)}前补交：${c.supplement.items.map((i) => i.name).join('、')}。可扫快递袋上的二维码免费寄出。`
+        ? `请在${chineseDate(c.supplement.deadline, { year: true })}前补交：${c.supplement.items.map((i) => i.name).join('、')}。可扫快递袋上的二维码免费寄出。`
         : '请按通知补齐补正材料。';
     case 'suspended':
       return `办理暂停${c.reason ? `（${c.reason}）` : ''}，恢复后继续办理，暂停期间不计入办理时限。`;
     case 'completed':
       return c.result?.kind === 'physical'
-        ? `已办结，${c.result.documentName}将由EMS免费寄给您${c.deliverBy ? `，${monthDay(c.deliverBy)}前送达` : ''}。`
+        ? `已办结，${c.result.documentName}将由EMS免费寄给您${c.deliverBy ? `，${chineseDate(c.deliverBy, { year: true })}前送达` : ''}。`
         : `已办结，${c.result?.documentName ?? '办理结果'}为电子证照，无需邮寄。`;
     case 'result_shipping': {
       if (result?.status === 'delivery_failed') {
         const failed = result.flags.find((f) => f.code === 'delivery_failed');
         return `投递未成功${failed ? `（${failed.detail.replace(/^未妥投：/, '')}）` : ''}，投递员会再次与您联系，请保持电话畅通。`;
       }
-      return `证照已交EMS寄递${result?.waybillNo ? `（运单号${result.waybillNo}）` : ''}${c.deliverBy ? `，${monthDay(c.deliverBy)}前送达` : ''}，投递员会先电话联系您。`;
+      return `证照已交EMS寄递${result?.waybillNo ? `（运单号${result.waybillNo}）` : ''}${c.deliverBy ? `，${chineseDate(c.deliverBy, { year: true })}前送达` : ''}，投递员会先电话联系您。`;
     }
     case 'delivered':
       return '证照已签收，本次办件完成。欢迎对本次服务进行评价。';
@@ -108,7 +104,9 @@ function govItem(e: GovStageEvent, c: Case): TimelineItem {
         ...base,
         title: '已受理',
         ...(c.promisedBy
-          ? { detail: `承诺${c.promisedWorkingDays}个工作日内办结（${monthDay(c.promisedBy)}前）` }
+          ? {
+              detail: `承诺${c.promisedWorkingDays}个工作日内办结（${chineseDate(c.promisedBy, { year: true })}前）`,
+            }
           : {}),
       };
     case '3':
@@ -132,7 +130,7 @@ function govItem(e: GovStageEvent, c: Case): TimelineItem {
         title: '需要补齐补正材料',
         ...(e.supplement
           ? {
-              detail: `${e.supplement.items.map((i) => `${i.name}（${i.reason}）`).join('；')}。补正期限：${monthDay(e.supplement.deadline)}`,
+              detail: `${e.supplement.items.map((i) => `${i.name}（${i.reason}）`).join('；')}。补正期限：${chineseDate(e.supplement.deadline, { year: true })}`,
             }
           : {}),
       };
