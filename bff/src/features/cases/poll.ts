@@ -32,7 +32,7 @@ export function stageEventsOf(c: GovCase): GovStageEvent[] {
   }));
 }
 
-/** Queues a case query for every open case the platform has not mentioned for too long. */
+/** Queues a case query for every open case the platform has not mentioned for too long; returns how many. */
 export async function pollSilentCases(app: FastifyInstance, now = new Date()): Promise<number> {
   const silentSince = new Date(now.getTime() - app.config.tracking.silentAfterMinutes * 60_000);
   const silent = await app.database.db
@@ -46,9 +46,19 @@ export async function pollSilentCases(app: FastifyInstance, now = new Date()): P
       ),
     )
     .limit(1000);
-  for (const { projId } of silent)
-    await app.jobs.enqueue(app.database.db, POLL_CASE, { projId }, { singletonKey: projId! });
-  return silent.length;
+  // One query per case per silent period, even while the platform is down and the job keeps failing:
+  // pg-boss needs singletonSeconds for singletonKey to hold on a plain queue.
+  let enqueued = 0;
+  for (const { projId } of silent) {
+    const id = await app.jobs.enqueue(
+      app.database.db,
+      POLL_CASE,
+      { projId },
+      { singletonKey: projId!, singletonSeconds: app.config.tracking.silentAfterMinutes * 60 },
+    );
+    if (id) enqueued++;
+  }
+  return enqueued;
 }
 
 export function defineCasePolling(app: FastifyInstance): void {
