@@ -17,6 +17,7 @@ import {
   encodeTrackPush,
   parseTrackEvents,
 } from '../src/integrations/ems/tracking';
+import { orderedLeg } from './emsLegs';
 import { buildTestApp, EMS, type TestApp } from './helpers';
 
 /** Delivery facts from EMS events: status, deliveredAt and flags of a leg, through the real push endpoint. */
@@ -398,35 +399,7 @@ describe('simulator outcomes through the BFF', () => {
   });
   afterAll(() => t?.close());
 
-  const party = {
-    name: '李四',
-    mobile: '13900139000',
-    prov: '广东省',
-    city: '广州市',
-    county: '黄埔区',
-    address: '人民路1号',
-  };
-  /** Orders straight at the simulator (the job path has its own tests) and records the leg. */
-  async function order(logisticsOrderNo = `ZYT${randomInt(1e9, 1e10 - 1)}`): Promise<string> {
-    const { waybillNo } = await t.app.ems.createOrder({
-      logisticsOrderNo,
-      ecommerceUserId: 'user-1',
-      weight: 200,
-      pickupType: '0',
-      sender: party,
-      receiver: party,
-      cargos: [{ cargoName: '办件结果' }],
-    });
-    await t.app.database.db.insert(shipments).values({
-      leg: 'result_to_applicant',
-      subjectId: `case-${waybillNo}`,
-      senderSealed: 'sealed',
-      receiverSealed: 'sealed',
-      waybillNo,
-      orderedAt: new Date(),
-    });
-    return waybillNo;
-  }
+  const order = (logisticsOrderNo?: string) => orderedLeg(t, { logisticsOrderNo });
   const legOf = async (waybillNo: string) =>
     (await t.app.database.db.select().from(shipments).where(eq(shipments.waybillNo, waybillNo)))[0]!;
   async function settled(waybillNo: string) {

@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentEvents, shipments } from '../src/db/schema';
 import { POLL_EMS_TRACKING, pollSilentShipments, requestShipment } from '../src/features/shipments/shipments';
+import { orderedLeg, testParty } from './emsLegs';
 import { buildTestApp, type TestApp } from './helpers';
 
 /** Legs EMS went silent about are polled with 040001; what the poll finds is stored once. */
@@ -15,14 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const party = {
-  name: '李四',
-  mobile: '13900139000',
-  prov: '广东省',
-  city: '广州市',
-  county: '黄埔区',
-  address: '人民路1号',
-};
 const silentMinutes = () => t.app.config.tracking.silentAfterMinutes;
 /** As seen by a sweep this long after now. */
 const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
@@ -37,30 +29,6 @@ async function until<T>(probe: () => Promise<T | undefined | null | false | ''>,
   }
 }
 
-/** A leg ordered at the simulator (scripted to `outcome`) and recorded as the create-order job leaves it. */
-async function orderedLeg(outcome: string, orderedAt = new Date()): Promise<string> {
-  const logisticsOrderNo = `ZYT${randomInt(1e9, 1e10 - 1)}`;
-  await t.ems.admin('/sim/admin/script', { logisticsOrderNo, outcome });
-  const { waybillNo } = await t.app.ems.createOrder({
-    logisticsOrderNo,
-    ecommerceUserId: 'user-1',
-    weight: 200,
-    pickupType: '0',
-    sender: party,
-    receiver: party,
-    cargos: [{ cargoName: '办件结果' }],
-  });
-  await t.app.database.db.insert(shipments).values({
-    leg: 'result_to_applicant',
-    subjectId: `case-${waybillNo}`,
-    senderSealed: 'sealed',
-    receiverSealed: 'sealed',
-    waybillNo,
-    orderedAt,
-    lastHeardAt: orderedAt,
-  });
-  return waybillNo;
-}
 const legOf = async (waybillNo: string) =>
   (await t.app.database.db.select().from(shipments).where(eq(shipments.waybillNo, waybillNo)))[0]!;
 const eventCount = async (waybillNo: string) =>
@@ -78,7 +46,7 @@ const pollJobs = async (waybillNo: string) =>
 
 describe('polling silent legs (040001)', () => {
   it('finds a leg whose pushes are held, stores its events once, and ignores the pushes that follow', async () => {
-    const w = await orderedLeg('failed_then_delivered');
+    const w = await orderedLeg(t, { outcome: 'failed_then_delivered' });
     await t.ems.admin('/sim/admin/clock', { advanceMinutes: 48 * 60 }); // the whole story happened at EMS
     const { orders } = await t.ems.admin<{ orders: { waybillNo: string; events: unknown[] }[] }>(
       '/sim/orders',
@@ -116,7 +84,7 @@ describe('polling silent legs (040001)', () => {
 
   it('marks a leg as heard even when EMS has nothing new, so it is not asked again at once', async () => {
     const orderedAt = new Date(Date.now() - (silentMinutes() + 5) * 60_000);
-    const w = await orderedLeg('delivered', orderedAt); // picked up an hour after the order: no event yet
+    const w = await orderedLeg(t, { outcome: 'delivered', orderedAt }); // picked up an hour after the order: no event yet
     expect(await pollSilentShipments(t.app)).toBe(1);
     const heard = await until(async () => {
       const s = await legOf(w);
@@ -132,8 +100,8 @@ describe('polling silent legs (040001)', () => {
       requestShipment(tx, t.app, {
         leg: 'result_to_applicant',
         subjectId: 'case-heard',
-        sender: party,
-        receiver: party,
+        sender: testParty,
+        receiver: testParty,
         pickup: { from: new Date(Date.now() + 3600_000), to: new Date(Date.now() + 7200_000) },
       }),
     );
