@@ -29,11 +29,10 @@ import {
  * The resident is the demo clerk 王五 (also a resident): journey.e2e.ts needs 张三 fresh and booking.e2e.ts
  * 李四, and the files share one stack in whichever order vitest runs them.
  *
- * Clocks: the government simulator runs at ×2000 from before the collection (its timestamps are real instants:
- * only the waiting between stages shrinks). EMS timestamps are its simulated clock, so EMS runs at ×40000 only
- * once the result's order exists, and goes back to its speed as soon as the piece is delivered: sped up from
- * the start, the result would be "delivered" weeks after it was issued (and flagged late). Both clocks and
- * EMS's default outcome are put back afterwards for the other files.
+ * Clocks: both simulators stamp events with real instants and only shrink the waiting between them. The
+ * government simulator runs at ×2000 from before the collection; EMS runs at ×40000 only from the result's
+ * order until its delivery, so the other files see EMS at its usual speed. Both clocks and EMS's default
+ * outcome are put back afterwards.
  */
 
 const RESIDENT: Resident = { nickname: '王五', name: '王五', idNumber: '440112198805120333' };
@@ -238,8 +237,7 @@ describe('case tracking: accepted → completed → result shipped → delivered
       }
 
       await caseStatus(resident, '已送达').waitFor({ timeout: DELIVERED_TIMEOUT_MS });
-      // Delivered within the 2 working days of the rule (on a fresh stack EMS's clock is only hours ahead of
-      // real time), and nothing asked of the resident any more.
+      // Delivered within the 2 working days of the rule, and nothing asked of the resident any more.
       await expect(top(resident).locator('#case-delivered-at').textContent()).resolves.not.toContain(
         '尚未送达',
       );
