@@ -285,6 +285,16 @@ describe('who may see what', () => {
       code: 'SUBSCRIPTION_TEMPLATE_UNKNOWN',
       details: [{ field: 'results.tmpl-forged' }],
     });
+    for (const results of [{}, { [templates().case_accepted]: 'maybe' }]) {
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/subscriptions',
+        headers: owner.h,
+        payload: { results },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(errorOf(bad).code).toBe('VALIDATION_FAILED');
+    }
     const grants = (await t.app.inject({ url: '/api/v1/me/subscriptions', headers: owner.h })).json().grants;
     expect(grants.case_accepted).toBe(0);
   });
