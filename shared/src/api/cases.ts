@@ -85,6 +85,11 @@ export const CaseDetailSchema = Type.Object({
     Type.Null(),
   ]),
   reason: Type.Union([Type.String(), Type.Null()]),
+  /** How the case came in (caseChannels) and who applies: a person, or an enterprise by its operator. */
+  channel: Type.String({ description: 'door_visit | online | outlet_window | enterprise_claim | bundle' }),
+  applicantKind: Type.Union([Type.Literal('person'), Type.Literal('enterprise')]),
+  /** Set when work on the case is stuck (e.g. the platform refused the submission): a plain sentence. */
+  problem: Type.Union([Type.String(), Type.Null()]),
   result: Type.Union([
     Type.Object({
       documentName: Type.String(),

@@ -7,6 +7,7 @@ export const BreachKindSchema = Type.Union([
   Type.Literal('result_late'),
   Type.Literal('logistics_exception'),
   Type.Literal('case_overdue'),
+  Type.Literal('case_stuck'),
 ]);
 export type BreachKind = Static<typeof BreachKindSchema>;
 

@@ -126,3 +126,42 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   result_shipped: '证照寄出通知',
   result_delivered: '签收通知',
 };
+
+/** How a case came in (受理渠道): one list for every way in. */
+export const caseChannels = ['door_visit', 'online', 'outlet_window', 'enterprise_claim', 'bundle'] as const;
+export type CaseChannel = (typeof caseChannels)[number];
+export const caseChannelLabels: Record<CaseChannel, string> = {
+  door_visit: '上门收件',
+  online: '网上申请',
+  outlet_window: '网点窗口',
+  enterprise_claim: '企业认领',
+  bundle: '一件事打包办',
+};
+
+/** Who applies: a person (居民身份证) or an enterprise (统一社会信用代码) through its operator (经办人). */
+export const applicantKinds = ['person', 'enterprise'] as const;
+export type ApplicantKind = (typeof applicantKinds)[number];
+
+/** What the resident reads on a case a job could not carry through (dead-lettered submission, EMS order…). */
+export const CASE_PROBLEM_SENTENCE = '提交遇到问题，工作人员正在处理';
+
+/** Supervisor breach kinds and their labels. */
+export const breachKinds = [
+  'visit_not_reached',
+  'visit_late',
+  'result_not_delivered',
+  'result_late',
+  'logistics_exception',
+  'case_overdue',
+  'case_stuck',
+] as const;
+export type BreachKindName = (typeof breachKinds)[number];
+export const breachKindLabels: Record<BreachKindName, string> = {
+  visit_not_reached: '上门未到达',
+  visit_late: '上门超时',
+  result_not_delivered: '办结后2个工作日内未送达',
+  result_late: '证照送达超时',
+  logistics_exception: '物流异常',
+  case_overdue: '超过承诺办结时限',
+  case_stuck: '办件提交受阻',
+};

@@ -1,5 +1,8 @@
+import type { ApplicantKind, CaseChannel } from '@zyt/shared';
+import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -7,8 +10,11 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { bookings } from './bookings';
+import { shipments } from './shipments';
 import { users } from './users';
 
 export type CaseStatus =
@@ -23,21 +29,38 @@ export type CaseStatus =
   | 'refused'
   | 'returned';
 
+/** Why a case is stuck: a job working on it ran out of retries or was refused for good (dead-lettered). */
+export interface CaseProblem {
+  /** The job that gave up, e.g. bookings.submit-case, ems.create-order. */
+  job: string;
+  /** For staff and logs (no personal data): the last error. */
+  detail: string;
+  at: string;
+}
+
 /**
- * A government case (办件) as we follow it, from the moment the materials are collected. Its id is the id we
- * gave the platform (ourId: the booking's id), so the booking, the platform's PROJID and every EMS leg whose
- * subject is that id make one timeline. The row holds the current state derived from the platform's stage
+ * A government case (办件) as we follow it, from the moment it comes in (materials collected at the door, or
+ * later an online application, an outlet window, an enterprise claim, a bundle). It has its own id, which is
+ * the id we give the platform (ourId); cases opened before this id existed kept their booking's id. The
+ * applicant is a person (the user, by resident ID) or an enterprise (by 统一社会信用代码) for which the user acts
+ * as operator (经办人). Its booking, if any, is a real foreign key, and so is every EMS leg's reference to it. The row holds the current state derived from the platform's stage
  * events (latest by occurredAt wins, so late or out-of-order callbacks cannot move it backwards) and the
  * deadlines computed on the official working-day calendar.
  */
 export const cases = pgTable(
   'cases',
   {
-    id: uuid('id').primaryKey(),
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The person: the applicant, or the enterprise's operator (经办人). */
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    bookingId: uuid('booking_id'),
+    channel: text('channel').$type<CaseChannel>().notNull(),
+    applicantKind: text('applicant_kind').$type<ApplicantKind>().notNull(),
+    /** Enterprise applicants: public registry data, not personal data. */
+    enterpriseName: text('enterprise_name'),
+    enterpriseCreditCode: text('enterprise_credit_code'),
+    bookingId: uuid('booking_id').references(() => bookings.id),
     /** PROJID; null until the platform has taken the submission. */
     projId: text('proj_id').unique(),
     matterCode: text('matter_code').notNull(),
@@ -68,6 +91,8 @@ export const cases = pgTable(
     }>(),
     /** 不予受理 / 退件 / 挂起 reason. */
     reason: text('reason'),
+    /** Work on the case is stuck (a dead-lettered job): residents see a plain sentence, supervisors a breach. */
+    problem: jsonb('problem').$type<CaseProblem>(),
     /** Last time the platform told us anything (callback or poll): silent cases are polled. */
     lastHeardAt: timestamp('last_heard_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -76,6 +101,16 @@ export const cases = pgTable(
   (t) => [
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
+    uniqueIndex('cases_booking_idx').on(t.bookingId),
+    check(
+      'cases_applicant_check',
+      sql`(${t.applicantKind} = 'person' and ${t.enterpriseName} is null and ${t.enterpriseCreditCode} is null)
+        or (${t.applicantKind} = 'enterprise' and ${t.enterpriseName} is not null and ${t.enterpriseCreditCode} is not null)`,
+    ),
+    check(
+      'cases_channel_check',
+      sql`${t.channel} in ('door_visit', 'online', 'outlet_window', 'enterprise_claim', 'bundle')`,
+    ),
   ],
 );
 export type Case = typeof cases.$inferSelect;
@@ -85,8 +120,12 @@ export type Case = typeof cases.$inferSelect;
  * One row per shipment, written when EMS gives the waybill.
  */
 export const settlementItems = pgTable('settlement_items', {
-  shipmentId: uuid('shipment_id').primaryKey(),
-  caseId: uuid('case_id').notNull(),
+  shipmentId: uuid('shipment_id')
+    .primaryKey()
+    .references(() => shipments.id),
+  caseId: uuid('case_id')
+    .notNull()
+    .references(() => cases.id),
   waybillNo: text('waybill_no').notNull(),
   leg: text('leg').notNull(),
   payer: text('payer').$type<'government'>().notNull().default('government'),

@@ -104,6 +104,10 @@ export const outlets = pgTable(
     name: text('name').notNull(),
     kind: text('kind').$type<'post_office' | 'service_centre'>().notNull(),
     address: text('address').notNull(),
+    /** 省 / 市 / 区县 from the catalogue: EMS parties and routing use them, never constants. */
+    province: text('province').notNull(),
+    city: text('city').notNull(),
+    /** 区县 (county). */
     district: text('district').notNull(),
     /** 街道 / 镇 */
     street: text('street').notNull(),

@@ -1,4 +1,7 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bookings } from './bookings';
+import { cases } from './cases';
 
 /** Something about a leg a supervisor must see (未妥投, 他人代收 without relation/ID, 驿站/门卫, 退回, 异常). */
 export interface ShipmentFlag {
@@ -21,8 +24,13 @@ export const shipments = pgTable(
     leg: text('leg')
       .$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>()
       .notNull(),
-    /** What the leg belongs to (a booking, case or supplement), for the timeline. */
-    subjectId: text('subject_id').notNull(),
+    /**
+     * What the leg serves, checked by the database: a case (materials, result) or a booking. Exactly the
+     * column of its kind is set (later: supplement_id).
+     */
+    subjectKind: text('subject_kind').$type<'case' | 'booking'>().notNull(),
+    caseId: uuid('case_id').references((): AnyPgColumn => cases.id),
+    bookingId: uuid('booking_id').references(() => bookings.id),
     senderSealed: text('sender_sealed').notNull(),
     receiverSealed: text('receiver_sealed').notNull(),
     weightGrams: integer('weight_grams').notNull().default(500),
@@ -42,7 +50,13 @@ export const shipments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('shipments_subject_idx').on(t.subjectId),
+    index('shipments_case_idx').on(t.caseId),
+    index('shipments_booking_idx').on(t.bookingId),
+    check(
+      'shipments_subject_check',
+      sql`(${t.subjectKind} = 'case' and ${t.caseId} is not null and ${t.bookingId} is null)
+        or (${t.subjectKind} = 'booking' and ${t.bookingId} is not null and ${t.caseId} is null)`,
+    ),
     index('shipments_status_heard_idx').on(t.status, t.lastHeardAt),
   ],
 );
