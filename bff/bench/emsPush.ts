@@ -18,6 +18,7 @@ import {
   formatEmsTime,
 } from '../src/integrations/ems/tracking';
 import { percentile } from './reference';
+import { benchCase } from './subject';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HOUR = 3_600_000;
@@ -102,12 +103,14 @@ export async function benchEmsPush(
   const waybills = Array.from({ length: legs }, (_, i) => `12${String(100_000_000 + i).padStart(11, '0')}`);
 
   const handle = await openDatabase({ databaseUrl, dataDir: 'memory://' });
+  const caseId = await benchCase(handle.db);
   for (let i = 0; i < legs; i += 500) {
     await handle.db.insert(shipments).values(
       waybills.slice(i, i + 500).map((waybillNo, j) => ({
         // A case has a materials leg and a result leg; the result leg's changes also move the case.
         leg: (i + j) % 2 === 0 ? ('materials_to_centre' as const) : ('result_to_applicant' as const),
-        subjectId: `bench-${waybillNo}`,
+        subjectKind: 'case' as const,
+        caseId,
         senderSealed: 'sealed',
         receiverSealed: 'sealed',
         waybillNo,

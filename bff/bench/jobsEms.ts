@@ -9,6 +9,7 @@ import { shipments } from '../src/db/schema';
 import { CREATE_EMS_ORDER, requestShipment } from '../src/features/shipments/shipments';
 import { createServer } from '../src/server';
 import { percentile } from './reference';
+import { benchCase } from './subject';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,16 +49,17 @@ export async function benchJobsEms(databaseUrl: string, orders = 4000) {
   try {
     const api = await createServer({ config: loadConfig({ ...env, JOB_WORKERS: 'off' }) });
     await api.ready();
+    const caseId = await benchCase(api.database.db);
     const enqueueStart = Date.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
         while (next < orders) {
-          const j = next++;
+          next++;
           await api.database.db.transaction((tx) =>
             requestShipment(tx, api, {
               leg: 'materials_to_centre',
-              subjectId: `bench-${j}`,
+              subject: { kind: 'case', id: caseId },
               sender: party,
               receiver: party,
               pickup,

@@ -14,6 +14,7 @@ import visitRoutes from './features/bookings/visits';
 import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
 import { defineCasePolling } from './features/cases/poll';
+import { defineCaseProblems } from './features/cases/problems';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
@@ -115,6 +116,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineBookingJobs(app);
   defineCaseFollowUps(app);
   defineCasePolling(app);
+  defineCaseProblems(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));

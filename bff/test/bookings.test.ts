@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const { resident, staff, book, visit } = journey(() => t);
+const { resident, staff, book, visit, caseIdOf } = journey(() => t);
 const body = bookingBody;
 const bookingCount = async () => (await t.app.database.db.select({ n: count() }).from(bookings))[0]!.n;
 
@@ -204,7 +204,9 @@ describe('the agent at the door', () => {
         'case_submitted',
       ]),
     );
-    const cases = await t.gov.admin<{ cases: { ourId: string }[] }>(`/sim/cases?ourId=${id}`);
+    // The platform knows the case by the case's own id (ourId), not the booking's.
+    const caseId = await caseIdOf(id);
+    const cases = await t.gov.admin<{ cases: { ourId: string }[] }>(`/sim/cases?ourId=${caseId}`);
     expect(cases.cases).toHaveLength(1);
   });
 

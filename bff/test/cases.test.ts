@@ -15,7 +15,7 @@ import { journey, until } from './journey';
  */
 let t: TestApp;
 let hooks: { gov: string; ems: string };
-const { resident, staff, book, collectAll } = journey(() => t);
+const { resident, staff, book, collectAll, caseIdOf } = journey(() => t);
 
 beforeAll(async () => {
   t = await buildTestApp({ TRACKING_SILENT_MINUTES: '1' });
@@ -61,7 +61,9 @@ describe('a case from the door to the door', () => {
     const granted = await subscribe(openid, r.h, ['case_accepted', 'case_completed']);
     expect(granted.grants).toMatchObject({ case_accepted: 1, case_completed: 1, result_delivered: 0 });
 
-    const id = await collectAll(agent.h, (await book(r.h)).json().id);
+    const bookingId = await collectAll(agent.h, (await book(r.h)).json().id);
+    const id = await caseIdOf(bookingId);
+    expect(id).not.toBe(bookingId); // a case has its own id, linked to its booking
     const listed = (await t.app.inject({ url: '/api/v1/cases', headers: r.h })).json().items;
     expect(listed[0]).toMatchObject({ id, matterName: expect.any(String) });
 
@@ -130,9 +132,10 @@ describe('a case from the door to the door', () => {
     const r = await resident(true, openid);
     const agent = await staff('postal_agent');
     await subscribe(openid, r.h, ['supplement_required']);
-    const id = (await book(r.h)).json().id;
-    await t.gov.admin('/sim/admin/script', { ourId: id, outcome: 'supplement' });
-    await collectAll(agent.h, id);
+    const bookingId = (await book(r.h)).json().id;
+    // The case (and its id) exists only once the materials are collected: script the next submission.
+    await t.gov.admin('/sim/admin/script', { next: true, outcome: 'supplement' });
+    const id = await caseIdOf(await collectAll(agent.h, bookingId));
     await until(async () => (await detailOf(r.h, id)).status === 'supplement_required', 30_000);
     const d = await detailOf(r.h, id);
     expect(d.attention).toBe(true);
@@ -164,7 +167,7 @@ describe('a case from the door to the door', () => {
     const agent = await staff('postal_agent');
     t.gov.sim.setCallbackUrl(undefined); // callbacks are lost on the way
     try {
-      const id = await collectAll(agent.h, (await book(r.h)).json().id);
+      const id = await caseIdOf(await collectAll(agent.h, (await book(r.h)).json().id));
       await until(async () => !!(await detailOf(r.h, id)).caseNumber);
       const projId = (await detailOf(r.h, id)).caseNumber;
       await until(async () => {
@@ -200,6 +203,8 @@ describe('stage events in any order', () => {
     await t.app.database.db.insert(cases).values({
       id,
       userId: r.user.id,
+      channel: 'door_visit',
+      applicantKind: 'person',
       matterCode: 'sim-matter',
       matterName: '测试事项',
       promisedWorkingDays,
@@ -264,7 +269,7 @@ describe('who may see what', () => {
     const owner = await resident();
     const stranger = await resident();
     const agent = await staff('postal_agent');
-    const id = await collectAll(agent.h, (await book(owner.h)).json().id);
+    const id = await caseIdOf(await collectAll(agent.h, (await book(owner.h)).json().id));
     const foreign = await t.app.inject({ url: `/api/v1/cases/${id}`, headers: stranger.h });
     expect(foreign.statusCode).toBe(404);
     expect(errorOf(foreign).code).toBe('CASE_NOT_FOUND');
@@ -311,6 +316,8 @@ describe('supervision', () => {
       {
         id: late,
         userId: r.user.id,
+        channel: 'door_visit',
+        applicantKind: 'person',
         projId: `44011220260000${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
         matterCode: 'm',
         matterName: '居民身份证换领',
@@ -322,6 +329,8 @@ describe('supervision', () => {
       {
         id: overdue,
         userId: r.user.id,
+        channel: 'door_visit',
+        applicantKind: 'person',
         matterCode: 'm',
         matterName: '失业登记',
         promisedWorkingDays: 1,
@@ -333,7 +342,8 @@ describe('supervision', () => {
     await t.app.database.db.insert(shipments).values({
       id: flagged,
       leg: 'result_to_applicant',
-      subjectId: late,
+      subjectKind: 'case',
+      caseId: late,
       senderSealed: 'x',
       receiverSealed: 'x',
       status: 'delivered',

@@ -17,7 +17,7 @@ import {
   encodeTrackPush,
   parseTrackEvents,
 } from '../src/integrations/ems/tracking';
-import { orderedLeg } from './emsLegs';
+import { orderedLeg, testCase } from './emsLegs';
 import { buildTestApp, EMS, type TestApp } from './helpers';
 
 /** Delivery facts from EMS events: status, deliveredAt and flags of a leg, through the real push endpoint. */
@@ -166,7 +166,8 @@ describe('tracking pushes into the BFF', () => {
       .insert(shipments)
       .values({
         leg: 'result_to_applicant',
-        subjectId: `case-${waybillNo}`,
+        subjectKind: 'case',
+        caseId: await testCase(db()),
         senderSealed: 'sealed',
         receiverSealed: 'sealed',
         waybillNo,
@@ -376,7 +377,8 @@ describe('tracking pushes into the BFF', () => {
       .insert(shipments)
       .values({
         leg: 'result_to_applicant',
-        subjectId: `case-${w}`,
+        subjectKind: 'case',
+        caseId: await testCase(db()),
         senderSealed: 'sealed',
         receiverSealed: 'sealed',
         waybillNo: w,

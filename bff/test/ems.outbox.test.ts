@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentEvents, shipments } from '../src/db/schema';
 import { logisticsOrderNo, requestShipment } from '../src/features/shipments/shipments';
 import { encodeTrackPush } from '../src/integrations/ems/tracking';
+import { testCase } from './emsLegs';
 import { buildTestApp, EMS, type TestApp } from './helpers';
 
 /** EMS through the BFF: orders via jobs (outbox), tracking pushes into the real endpoint. */
@@ -38,11 +39,12 @@ describe('EMS orders as jobs', () => {
     await t.ems.admin('/sim/admin/faults', { downForSeconds: 30 });
     const ids = await t.app.database.db.transaction(async (tx) => {
       const out: string[] = [];
+      const caseId = await testCase(tx);
       for (let i = 0; i < 100; i++) {
         out.push(
           await requestShipment(tx, t.app, {
             leg: 'materials_to_centre',
-            subjectId: `booking-${i}`,
+            subject: { kind: 'case', id: caseId },
             sender: party('张三'),
             receiver: party('黄埔区政务服务中心'),
             pickup,
@@ -85,10 +87,10 @@ describe('EMS orders as jobs', () => {
   }, 120_000);
 
   it('keeps names and phones of the parties sealed at rest', async () => {
-    const id = await t.app.database.db.transaction((tx) =>
+    const id = await t.app.database.db.transaction(async (tx) =>
       requestShipment(tx, t.app, {
         leg: 'result_to_applicant',
-        subjectId: 'case-1',
+        subject: { kind: 'case', id: await testCase(tx) },
         sender: party('黄埔区政务服务中心'),
         receiver: party('欧阳娜娜'),
         pickup,

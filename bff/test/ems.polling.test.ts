@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shipmentEvents, shipments } from '../src/db/schema';
 import { POLL_EMS_TRACKING, pollSilentShipments, requestShipment } from '../src/features/shipments/shipments';
-import { orderedLeg, testParty } from './emsLegs';
+import { orderedLeg, testCase, testParty } from './emsLegs';
 import { buildTestApp, type TestApp } from './helpers';
 
 /** Legs EMS went silent about are polled with 040001; what the poll finds is stored once. */
@@ -96,10 +96,10 @@ describe('polling silent legs (040001)', () => {
   });
 
   it('sets lastHeardAt when the create-order job assigns the waybill', async () => {
-    const id = await t.app.database.db.transaction((tx) =>
+    const id = await t.app.database.db.transaction(async (tx) =>
       requestShipment(tx, t.app, {
         leg: 'result_to_applicant',
-        subjectId: 'case-heard',
+        subject: { kind: 'case', id: await testCase(tx) },
         sender: testParty,
         receiver: testParty,
         pickup: { from: new Date(Date.now() + 3600_000), to: new Date(Date.now() + 7200_000) },

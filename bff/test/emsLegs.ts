@@ -1,6 +1,30 @@
-import { randomInt } from 'node:crypto';
-import { shipments } from '../src/db/schema';
+import { randomInt, randomUUID } from 'node:crypto';
+import type { DatabaseOrTransaction } from '../src/db/client';
+import { cases, shipments, users } from '../src/db/schema';
 import type { TestApp } from './helpers';
+
+/**
+ * A case for legs to serve (shipments name their subject by a checked foreign key): a person's door-visit
+ * case, with a user of its own. Returns its id.
+ */
+export async function testCase(db: DatabaseOrTransaction): Promise<string> {
+  const [user] = await db
+    .insert(users)
+    .values({ openid: `ems-test-${randomUUID()}` })
+    .returning({ id: users.id });
+  const [c] = await db
+    .insert(cases)
+    .values({
+      userId: user!.id,
+      channel: 'door_visit',
+      applicantKind: 'person',
+      matterCode: 'TEST',
+      matterName: '测试事项',
+      promisedWorkingDays: 5,
+    })
+    .returning({ id: cases.id });
+  return c!.id;
+}
 
 export const testParty = {
   name: '李四',
@@ -33,7 +57,8 @@ export async function orderedLeg(
   const orderedAt = opts.orderedAt ?? new Date();
   await t.app.database.db.insert(shipments).values({
     leg: 'result_to_applicant',
-    subjectId: `case-${waybillNo}`,
+    subjectKind: 'case',
+    caseId: await testCase(t.app.database.db),
     senderSealed: 'sealed',
     receiverSealed: 'sealed',
     waybillNo,

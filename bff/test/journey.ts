@@ -1,5 +1,6 @@
 import { PRIVACY_GUIDE_VERSION } from '@zyt/shared';
 import { matters as simMatters } from '../simulators/gov/catalogue';
+import { caseOfBooking } from '../src/features/cases/cases';
 import { setRoles } from '../src/features/me/users';
 import { bearer, type TestApp } from './helpers';
 
@@ -94,5 +95,11 @@ export function journey(current: () => TestApp) {
     if (res.json().status !== 'collected') throw new Error(`not collected: ${res.body}`);
     return id;
   }
-  return { resident, staff, book, visit, collectAll };
+  /** The case a collected booking opened (a case has its own id; the platform knows it as ourId). */
+  async function caseIdOf(bookingId: string): Promise<string> {
+    const c = await caseOfBooking(current().app.database.db, bookingId);
+    if (!c) throw new Error(`booking ${bookingId} has no case`);
+    return c.id;
+  }
+  return { resident, staff, book, visit, collectAll, caseIdOf };
 }

@@ -45,6 +45,8 @@ interface SimCase {
   script: Script;
   supplementDone: boolean;
   suspensionDone: boolean;
+  /** Who applied, as received (for tests): APPLY_TYPE, card type and number, the operator's card type. */
+  applicant: { applyType: 0 | 1; name: string; cardType: string; cardNumber: string; operatorCardType?: string };
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
 }
@@ -264,6 +266,13 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
         script: scriptFor(sub),
         supplementDone: false,
         suspensionDone: false,
+        applicant: {
+          applyType: sub.applyType,
+          name: sub.applicant.name,
+          cardType: sub.applicant.cardType,
+          cardNumber: sub.applicant.cardNumber,
+          ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
+        },
       };
       cases.set(view.projId, c);
       byOurId.set(sub.ourId, view.projId);
@@ -306,6 +315,7 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
         stage: c.view.stage,
         status: c.view.status,
         outcome: c.script.outcome,
+        applicant: c.applicant,
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),
       }));

@@ -15,6 +15,8 @@ import type {
  * with government windows, open at weekends) and 稳岗补贴 by post began. Guides are hand-written after the
  * public district guides; codes, addresses, phones and coordinates are made up but shaped like the real ones.
  */
+export const PROVINCE = '广东省';
+export const CITY = '广州市';
 export const DISTRICT = '黄埔区';
 const DIVISION = '440112';
 
@@ -1661,7 +1663,7 @@ const CENTRE_STREET = week([
   ['14:00', '17:30'],
 ]);
 
-type OutletSpec = Omit<GovOutlet, 'serviceCodes' | 'district'>;
+type OutletSpec = Omit<GovOutlet, 'serviceCodes' | 'province' | 'city' | 'district'>;
 const OUTLET_SPECS: OutletSpec[] = [
   {
     id: 'HP-PO-01',
@@ -1867,6 +1869,8 @@ export const matters: readonly GovMatter[] = [...PERSON_MATTERS, ...ENTERPRISE_M
 
 export const outlets: readonly GovOutlet[] = OUTLET_SPECS.map((o) => ({
   ...o,
+  province: PROVINCE,
+  city: CITY,
   district: DISTRICT,
   serviceCodes: matters.filter((mt) => mt.outletIds.includes(o.id)).map((mt) => mt.serviceCode),
 }));

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { validateResidentId } from '@zyt/shared';
+import { validateCreditCode, validateResidentId } from '@zyt/shared';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { createNonceCache, verifySignature } from '../../src/integrations/gov/signing';
@@ -244,6 +244,16 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         'APPLY_TYPE_MISMATCH',
         `“${matter.name}”的服务对象是${expectedApplyType === 0 ? '自然人' : '法人'}`,
       );
+    }
+    if (sub.applyType === 1) {
+      if (sub.applicant.cardType !== '001' || !validateCreditCode(sub.applicant.cardNumber).ok)
+        throw new SimError(422, 'CARD_NUMBER_INVALID', '法人申请须提供正确的统一社会信用代码（证件类型001）');
+      if (!sub.operator) throw new SimError(422, 'OPERATOR_REQUIRED', '法人申请须提供经办人信息');
+    } else if (sub.applicant.cardType === '001') {
+      throw new SimError(422, 'CARD_TYPE_MISMATCH', '自然人申请不能使用统一社会信用代码');
+    }
+    if (sub.operator?.cardType === '111' && !validateResidentId(sub.operator.cardNumber).ok) {
+      throw new SimError(422, 'CARD_NUMBER_INVALID', '经办人身份证号码不正确');
     }
     if (sub.applicant.cardType === '111' && !validateResidentId(sub.applicant.cardNumber).ok) {
       throw new SimError(422, 'CARD_NUMBER_INVALID', '申请人身份证号码不正确');

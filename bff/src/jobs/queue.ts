@@ -30,6 +30,16 @@ export class PermanentJobError extends Error {}
 
 export const deadLetterQueue = (name: string) => `${name}.dead`;
 
+/** A job that landed in its dead-letter queue: out of retries, refused for good, or expired too often. */
+export interface DeadLetter {
+  /** The queue it failed on, e.g. bookings.submit-case. */
+  name: string;
+  data: Record<string, unknown>;
+  /** pg-boss's failure output ({ message, permanent } from `run`). */
+  output: unknown;
+}
+type DeadLetterListener = (job: DeadLetter) => Promise<void>;
+
 /** Drizzle drops `undefined` params, and postgres.js won't serialise a plain object for a jsonb param (pg does). */
 function param(value: unknown): unknown {
   if (value === undefined) return null;
@@ -80,6 +90,7 @@ export interface FailedJob {
 export class JobQueue {
   readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition>();
+  private readonly deadLetterListeners: DeadLetterListener[] = [];
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -94,6 +105,14 @@ export class JobQueue {
 
   define<T extends object>(definition: JobDefinition<T>): void {
     this.definitions.set(definition.name, definition as unknown as JobDefinition);
+  }
+
+  /**
+   * Features hear of every dead-lettered job (whatever its queue), so nothing fails silently: e.g. a job whose
+   * data names a case marks that case. Listeners must be idempotent (a dead letter can be handled twice).
+   */
+  onDeadLetter(listener: DeadLetterListener): void {
+    this.deadLetterListeners.push(listener);
   }
 
   async start(opts: { work: boolean }): Promise<void> {
@@ -118,6 +137,22 @@ export class JobQueue {
           (jobs) => this.run(d, jobs),
         );
       }
+      // The dead-letter copy carries the original data and failure output; handling it leaves the failed
+      // original in place for ops to list and re-drive.
+      if (this.deadLetterListeners.length > 0)
+        await this.boss.work<Record<string, unknown>>(
+          deadLetterQueue(d.name),
+          { batchSize: 20, pollingIntervalSeconds: 1, includeMetadata: true },
+          async (jobs) => {
+            for (const job of jobs)
+              for (const listener of this.deadLetterListeners)
+                await listener({
+                  name: d.name,
+                  data: job.data ?? {},
+                  output: (job as unknown as { output?: unknown }).output,
+                });
+          },
+        );
     }
   }
 

@@ -13,7 +13,7 @@ import {
   maskName,
   maskPhone,
 } from '@zyt/shared';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
   type Booking,
@@ -42,6 +42,11 @@ export const bookingNumber = (now: Date) =>
 export async function bookableMatter(db: DatabaseOrTransaction, code: string) {
   const [matter] = await db.select().from(matters).where(eq(matters.code, code));
   if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
+  // A resident books as a person: an enterprise (法人) matter is applied for by the enterprise itself.
+  if (matter.applicantType === 'enterprise')
+    throw new AppError(422, 'MATTER_FOR_ENTERPRISES', undefined, [
+      { field: 'matterCode', message: `“${matter.name}”的服务对象是企业（法人），需由企业作为申请人办理` },
+    ]);
   if (!matter.doorPickup)
     throw new AppError(422, 'DOOR_PICKUP_NOT_SUPPORTED', undefined, [
       { field: 'matterCode', message: `“${matter.name}”不支持上门收件，请到网点办理` },
@@ -101,15 +106,33 @@ export async function servingOutlets(
   return { postOffice, centre };
 }
 
-/** An outlet as an EMS party (its switchboard is the phone). */
+/** An outlet as an EMS party (its switchboard is the phone), placed by the catalogue's province/city/county. */
 export const outletParty = (o: typeof outlets.$inferSelect): EmsParty => ({
   name: o.name,
   phone: o.phone,
-  prov: '广东省',
-  city: '广州市',
+  prov: o.province,
+  city: o.city,
   county: o.district,
   address: o.address,
 });
+
+/**
+ * Where the resident's next booking form starts: the address of their latest booking, in full (only its
+ * owner asks), or null when they have none.
+ */
+export async function lastAddress(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  userId: string,
+): Promise<Address | null> {
+  const [b] = await db
+    .select({ id: bookings.id, addressSealed: bookings.addressSealed })
+    .from(bookings)
+    .where(eq(bookings.userId, userId))
+    .orderBy(desc(bookings.createdAt))
+    .limit(1);
+  return b ? (JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address) : null;
+}
 
 /** Applies a transition in one conditional UPDATE: it happens only from a state the action allows. */
 export async function transition(

@@ -2,11 +2,11 @@ import type { Address, Contact } from '@zyt/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { type Booking, bookings, matterMaterials, matters, users } from '../../db/schema';
+import { type Booking, bookings, cases, matterMaterials, matters, users } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
 import { PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
-import { caseSubmitted, openCase } from '../cases/cases';
+import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
 import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
@@ -24,20 +24,27 @@ export async function queueCollectedWork(
   b: Booking,
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
-  const now = Date.now();
-  const shipmentId = await requestShipment(tx, app, {
-    leg: 'materials_to_centre',
-    subjectId: b.id,
-    sender: outletParty(postOffice),
-    receiver: outletParty(centre),
-    pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
-  });
-  await app.jobs.enqueue(tx, SUBMIT_CASE, { bookingId: b.id });
   const [matter] = await tx
     .select({ promisedWorkingDays: matters.promisedWorkingDays })
     .from(matters)
     .where(eq(matters.code, b.matterCode));
-  await openCase(tx, b, { promisedWorkingDays: matter?.promisedWorkingDays ?? 0 });
+  // A resident books as a person (enterprise matters are refused at booking).
+  const c = await openCase(tx, {
+    userId: b.userId,
+    channel: 'door_visit',
+    applicant: { kind: 'person' },
+    matter: { code: b.matterCode, name: b.matterName, promisedWorkingDays: matter?.promisedWorkingDays ?? 0 },
+    bookingId: b.id,
+  });
+  const now = Date.now();
+  const shipmentId = await requestShipment(tx, app, {
+    leg: 'materials_to_centre',
+    subject: { kind: 'case', id: c.id },
+    sender: outletParty(postOffice),
+    receiver: outletParty(centre),
+    pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
+  });
+  await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id, bookingId: b.id });
   const [updated] = await tx.update(bookings).set({ shipmentId }).where(eq(bookings.id, b.id)).returning();
   return updated!;
 }
@@ -80,25 +87,54 @@ export function defineBookingJobs(app: FastifyInstance): void {
       });
   });
 
-  app.jobs.define<{ bookingId: string }>({
+  app.jobs.define<{ caseId?: string; bookingId?: string }>({
     name: SUBMIT_CASE,
     retryLimit: 12,
     retryDelaySeconds: 2,
-    async handle({ bookingId }) {
-      const [b] = await db.select().from(bookings).where(eq(bookings.id, bookingId));
-      if (!b || b.caseNumber) return; // submitted already: the platform is idempotent on our id anyway
-      const [applicant] = await db.select().from(users).where(eq(users.id, b.userId));
-      const [matter] = await db.select().from(matters).where(eq(matters.code, b.matterCode));
-      if (!applicant?.nameSealed || !applicant.idNumberSealed || !matter)
+    async handle(data) {
+      // Jobs queued before cases had their own id name only the booking.
+      const [c] = data.caseId
+        ? await db.select().from(cases).where(eq(cases.id, data.caseId))
+        : [data.bookingId ? await caseOfBooking(db, data.bookingId) : undefined];
+      if (!c) throw new PermanentJobError('no case to submit');
+      if (c.projId) return; // submitted already: the platform is idempotent on our id anyway
+      // The materials, address and contact travel with the booking; other ways in bring their own later.
+      const [b] = c.bookingId ? await db.select().from(bookings).where(eq(bookings.id, c.bookingId)) : [];
+      if (!b) throw new PermanentJobError('case has no collected materials to submit');
+      const [user] = await db.select().from(users).where(eq(users.id, c.userId));
+      const [matter] = await db.select().from(matters).where(eq(matters.code, c.matterCode));
+      if (!user?.nameSealed || !user.idNumberSealed || !matter)
         throw new PermanentJobError('applicant identity or matter missing');
       const materials = await db
         .select()
         .from(matterMaterials)
-        .where(eq(matterMaterials.matterCode, b.matterCode))
+        .where(eq(matterMaterials.matterCode, c.matterCode))
         .orderBy(asc(matterMaterials.position));
       const address = JSON.parse(app.pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
       const contact = JSON.parse(app.pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
-      const name = app.pii.decrypt(applicant.nameSealed, piiContext(applicant.id, 'name'));
+      const person = {
+        name: app.pii.decrypt(user.nameSealed, piiContext(user.id, 'name')),
+        cardType: '111' as const,
+        cardNumber: app.pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number')),
+        mobile: contact.phone,
+      };
+      const fullAddress = `${address.province}${address.city}${address.county}${address.detail}`;
+      // APPLY_TYPE and the card come from the applicant: a person by resident ID, or an enterprise by its
+      // 统一社会信用代码 with the user as its operator (经办人) and contact.
+      const applicant =
+        c.applicantKind === 'enterprise'
+          ? {
+              applyType: 1 as const,
+              applicant: {
+                name: c.enterpriseName!,
+                cardType: '001' as const,
+                cardNumber: c.enterpriseCreditCode!,
+                mobile: contact.phone,
+                address: fullAddress,
+              },
+              operator: person,
+            }
+          : { applyType: 0 as const, applicant: { ...person, address: fullAddress } };
       const reviewed = new Map((b.review ?? []).map((r) => [r.materialId, r]));
       const agent =
         b.entrust && b.agentId
@@ -107,18 +143,11 @@ export function defineBookingJobs(app: FastifyInstance): void {
 
       try {
         const { projId } = await app.gov.submitCase({
-          ourId: b.id,
-          serviceCode: b.matterCode,
+          ourId: c.id,
+          serviceCode: c.matterCode,
           serviceVersion: b.matterVersion,
-          projectName: `${name}申请${b.matterName}`,
-          applyType: 0,
-          applicant: {
-            name,
-            cardType: '111',
-            cardNumber: app.pii.decrypt(applicant.idNumberSealed, piiContext(applicant.id, 'id_number')),
-            mobile: contact.phone,
-            address: `${address.province}${address.city}${address.county}${address.detail}`,
-          },
+          projectName: `${applicant.applicant.name}申请${c.matterName}`,
+          ...applicant,
           acceptList: materials.map((m) => ({
             materialId: m.id,
             name: m.name,
@@ -147,7 +176,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
               }
             : {}),
         });
-        // The booking and its case learn the PROJID together: a re-run skips bookings that have it.
+        // The booking and its case learn the PROJID together: a re-run skips cases that have it.
         await advance(
           app,
           {
@@ -157,7 +186,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
             note: `办件编号 ${projId}`,
             set: { caseNumber: projId },
           },
-          (tx) => caseSubmitted(tx, b.id, projId),
+          (tx) => caseSubmitted(tx, c.id, projId),
         );
       } catch (err) {
         if (err instanceof GovError && !err.retryable)

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  BookingDefaults,
   BookingList,
   type BookingStatus,
   BookingView,
@@ -24,6 +25,7 @@ import {
   bookingNumber,
   createBookingTargets,
   eventsOf,
+  lastAddress,
   loadBooking,
   requestHash,
   sealedContext,
@@ -249,6 +251,19 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       .where(inArray(shipments.id, ids));
     return new Map(found.map((f) => [f.id, f.w]));
   }
+
+  app.get(
+    '/bookings/defaults',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['bookings'],
+        summary: 'Where my next booking form starts: my last address, in full (only I see it)',
+        response: { 200: BookingDefaults, ...errors },
+      },
+    },
+    async (req) => ({ address: await lastAddress(db, app.pii, req.userId) }),
+  );
 
   const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

@@ -1,15 +1,17 @@
 import {
-  addWorkingDays,
-  beijingDate,
+  type ApplicantKind,
+  type CaseChannel,
   type CaseStatus,
-  endOfBeijingDay,
   finalCaseStatuses,
+  validateCreditCode,
 } from '@zyt/shared';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { type Booking, type Case, cases, govCaseEvents, shipments } from '../../db/schema';
+import { type Case, cases, govCaseEvents, shipments } from '../../db/schema';
 import type { GovCaseCallback, GovCaseStatus } from '../../integrations/gov/types';
+import { workingDeadline } from '../../lib/calendar';
+import { AppError } from '../../lib/errors';
 import { followUp } from './followUps';
 
 /** Working days between a result's issue and its delivery to the door (送达时限, Gansu rule). */
@@ -18,38 +20,57 @@ export const DELIVERY_WORKING_DAYS = 2;
 /** A stage event as we keep it: a callback, or one entry of a polled case's history. */
 export type GovStageEvent = Omit<GovCaseCallback, 'serviceCode'> & { serviceCode?: string };
 
-/** End of the Beijing day `n` working days after `from`, and whether the calendar for it is published. */
-export function workingDeadline(from: Date, n: number): { at: Date; provisional: boolean } {
-  const { date, provisional } = addWorkingDays(beijingDate(from), n);
-  return { at: endOfBeijingDay(date), provisional };
-}
+/** Who applies: the user themself, or an enterprise the user acts for as operator (经办人). */
+export type CaseApplicant =
+  | { kind: Extract<ApplicantKind, 'person'> }
+  | { kind: Extract<ApplicantKind, 'enterprise'>; name: string; creditCode: string };
 
-/** A Beijing calendar day in Chinese: 11月30日, or 2026年11月30日 with the year. */
-export function chineseDate(d: Date | string, opts: { year?: boolean } = {}): string {
-  const [y, m, day] = beijingDate(new Date(d)).split('-');
-  return `${opts.year ? `${y}年` : ''}${Number(m)}月${Number(day)}日`;
-}
-
-/** Opens the case when the agent has collected the materials (same transaction as the collection). */
+/**
+ * Opens a case, however it came in (door visit, online, outlet window, enterprise claim, bundle), in the
+ * caller's transaction. A booking opens at most one case: opening it again returns the one it has.
+ */
 export async function openCase(
   tx: DatabaseOrTransaction,
-  b: Booking,
-  matter: { promisedWorkingDays: number },
-): Promise<void> {
-  await tx
+  params: {
+    userId: string;
+    channel: CaseChannel;
+    applicant: CaseApplicant;
+    matter: { code: string; name: string; promisedWorkingDays: number };
+    bookingId?: string;
+  },
+): Promise<Case> {
+  const { applicant } = params;
+  if (applicant.kind === 'enterprise' && !validateCreditCode(applicant.creditCode).ok)
+    throw new AppError(422, 'VALIDATION_FAILED', undefined, [
+      { field: 'applicant.creditCode', message: '统一社会信用代码不正确' },
+    ]);
+  const [opened] = await tx
     .insert(cases)
     .values({
-      id: b.id,
-      userId: b.userId,
-      bookingId: b.id,
-      matterCode: b.matterCode,
-      matterName: b.matterName,
-      promisedWorkingDays: matter.promisedWorkingDays,
+      userId: params.userId,
+      channel: params.channel,
+      applicantKind: applicant.kind,
+      enterpriseName: applicant.kind === 'enterprise' ? applicant.name : null,
+      enterpriseCreditCode: applicant.kind === 'enterprise' ? applicant.creditCode.toUpperCase() : null,
+      bookingId: params.bookingId,
+      matterCode: params.matter.code,
+      matterName: params.matter.name,
+      promisedWorkingDays: params.matter.promisedWorkingDays,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning();
+  if (opened) return opened;
+  const [existing] = await tx.select().from(cases).where(eq(cases.bookingId, params.bookingId!));
+  return existing!;
 }
 
-/** Records the platform's case number once the submission is taken. */
+/** The case a booking opened, if any. */
+export async function caseOfBooking(db: DatabaseOrTransaction, bookingId: string) {
+  const [c] = await db.select().from(cases).where(eq(cases.bookingId, bookingId));
+  return c;
+}
+
+/** Records the platform's case number once the submission is taken (and clears a problem it had). */
 export async function caseSubmitted(
   tx: DatabaseOrTransaction,
   caseId: string,
@@ -60,6 +81,7 @@ export async function caseSubmitted(
     .set({
       projId,
       status: sql`case when ${cases.status} = 'submitting' then 'received' else ${cases.status} end`,
+      problem: null,
       lastHeardAt: sql`now()`,
       updatedAt: sql`now()`,
     })
@@ -160,11 +182,15 @@ export async function applyStageEvents(
           )
           .onConflictDoNothing()
           .returning({ eventId: govCaseEvents.eventId });
-  // Our ids are UUIDs; anything else (another channel's submissions) is kept but is not a case of ours.
-  const ourIds = [...new Set(events.map((e) => e.ourId))].filter(isUuid);
-  const [c] = ourIds.length
-    ? await tx.select().from(cases).where(inArray(cases.id, ourIds)).for('update')
-    : [];
+  // The case is ours if it has this PROJID, or (before our submit job saved the PROJID) if the platform's
+  // ourId is its id; anything else (another channel's submissions) is kept but is not a case of ours.
+  const ourIds = [...new Set(events.map((e) => e.ourId))];
+  const [c] = await tx
+    .select()
+    .from(cases)
+    .where(or(eq(cases.projId, projId), inArray(sql`${cases.id}::text`, ourIds)))
+    .limit(1)
+    .for('update');
   if (!c) return inserted.length; // not a case of ours (yet): the events are kept for when it is
   if (inserted.length === 0) {
     await tx.update(cases).set({ lastHeardAt: sql`now()` }).where(eq(cases.id, c.id));
@@ -180,9 +206,6 @@ export async function applyStageEvents(
   await updateCase(tx, app, { ...c, projId: c.projId ?? projId }, state);
   return inserted.length;
 }
-
-export const isUuid = (s: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function updateCase(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case, state: GovState) {
   const promised = state.acceptedAt ? workingDeadline(state.acceptedAt, c.promisedWorkingDays) : undefined;

@@ -8,7 +8,9 @@ import { fitThing } from '../../integrations/wechat/subscribe';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
 import { notifyUser } from '../notifications/notify';
 import { onShipmentChanged, onShipmentOrdered, requestShipment } from '../shipments/shipments';
-import { chineseDate, isUuid } from './cases';
+import { chineseDate } from '../../lib/calendar';
+import { CREATE_EMS_ORDER } from '../shipments/shipments';
+import { clearCaseProblem } from './problems';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_accepted: '已受理',
@@ -90,7 +92,7 @@ async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Ca
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
     leg: 'result_to_applicant',
-    subjectId: c.id,
+    subject: { kind: 'case', id: c.id },
     sender: outletParty(centre),
     receiver: {
       name: contact.name,
@@ -111,13 +113,19 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
 
   // Every piece the government pays for is recorded once for settlement (计件), when EMS gives its waybill.
   onShipmentOrdered(app, async (s) => {
-    if (!isUuid(s.subjectId) || !s.waybillNo) return;
-    // One statement: a row only when the leg belongs to a case of ours.
-    await db.execute(sql`
-      insert into ${settlementItems} (shipment_id, case_id, waybill_no, leg, amount_fen)
-      select ${s.id}::uuid, ${cases.id}, ${s.waybillNo}, ${s.leg}, ${app.config.tracking.postageFen}::int
-      from ${cases} where ${cases.id} = ${s.subjectId}::uuid
-      on conflict do nothing`);
+    if (!s.caseId || !s.waybillNo) return;
+    // The leg names its case (checked by the database): that case is charged.
+    await db
+      .insert(settlementItems)
+      .values({
+        shipmentId: s.id,
+        caseId: s.caseId,
+        waybillNo: s.waybillNo,
+        leg: s.leg,
+        amountFen: app.config.tracking.postageFen,
+      })
+      .onConflictDoNothing();
+    await clearCaseProblem(db, s.caseId, CREATE_EMS_ORDER);
     if (s.leg === 'result_to_applicant')
       await db
         .update(cases)

@@ -3,6 +3,7 @@ import {
   type BookingStatus,
   beijingDate,
   bookingStatusLabels,
+  CASE_PROBLEM_SENTENCE,
   type CaseDetail,
   type CaseShipment,
   type CaseSummary,
@@ -15,7 +16,7 @@ import {
   shipmentLegLabels,
   type TimelineItem,
 } from '@zyt/shared';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, or } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
   bookingEvents,
@@ -32,7 +33,8 @@ import {
   parseEmsTime,
   unifiedStatus,
 } from '../../integrations/ems/tracking';
-import { chineseDate, type GovStageEvent } from './cases';
+import { chineseDate } from '../../lib/calendar';
+import type { GovStageEvent } from './cases';
 
 type Shipment = typeof shipments.$inferSelect;
 
@@ -52,13 +54,16 @@ export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> |
     status: c.status,
     statusLabel: caseStatusLabels[c.status],
     promised: deadline(c.promisedBy, c.promisedProvisional),
-    attention: c.status === 'supplement_required' || resultShipment?.status === 'delivery_failed',
+    attention:
+      !!c.problem || c.status === 'supplement_required' || resultShipment?.status === 'delivery_failed',
     updatedAt: c.updatedAt.toISOString(),
   };
 }
 
 /** 下一步: what happens next, in one plain sentence. */
 export function nextStep(c: Case, result: Shipment | undefined): string {
+  // A stuck job (dead-lettered) is never silent: staff see a breach, the resident this sentence.
+  if (c.problem) return `${CASE_PROBLEM_SENTENCE}。`;
   switch (c.status) {
     case 'submitting':
       return '材料已收取，正在提交政务服务平台，提交后生成办件编号；材料原件由EMS寄往政务服务中心。';
@@ -193,7 +198,15 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
           .from(govCaseEvents)
           .where(eq(govCaseEvents.projId, c.projId))
       : [],
-    db.select().from(shipments).where(eq(shipments.subjectId, c.id)).orderBy(asc(shipments.createdAt)),
+    db
+      .select()
+      .from(shipments)
+      .where(
+        c.bookingId
+          ? or(eq(shipments.caseId, c.id), eq(shipments.bookingId, c.bookingId))
+          : eq(shipments.caseId, c.id),
+      )
+      .orderBy(asc(shipments.createdAt)),
   ]);
   const waybills = legs.flatMap((s) => (s.waybillNo ? [s.waybillNo] : []));
   const tracked = waybills.length
@@ -243,6 +256,9 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
           }
         : null,
     reason: c.reason,
+    channel: c.channel,
+    applicantKind: c.applicantKind,
+    problem: c.problem ? CASE_PROBLEM_SENTENCE : null,
     result: c.result
       ? {
           documentName: c.result.documentName,

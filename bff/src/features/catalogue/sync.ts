@@ -109,6 +109,8 @@ export function prepareCatalogue(fetched: {
       name: o.name,
       kind: o.kind,
       address: o.address,
+      province: o.province,
+      city: o.city,
       district: o.district,
       street: o.street,
       lat: o.lat,

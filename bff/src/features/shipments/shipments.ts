@@ -61,6 +61,8 @@ export async function notifyShipmentChanges(
 }
 
 export type ShipmentLeg = (typeof shipments.$inferInsert)['leg'];
+/** What a leg serves; the database checks the referenced row exists. */
+export type ShipmentSubject = { kind: 'case'; id: string } | { kind: 'booking'; id: string };
 
 const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/${id}/${role}`;
 
@@ -73,7 +75,7 @@ export async function requestShipment(
   deps: { jobs: JobQueue; pii: PiiCipher },
   params: {
     leg: ShipmentLeg;
-    subjectId: string;
+    subject: ShipmentSubject;
     sender: EmsParty;
     receiver: EmsParty;
     weightGrams?: number;
@@ -85,7 +87,9 @@ export async function requestShipment(
   await tx.insert(shipments).values({
     id,
     leg: params.leg,
-    subjectId: params.subjectId,
+    subjectKind: params.subject.kind,
+    caseId: params.subject.kind === 'case' ? params.subject.id : null,
+    bookingId: params.subject.kind === 'booking' ? params.subject.id : null,
     senderSealed: deps.pii.encrypt(JSON.stringify(params.sender), partiesContext(id, 'sender')),
     receiverSealed: deps.pii.encrypt(JSON.stringify(params.receiver), partiesContext(id, 'receiver')),
     weightGrams: params.weightGrams ?? 500,
@@ -107,7 +111,7 @@ export function defineShipmentJobs(app: FastifyInstance): void {
     try {
       const order = await app.ems.createOrder({
         logisticsOrderNo: logisticsOrderNo(s.id),
-        ecommerceUserId: s.subjectId.slice(0, 50),
+        ecommerceUserId: (s.caseId ?? s.bookingId ?? s.id).slice(0, 50),
         weight: s.weightGrams,
         pickupType: '1',
         pickupPreBeginTime: s.pickupFrom ?? undefined,

@@ -1,5 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Breach, BreachListResponse, ErrorResponse, Role, shipmentFlagLabels } from '@zyt/shared';
+import {
+  type Breach,
+  BreachListResponse,
+  breachKindLabels,
+  ErrorResponse,
+  Role,
+  shipmentFlagLabels,
+} from '@zyt/shared';
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
@@ -152,7 +159,7 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
     const rows = await db
       .select({ s: shipments, c: cases, bookingNumber: bookings.number })
       .from(shipments)
-      .innerJoin(cases, eq(sql`${cases.id}::text`, shipments.subjectId))
+      .innerJoin(cases, eq(cases.id, shipments.caseId))
       .leftJoin(bookings, eq(bookings.id, cases.bookingId))
       .where(gt(sql`jsonb_array_length(${shipments.flags})`, 0))
       .orderBy(desc(shipments.createdAt))
@@ -184,6 +191,32 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
     });
   }
 
+  /** Cases a job gave up on (dead-lettered submission, EMS order…): staff must act, nothing waits silently. */
+  async function stuckCases(): Promise<Breach[]> {
+    const rows = await db
+      .select({ c: cases, bookingNumber: bookings.number })
+      .from(cases)
+      .leftJoin(bookings, eq(bookings.id, cases.bookingId))
+      .where(isNotNull(cases.problem))
+      .orderBy(desc(cases.updatedAt))
+      .limit(LIMIT);
+    return rows.map(({ c, bookingNumber }) => ({
+      kind: 'case_stuck' as const,
+      label: breachKindLabels.case_stuck,
+      subjectId: c.id,
+      bookingId: c.bookingId,
+      bookingNumber,
+      caseNumber: c.projId,
+      waybillNo: null,
+      matterName: c.matterName,
+      dueAt: null,
+      at: c.problem!.at,
+      minutesLate: null,
+      detail: `任务 ${c.problem!.job} 已停止重试：${c.problem!.detail}`,
+      outstanding: true,
+    }));
+  }
+
   app.get(
     '/supervision/breaches',
     {
@@ -196,13 +229,14 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
     },
     async () => {
       const now = new Date();
-      const [visits, caseItems, exceptions] = await Promise.all([
+      const [visits, caseItems, exceptions, stuck] = await Promise.all([
         visitBreaches(now),
         caseBreaches(now),
         logisticsExceptions(),
+        stuckCases(),
       ]);
       // Open problems first, then the most recent.
-      const items = [...visits, ...caseItems, ...exceptions].sort(
+      const items = [...visits, ...caseItems, ...exceptions, ...stuck].sort(
         (a, b) =>
           Number(b.outstanding) - Number(a.outstanding) ||
           (b.at ?? b.dueAt ?? '').localeCompare(a.at ?? a.dueAt ?? ''),

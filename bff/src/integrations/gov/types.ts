@@ -132,6 +132,9 @@ export const GovOutlet = Type.Object({
   /** 邮政网点 (post office with a government window) or 政务服务中心 / 便民服务中心 */
   kind: literals('post_office', 'service_centre'),
   address: Text,
+  /** 省, 市 and 区县 (district) of the outlet: EMS sender and receiver parties are placed by them. */
+  province: Text,
+  city: Text,
   district: Text,
   /** 街道 / 镇 */
   street: Text,
