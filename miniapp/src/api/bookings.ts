@@ -1,4 +1,10 @@
-import type { BookingView, CreateBookingBody, SlotsResponse, VisitWindowInput } from '@zyt/shared';
+import type {
+  BookingDefaults,
+  BookingView,
+  CreateBookingBody,
+  SlotsResponse,
+  VisitWindowInput,
+} from '@zyt/shared';
 import { queryString } from '@/lib/query';
 import { request } from './client';
 
@@ -22,6 +28,9 @@ export const createBooking = (body: CreateBookingBody, idempotencyKey: string) =
     data: body,
     headers: { 'Idempotency-Key': idempotencyKey },
   });
+
+/** Where a new booking form starts: the resident's last address, in full (only they see it), or null. */
+export const getBookingDefaults = () => request<BookingDefaults>({ path: `${base}/defaults` });
 
 export const listBookings = () => request<{ items: BookingView[] }>({ path: base });
 

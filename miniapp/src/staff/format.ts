@@ -42,23 +42,8 @@ export const statusTones: Record<BookingStatus, Tone> = {
 /** 原件 / 复印件 …; the checklist carries the code as a plain string. */
 export const formLabel = (form: string) => materialFormLabels[form as MaterialForm] ?? form;
 
-/** 时效监管 filter tabs, in the order a supervisor acts on them. */
-export const breachKinds: BreachKind[] = [
-  'visit_not_reached',
-  'visit_late',
-  'result_not_delivered',
-  'result_late',
-  'logistics_exception',
-  'case_overdue',
-];
-export const breachKindLabels: Record<BreachKind, string> = {
-  visit_not_reached: '上门未到达',
-  visit_late: '上门超时',
-  result_not_delivered: '证照未送达',
-  result_late: '证照送达超时',
-  logistics_exception: '物流异常',
-  case_overdue: '办件超期',
-};
+/** 时效监管 filter tabs and their labels: one list, in `shared`. */
+export { breachKindLabels, breachKinds } from '@zyt/shared';
 
 /** Deadlines counted in working days (送达 2 个工作日, 承诺时限); visits are counted in minutes. */
 const workingDayKinds: readonly BreachKind[] = ['result_not_delivered', 'result_late', 'case_overdue'];

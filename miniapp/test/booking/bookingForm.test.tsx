@@ -20,16 +20,24 @@ const idempotencyKeys = () =>
     .filter((o) => o.method === 'POST')
     .map((o) => o.header?.['Idempotency-Key']);
 
-function fillValidForm() {
+const fieldValue = (field: string) =>
+  (document.querySelector(`#booking-${field} input, input#booking-${field}`) as HTMLInputElement).value;
+
+/** Waits for the last address to arrive (the form starts from it), then fills the rest. */
+async function fillValidForm() {
+  await waitFor(() => expect(fieldValue('county')).toBe('黄埔区'));
   type('detail', '大沙地东路1号3栋502');
   type('name', '张三');
   type('phone', '13800138000');
 }
 
-/** A BFF with slots, whose POST /bookings answers with `post` (by attempt number). */
-function bff(post: (attempt: number) => FakeReply) {
+const lastAddress = { province: '广东省', city: '广州市', county: '黄埔区', detail: '' };
+
+/** A BFF with slots and the resident's last address, whose POST /bookings answers with `post` (by attempt). */
+function bff(post: (attempt: number) => FakeReply, address: object | null = lastAddress) {
   let attempt = 0;
   return fakeBff((req) => {
+    if (req.path === '/api/v1/bookings/defaults') return { status: 200, data: { address } };
     if (req.path.startsWith('/api/v1/bookings/slots')) return { status: 200, data: slots };
     if (req.method === 'POST' && req.path === '/api/v1/bookings') return post(++attempt);
     return { status: 404 };
@@ -37,6 +45,28 @@ function bff(post: (attempt: number) => FakeReply) {
 }
 
 describe('booking form (预约上门收件)', () => {
+  it('starts from the resident’s last address, or empty (never a fixed district) without one', async () => {
+    bff(() => ({ status: 201, data: booking() }), {
+      province: '甘肃省',
+      city: '张掖市',
+      county: '甘州区',
+      detail: '县府街1号',
+    });
+    const { unmount } = render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    await waitFor(() => expect(fieldValue('county')).toBe('甘州区'));
+    expect([fieldValue('province'), fieldValue('city'), fieldValue('detail')]).toEqual([
+      '甘肃省',
+      '张掖市',
+      '县府街1号',
+    ]);
+    unmount();
+
+    const log = bff(() => ({ status: 201, data: booking() }), null);
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    await waitFor(() => expect(log.some((r) => r.path === '/api/v1/bookings/defaults')).toBe(true));
+    expect([fieldValue('province'), fieldValue('city'), fieldValue('county')]).toEqual(['', '', '']);
+  });
+
   beforeEach(() => {
     saveTokens(
       tokens(
@@ -87,7 +117,7 @@ describe('booking form (预约上门收件)', () => {
     const log = bff((attempt) => (attempt === 1 ? 'offline' : { status: 201, data: booking() }));
     const onBooked = vi.fn();
     render(<BookingForm matter={matter} onBooked={onBooked} />);
-    fillValidForm();
+    await fillValidForm();
     fireEvent.click(screen.getByText('下一步：确认信息'));
     // The confirmation shows what will happen and the checklist to prepare.
     expect(await screen.findByText('接下来会怎样')).toBeTruthy();
@@ -118,7 +148,7 @@ describe('booking form (预约上门收件)', () => {
   it('uses a new key once the booking itself changed', async () => {
     bff((attempt) => (attempt === 1 ? 'offline' : { status: 201, data: booking() }));
     render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    fillValidForm();
+    await fillValidForm();
     fireEvent.click(screen.getByText('下一步：确认信息'));
     fireEvent.click(await screen.findByText('确认预约'));
     await screen.findByText('网络连接失败，请检查网络后重试');
@@ -135,7 +165,7 @@ describe('booking form (预约上门收件)', () => {
   it('books a slot picked from the list, grouped by day with the places left', async () => {
     const log = bff(() => ({ status: 201, data: booking() }));
     render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    fillValidForm();
+    await fillValidForm();
     expect(await screen.findByText('11月23日 周一')).toBeTruthy();
     expect(screen.getByText('剩余 1 个名额')).toBeTruthy();
     fireEvent.click(screen.getByText('09:00–11:00'));
@@ -144,7 +174,7 @@ describe('booking form (预约上门收件)', () => {
     fireEvent.click(screen.getByText('确认预约'));
     await waitFor(() => expect(posts(log)).toHaveLength(1));
     expect(posts(log)[0]!.body).toMatchObject({ window: { kind: 'slot', slotId: slots.slots[0]!.id } });
-    expect(log.find((r) => r.method === 'GET')!.path).toBe(
+    expect(log.find((r) => r.method === 'GET' && r.path.includes('/slots'))!.path).toBe(
       `/api/v1/bookings/slots?matterCode=${encodeURIComponent(matter.code)}&county=${encodeURIComponent('黄埔区')}`,
     );
   });
@@ -156,7 +186,7 @@ describe('booking form (预约上门收件)', () => {
       ]),
     );
     render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    fillValidForm();
+    await fillValidForm();
     fireEvent.click(screen.getByText('下一步：确认信息'));
     fireEvent.click(await screen.findByText('确认预约'));
     await waitFor(() => expect(fieldError('phone')).toBe('请输入11位手机号码'));
@@ -166,7 +196,7 @@ describe('booking form (预约上门收件)', () => {
   it('sends the resident to real-name verification when the server asks for it', async () => {
     bff(() => apiError(403, 'REAL_NAME_REQUIRED', '请先完成实名认证，再预约上门收件'));
     render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    fillValidForm();
+    await fillValidForm();
     fireEvent.click(screen.getByText('下一步：确认信息'));
     fireEvent.click(await screen.findByText('确认预约'));
     fireEvent.click(await screen.findByText('去实名认证'));

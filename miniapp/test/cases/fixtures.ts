@@ -26,6 +26,9 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
     nextStep: '政务服务中心正在审核您的材料，办结后证照将通过 EMS 寄给您。',
     supplement: null,
     reason: null,
+    channel: 'door_visit',
+    applicantKind: 'person',
+    problem: null,
     result: null,
     shipments: [
       {

@@ -76,6 +76,22 @@ describe('guide page (办事指南)', () => {
     expect(screen.getByText('不支持邮寄')).toBeTruthy();
   });
 
+  it('offers no booking for an enterprise (法人) matter, even with door pickup: the enterprise applies', async () => {
+    show(
+      guide({
+        name: '稳岗补贴申领',
+        code: 'ENTERPRISE-1',
+        applicantType: 'enterprise',
+        channels: { doorPickup: true, outlet: true, mail: 'two_way' },
+      }),
+    );
+    await screen.findByText('稳岗补贴申领');
+    expect(screen.queryByText('预约上门收件')).toBeNull();
+    expect(
+      screen.getByText('本事项的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约上门收件。'),
+    ).toBeTruthy();
+  });
+
   it('says when the matter no longer exists', async () => {
     fakeBff(() => apiError(404, 'MATTER_NOT_FOUND', '没有找到该事项，它可能已调整或停办，请重新搜索'));
     setRouterParams({ code: 'GONE' });

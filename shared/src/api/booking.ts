@@ -112,6 +112,10 @@ export type BookingView = Static<typeof BookingView>;
 
 export const BookingList = Type.Object({ items: Type.Array(BookingView) });
 
+/** Where a new booking form starts: the resident's last address (their latest booking), in full, or null. */
+export const BookingDefaults = Type.Object({ address: Type.Union([AddressSchema, Type.Null()]) });
+export type BookingDefaults = Static<typeof BookingDefaults>;
+
 export const SlotView = Type.Object({
   id: Type.String(),
   start: Type.String(),

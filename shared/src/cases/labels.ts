@@ -145,7 +145,7 @@ export type ApplicantKind = (typeof applicantKinds)[number];
 /** What the resident reads on a case a job could not carry through (dead-lettered submission, EMS order…). */
 export const CASE_PROBLEM_SENTENCE = '提交遇到问题，工作人员正在处理';
 
-/** Supervisor breach kinds and their labels. */
+/** Supervisor breach kinds, in the order a supervisor acts on them, and their labels. */
 export const breachKinds = [
   'visit_not_reached',
   'visit_late',
@@ -156,12 +156,13 @@ export const breachKinds = [
   'case_stuck',
 ] as const;
 export type BreachKindName = (typeof breachKinds)[number];
+/** Short labels for the supervisors' filter tabs (each breach carries its own specific label too). */
 export const breachKindLabels: Record<BreachKindName, string> = {
   visit_not_reached: '上门未到达',
   visit_late: '上门超时',
-  result_not_delivered: '办结后2个工作日内未送达',
+  result_not_delivered: '证照未送达',
   result_late: '证照送达超时',
   logistics_exception: '物流异常',
-  case_overdue: '超过承诺办结时限',
+  case_overdue: '办件超期',
   case_stuck: '办件提交受阻',
 };

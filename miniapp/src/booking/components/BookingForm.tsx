@@ -7,8 +7,8 @@ import {
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
-import { useRef, useState } from 'react';
-import { createBooking, newIdempotencyKey } from '@/api/bookings';
+import { useEffect, useRef, useState } from 'react';
+import { createBooking, getBookingDefaults, newIdempotencyKey } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { FormField } from '@/components/FormField';
 import { Kv } from '@/components/Kv';
@@ -46,11 +46,11 @@ interface Values {
 }
 
 const DEFAULT_SCOPE = '代为提交申请材料、跟进办理并领取办理结果';
-/** The demo serves 广州市黄埔区; a resident elsewhere changes it. */
+/** The address starts empty and is filled from the resident's last booking (GET /bookings/defaults). */
 const initialValues = (): Values => ({
-  province: '广东省',
-  city: '广州市',
-  county: '黄埔区',
+  province: '',
+  city: '',
+  county: '',
   detail: '',
   name: '',
   phone: '',
@@ -126,6 +126,26 @@ export function BookingForm({
   const [busy, setBusy] = useState(false);
   const [slotsReload, setSlotsReload] = useState(0);
   const attempt = useRef<{ body: string; key: string }>();
+
+  // Start from the resident's last address; never overwrite what they have typed meanwhile.
+  useEffect(() => {
+    let live = true;
+    getBookingDefaults()
+      .then(({ address }) => {
+        if (!live || !address) return;
+        setValues((v) => ({
+          ...v,
+          province: v.province || address.province,
+          city: v.city || address.city,
+          county: v.county || address.county,
+          detail: v.detail || address.detail,
+        }));
+      })
+      .catch(() => {}); // no last address: the resident types it
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const checked = check(values, time);
   const messageFor = (field: Field) =>

@@ -15,7 +15,13 @@ export function MatterPicker() {
   // Read by the loader when it runs, so a search can reload at once.
   const searchedRef = useRef('');
   const matters = useLoader(() =>
-    searchMatters({ channel: 'door_pickup', q: searchedRef.current || undefined, pageSize: 50 }),
+    // A resident books as a person: enterprise (法人) matters are applied for by the enterprise.
+    searchMatters({
+      channel: 'door_pickup',
+      applicant: 'person',
+      q: searchedRef.current || undefined,
+      pageSize: 50,
+    }),
   );
 
   const search = () => {

@@ -17,6 +17,22 @@ function BookMatter({ matterCode }: { matterCode: string }) {
   if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
   const matter = guide.data;
   if (!matter) return null;
+  if (matter.applicantType === 'enterprise') {
+    return (
+      <EmptyState
+        title="该事项需由企业办理"
+        text={`“${matter.name}”的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约。`}
+      >
+        <Button
+          type="primary"
+          size="large"
+          onClick={() => Taro.redirectTo({ url: withQuery(routes.guide, { code: matter.code }) })}
+        >
+          查看办事指南
+        </Button>
+      </EmptyState>
+    );
+  }
   if (!matter.channels.doorPickup) {
     return (
       <EmptyState

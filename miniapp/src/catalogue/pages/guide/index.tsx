@@ -130,7 +130,12 @@ export default function Guide() {
         </Fact>
       </View>
 
-      {g.channels.doorPickup ? (
+      {g.applicantType === 'enterprise' ? (
+        // A resident cannot book an enterprise (法人) matter as a person: the enterprise applies itself.
+        <Text className="notice">
+          本事项的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约上门收件。
+        </Text>
+      ) : g.channels.doorPickup ? (
         <View className="card guide__book">
           <Text className="text-body">本事项支持政邮专员上门收件，材料免费寄到政务服务中心。</Text>
           <Button
