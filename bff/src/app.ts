@@ -15,6 +15,7 @@ import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
 import { defineCasePolling } from './features/cases/poll';
 import { defineCaseProblems } from './features/cases/problems';
+import publicFactsRoutes from './features/publicFacts/routes';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
@@ -105,6 +106,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(supervisionRoutes);
       await api.register(caseRoutes);
       await api.register(subscriptionRoutes);
+      await api.register(publicFactsRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type NotificationKind, notificationKinds } from '@zyt/shared';
+import { type NotificationKind, notificationKinds, type PublicFacts, PublicFactsSchema } from '@zyt/shared';
+import { Compile } from 'typebox/compile';
 
 /**
  * All configuration, read and validated once from the environment. Nothing else reads process.env.
@@ -35,6 +36,8 @@ export interface Config {
   ems: { apiBase: string; senderNo: string; authorization: string; signKey: string; timeoutMs: number };
   /** Provincial government service platform (JSON/HTTPS binding, HMAC-signed both ways). */
   gov: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
+  /** The region's public facts (服务事项、流程、收费标准、监督热线), served at GET /public/facts. */
+  publicFacts: PublicFacts;
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -155,11 +158,60 @@ export function loadConfig(env: Env = process.env): Config {
       appSecret: env.GOV_APP_SECRET || DEMO_CREDENTIALS.gov.appSecret,
       timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
+    publicFacts: publicFacts(env),
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),
       postageFen: int(env, 'POSTAGE_FEN_PER_PIECE', 1200, 0, 100_000),
     },
   };
+}
+
+/** The demo region's facts (广州市黄埔区); a deployment sets its own in PUBLIC_FACTS. */
+export const DEMO_PUBLIC_FACTS: PublicFacts = {
+  region: '广州市黄埔区',
+  services: [
+    '政务流动窗口上门办：预约后由政邮专员上门核对并收取申请材料',
+    '邮政网点就近办：在设有政务服务专窗的邮政网点办理',
+    '办理结果邮寄送达：证照由EMS寄到您家',
+  ],
+  process: [
+    '在“政邮通”选择事项，预约上门时间或选择“尽快上门”',
+    '政邮专员上门核对材料并收取（“尽快上门”接单后1小时内到达）',
+    '材料由EMS寄往政务服务中心，提交后生成办件编号',
+    '政务服务中心受理、审核、办结，进度可在“我的办件”查看',
+    '办结后2个工作日内，证照由EMS送达，投递员会先电话联系您',
+  ],
+  fees: [
+    { item: '上门收件', standard: '免费' },
+    { item: '申请材料寄往政务服务中心', standard: '免费（邮费由政府支付）' },
+    { item: '办理结果寄递到家', standard: '免费（邮费由政府支付）' },
+    { item: '事项本身的收费', standard: '按各事项办事指南的“收费标准”执行' },
+  ],
+  hotlines: [
+    { name: '12345政务服务便民热线', phone: '12345', hours: '全天' },
+    { name: '中国邮政客服热线', phone: '11183' },
+  ],
+};
+
+const checkPublicFacts = Compile(PublicFactsSchema);
+
+/** PUBLIC_FACTS is JSON in the shape of PublicFactsSchema; unset, the demo region's facts are served. */
+function publicFacts(env: Env): PublicFacts {
+  const raw = env.PUBLIC_FACTS;
+  if (!raw) return DEMO_PUBLIC_FACTS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_FACTS must be JSON: { region, services[], process[], fees[], hotlines[] }');
+  }
+  if (!checkPublicFacts.Check(parsed)) {
+    const first = [...checkPublicFacts.Errors(parsed)][0];
+    throw new ConfigError(
+      `PUBLIC_FACTS is not valid at ${first?.instancePath || '/'}: ${first?.message ?? 'unknown error'}`,
+    );
+  }
+  return parsed;
 }
 
 /**

@@ -4,6 +4,7 @@ export * from './api/cases';
 export * from './api/catalogue';
 export * from './api/common';
 export * from './api/me';
+export * from './api/publicFacts';
 export * from './api/supervision';
 export * from './booking/stateMachine';
 export * from './calendar/workingDays';

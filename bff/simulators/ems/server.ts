@@ -967,6 +967,9 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       createCalls: o.createCalls,
       outcome: o.outcome,
       cancelled: o.cancelled,
+      /** Where each party is, as received (tests check the regions; names and phones stay out). */
+      sender: { prov: o.sender.prov, city: o.sender.city, county: o.sender.county },
+      receiver: { prov: o.receiver.prov, city: o.receiver.city, county: o.receiver.county },
       status: currentStatus(o.emitted),
       events: o.emitted,
     })),
