@@ -42,7 +42,13 @@ afterAll(() => t?.close());
 const db = () => t.app.database.db;
 type SimCase = {
   ourId: string;
-  applicant: { applyType: number; name: string; cardType: string; cardNumber: string; operatorCardType?: string };
+  applicant: {
+    applyType: number;
+    name: string;
+    cardType: string;
+    cardNumber: string;
+    operatorCardType?: string;
+  };
 };
 const simCase = async (ourId: string) =>
   (await t.gov.admin<{ cases: SimCase[] }>(`/sim/cases?ourId=${ourId}`)).cases[0];
@@ -106,7 +112,11 @@ async function openAndSubmit(
       userId,
       channel: applicant.kind === 'enterprise' ? 'enterprise_claim' : 'door_visit',
       applicant,
-      matter: { code: matter.serviceCode, name: matter.name, promisedWorkingDays: matter.promisedWorkingDays },
+      matter: {
+        code: matter.serviceCode,
+        name: matter.name,
+        promisedWorkingDays: matter.promisedWorkingDays,
+      },
       bookingId: b.id,
     });
     await t.app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id });
@@ -156,7 +166,10 @@ describe('applicants', () => {
       operatorCardType: '111',
     });
     await until(async () => !!(await caseDetail(r.h, c.id)).caseNumber);
-    expect(await caseDetail(r.h, c.id)).toMatchObject({ applicantKind: 'enterprise', channel: 'enterprise_claim' });
+    expect(await caseDetail(r.h, c.id)).toMatchObject({
+      applicantKind: 'enterprise',
+      channel: 'enterprise_claim',
+    });
   });
 
   it('refuses an enterprise applicant with a wrong credit code, opening nothing', async () => {
@@ -277,7 +290,13 @@ describe('regions', () => {
       .insert(outlets)
       .values([
         { ...common, id: 'GZ-PO-01', name: '甘州区邮政所', kind: 'post_office', address: '县府街1号' },
-        { ...common, id: 'GZ-SC-01', name: '甘州区政务服务中心', kind: 'service_centre', address: '北环路2号' },
+        {
+          ...common,
+          id: 'GZ-SC-01',
+          name: '甘州区政务服务中心',
+          kind: 'service_centre',
+          address: '北环路2号',
+        },
       ]);
     await db()
       .insert(matterOutlets)
@@ -289,7 +308,9 @@ describe('regions', () => {
     const agent = await staff('postal_agent');
     const booked = await book(
       r.h,
-      bookingBody({ address: { province: '甘肃省', city: '张掖市', county: '甘州区', detail: '县府街8号2单元' } }),
+      bookingBody({
+        address: { province: '甘肃省', city: '张掖市', county: '甘州区', detail: '县府街8号2单元' },
+      }),
     );
     expect(booked.statusCode, booked.body).toBe(201);
     const caseId = await caseIdOf(await collectAll(agent.h, booked.json().id));
@@ -297,7 +318,9 @@ describe('regions', () => {
     const orderNo = materials!.id.replaceAll('-', '');
     type Order = { logisticsOrderNo: string; sender: object; receiver: object };
     const order = async () =>
-      (await t.ems.admin<{ orders: Order[] }>('/sim/orders')).orders.find((o) => o.logisticsOrderNo === orderNo);
+      (await t.ems.admin<{ orders: Order[] }>('/sim/orders')).orders.find(
+        (o) => o.logisticsOrderNo === orderNo,
+      );
     await until(async () => !!(await order()));
     expect(await order()).toMatchObject({
       sender: { prov: '甘肃省', city: '张掖市', county: '甘州区' },
@@ -317,7 +340,9 @@ describe('booking defaults', () => {
     };
     expect(await defaults(r.h)).toEqual({ address: null });
     await book(r.h, bookingBody({ address: { ...bookingBody().address, detail: '开创大道100号1栋101' } }));
-    expect(await defaults(r.h)).toEqual({ address: { ...bookingBody().address, detail: '开创大道100号1栋101' } });
+    expect(await defaults(r.h)).toEqual({
+      address: { ...bookingBody().address, detail: '开创大道100号1栋101' },
+    });
     expect(await defaults(other.h)).toEqual({ address: null });
     expect((await t.app.inject({ url: '/api/v1/bookings/defaults' })).statusCode).toBe(401);
   });

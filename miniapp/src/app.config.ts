@@ -2,7 +2,10 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/login/index'],
   subPackages: [
-    { root: 'me', pages: ['pages/index/index', 'pages/privacy/index', 'pages/identity/index'] },
+    {
+      root: 'me',
+      pages: ['pages/index/index', 'pages/privacy/index', 'pages/identity/index', 'pages/facts/index'],
+    },
     {
       root: 'booking',
       pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],

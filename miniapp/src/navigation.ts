@@ -8,6 +8,7 @@ export const routes = {
   me: '/me/pages/index/index',
   privacy: '/me/pages/privacy/index',
   identity: '/me/pages/identity/index',
+  publicFacts: '/me/pages/facts/index',
   booking: '/booking/pages/index/index',
   bookings: '/booking/pages/list/index',
   bookingDetail: '/booking/pages/detail/index',

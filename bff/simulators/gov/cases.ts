@@ -46,7 +46,13 @@ interface SimCase {
   supplementDone: boolean;
   suspensionDone: boolean;
   /** Who applied, as received (for tests): APPLY_TYPE, card type and number, the operator's card type. */
-  applicant: { applyType: 0 | 1; name: string; cardType: string; cardNumber: string; operatorCardType?: string };
+  applicant: {
+    applyType: 0 | 1;
+    name: string;
+    cardType: string;
+    cardNumber: string;
+    operatorCardType?: string;
+  };
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
 }

@@ -88,7 +88,9 @@ describe('guide page (办事指南)', () => {
     await screen.findByText('稳岗补贴申领');
     expect(screen.queryByText('预约上门收件')).toBeNull();
     expect(
-      screen.getByText('本事项的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约上门收件。'),
+      screen.getByText(
+        '本事项的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约上门收件。',
+      ),
     ).toBeTruthy();
   });
 

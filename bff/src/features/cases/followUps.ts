@@ -5,11 +5,15 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, type Case, cases, settlementItems } from '../../db/schema';
 import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
+import { chineseDate } from '../../lib/calendar';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
 import { notifyUser } from '../notifications/notify';
-import { onShipmentChanged, onShipmentOrdered, requestShipment } from '../shipments/shipments';
-import { chineseDate } from '../../lib/calendar';
-import { CREATE_EMS_ORDER } from '../shipments/shipments';
+import {
+  CREATE_EMS_ORDER,
+  onShipmentChanged,
+  onShipmentOrdered,
+  requestShipment,
+} from '../shipments/shipments';
 import { clearCaseProblem } from './problems';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {

@@ -21,7 +21,9 @@ export async function markCaseProblem(
   const projId = textParam(data.projId);
   if (!caseId && !bookingId && !shipmentId && !projId) return [];
   const legCase = db
-    .select({ id: sql<string>`coalesce(${shipments.caseId}, (select c.id from ${cases} c where c.booking_id = ${shipments.bookingId}))` })
+    .select({
+      id: sql<string>`coalesce(${shipments.caseId}, (select c.id from ${cases} c where c.booking_id = ${shipments.bookingId}))`,
+    })
     .from(shipments)
     .where(sql`${shipments.id}::text = ${shipmentId}`);
   const marked = await db

@@ -13,6 +13,19 @@ import { setLargeText, useLargeText } from '@/settings/largeText';
 import { Button, Switch, Tag } from '@/ui/nutui';
 import './index.css';
 
+/** 服务公开: fee schedule and supervision hotlines, for everyone (signed in or not). */
+function PublicFactsLink() {
+  return (
+    <View className="card">
+      <Text className="text-title">服务公开</Text>
+      <Text className="text-hint">服务事项、办理流程、收费标准和监督热线</Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.publicFacts })}>
+        查看收费标准与监督热线
+      </Button>
+    </View>
+  );
+}
+
 function LargeTextSwitch() {
   const large = useLargeText();
   return (
@@ -46,6 +59,7 @@ export default function Me() {
             去登录
           </Button>
         </EmptyState>
+        <PublicFactsLink />
         <LargeTextSwitch />
       </Page>
     );
@@ -140,6 +154,7 @@ export default function Me() {
   return (
     <Page>
       {body()}
+      <PublicFactsLink />
       <LargeTextSwitch />
       <Button block size="large" onClick={logOut}>
         退出登录
