@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { creditCodeCheckChar } from '@zyt/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { matterNamed } from '../simulators/gov/catalogue';
+import { matterNamed, matters } from '../simulators/gov/catalogue';
 import { createGovSimulator, type GovSimulator } from '../simulators/gov/server';
 import { createGovClient, fetchWholeCatalogue } from '../src/integrations/gov/client';
 import {
@@ -99,6 +100,8 @@ async function govError(p: Promise<unknown>): Promise<GovError> {
   return err as GovError;
 }
 
+const ENTERPRISE_CREDIT_CODE = `91440112MA59ABCD1${creditCodeCheckChar('91440112MA59ABCD1')}`;
+
 let serial = 0;
 /** A complete, valid submission for a matter: every material provided. */
 function submission(matter: GovMatter, over: Partial<GovCaseSubmission> = {}): GovCaseSubmission {
@@ -121,10 +124,21 @@ function submission(matter: GovMatter, over: Partial<GovCaseSubmission> = {}): G
       : {
           name: '广州市黄埔区示例科技有限公司',
           cardType: '001',
-          cardNumber: '91440112MA59ABCD1X',
+          cardNumber: ENTERPRISE_CREDIT_CODE,
           mobile: '02082200000',
           address: '广州市黄埔区开创大道1号',
         },
+    // An enterprise applies through its operator (经办人).
+    ...(person
+      ? {}
+      : {
+          operator: {
+            name: '李四',
+            cardType: '111' as const,
+            cardNumber: '440112199003070017',
+            mobile: '13800138000',
+          },
+        }),
     acceptList: matter.materials.map((mt) => ({
       materialId: mt.id,
       name: mt.name,
@@ -215,6 +229,10 @@ describe('catalogue', () => {
     const postOffices = all.outlets.filter((o) => o.kind === 'post_office');
     expect(postOffices.length).toBeGreaterThanOrEqual(10);
     expect(all.outlets.some((o) => o.kind === 'service_centre')).toBe(true);
+    // Each outlet says where it is: province, city and county (EMS parties are placed by them).
+    expect(
+      all.outlets.every((o) => o.province === '广东省' && o.city === '广州市' && o.district === '黄埔区'),
+    ).toBe(true);
     for (const o of postOffices) {
       expect(
         o.hours.some((h) => h.day === 6),
@@ -326,6 +344,15 @@ describe('cases', () => {
 
     const wrongType = await govError(gov.submitCase(submission(matter, { applyType: 1 })));
     expect(wrongType.code).toBe('APPLY_TYPE_MISMATCH');
+
+    // An enterprise applies by its credit code (card type 001) and names its operator.
+    const enterprise = matters.find((m) => m.applicantType === 'enterprise' && m.channels.mail !== 'none')!;
+    const { operator: _, ...noOperator } = submission(enterprise);
+    expect((await govError(gov.submitCase(noOperator))).code).toBe('OPERATOR_REQUIRED');
+    const badCode = submission(enterprise);
+    badCode.applicant = { ...badCode.applicant, cardNumber: '91440112MA59ABCD10' };
+    expect((await govError(gov.submitCase(badCode))).code).toBe('CARD_NUMBER_INVALID');
+    expect((await gov.submitCase(submission(enterprise))).projId).toMatch(/^\d{20}$/);
 
     const noCase = await govError(gov.getCase('44011220260101999999'));
     expect(noCase).toMatchObject({ code: 'CASE_NOT_FOUND', retryable: false });

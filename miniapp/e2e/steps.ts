@@ -104,6 +104,10 @@ export async function bookAsap(
 ): Promise<string> {
   const { shot } = opts;
   await input(page, 'booking-detail').waitFor();
+  // The form starts from the resident's last address; a first booking starts empty.
+  await input(page, 'booking-province').fill('广东省');
+  await input(page, 'booking-city').fill('广州市');
+  await input(page, 'booking-county').fill('黄埔区');
   await input(page, 'booking-detail').fill(ADDRESS_DETAIL);
   await input(page, 'booking-name').fill(opts.name);
   await input(page, 'booking-phone').fill('1380013');

@@ -74,6 +74,8 @@ describe('case tracking: accepted → completed → result shipped → delivered
   let firstRequired: string;
   let bookingNumber: string;
   let bookingId: string;
+  /** The case's own id (the platform's ourId), known once the resident opens it. */
+  let caseId: string | undefined;
   let waybill: string;
   /** The clocks and EMS outcome as found, put back in afterAll. */
   let restore: { ems?: number; gov?: number } = {};
@@ -144,12 +146,13 @@ describe('case tracking: accepted → completed → result shipped → delivered
     await agent?.screenshot({ path: `${artifactsDir}/tracking-failed-agent.png`, fullPage: true });
     const state = {
       bookingId,
+      caseId,
       bookingNumber,
       lastCase,
       ems: await emsOrders().catch((e: Error) => e.message),
-      gov: bookingId
-        ? await sim(`/sim/gov/sim/cases?ourId=${bookingId}`).catch((e: Error) => e.message)
-        : undefined,
+      gov: await sim(caseId ? `/sim/gov/sim/cases?ourId=${caseId}` : '/sim/gov/sim/cases').catch(
+        (e: Error) => e.message,
+      ),
     };
     writeFileSync(path.join(artifactsDir, 'tracking-failed-state.json'), JSON.stringify(state, null, 2));
   });
@@ -160,7 +163,7 @@ describe('case tracking: accepted → completed → result shipped → delivered
     await top(resident).getByText(matter.name).first().waitFor();
     await input(resident, 'booking-detail').waitFor();
     bookingNumber = await bookAsap(resident, { name: RESIDENT.name, firstRequired });
-    // The booking's id is the case's id (the case opens when the materials are collected).
+    // The case opens (with an id of its own) when the materials are collected.
     bookingId = /[?&]id=([0-9a-f-]{36})/.exec(resident.url())?.[1] ?? '';
     expect(bookingId, resident.url()).not.toBe('');
   });
@@ -195,7 +198,9 @@ describe('case tracking: accepted → completed → result shipped → delivered
     await screenshot(resident, 'tracking-01-my-cases');
     await item.click();
     await top(resident).locator('#case-next-step').waitFor();
-    expect(resident.url()).toContain(`cases/pages/detail/index?id=${bookingId}`);
+    caseId = /cases\/pages\/detail\/index\?id=([0-9a-f-]{36})/.exec(resident.url())?.[1];
+    expect(caseId, resident.url()).toBeDefined();
+    expect(caseId).not.toBe(bookingId);
 
     // The page polls every 15 s while the case moves.
     await caseStatus(resident, '结果寄送中').waitFor({ timeout: COMPLETED_TIMEOUT_MS });
