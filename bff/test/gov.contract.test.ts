@@ -350,7 +350,7 @@ describe('cases', () => {
     const { operator: _, ...noOperator } = submission(enterprise);
     expect((await govError(gov.submitCase(noOperator))).code).toBe('OPERATOR_REQUIRED');
     const badCode = submission(enterprise);
-    badCode.applicant = { ...badCode.applicant, cardNumber: '91440112MA59ABCD10' };
+    badCode.applicant = { ...badCode.applicant, cardNumber: '91440112MA59ABCD1' }; // 17 characters
     expect((await govError(gov.submitCase(badCode))).code).toBe('CARD_NUMBER_INVALID');
     expect((await gov.submitCase(submission(enterprise))).projId).toMatch(/^\d{20}$/);
 
