@@ -35,6 +35,7 @@ ALTER TABLE "settlement_items" ADD CONSTRAINT "settlement_items_case_id_cases_id
 CREATE INDEX "shipments_case_idx" ON "shipments" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "shipments_booking_idx" ON "shipments" USING btree ("booking_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "cases_booking_idx" ON "cases" USING btree ("booking_id");--> statement-breakpoint
+CREATE INDEX "cases_our_id_idx" ON "cases" USING btree (("id"::text));--> statement-breakpoint
 ALTER TABLE "shipments" ADD CONSTRAINT "shipments_subject_check" CHECK (("shipments"."subject_kind" = 'case' and "shipments"."case_id" is not null and "shipments"."booking_id" is null)
         or ("shipments"."subject_kind" = 'booking' and "shipments"."booking_id" is not null and "shipments"."case_id" is null));--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_applicant_check" CHECK (("cases"."applicant_kind" = 'person' and "cases"."enterprise_name" is null and "cases"."enterprise_credit_code" is null)

@@ -102,6 +102,9 @@ export const cases = pgTable(
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
+    // The platform's callbacks name a case by the ourId we gave it (its id, as text; other channels' ids are
+    // not UUIDs): found by this index before the PROJID is known.
+    index('cases_our_id_idx').on(sql`(${t.id}::text)`),
     check(
       'cases_applicant_check',
       sql`(${t.applicantKind} = 'person' and ${t.enterpriseName} is null and ${t.enterpriseCreditCode} is null)
