@@ -145,7 +145,12 @@ describe('applicants', () => {
     await until(async () => !!(await caseDetail(r.h, caseId)).caseNumber);
     const d = await caseDetail(r.h, caseId);
     expect(d).toMatchObject({ channel: 'door_visit', applicantKind: 'person', bookingId, problem: null });
-    // The booking id is not a case id any more.
+    // The booking links to its case (查看办件进度), in one and in the list…
+    const own = (await t.app.inject({ url: `/api/v1/bookings/${bookingId}`, headers: r.h })).json();
+    expect(own.caseId).toBe(caseId);
+    const list = (await t.app.inject({ url: '/api/v1/bookings', headers: r.h })).json().items;
+    expect(list.find((b: { id: string }) => b.id === bookingId).caseId).toBe(caseId);
+    // …and the booking id is not a case id any more.
     expect((await t.app.inject({ url: `/api/v1/cases/${bookingId}`, headers: r.h })).statusCode).toBe(404);
   });
 

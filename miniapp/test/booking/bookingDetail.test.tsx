@@ -7,6 +7,8 @@ import { type FakeReply, fakeBff, tokens } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
 import { booking, slots } from './fixtures';
 
+const CASE_ID = '6f1d2f6e-2222-4000-8000-000000000002';
+
 const id = booking().id;
 const serve = (
   view: ReturnType<typeof booking>,
@@ -53,6 +55,7 @@ describe('booking detail (预约详情)', () => {
         status: 'case_submitted',
         statusLabel: '已提交审批',
         caseNumber: '44011226112200000042',
+        caseId: CASE_ID,
         waybillNo: '1100012345678',
         events: [
           { status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
@@ -67,9 +70,9 @@ describe('booking detail (预约详情)', () => {
     const copies = screen.getAllByText('复制');
     fireEvent.click(copies[1]!);
     await waitFor(() => expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1100012345678' }));
-    // The case exists from collection on: its progress is one tap away.
+    // The case exists from collection on, with its own id: its progress is one tap away.
     fireEvent.click(screen.getByText('查看办件进度'));
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/cases/pages/detail/index?id=${id}` });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/cases/pages/detail/index?id=${CASE_ID}` });
   });
 
   it('links to the case progress only once the materials are collected', async () => {

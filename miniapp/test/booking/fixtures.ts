@@ -70,6 +70,7 @@ export function booking(overrides: Partial<BookingView> = {}): BookingView {
     entrust: null,
     missingItems: null,
     caseNumber: null,
+    caseId: null,
     waybillNo: null,
     cancelReason: null,
     events: [{ status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null }],

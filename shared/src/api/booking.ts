@@ -103,6 +103,8 @@ export const BookingView = Type.Object({
   missingItems: Type.Union([Type.Array(MissingItem), Type.Null()]),
   /** The government case number (办件编号, PROJID) once submitted. */
   caseNumber: Type.Union([Type.String(), Type.Null()]),
+  /** The case the collected materials opened (a case has its own id), for 查看办件进度; null before. */
+  caseId: Type.Union([Type.String(), Type.Null()]),
   waybillNo: Type.Union([Type.String(), Type.Null()]),
   cancelReason: Type.Union([Type.String(), Type.Null()]),
   events: Type.Array(BookingEvent),

@@ -19,6 +19,7 @@ import {
   type Booking,
   bookingEvents,
   bookings,
+  cases,
   matterOutlets,
   matters,
   outlets,
@@ -185,6 +186,9 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
     .select({
       booking: bookings,
       waybillNo: shipments.waybillNo,
+      caseId: sql<
+        string | null
+      >`(select ${cases.id} from ${cases} where ${cases.bookingId} = ${bookings.id})`,
       events: sql<
         { status: string; at: string; actor: 'resident' | 'agent' | 'system'; note: string | null }[]
       >`coalesce((
@@ -202,7 +206,17 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
     ...e,
     at: new Date(e.at),
   }));
-  return { booking: row.booking, events, waybillNo: row.waybillNo };
+  return { booking: row.booking, events, waybillNo: row.waybillNo, caseId: row.caseId };
+}
+
+/** The case each booking opened, by booking id (bookings without one are absent). */
+export async function caseIdsOf(db: DatabaseOrTransaction, bookingIds: string[]) {
+  if (bookingIds.length === 0) return new Map<string, string>();
+  const rows = await db
+    .select({ id: cases.id, bookingId: cases.bookingId })
+    .from(cases)
+    .where(inArray(cases.bookingId, bookingIds));
+  return new Map(rows.map((r) => [r.bookingId!, r.id]));
 }
 
 export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) {
@@ -219,7 +233,7 @@ export function toBookingView(
   b: Booking,
   events: (typeof bookingEvents.$inferSelect)[],
   pii: PiiCipher,
-  opts: { reveal: boolean; waybillNo?: string | null },
+  opts: { reveal: boolean; waybillNo?: string | null; caseId?: string | null },
 ): BookingView {
   const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
   const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
@@ -242,6 +256,7 @@ export function toBookingView(
     entrust: b.entrust ?? null,
     missingItems: b.missingItems ?? null,
     caseNumber: b.caseNumber,
+    caseId: opts.caseId ?? null,
     waybillNo: opts.waybillNo ?? null,
     cancelReason: b.cancelReason,
     events: events

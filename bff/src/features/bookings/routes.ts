@@ -23,6 +23,7 @@ import { type Booking, bookingEvents, bookings, shipments, users } from '../../d
 import { AppError, errorResponses } from '../../lib/errors';
 import {
   bookingNumber,
+  caseIdsOf,
   createBookingTargets,
   eventsOf,
   lastAddress,
@@ -48,7 +49,11 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   async function ownView(userId: string, id: string) {
     const found = await loadBooking(db, and(eq(bookings.id, id), eq(bookings.userId, userId))!);
     if (!found) throw new AppError(404, 'BOOKING_NOT_FOUND');
-    return toBookingView(found.booking, found.events, app.pii, { reveal: false, waybillNo: found.waybillNo });
+    return toBookingView(found.booking, found.events, app.pii, {
+      reveal: false,
+      waybillNo: found.waybillNo,
+      caseId: found.caseId,
+    });
   }
   const view = (b: Booking) => ownView(b.userId, b.id);
 
@@ -234,9 +239,17 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         rows.map((r) => r.id),
       );
       const waybills = await waybillsOf(rows);
+      const caseIds = await caseIdsOf(
+        db,
+        rows.map((r) => r.id),
+      );
       return {
         items: rows.map((b) =>
-          toBookingView(b, events, app.pii, { reveal: false, waybillNo: waybills.get(b.shipmentId ?? '') }),
+          toBookingView(b, events, app.pii, {
+            reveal: false,
+            waybillNo: waybills.get(b.shipmentId ?? ''),
+            caseId: caseIds.get(b.id),
+          }),
         ),
       };
     },

@@ -201,12 +201,12 @@ export default function BookingDetail() {
         <Kv label="上门时间" value={visitTimeText(booking.window)} />
         {due && !finalBookingStatuses.includes(booking.status) && <Kv label="最迟到达" value={due} />}
         {error && <Text className="text-hint">刷新失败：{error.message}（显示的是上次的状态）</Text>}
-        {hasCase(booking.status) && (
+        {hasCase(booking.status) && booking.caseId && (
           <Button
             block
             type="primary"
             size="large"
-            onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: booking.id }) })}
+            onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: booking.caseId! }) })}
           >
             查看办件进度
           </Button>
