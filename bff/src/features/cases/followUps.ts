@@ -129,7 +129,7 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
         amountFen: app.config.tracking.postageFen,
       })
       .onConflictDoNothing();
-    await clearCaseProblem(db, s.caseId, CREATE_EMS_ORDER);
+    await clearCaseProblem(db, { caseId: s.caseId }, CREATE_EMS_ORDER);
     if (s.leg === 'result_to_applicant')
       await db
         .update(cases)

@@ -7,6 +7,7 @@ import { GovError } from '../../integrations/gov/types';
 import { PermanentJobError } from '../../jobs/queue';
 import { scheduleSweep } from '../../lib/sweep';
 import { applyStageEvents, type GovStageEvent, openCaseStatuses } from './cases';
+import { clearCaseProblem } from './problems';
 
 export const POLL_CASE = 'cases.poll';
 const SWEEP_EVERY_MS = 60_000;
@@ -77,7 +78,10 @@ export function defineCasePolling(app: FastifyInstance): void {
           throw new PermanentJobError(`platform cannot find case ${projId}: ${err.code}`);
         throw err;
       }
-      const stored = await db.transaction((tx) => applyStageEvents(tx, app, projId, stageEventsOf(found)));
+      const stored = await db.transaction(async (tx) => {
+        await clearCaseProblem(tx, { projId }, POLL_CASE); // the platform answers again
+        return applyStageEvents(tx, app, projId, stageEventsOf(found));
+      });
       if (stored > 0) app.log.info({ projId, stored }, 'silent case polled: missed stages recovered');
     },
   });

@@ -7,7 +7,7 @@ const textParam = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /**
  * Marks the case a dead-lettered job was working for: its data names the case, its booking, one of its EMS
- * legs or its PROJID. Compared as text: job data is ours but old jobs may name ids of another shape, and a
+ * legs (by id or waybill) or its PROJID. Compared as text: job data is ours but old jobs may name ids of another shape, and a
  * bad cast must not fail the marking. Returns the ids of the cases marked.
  */
 export async function markCaseProblem(
@@ -19,13 +19,14 @@ export async function markCaseProblem(
   const bookingId = textParam(data.bookingId);
   const shipmentId = textParam(data.shipmentId);
   const projId = textParam(data.projId);
-  if (!caseId && !bookingId && !shipmentId && !projId) return [];
+  const waybillNo = textParam(data.waybillNo);
+  if (!caseId && !bookingId && !shipmentId && !projId && !waybillNo) return [];
   const legCase = db
     .select({
       id: sql<string>`coalesce(${shipments.caseId}, (select c.id from ${cases} c where c.booking_id = ${shipments.bookingId}))`,
     })
     .from(shipments)
-    .where(sql`${shipments.id}::text = ${shipmentId}`);
+    .where(or(sql`${shipments.id}::text = ${shipmentId}`, eq(shipments.waybillNo, waybillNo ?? '')));
   const marked = await db
     .update(cases)
     .set({ problem, updatedAt: sql`now()` })
@@ -42,11 +43,20 @@ export async function markCaseProblem(
 }
 
 /** Clears a case's problem once the job that had it succeeds after all (re-driven by staff). */
-export async function clearCaseProblem(db: DatabaseOrTransaction, caseId: string, job: string) {
+export async function clearCaseProblem(
+  db: DatabaseOrTransaction,
+  which: { caseId: string } | { projId: string },
+  job: string,
+) {
   await db
     .update(cases)
     .set({ problem: null, updatedAt: sql`now()` })
-    .where(and(eq(cases.id, caseId), sql`${cases.problem}->>'job' = ${job}`));
+    .where(
+      and(
+        'caseId' in which ? eq(cases.id, which.caseId) : eq(cases.projId, which.projId),
+        sql`${cases.problem}->>'job' = ${job}`,
+      ),
+    );
 }
 
 /** Every dead-lettered job that names a case marks it: nothing fails silently. */
