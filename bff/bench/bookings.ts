@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRIVACY_GUIDE_VERSION } from '@zyt/shared';
 import autocannon from 'autocannon';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createGovSimulator } from '../simulators/gov/server';
 import { DEMO_CREDENTIALS } from '../src/config';
 import { openDatabase } from '../src/db/client';
@@ -47,7 +47,13 @@ export async function benchBookings(databaseUrl: string) {
     createGovClient({ apiBase: govUrl, ...DEMO_CREDENTIALS.gov, timeoutMs: 10_000 }),
   );
   await gov.close();
-  const [matter] = await handle.db.select().from(matters).where(eq(matters.doorPickup, true)).limit(1);
+  // A person's matter: residents cannot book enterprise (法人) matters.
+  const [matter] = await handle.db
+    .select()
+    .from(matters)
+    .where(and(eq(matters.doorPickup, true), eq(matters.applicantType, 'person')))
+    .orderBy(matters.position)
+    .limit(1);
   const pii = createPiiCipher(Buffer.from(keys.PII_KEY, 'base64'));
   const tokens: string[] = [];
   const tokenOf = new Map<string, string>();
