@@ -12,6 +12,7 @@ import visitPhotoRoutes from './features/bookings/photos';
 import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
 import { defineCaseFollowUps } from './features/cases/followUps';
+import { defineMaterialsArrival } from './features/cases/materialsArrival';
 import govHookRoutes from './features/cases/govHooks';
 import { defineCasePolling } from './features/cases/poll';
 import caseRoutes from './features/cases/routes';
@@ -114,6 +115,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCatalogueJobs(app);
   defineBookingJobs(app);
   defineCaseFollowUps(app);
+  defineMaterialsArrival(app);
   defineCasePolling(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.

@@ -84,6 +84,10 @@ describe('a case from the door to the door', () => {
     const collected = index((i) => i.source === 'booking' && i.title === bookingStatusLabels.collected);
     const accepted = index((i) => i.source === 'gov' && i.stage === '2');
     const completed = index((i) => i.source === 'gov' && i.stage === '4');
+    // 快递送达: the centre accepts only once the materials leg is signed for there.
+    const materialsDelivered = index((i) => i.leg === 'materials_to_centre' && i.opCode === '704');
+    expect(materialsDelivered).toBeGreaterThanOrEqual(0);
+    expect(materialsDelivered).toBeLessThan(accepted);
     const shipped = index((i) => i.leg === 'result_to_applicant' && i.opCode === '203');
     const delivered = index((i) => i.leg === 'result_to_applicant' && i.opCode === '704');
     expect(
@@ -93,7 +97,10 @@ describe('a case from the door to the door', () => {
     expect(collected < accepted && accepted < completed && completed < shipped && shipped < delivered).toBe(
       true,
     );
+    // Plain words, not EMS's jargon (收寄, 妥投) or codes.
+    expect(d.timeline[shipped].title).toBe('办理结果寄给您 · 已揽收');
     expect(d.timeline[delivered]).toMatchObject({
+      title: '办理结果寄给您 · 已签收',
       emsStatus: 'delivered',
       waybillNo: d.shipments[1].waybillNo,
     });

@@ -8,6 +8,7 @@ import {
   type CaseSummary,
   caseStatusLabels,
   type EmsStatus,
+  emsEventLabels,
   emsStatusLabels,
   type ShipmentFlagCode,
   type ShipmentLeg,
@@ -154,7 +155,7 @@ function emsItems(s: Shipment, events: readonly EmsTrackEvent[]): TimelineItem[]
     return {
       at,
       source: 'ems' as const,
-      title: `${legLabel} · ${e.opName || emsStatusLabels[status as EmsStatus]}`,
+      title: `${legLabel} · ${emsEventLabels[e.opCode] ?? emsStatusLabels[status as EmsStatus]}`,
       detail:
         e.opCode === '705'
           ? `${e.opDesc || '未妥投'}（${attemptDeliveryReason(e.attemptDeliveryCode)}）`
