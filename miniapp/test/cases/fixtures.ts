@@ -128,7 +128,10 @@ export const breaches: BreachListResponse = {
       at: '2026-11-24T06:00:00.000Z',
       minutesLate: null,
       detail: '代收人未登记与收件人关系和身份证件',
-      outstanding: false,
+      // Delivered, but nobody has followed it up yet.
+      outstanding: true,
+      findingId: '5a0c0000-0000-4000-8000-000000000003',
+      handled: null,
     },
   ],
   counts: {
