@@ -80,10 +80,7 @@ describe('one truth once a case exists (defect 5)', () => {
     });
 
     // The platform asks for supplements: the booking's own last step is stale, the case is what counts.
-    await t.app.database.db
-      .update(cases)
-      .set({ status: 'supplement_required' })
-      .where(eq(cases.id, c!.id));
+    await t.app.database.db.update(cases).set({ status: 'supplement_required' }).where(eq(cases.id, c!.id));
     const detail = (await get(r.h, `/bookings/${id}`)).json();
     const listed = (await get(r.h, '/bookings')).json().items.find((b: { id: string }) => b.id === id);
     for (const view of [detail, listed])

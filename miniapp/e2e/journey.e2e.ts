@@ -25,7 +25,6 @@ describe('first visit of a resident (H5)', () => {
   });
 
   const top = () => currentPage(page);
-  const tap = (text: string) => top().getByText(text, { exact: true }).click();
   // A NutUI button's label sits under the button element, which takes the click.
   const press = (label: string) =>
     top()
@@ -41,7 +40,8 @@ describe('first visit of a resident (H5)', () => {
     }
     // Nothing promises what is not built yet (替你跑 bag scanning, enterprise claims, evaluations).
     const body = (await top().textContent()) ?? '';
-    for (const promise of ['扫码', '替你跑', '企业服务', '评价', '即将开放']) expect(body).not.toContain(promise);
+    for (const promise of ['扫码', '替你跑', '企业服务', '评价', '即将开放'])
+      expect(body).not.toContain(promise);
     await expect(top().locator('input').first().getAttribute('placeholder')).resolves.toContain('搜索');
     await screenshot(page, '01-home');
   });

@@ -275,7 +275,10 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
       return view;
     },
     /** The EMS leg carrying a 快递送达 case's materials was signed for at the centre: examination starts. */
-    materialsArrived(projId: string, waybillNo: string): GovCase | 'not_found' | 'not_by_post' | 'other_waybill' {
+    materialsArrived(
+      projId: string,
+      waybillNo: string,
+    ): GovCase | 'not_found' | 'not_by_post' | 'other_waybill' {
       const c = cases.get(projId);
       if (!c) return 'not_found';
       if (c.view.busMode !== '01') return 'not_by_post';

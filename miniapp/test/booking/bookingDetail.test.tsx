@@ -125,7 +125,9 @@ describe('booking detail (预约详情)', () => {
         agent: { name: '赵敏', staffNo: 'HP0012', phone: '139****0012' },
       }),
       (path) =>
-        path === `/api/v1/bookings/${id}/agent-phone` ? { status: 200, data: { phone: '13922200012' } } : undefined,
+        path === `/api/v1/bookings/${id}/agent-phone`
+          ? { status: 200, data: { phone: '13922200012' } }
+          : undefined,
     );
     render(<BookingDetail />);
     const card = (await screen.findByText('上门专员')).closest('#booking-agent')!;

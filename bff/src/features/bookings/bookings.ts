@@ -8,8 +8,8 @@ import {
   beijingDate,
   bookingActions,
   bookingStatusLabels,
-  type Contact,
   type CaseStatus,
+  type Contact,
   type CreateBookingBody,
   caseStatusLabels,
   maskName,
@@ -263,11 +263,7 @@ export async function bookingExtras(
 const reachableStatuses: readonly BookingStatus[] = ['assigned', 'en_route', 'arrived', 'reviewing'];
 
 /** The agent's full work phone while the visit is on (the screens show it masked). */
-export async function agentPhoneFor(
-  db: DatabaseOrTransaction,
-  pii: PiiCipher,
-  b: Booking,
-): Promise<string> {
+export async function agentPhoneFor(db: DatabaseOrTransaction, pii: PiiCipher, b: Booking): Promise<string> {
   if (!b.agentId || !reachableStatuses.includes(b.status as BookingStatus))
     throw new AppError(409, 'AGENT_NOT_REACHABLE');
   const [agent] = await db

@@ -302,7 +302,8 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       config: { access: residents },
       schema: {
         tags: ['bookings'],
-        summary: 'One of my bookings as the start of a new one (matter, address, contact, entrust, missing items)',
+        summary:
+          'One of my bookings as the start of a new one (matter, address, contact, entrust, missing items)',
         params: Params,
         response: { 200: RebookDraft, ...errors },
       },

@@ -126,7 +126,12 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
       return call('GET', `/cases/${encodeURIComponent(projId)}`, checks.case);
     },
     materialsArrived(projId, arrival) {
-      return call('POST', `/cases/${encodeURIComponent(projId)}/materials-arrival`, checks.materials, arrival);
+      return call(
+        'POST',
+        `/cases/${encodeURIComponent(projId)}/materials-arrival`,
+        checks.materials,
+        arrival,
+      );
     },
   };
 }

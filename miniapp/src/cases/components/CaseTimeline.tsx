@@ -1,10 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import {
-  govStageLabels,
-  type ShipmentLeg,
-  shipmentLegLabels,
-  type TimelineItem,
-} from '@zyt/shared';
+import { govStageLabels, type ShipmentLeg, shipmentLegLabels, type TimelineItem } from '@zyt/shared';
 import { beijingDateTime } from '@/lib/beijingTime';
 
 const sources = { booking: '上门收件', gov: '政务服务平台', ems: 'EMS' } as const;
