@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, shipments, users } from '../src/db/schema';
 import { syncCatalogue } from '../src/features/catalogue/sync';
-import { storeIdentity, storeStaffContact } from '../src/features/me/users';
+import { storeIdentity } from '../src/features/me/users';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
 import { bookingBody, journey } from './journey';
 
@@ -21,15 +21,22 @@ afterAll(() => t?.close());
 
 const get = (h: Record<string, string>, url: string) => t.app.inject({ url: `/api/v1${url}`, headers: h });
 
-/** A postal agent with a real name, 工号 and work phone on record. */
+/** A postal agent with a real name, and the 工号 and work phone a supervisor recorded. */
 async function agentOnRecord() {
   const agent = await staff('postal_agent');
-  const { db } = t.app.database;
-  await storeIdentity(db, t.app.pii, { userId: agent.id, name: '赵敏', idNumber: '440112198503151236' });
+  const supervisor = await staff('supervisor');
+  await storeIdentity(t.app.database.db, t.app.pii, {
+    userId: agent.id,
+    name: '赵敏',
+    idNumber: '440112198503151236',
+  });
   const staffNo = `HP${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-  await storeStaffContact(db, t.app.pii, { userId: agent.id, staffNo, phone: '13922200012' });
-  return { ...agent, staffNo };
+  const res = await putContact(supervisor.h, agent.id, { staffNo, phone: '13922200012' });
+  expect(res.statusCode, res.body).toBe(204);
+  return { ...agent, staffNo, supervisor };
 }
+const putContact = (h: Record<string, string>, userId: string, payload: object) =>
+  t.app.inject({ method: 'PUT', url: `/api/v1/admin/users/${userId}/staff-contact`, headers: h, payload });
 
 describe('who is coming (defect 3)', () => {
   it('shows the agent’s name, 工号 and masked phone once accepted, and gives the full number only to call', async () => {
@@ -52,6 +59,20 @@ describe('who is coming (defect 3)', () => {
     // Only the booking's owner may call through it.
     const other = await resident();
     expect((await get(other.h, `/bookings/${id}/agent-phone`)).statusCode).toBe(404);
+
+    // Only supervisors record staff contacts; a bad phone or a 工号 already in use is refused.
+    expect((await putContact(agent.h, agent.id, { staffNo: 'HP1', phone: '13922200012' })).statusCode).toBe(
+      403,
+    );
+    const badPhone = await putContact(agent.supervisor.h, agent.id, { staffNo: 'HP1', phone: '123' });
+    expect(badPhone.statusCode).toBe(422);
+    const colleague = await agentOnRecord();
+    const taken = await putContact(agent.supervisor.h, colleague.id, {
+      staffNo: agent.staffNo,
+      phone: '13922200013',
+    });
+    expect(taken.statusCode).toBe(409);
+    expect(errorOf(taken).code).toBe('STAFF_NO_TAKEN');
 
     // The phone is sealed at rest, like every piece of personal data.
     const [row] = await t.app.database.db
