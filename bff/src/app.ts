@@ -13,6 +13,7 @@ import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
 import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
+import { defineMaterialsArrival } from './features/cases/materialsArrival';
 import { defineCasePolling } from './features/cases/poll';
 import { defineCaseProblems } from './features/cases/problems';
 import caseRoutes from './features/cases/routes';
@@ -117,6 +118,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCatalogueJobs(app);
   defineBookingJobs(app);
   defineCaseFollowUps(app);
+  defineMaterialsArrival(app);
   defineCasePolling(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

@@ -147,9 +147,9 @@ describe('applicants', () => {
     expect(d).toMatchObject({ channel: 'door_visit', applicantKind: 'person', bookingId, problem: null });
     // The booking links to its case (查看办件进度), in one and in the list…
     const own = (await t.app.inject({ url: `/api/v1/bookings/${bookingId}`, headers: r.h })).json();
-    expect(own.caseId).toBe(caseId);
+    expect(own.case.id).toBe(caseId);
     const list = (await t.app.inject({ url: '/api/v1/bookings', headers: r.h })).json().items;
-    expect(list.find((b: { id: string }) => b.id === bookingId).caseId).toBe(caseId);
+    expect(list.find((b: { id: string }) => b.id === bookingId).case.id).toBe(caseId);
     // …and the booking id is not a case id any more.
     expect((await t.app.inject({ url: `/api/v1/cases/${bookingId}`, headers: r.h })).statusCode).toBe(404);
   });

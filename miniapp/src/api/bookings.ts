@@ -1,7 +1,9 @@
 import type {
+  AgentPhoneResponse,
   BookingDefaults,
   BookingView,
   CreateBookingBody,
+  RebookDraft,
   SlotsResponse,
   VisitWindowInput,
 } from '@zyt/shared';
@@ -35,6 +37,12 @@ export const getBookingDefaults = () => request<BookingDefaults>({ path: `${base
 export const listBookings = () => request<{ items: BookingView[] }>({ path: base });
 
 export const getBooking = (id: string) => request<BookingView>({ path: one(id) });
+
+/** The visiting agent's full work phone, asked for only when the resident taps to call. */
+export const getAgentPhone = (id: string) => request<AgentPhoneResponse>({ path: `${one(id)}/agent-phone` });
+
+/** An earlier booking as the start of a new one: matter, address, contact, entrust and what was missing. */
+export const getRebookDraft = (id: string) => request<RebookDraft>({ path: `${one(id)}/rebook` });
 
 export const cancelBooking = (id: string, reason?: string) =>
   request<BookingView>({ method: 'POST', path: `${one(id)}/cancel`, data: reason ? { reason } : {} });

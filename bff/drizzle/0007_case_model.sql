@@ -1,8 +1,8 @@
 -- Hand-written data conversion (marked "-- data:"): existing cases keep their id (== their booking's id) and
 -- become door-visit cases of a person; each shipment's text subject_id becomes a checked reference (a case if
 -- one has that id, else a booking). Legs whose subject is neither (none are made by the product) are deleted,
--- with their settlement rows. Outlets so far were all in 广东省广州市 (the demo catalogue); the next catalogue
--- sync writes what the platform says.
+-- with their settlement rows and flag handlings. Outlets so far were all in 广东省广州市 (the demo catalogue);
+-- the next catalogue sync writes what the platform says.
 DROP INDEX "shipments_subject_idx";--> statement-breakpoint
 ALTER TABLE "cases" ALTER COLUMN "id" SET DEFAULT gen_random_uuid();--> statement-breakpoint
 ALTER TABLE "outlets" ADD COLUMN "province" text NOT NULL DEFAULT '广东省';--> statement-breakpoint
@@ -23,6 +23,7 @@ ALTER TABLE "shipments" ADD COLUMN "booking_id" uuid;--> statement-breakpoint
 UPDATE "shipments" s SET "subject_kind" = 'case', "case_id" = c."id" FROM "cases" c WHERE c."id"::text = s."subject_id";--> statement-breakpoint
 UPDATE "shipments" s SET "subject_kind" = 'booking', "booking_id" = b."id" FROM "bookings" b WHERE s."subject_kind" IS NULL AND b."id"::text = s."subject_id";--> statement-breakpoint
 DELETE FROM "settlement_items" WHERE "shipment_id" IN (SELECT "id" FROM "shipments" WHERE "subject_kind" IS NULL) OR "case_id" NOT IN (SELECT "id" FROM "cases");--> statement-breakpoint
+DELETE FROM "shipment_flag_handlings" WHERE "shipment_id" IN (SELECT "id" FROM "shipments" WHERE "subject_kind" IS NULL);--> statement-breakpoint
 DELETE FROM "shipments" WHERE "subject_kind" IS NULL;--> statement-breakpoint
 -- end of data conversion
 ALTER TABLE "shipments" ALTER COLUMN "subject_kind" SET NOT NULL;--> statement-breakpoint
