@@ -48,6 +48,11 @@ declare module 'fastify' {
 
 export interface AppOptions {
   config: Config;
+  /**
+   * The database, opened and migrated before Fastify is built (see server.ts): opening it inside the plugin
+   * would race Fastify's plugin timeout on a busy machine. The app closes it when it closes.
+   */
+  database?: DatabaseHandle;
   /** Replace the WeChat client (the HTTP client is used otherwise). */
   wechat?: WechatApi;
 }
@@ -55,7 +60,7 @@ export interface AppOptions {
 /** The BFF as a plugin: server.ts, the demo launcher and tests each build their own Fastify around it. */
 async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   const { config } = opts;
-  const database = await openDatabase(config);
+  const database = opts.database ?? (await openDatabase(config));
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('pii', createPiiCipher(config.piiKey));

@@ -16,6 +16,7 @@ import {
   type VisitWindowInput,
 } from '@zyt/shared';
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import {
@@ -125,7 +126,7 @@ export async function transition(
     actor: BookingActor;
     actorId?: string;
     note?: string;
-    set?: Partial<typeof bookings.$inferInsert>;
+    set?: PgUpdateSetSource<typeof bookings>;
     /** Extra condition, e.g. only the agent who accepted the visit may move it. */
     where?: ReturnType<typeof eq>;
   },
