@@ -153,6 +153,32 @@ describe('the agent at the door', () => {
     expect(row).toMatchObject({ agentId: winner.agentId, dueAt: winner.dueAt, status: 'assigned' });
   });
 
+  it('records each event with its kind: created, rescheduled (status kept), status changed', async () => {
+    const r = await resident();
+    const agent = await staff('postal_agent');
+    const id = (await book(r.h, body({ window: { kind: 'asap' } }))).json().id;
+    const moved = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/bookings/${id}/reschedule`,
+      headers: r.h,
+      payload: { window: { kind: 'asap' } },
+    });
+    expect(moved.statusCode).toBe(200);
+    await visit(agent.h, id, 'accept');
+    const seen = (await t.app.inject({ url: `/api/v1/bookings/${id}`, headers: r.h })).json();
+    expect(
+      seen.events.map((e: { kind: string; status: string; note: string | null }) => [
+        e.kind,
+        e.status,
+        e.note,
+      ]),
+    ).toEqual([
+      ['created', 'requested', null],
+      ['rescheduled', 'requested', null],
+      ['status_changed', 'assigned', null],
+    ]);
+  });
+
   it('refuses every illegal step with 409 and a code', async () => {
     const r = await resident();
     const agent = await staff('postal_agent');

@@ -72,7 +72,9 @@ export function booking(overrides: Partial<BookingView> = {}): BookingView {
     caseNumber: null,
     waybillNo: null,
     cancelReason: null,
-    events: [{ status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null }],
+    events: [
+      { kind: 'created', status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
+    ],
     createdAt: '2026-11-22T02:00:00.000Z',
     ...overrides,
   };

@@ -3,6 +3,7 @@ import {
   type Address,
   type BookingAction,
   type BookingActor,
+  type BookingEventKind,
   type BookingStatus,
   type BookingView,
   beijingDate,
@@ -154,6 +155,7 @@ export async function transition(
   }
   await tx.insert(bookingEvents).values({
     bookingId: row.id,
+    kind: 'status_changed',
     status: rule.to,
     actor: params.actor,
     actorId: params.actorId,
@@ -169,9 +171,15 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
       booking: bookings,
       waybillNo: shipments.waybillNo,
       events: sql<
-        { status: string; at: string; actor: 'resident' | 'agent' | 'system'; note: string | null }[]
+        {
+          kind: BookingEventKind;
+          status: string;
+          at: string;
+          actor: 'resident' | 'agent' | 'system';
+          note: string | null;
+        }[]
       >`coalesce((
-        select json_agg(json_build_object('status', e.status, 'at', e.at, 'actor', e.actor, 'note', e.note) order by e.id)
+        select json_agg(json_build_object('kind', e.kind, 'status', e.status, 'at', e.at, 'actor', e.actor, 'note', e.note) order by e.id)
         from booking_events e where e.booking_id = ${bookings.id}), '[]'::json)`,
     })
     .from(bookings)
@@ -230,6 +238,7 @@ export function toBookingView(
     events: events
       .filter((e) => e.bookingId === b.id)
       .map((e) => ({
+        kind: e.kind,
         status: e.status as BookingStatus,
         at: e.at.toISOString(),
         actor: e.actor,
@@ -361,6 +370,7 @@ export async function createBooking(
         .insert(bookingEvents)
         .values({
           bookingId: id,
+          kind: 'created',
           status: 'requested',
           actor: 'resident',
           actorId: userId,
@@ -425,12 +435,13 @@ export async function rescheduleBooking(
       .set({ ...next, dueAt })
       .where(eq(bookings.id, current.id))
       .returning();
+    // The status stays; the event says the time changed.
     await tx.insert(bookingEvents).values({
       bookingId: current.id,
+      kind: 'rescheduled',
       status: current.status,
       actor: 'resident',
       actorId: params.userId,
-      note: '改约',
     });
     return updated!;
   });
