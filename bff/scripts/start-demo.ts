@@ -10,13 +10,12 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import proxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
+import { registerDemo } from '../simulators/demo';
 import { createEmsSimulator } from '../simulators/ems/server';
 import { createGovSimulator } from '../simulators/gov/server';
 import { createWechatSimulator } from '../simulators/wechat/server';
 import { DEMO_CREDENTIALS, loadConfig } from '../src/config';
-import { seedDemo } from '../src/features/demo/seed';
 import { createServer } from '../src/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,13 +45,7 @@ async function main() {
     ...env,
   });
   const server = await createServer({ config });
-  for (const [prefix, upstream] of [
-    ['/sim/wechat', wechatUrl],
-    ['/sim/ems', emsUrl],
-    ['/sim/gov', govUrl],
-  ] as const) {
-    await server.register(proxy, { upstream, prefix, rewritePrefix: prefix === '/sim/wechat' ? '/sim' : '' });
-  }
+  await registerDemo(server, { wechatUrl, emsUrl, govUrl });
   if (existsSync(path.join(h5Dir, 'index.html'))) {
     await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
   } else {
@@ -61,7 +54,6 @@ async function main() {
     );
   }
   await server.ready();
-  await seedDemo(server);
 
   const close = async () => {
     await server.close();

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { EMS_API, EMS_GATEWAY_PATH, type EmsParty } from '../../src/integrations/ems/client';
 import { EmsCryptoError, openLogitcs } from '../../src/integrations/ems/crypto';
 import { formatEmsTime, parseEmsTime } from '../../src/integrations/ems/time';
-import { currentStatus, type EmsTrackEvent, encodeTrackPush } from '../../src/integrations/ems/tracking';
+import { currentStatus, type EmsTrackEvent } from '../../src/integrations/ems/tracking';
+import { encodeTrackPush } from './push';
 
 /**
  * EMS open platform simulator: the same gateway protocol as the real one (form POST, SM4 envelope, retCodes),

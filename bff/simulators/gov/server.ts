@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validateResidentId } from '@zyt/shared';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { createNonceCache, verifySignature } from '../../src/integrations/gov/signing';
+import { verifySignature } from '../../src/integrations/gov/signing';
 import {
   checker,
   GOV_API_PREFIX,
@@ -14,6 +14,7 @@ import {
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
 import { catalogueVersion, matters, outlets } from './catalogue';
+import { createNonceCache } from './nonces';
 
 /**
  * Simulator of the provincial government service platform's JSON/HTTPS binding (see
