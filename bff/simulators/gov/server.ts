@@ -29,6 +29,8 @@ export interface GovSimulatorOptions {
   callbackUrl?: string;
   /** How many times faster than real time cases move (default 1: 收件 → 办结 in about 3.5 minutes). */
   speed?: number;
+  /** Keeps cases across restarts in this JSON file; unset, they live in memory. */
+  stateFile?: string;
 }
 
 export interface GovSimulator {
@@ -91,10 +93,15 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     appSecret: opts.appSecret,
     url: opts.callbackUrl,
   });
-  const book = createCaseBook({ outbox, speed: opts.speed ?? 1 });
+  const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
+  const book = createCaseBook({
+    outbox,
+    speed: opts.speed ?? 1,
+    stateFile: opts.stateFile,
+    matterOf: (code) => matterByCode.get(code),
+  });
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
-  const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
   let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
   /** Aborted on close/reset, to release requests held by latency or timeout faults. */
   let held = new AbortController();
