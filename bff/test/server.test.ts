@@ -29,7 +29,7 @@ describe('starting', () => {
     } finally {
       await server.close();
     }
-  });
+  }, 180_000); // opens and migrates a database: slow on a busy machine, which is the point
 });
 
 describe('logs at info', () => {
