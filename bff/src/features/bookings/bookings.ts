@@ -9,11 +9,14 @@ import {
   beijingDate,
   bookingActions,
   bookingStatusLabels,
+  type CaseStatus,
   type Contact,
   type CreateBookingBody,
   canReschedule,
+  caseStatusLabels,
   maskName,
   maskPhone,
+  type RebookDraft,
   type VisitWindowInput,
 } from '@zyt/shared';
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
@@ -24,6 +27,7 @@ import {
   type Booking,
   bookingEvents,
   bookings,
+  cases,
   matterOutlets,
   matters,
   outlets,
@@ -33,6 +37,7 @@ import {
 import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
+import { piiContext } from '../me/users';
 import { releaseSlot, takeSlot } from './slots';
 
 export const sealedContext = (bookingId: string, field: 'address' | 'contact') =>
@@ -205,12 +210,103 @@ export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) 
     .orderBy(asc(bookingEvents.id));
 }
 
+/** What a resident's booking screens show beside the booking: who is coming, and the case it became. */
+export type BookingExtras = Pick<BookingView, 'agent' | 'case'>;
+
+/** The agent and the case of each booking (by booking id), in two queries whatever the number of bookings. */
+export async function bookingExtras(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  rows: readonly Booking[],
+): Promise<Map<string, BookingExtras>> {
+  const agentIds = [...new Set(rows.flatMap((r) => (r.agentId ? [r.agentId] : [])))];
+  const [caseRows, agents] = await Promise.all([
+    rows.length
+      ? db
+          .select({ id: cases.id, bookingId: cases.bookingId, status: cases.status })
+          .from(cases)
+          .where(
+            inArray(
+              cases.bookingId,
+              rows.map((r) => r.id),
+            ),
+          )
+      : [],
+    agentIds.length
+      ? db
+          .select({
+            id: users.id,
+            nameSealed: users.nameSealed,
+            staffNo: users.staffNo,
+            phoneSealed: users.phoneSealed,
+          })
+          .from(users)
+          .where(inArray(users.id, agentIds))
+      : [],
+  ]);
+  const agentById = new Map(
+    agents.map((a) => [
+      a.id,
+      {
+        // Staff show their name at the door, as on their badge; their own phone is masked like anyone's.
+        name: a.nameSealed ? pii.decrypt(a.nameSealed, piiContext(a.id, 'name')) : '政邮专员',
+        staffNo: a.staffNo,
+        phone: a.phoneSealed ? maskPhone(pii.decrypt(a.phoneSealed, piiContext(a.id, 'phone'))) : null,
+      },
+    ]),
+  );
+  const caseByBooking = new Map(
+    caseRows.map((c) => [
+      c.bookingId,
+      { id: c.id, status: c.status as CaseStatus, statusLabel: caseStatusLabels[c.status as CaseStatus] },
+    ]),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        agent: r.agentId ? (agentById.get(r.agentId) ?? null) : null,
+        case: caseByBooking.get(r.id) ?? null,
+      },
+    ]),
+  );
+}
+
+/** Statuses in which the agent is on the visit and the resident may call them. */
+const reachableStatuses: readonly BookingStatus[] = ['assigned', 'en_route', 'arrived', 'reviewing'];
+
+/** The agent's full work phone while the visit is on (the screens show it masked). */
+export async function agentPhoneFor(db: DatabaseOrTransaction, pii: PiiCipher, b: Booking): Promise<string> {
+  if (!b.agentId || !reachableStatuses.includes(b.status as BookingStatus))
+    throw new AppError(409, 'AGENT_NOT_REACHABLE');
+  const [agent] = await db
+    .select({ phoneSealed: users.phoneSealed })
+    .from(users)
+    .where(eq(users.id, b.agentId));
+  if (!agent?.phoneSealed)
+    throw new AppError(409, 'AGENT_NOT_REACHABLE', '专员未登记工作电话，请拨打网点电话联系');
+  return pii.decrypt(agent.phoneSealed, piiContext(b.agentId, 'phone'));
+}
+
+/** The earlier booking as the start of a new one, for its owner (see RebookDraft). */
+export function rebookDraft(b: Booking, pii: PiiCipher): RebookDraft {
+  const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
+  const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
+  return {
+    matterCode: b.matterCode,
+    address,
+    contact,
+    entrust: b.entrust ? { scope: b.entrust.scope, validUntil: b.entrust.validUntil } : null,
+    missingItems: b.missingItems ?? [],
+  };
+}
+
 /** The booking as its people see it. `reveal` (the agent on the visit) shows address and contact in full. */
 export function toBookingView(
   b: Booking,
   events: (typeof bookingEvents.$inferSelect)[],
   pii: PiiCipher,
-  opts: { reveal: boolean; waybillNo?: string | null },
+  opts: { reveal: boolean; waybillNo?: string | null } & Partial<BookingExtras>,
 ): BookingView {
   const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
   const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
@@ -235,6 +331,8 @@ export function toBookingView(
     caseNumber: b.caseNumber,
     waybillNo: opts.waybillNo ?? null,
     cancelReason: b.cancelReason,
+    agent: opts.agent ?? null,
+    case: opts.case ?? null,
     events: events
       .filter((e) => e.bookingId === b.id)
       .map((e) => ({
@@ -255,7 +353,8 @@ export async function getOwnBooking(db: DatabaseOrTransaction, params: { userId:
   return found;
 }
 
-async function ownBookingRow(db: DatabaseOrTransaction, params: { userId: string; id: string }) {
+/** A resident's own booking row; anyone else's is "not found". */
+export async function getOwnBookingRow(db: DatabaseOrTransaction, params: { userId: string; id: string }) {
   const [b] = await db
     .select()
     .from(bookings)
@@ -397,7 +496,7 @@ export async function cancelBooking(
   db: Database,
   params: { userId: string; id: string; reason?: string },
 ): Promise<Booking> {
-  const mine = await ownBookingRow(db, params);
+  const mine = await getOwnBookingRow(db, params);
   return db.transaction(async (tx) => {
     const cancelled = await transition(tx, {
       bookingId: mine.id,
@@ -417,7 +516,7 @@ export async function rescheduleBooking(
   db: Database,
   params: { userId: string; id: string; window: VisitWindowInput; now: Date },
 ): Promise<Booking> {
-  const mine = await ownBookingRow(db, params);
+  const mine = await getOwnBookingRow(db, params);
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(bookings).where(eq(bookings.id, mine.id)).for('update');
     if (!current || !canReschedule(current.status as BookingStatus)) {

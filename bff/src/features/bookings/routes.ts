@@ -1,10 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  AgentPhoneResponse,
   BookingList,
   BookingView,
   CancelBody,
   CreateBookingBody,
   type FieldIssue,
+  RebookDraft,
   RescheduleBody,
   Role,
   SlotsResponse,
@@ -16,12 +18,16 @@ import { Type } from 'typebox';
 import type { Booking } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
 import {
+  agentPhoneFor,
+  bookingExtras,
   cancelBooking,
   createBooking,
   createBookingTargets,
   getOwnBooking,
+  getOwnBookingRow,
   hasRealName,
   listOwnBookings,
+  rebookDraft,
   rescheduleBooking,
   toBookingView,
 } from './bookings';
@@ -40,7 +46,12 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   /** A booking as its owner sees it: booking, events and waybill in one query. */
   async function ownView(userId: string, id: string) {
     const found = await getOwnBooking(db, { userId, id });
-    return toBookingView(found.booking, found.events, app.pii, { reveal: false, waybillNo: found.waybillNo });
+    const extras = await bookingExtras(db, app.pii, [found.booking]);
+    return toBookingView(found.booking, found.events, app.pii, {
+      reveal: false,
+      waybillNo: found.waybillNo,
+      ...extras.get(found.booking.id),
+    });
   }
   const view = (b: Booking) => ownView(b.userId, b.id);
 
@@ -130,9 +141,18 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const rows = await listOwnBookings(db, { userId: req.userId, limit: 50 });
+      const extras = await bookingExtras(
+        db,
+        app.pii,
+        rows.map((r) => r.booking),
+      );
       return {
         items: rows.map((r) =>
-          toBookingView(r.booking, r.events, app.pii, { reveal: false, waybillNo: r.waybillNo }),
+          toBookingView(r.booking, r.events, app.pii, {
+            reveal: false,
+            waybillNo: r.waybillNo,
+            ...extras.get(r.booking.id),
+          }),
         ),
       };
     },
@@ -152,6 +172,42 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => ownView(req.userId, req.params.id),
+  );
+
+  app.get(
+    '/bookings/:id/agent-phone',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['bookings'],
+        summary: "The visiting agent's work phone, in full, to call them (while the visit is on)",
+        params: Params,
+        response: { 200: AgentPhoneResponse, ...errors },
+      },
+    },
+    async (req) => ({
+      phone: await agentPhoneFor(
+        db,
+        app.pii,
+        await getOwnBookingRow(db, { userId: req.userId, id: req.params.id }),
+      ),
+    }),
+  );
+
+  app.get(
+    '/bookings/:id/rebook',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['bookings'],
+        summary:
+          'One of my bookings as the start of a new one (matter, address, contact, entrust, missing items)',
+        params: Params,
+        response: { 200: RebookDraft, ...errors },
+      },
+    },
+    async (req) =>
+      rebookDraft(await getOwnBookingRow(db, { userId: req.userId, id: req.params.id }), app.pii),
   );
 
   app.post(

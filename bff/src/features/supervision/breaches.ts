@@ -2,6 +2,8 @@ import { type Breach, shipmentFlagLabels } from '@zyt/shared';
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
+import type { PiiCipher } from '../../lib/pii';
+import { findingOpen, handlingsOf } from './findings';
 
 const LIMIT = 200;
 const minutesBetween = (from: Date, to: Date) =>
@@ -138,7 +140,7 @@ export async function caseBreaches(db: DatabaseOrTransaction, now: Date): Promis
   ];
 }
 
-export async function logisticsExceptions(db: DatabaseOrTransaction): Promise<Breach[]> {
+export async function logisticsExceptions(db: DatabaseOrTransaction, pii: PiiCipher): Promise<Breach[]> {
   const rows = await db
     .select({ s: shipments, c: cases, bookingNumber: bookings.number })
     .from(shipments)
@@ -147,6 +149,11 @@ export async function logisticsExceptions(db: DatabaseOrTransaction): Promise<Br
     .where(gt(sql`jsonb_array_length(${shipments.flags})`, 0))
     .orderBy(desc(shipments.createdAt))
     .limit(LIMIT);
+  const handled = await handlingsOf(
+    db,
+    pii,
+    rows.map((r) => r.s.id),
+  );
   return rows.flatMap(({ s, c, bookingNumber }) => {
     // Who signed and where it was left matter for the applicant's result; the centre's mailroom is fine.
     const flags =
@@ -168,18 +175,20 @@ export async function logisticsExceptions(db: DatabaseOrTransaction): Promise<Br
       at: latest.at,
       minutesLate: null,
       detail: flags.map((f) => f.detail).join('；'),
-      // A delivered piece with a flag (proxy without ID, parcel point) stays listed for follow-up calls.
-      outstanding: s.status !== 'delivered',
+      // Open until a person has followed it up, delivered or not: a flag resolves nothing by itself.
+      outstanding: findingOpen(flags, handled.get(s.id)),
+      findingId: s.id,
+      handled: handled.get(s.id) ?? null,
     };
   });
 }
 
 /** Every breach, open problems first, then the most recent; with a count per kind. */
-export async function listBreaches(db: DatabaseOrTransaction, params: { now: Date }) {
+export async function listBreaches(db: DatabaseOrTransaction, params: { now: Date; pii: PiiCipher }) {
   const [visits, caseItems, exceptions] = await Promise.all([
     visitBreaches(db, params.now),
     caseBreaches(db, params.now),
-    logisticsExceptions(db),
+    logisticsExceptions(db, params.pii),
   ]);
   const items = [...visits, ...caseItems, ...exceptions].sort(
     (a, b) =>

@@ -1,7 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { BreachListResponse, ErrorResponse, Role } from '@zyt/shared';
+import { BreachListResponse, ErrorResponse, HandleFindingBody, Role } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { errorResponses } from '../../lib/errors';
 import { listBreaches } from './breaches';
+import { handleFinding } from './findings';
 
 /**
  * Supervisors (监管): every breach of the service rules — door visits not reached in time (1 hour for "as soon
@@ -21,6 +24,28 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
         response: { 200: BreachListResponse, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
-    async () => listBreaches(app.database.db, { now: new Date() }),
+    async () => listBreaches(app.database.db, { now: new Date(), pii: app.pii }),
+  );
+
+  app.post(
+    '/supervision/findings/:findingId/handle',
+    {
+      config: { access: [Role.supervisor] },
+      schema: {
+        tags: ['supervision'],
+        summary: 'Mark a logistics exception handled, with what was done (who and when are recorded)',
+        params: Type.Object({ findingId: Type.String({ format: 'uuid' }) }),
+        body: HandleFindingBody,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await handleFinding(app.database.db, {
+        shipmentId: req.params.findingId,
+        supervisorId: req.userId,
+        note: req.body.note.trim(),
+      });
+      return reply.code(204).send(null);
+    },
   );
 }
