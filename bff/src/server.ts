@@ -24,6 +24,9 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Opening the database runs migrations (PGlite also starts up): on a busy machine that takes longer than
+    // Fastify's default 10 s.
+    pluginTimeout: 120_000,
     trustProxy: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });

@@ -13,8 +13,7 @@ beforeAll(async () => {
   t = await buildTestApp({}, (app) => {
     app.jobs.define<{ key: string }>({
       name: 'test.flaky',
-      retryLimit: 3,
-      retryDelaySeconds: 1,
+      retrySchedule: [1, 1, 1],
       async handle({ key }) {
         const n = (calls.get(key) ?? 0) + 1;
         calls.set(key, n);
@@ -23,8 +22,7 @@ beforeAll(async () => {
     });
     app.jobs.define<{ key: string }>({
       name: 'test.invalid',
-      retryLimit: 5,
-      retryDelaySeconds: 1,
+      retrySchedule: [1, 1, 1, 1, 1],
       async handle({ key }) {
         calls.set(key, (calls.get(key) ?? 0) + 1);
         throw new PermanentJobError('remote refused the request as invalid');
