@@ -86,8 +86,10 @@ async function openPostgres(url: string, onError: (err: Error) => void = () => {
     await migrator.end();
   }
   const pool = new pg.Pool({ connectionString: url, ...POOL_OPTIONS });
-  // An idle client whose connection dies emits here; without a listener the process would exit.
+  // A client whose connection dies emits 'error': while idle on the pool, while checked out (a transaction
+  // between statements) on itself. Unheard, either kills the process; the pool drops such clients on release.
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = drizzlePostgres({ client: pool, schema }) as unknown as Database;
   return {
     kind: 'postgres',
