@@ -75,7 +75,9 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   });
   app.addHook('onClose', async () => {
     await jobs.stop();
+    app.log.info('jobs stopped');
     await database.close();
+    app.log.info('database closed');
   });
 
   await app.register(errorHandling);

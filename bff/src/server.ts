@@ -61,6 +61,9 @@ export function closeOnSignals(server: FastifyInstance): void {
       server.log.error('shutdown deadline passed: exiting with work still running');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
+    // A keep-alive connection whose request finishes during the drain would stay open (and hold the close) for
+    // the keep-alive timeout: close each one as soon as it is idle.
+    setInterval(() => server.server.closeIdleConnections(), 250).unref();
     server.close().then(
       () => {
         server.log.info('shut down');

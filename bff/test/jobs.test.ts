@@ -8,6 +8,7 @@ import { bearer, buildTestApp, type TestApp } from './helpers';
 let t: TestApp;
 const calls = new Map<string, number>();
 let failUntil = 0;
+const attempts = new Map<string, number[]>();
 
 beforeAll(async () => {
   t = await buildTestApp({}, (app) => {
@@ -18,6 +19,14 @@ beforeAll(async () => {
         const n = (calls.get(key) ?? 0) + 1;
         calls.set(key, n);
         if (n <= failUntil) throw new Error(`attempt ${n} failed`);
+      },
+    });
+    app.jobs.define<{ key: string }>({
+      name: 'test.scheduled',
+      retrySchedule: [1, 3],
+      async handle({ key }) {
+        attempts.set(key, [...(attempts.get(key) ?? []), Date.now()]);
+        throw new Error('always down');
       },
     });
     app.jobs.define<{ key: string }>({
@@ -118,6 +127,39 @@ describe('jobs as an outbox', () => {
       headers: bearer(token),
     });
     expect(again.statusCode).toBe(404);
+  });
+
+  it('retries the job of a worker that died mid-run as soon as it expires (maintenance every 15 s)', async () => {
+    // Enqueued for later, then made to look like a run whose process died 10 minutes ago.
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(
+        tx,
+        'test.flaky',
+        { key: 'orphaned' },
+        { startAfter: new Date(Date.now() + 3600_000) },
+      ),
+    );
+    await t.app.database.rows(sql`
+      update pgboss.job set state = 'active', started_on = now() - interval '10 minutes', start_after = now()
+      where id = ${id}::uuid`);
+    await until(async () => (await jobState(id!)) === 'completed', 45_000);
+    expect(calls.get('orphaned')).toBe(1);
+  }, 60_000);
+
+  it('waits the schedule between attempts, and dead-letters after the last', async () => {
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(tx, 'test.scheduled', { key: 'scheduled' }),
+    );
+    await until(async () => (await jobState(id!)) === 'failed', 30_000);
+    // Each failed run set the next start from the schedule [1, 3]: attempts at least 1 s, then 3 s apart.
+    const at = attempts.get('scheduled')!;
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(1000);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(3000);
+    const dead = await t.app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = 'test.scheduled.dead'`,
+    );
+    expect(dead[0]!.n).toBe(1);
   });
 });
 

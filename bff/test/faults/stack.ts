@@ -75,6 +75,8 @@ export interface BffProcess {
   output: () => string;
   exited: () => boolean;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Waits for the process to end by itself; its exit code. */
+  exit: () => Promise<number | null>;
 }
 
 /** Starts `bffProcess.ts` and waits until it listens. */
@@ -108,6 +110,7 @@ export async function startBff(env: Record<string, string>): Promise<BffProcess>
     child,
     output: () => chunks.join(''),
     exited: () => exitCode !== undefined,
+    exit: () => exit,
     async stop(signal = 'SIGTERM') {
       if (exitCode === undefined) child.kill(signal);
       return exit;
@@ -141,8 +144,13 @@ export async function call(
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
-  } catch {
-    return { status: 0, body: {}, headers: new Headers() };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return {
+      status: 0,
+      body: { failure: cause?.code ?? cause?.message ?? (err as Error).message },
+      headers: new Headers(),
+    };
   }
 }
 
