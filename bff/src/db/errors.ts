@@ -70,7 +70,8 @@ export function loggableError(err: unknown): Record<string, unknown> {
   if (typeof e.severity === 'string' && typeof e.code === 'string') {
     return {
       type: 'DatabaseError',
-      code: e.code,
+      // Not `code`: log redaction censors any `code` field (WeChat login codes).
+      sqlState: e.code,
       severity: e.severity,
       // Class 22 (data exception) messages quote the offending value.
       message: e.code.startsWith('22') ? 'data exception' : e.message,
@@ -83,7 +84,7 @@ export function loggableError(err: unknown): Record<string, unknown> {
   return {
     type: err.name,
     message: err.message,
-    code: typeof e.code === 'string' ? e.code : undefined,
+    errorCode: typeof e.code === 'string' ? e.code : undefined,
     statusCode: (err as { statusCode?: unknown }).statusCode,
     stack: err.stack,
     cause: err.cause === undefined ? undefined : loggableError(err.cause),

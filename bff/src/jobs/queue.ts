@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
+import { isDatabaseUnavailable } from '../db/errors';
 
 /**
  * Jobs are the outbox: a state change and the jobs it causes commit in one transaction (pg-boss on the same
@@ -150,9 +151,12 @@ export class JobQueue {
       schedule: false,
       maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? MAINTENANCE_INTERVAL_SECONDS,
     });
-    // Driver errors carry the whole connection object: log what a person needs.
-    this.boss.on('error', (err: Error & { code?: string }) =>
-      log.error({ err: { message: err.message, code: err.code } }, 'job queue error'),
+    // Logged through `loggableError` (driver errors carry the whole connection object). While the database is
+    // unreachable, maintenance fails every interval: a warning, not an error.
+    this.boss.on('error', (err: Error) =>
+      isDatabaseUnavailable(err)
+        ? log.warn({ err }, 'job queue: database unavailable')
+        : log.error({ err }, 'job queue error'),
     );
   }
 
