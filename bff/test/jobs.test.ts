@@ -195,10 +195,14 @@ describe('WeChat subscribe messages', () => {
     );
     await until(async () => (await notification('case:2:accepted')).status === 'not_subscribed');
     expect((await notification('case:2:accepted')).errcode).toBe(43101);
-    const jobs = await t.app.database.rows<{ state: string; retry_count: number }>(
-      sql`select state, retry_count from pgboss.job where name = 'wechat.subscribe-message' and data->>'notificationId' = ${(await notification('case:2:accepted')).id}`,
-    );
-    expect(jobs).toEqual([{ state: 'completed', retry_count: 0 }]);
+    const id = (await notification('case:2:accepted')).id;
+    const jobs = () =>
+      t.app.database.rows<{ state: string; retry_count: number }>(
+        sql`select state, retry_count from pgboss.job where name = 'wechat.subscribe-message' and data->>'notificationId' = ${id}`,
+      );
+    // The job is marked completed just after its handler recorded the status.
+    await until(async () => (await jobs())[0]?.state !== 'active');
+    expect(await jobs()).toEqual([{ state: 'completed', retry_count: 0 }]);
     // The access token is cached: at most one stable_token call for all of the above.
     expect((await t.wechat.stats()).stableTokenCalls - before).toBeLessThanOrEqual(1);
   });
