@@ -1,7 +1,7 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../src/db/errors';
+import { errorSummary, isDatabaseUnavailable } from '../src/db/errors';
 import { loggerOptions } from '../src/lib/logger';
 import { logCapture } from './helpers';
 
@@ -44,6 +44,11 @@ describe('errors in logs', () => {
       serverError('22P02', 'invalid input syntax for type uuid: "13912340000"'),
     );
     expect(logged(badValue)).not.toContain('13912340000');
+    // A failed job's stored output (shown to supervisors) is summarised the same way.
+    expect(errorSummary(unique)).toBe(
+      'database query failed: 23505 duplicate key value violates unique constraint "bookings_user_key"',
+    );
+    expect(errorSummary(badValue)).not.toContain('13912340000');
   });
 
   it('tells an unreachable database from a failing query', () => {

@@ -90,3 +90,12 @@ export function loggableError(err: unknown): Record<string, unknown> {
     cause: err.cause === undefined ? undefined : loggableError(err.cause),
   };
 }
+
+/** One line about an error, safe to store or show (a failed job's output): no SQL parameters. */
+export function errorSummary(err: unknown): string {
+  const e = loggableError(err);
+  const cause = e.cause as Record<string, unknown> | undefined;
+  if (e.type !== 'DrizzleQueryError') return String(e.message);
+  const why = cause ? [cause.sqlState, cause.message].filter(Boolean).join(' ') : '';
+  return `database query failed${why ? `: ${why}` : ''}`;
+}

@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
-import { isDatabaseUnavailable } from '../db/errors';
+import { errorSummary, isDatabaseUnavailable } from '../db/errors';
 
 /**
  * Jobs are the outbox: a state change and the jobs it causes commit in one transaction (pg-boss on the same
@@ -272,7 +272,7 @@ export class JobQueue {
         await this.boss.fail(
           d.name,
           job.id,
-          { message: err.message, permanent },
+          { message: errorSummary(err), permanent },
           { db: drizzleExecutor(tx) },
         );
         if (delay !== undefined && delay > 0) {
