@@ -25,6 +25,8 @@ export interface DatabaseHandle {
   raw: { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite };
   /** Raw rows of a statement (see `rowsOf`). */
   rows<T>(query: SQL): Promise<T[]>;
+  /** Runs `fn` while holding a session advisory lock, so instances starting at once take turns. */
+  exclusively<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,17 @@ async function openPostgres(url: string, onError: (err: Error) => void = () => {
     db,
     raw: { kind: 'postgres', url },
     rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
+    async exclusively<T>(key: number, fn: () => Promise<T>) {
+      const session = new pg.Client({ connectionString: url });
+      session.on('error', onError);
+      await session.connect();
+      try {
+        await session.query('select pg_advisory_lock($1)', [key]);
+        return await fn();
+      } finally {
+        await session.end(); // ends the session, and with it the lock
+      }
+    },
     close: () => pool.end(),
   };
 }
@@ -126,6 +139,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       db,
       raw: { kind: 'pglite', client },
       rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
+      // One process per data directory: nobody to take turns with.
+      exclusively: (_key, fn) => fn(),
       close: async () => {
         await client.close();
         await release?.();

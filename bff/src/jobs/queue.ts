@@ -68,6 +68,7 @@ const DEFAULT_EXPIRE_SECONDS = 60;
 /** How often some instance fails jobs past their expiry (pg-boss defaults to 2 min). */
 const MAINTENANCE_INTERVAL_SECONDS = 15;
 const POLLING_INTERVAL_MS = 500;
+const QUEUE_SETUP_LOCK = 7_301_002; // advisory lock key (7_301_001 guards migrations)
 
 export interface JobQueueOptions {
   /** Tests shorten the schedules; production uses each definition's own. */
@@ -175,6 +176,17 @@ export class JobQueue {
   }
 
   async start(opts: { work: boolean }): Promise<void> {
+    // Instances starting together take turns: creating queues concurrently (each attaches a partition to
+    // pgboss.job) can deadlock and fail a start.
+    await this.handle.exclusively(QUEUE_SETUP_LOCK, () => this.setUp());
+    if (!opts.work) return;
+    this.working = true;
+    for (const d of this.definitions.values()) {
+      for (let i = 0; i < (d.workers ?? 1); i++) this.pollers.push(this.poll(d));
+    }
+  }
+
+  private async setUp(): Promise<void> {
     await this.boss.start();
     for (const d of this.definitions.values()) {
       const dead = deadLetterQueue(d.name);
@@ -188,11 +200,6 @@ export class JobQueue {
       };
       await this.boss.createQueue(dead, { name: dead, retentionDays: 30 } as PgBoss.Queue).catch(() => {});
       await this.upsertQueue({ name: d.name, ...policy, deadLetter: dead });
-    }
-    if (!opts.work) return;
-    this.working = true;
-    for (const d of this.definitions.values()) {
-      for (let i = 0; i < (d.workers ?? 1); i++) this.pollers.push(this.poll(d));
     }
   }
 
