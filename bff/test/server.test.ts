@@ -41,8 +41,7 @@ describe('logs at info', () => {
       });
       app.jobs.define<{ n: number }>({
         name: 'test.logged',
-        retryLimit: 0,
-        retryDelaySeconds: 1,
+        retrySchedule: [],
         async handle() {
           throw new Error('remote said no');
         },
