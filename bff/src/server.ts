@@ -3,19 +3,45 @@ import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import app, { type AppOptions } from './app';
-import { loadConfig } from './config';
-import { loggerOptions } from './lib/logger';
+import { type Config, loadConfig } from './config';
+import { type DatabaseHandle, openDatabase } from './db/client';
+import { loggerOptions, QuietRequestLog } from './lib/logger';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
-export interface ServerOptions extends AppOptions {
+export interface ServerOptions extends Omit<AppOptions, 'database'> {
   /** Where log lines go (tests capture them); stdout otherwise. */
   logStream?: DestinationStream;
+  /** Opens and migrates the database (tests slow it down); `openDatabase` otherwise. */
+  openDatabase?: (config: Config, onError?: (err: Error) => void) => Promise<DatabaseHandle>;
+  /** Fastify's plugin timeout (tests shorten it); Fastify's default otherwise. */
+  pluginTimeout?: number;
 }
 
-/** Builds a ready-to-listen Fastify instance with the BFF registered. */
+/**
+ * Builds a ready-to-listen Fastify instance with the BFF registered. The database is opened and migrated
+ * first, outside Fastify's plugin timeout: how long that takes depends on the machine, not on a bug.
+ */
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
+  // A pooled connection that dies while idle (database restarted, network cut) is dropped and replaced; it is
+  // logged by the server's logger once there is one.
+  let log: FastifyInstance['log'] | undefined;
+  const database = await (opts.openDatabase ?? openDatabase)(opts.config, (err) =>
+    log?.warn({ err }, 'database connection lost'),
+  );
+  try {
+    const server = await buildServer(opts, database);
+    log = server.log;
+    return server;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promise<FastifyInstance> {
   const server = Fastify({
+    ...(opts.pluginTimeout === undefined ? {} : { pluginTimeout: opts.pluginTimeout }),
     logger: loggerOptions(opts.config.logLevel, opts.logStream),
     // A caller's request id is kept when it is well-formed, so one id follows a request across systems.
     genReqId: (req) => {
@@ -23,6 +49,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    logController: new QuietRequestLog(),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
@@ -37,20 +64,49 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       delete req.headers['content-type'];
     }
   });
-  await server.register(app, opts);
+  await server.register(app, { config: opts.config, wechat: opts.wechat, jobs: opts.jobs, database });
   return server;
+}
+
+/** How long a shutdown may take before the process exits anyway (requests and jobs still running are cut). */
+const SHUTDOWN_DEADLINE_MS = 40_000;
+
+/**
+ * SIGTERM/SIGINT: stop taking requests (new ones get 503) and jobs, let running ones finish, close the
+ * database, exit 0. A second signal or the deadline exits at once.
+ */
+export function closeOnSignals(server: FastifyInstance): void {
+  let closing = false;
+  const close = (signal: string) => {
+    if (closing) process.exit(1);
+    closing = true;
+    server.log.info({ signal }, 'shutting down: finishing requests and jobs in flight');
+    setTimeout(() => {
+      server.log.error('shutdown deadline passed: exiting with work still running');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // A keep-alive connection whose request finishes during the drain would stay open (and hold the close) for
+    // the keep-alive timeout: close each one as soon as it is idle.
+    setInterval(() => server.server.closeIdleConnections(), 250).unref();
+    server.close().then(
+      () => {
+        server.log.info('shut down');
+        process.exit(0);
+      },
+      (err: Error) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => close('SIGINT'));
+  process.on('SIGTERM', () => close('SIGTERM'));
 }
 
 async function main() {
   const config = loadConfig();
   const server = await createServer({ config });
-  const close = async (signal: string) => {
-    server.log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void close('SIGINT'));
-  process.once('SIGTERM', () => void close('SIGTERM'));
+  closeOnSignals(server);
   await server.listen({ host: config.host, port: config.port });
 }
 

@@ -28,8 +28,7 @@ beforeAll(async () => {
     // Stands for any job that works for a case and is refused for good (e.g. EMS rejecting an order).
     app.jobs.define<{ shipmentId: string }>({
       name: GIVES_UP,
-      retryLimit: 0,
-      retryDelaySeconds: 1,
+      retrySchedule: [],
       async handle() {
         throw new PermanentJobError('refused for good');
       },

@@ -23,7 +23,7 @@ describe('case model migration', () => {
   it('keeps existing cases (id == booking id) and turns text subjects into checked references', async () => {
     const client = new PGlite();
     const db = drizzle(client);
-    await migrate(db, { migrationsFolder: migrationsUpTo('0006_staff_contact_and_flag_handling') });
+    await migrate(db, { migrationsFolder: migrationsUpTo('0007_booking_event_kinds') });
     const user = '00000000-0000-4000-8000-000000000001';
     const booking = '00000000-0000-4000-8000-0000000000b1';
     const bookingOnly = '00000000-0000-4000-8000-0000000000b2';

@@ -1,3 +1,4 @@
+import type { ShipmentFlagCode, ShipmentLeg } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -16,7 +17,7 @@ import { cases } from './cases';
 
 /** Something about a leg a supervisor must see (未妥投, 他人代收 without relation/ID, 驿站/门卫, 退回, 异常). */
 export interface ShipmentFlag {
-  code: 'delivery_failed' | 'proxy_unverified' | 'parcel_point' | 'returned' | 'exception';
+  code: ShipmentFlagCode;
   /** opTime of the event that raised it (ISO). */
   at: string;
   /** Plain Chinese, e.g. 未妥投：收件人不在. */
@@ -32,9 +33,7 @@ export const shipments = pgTable(
   'shipments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    leg: text('leg')
-      .$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>()
-      .notNull(),
+    leg: text('leg').$type<ShipmentLeg>().notNull(),
     /**
      * What the leg serves, checked by the database: a case (materials, result) or a booking. Exactly the
      * column of its kind is set (later: supplement_id).

@@ -1,10 +1,10 @@
-import type { Address, Contact } from '@zyt/shared';
+import { type Address, beijingInstant, type Contact } from '@zyt/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { type Booking, bookings, cases, matterMaterials, matters, users } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
-import { PermanentJobError } from '../../jobs/queue';
+import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
 import { piiContext } from '../me/users';
@@ -89,8 +89,9 @@ export function defineBookingJobs(app: FastifyInstance): void {
 
   app.jobs.define<{ caseId?: string; bookingId?: string }>({
     name: SUBMIT_CASE,
-    retryLimit: 12,
-    retryDelaySeconds: 2,
+    // The platform down for a day loses no submission: retried on the outage schedule.
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
     async handle(data) {
       // Jobs queued before cases had their own id name only the booking.
       const [c] = data.caseId
@@ -170,7 +171,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
                   powerOfAttorney: {
                     signedAt: b.entrust.recordedAt,
                     scope: b.entrust.scope,
-                    validUntil: new Date(`${b.entrust.validUntil}T23:59:59+08:00`).toISOString(),
+                    validUntil: beijingInstant(b.entrust.validUntil, '23:59:59').toISOString(),
                   },
                 },
               }
