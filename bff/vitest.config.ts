@@ -9,7 +9,7 @@ export default defineConfig({
     env: { TZ: 'UTC' },
     // Limits for runaway tests, not speed checks: on a busy machine opening and migrating a database (each
     // file's beforeAll) can take a minute or more, and that must not fail the suite.
-    testTimeout: 120_000,
+    testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
   },

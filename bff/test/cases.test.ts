@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bookingStatusLabels } from '@zyt/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cases,
@@ -13,6 +13,7 @@ import {
 import { applyStageEvents, type GovStageEvent } from '../src/features/cases/cases';
 import { pollSilentCases } from '../src/features/cases/poll';
 import { syncCatalogue } from '../src/features/catalogue/sync';
+import { SEND_SUBSCRIBE_MESSAGE } from '../src/features/notifications/notify';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
 import { journey, until } from './journey';
 
@@ -74,7 +75,7 @@ describe('a case from the door to the door', () => {
     const listed = (await t.app.inject({ url: '/api/v1/cases', headers: r.h })).json().items;
     expect(listed[0]).toMatchObject({ id, matterName: expect.any(String) });
 
-    await until(async () => (await detailOf(r.h, id)).status === 'delivered', 40_000);
+    await until(async () => (await detailOf(r.h, id)).status === 'delivered');
     const d = await detailOf(r.h, id);
     expect(d.caseNumber).toMatch(/^\d{20}$/);
     expect(d.promised).toMatchObject({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
@@ -159,7 +160,7 @@ describe('a case from the door to the door', () => {
     // The case (and its id) exists only once the materials are collected: script the next submission.
     await t.gov.admin('/sim/admin/script', { next: true, outcome: 'supplement' });
     const id = await caseIdOf(await collectAll(agent.h, bookingId));
-    await until(async () => (await detailOf(r.h, id)).status === 'supplement_required', 30_000);
+    await until(async () => (await detailOf(r.h, id)).status === 'supplement_required');
     const d = await detailOf(r.h, id);
     expect(d.attention).toBe(true);
     expect(d.supplement.items.length).toBeGreaterThan(0);
@@ -181,8 +182,22 @@ describe('a case from the door to the door', () => {
     await t.app.database.db.transaction((tx) =>
       applyStageEvents(tx, t.app, stage!.projId, [stage!.payload as GovStageEvent]),
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Whatever the repeat caused would be a message job committed with it: once none is left to run, count.
+    await until(
+      async () =>
+        (
+          await t.app.database.rows<{ n: number }>(
+            sql`select count(*)::int as n from pgboss.job
+                where name = ${SEND_SUBSCRIBE_MESSAGE} and state in ('created', 'retry', 'active')`,
+          )
+        )[0]!.n === 0,
+    );
     expect((await t.wechat.stats()).sent.filter((s) => s.touser === openid)).toHaveLength(1);
+    const recorded = await t.app.database.db
+      .select({ key: notifications.dedupeKey })
+      .from(notifications)
+      .where(eq(notifications.userId, r.user.id));
+    expect(recorded).toHaveLength(1);
   });
 
   it('polls a case the platform went silent about, and keeps each stage once', async () => {

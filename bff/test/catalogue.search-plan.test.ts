@@ -63,7 +63,7 @@ beforeAll(async () => {
   const { db } = t.app.database;
   for (let i = 0; i < rows.length; i += 500) await db.insert(matters).values(rows.slice(i, i + 500));
   await refreshSearchIndex(db);
-}, 120_000);
+});
 afterAll(() => t?.close());
 
 const plan = async (query: SQL | { getSQL(): SQL }) =>

@@ -3,14 +3,9 @@ import { users } from '../src/db/schema';
 import { type CatalogueState, getCatalogueState } from '../src/features/catalogue/catalogue';
 import type { TestApp } from './helpers';
 
-/** Polls until `check` holds (the job queue picks up work every 0.5 s). */
-export async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from './until';
+
+export { until };
 
 /** The catalogue the app syncs by itself once ready (it starts empty). */
 export async function initialCatalogue(t: TestApp): Promise<CatalogueState> {

@@ -65,7 +65,7 @@ describe('demo-only paths', () => {
       sql`select count(*)::int as n from users where openid like 'demo-%'`,
     );
     expect(seeded[0]?.n).toBe(0);
-  }, 180_000);
+  });
 
   it('are served by the demo stack outside production', async () => {
     const stack = await demoStack('development');
@@ -74,5 +74,5 @@ describe('demo-only paths', () => {
     const users = await stack.server.inject({ url: '/sim/wechat/demo-users' });
     expect(users.statusCode).toBe(200);
     expect(users.json().length).toBeGreaterThan(0);
-  }, 180_000);
+  });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEmsSimulator, type EmsSimulator } from '../simulators/ems/server';
 import { DEMO_EMS_SIGN_KEY } from '../src/config';
 import { createEmsClient, type EmsApi, EmsError, type EmsOrderRequest } from '../src/integrations/ems/client';
+import { until } from './until';
 
 /** The HTTP client against the simulator over real HTTP: what the BFF's jobs will see from EMS. */
 
@@ -243,7 +244,8 @@ describe('faults', () => {
     const impatient = createEmsClient({ apiBase: url, ...ACCOUNT, timeoutMs: 150 });
     await admin('/sim/admin/faults', { latencyMs: 300 });
     await rejection(impatient.createOrder(o));
-    await new Promise((r) => setTimeout(r, 250));
+    // EMS completes the create we gave up on.
+    await until(async () => (await simOrders(o.logisticsOrderNo)).length === 1);
     await admin('/sim/admin/faults', { latencyMs: 0 });
     const retried = await ems.createOrder(o);
     expect(await simOrders(o.logisticsOrderNo)).toMatchObject([

@@ -19,6 +19,7 @@ import {
 } from '../src/integrations/ems/tracking';
 import { orderedLeg, testCase } from './emsLegs';
 import { buildTestApp, EMS, type TestApp } from './helpers';
+import { until } from './until';
 
 /** Delivery facts from EMS events: status, deliveredAt and flags of a leg, through the real push endpoint. */
 
@@ -404,15 +405,11 @@ describe('simulator outcomes through the BFF', () => {
   const order = (logisticsOrderNo?: string) => orderedLeg(t, { logisticsOrderNo });
   const legOf = async (waybillNo: string) =>
     (await t.app.database.db.select().from(shipments).where(eq(shipments.waybillNo, waybillNo)))[0]!;
-  async function settled(waybillNo: string) {
-    const end = Date.now() + 10_000;
-    for (;;) {
+  const settled = (waybillNo: string) =>
+    until(async () => {
       const s = await legOf(waybillNo);
-      if (s.status === 'delivered') return s;
-      if (Date.now() > end) throw new Error(`${waybillNo} still ${s.status}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+      return s.status === 'delivered' && s;
+    });
 
   it('a default outcome applies to every new order until set back to the mix; reset restores it', async () => {
     const bad = await t.ems.admin<{ error?: { code: string } }>('/sim/admin/script', {

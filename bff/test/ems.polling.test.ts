@@ -4,6 +4,7 @@ import { shipmentEvents, shipments } from '../src/db/schema';
 import { POLL_EMS_TRACKING, pollSilentShipments, requestShipment } from '../src/features/shipments/shipments';
 import { orderedLeg, testCase, testParty } from './emsLegs';
 import { buildTestApp, type TestApp } from './helpers';
+import { until } from './until';
 
 /** Legs EMS went silent about are polled with 040001; what the poll finds is stored once. */
 let t: TestApp;
@@ -18,16 +19,6 @@ afterAll(() => t?.close());
 const silentMinutes = () => t.app.config.tracking.silentAfterMinutes;
 /** As seen by a sweep this long after now. */
 const later = (minutes: number) => new Date(Date.now() + minutes * 60_000);
-
-async function until<T>(probe: () => Promise<T | undefined | null | false | ''>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const legOf = async (waybillNo: string) =>
   (await t.app.database.db.select().from(shipments).where(eq(shipments.waybillNo, waybillNo)))[0]!;

@@ -17,6 +17,7 @@ import {
   parseEmsTime,
   trackPushReply,
 } from '../src/integrations/ems/tracking';
+import { until } from './until';
 
 /** 040002 tracking pushes: the simulator posts to a tiny receiver built on decodeTrackPush, as our hook will be. */
 
@@ -155,15 +156,7 @@ describe('simulator → our hook', () => {
       })
     ).json() as T;
 
-  async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value) return value;
-      if (Date.now() > until) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const waitFor = <T>(probe: () => T | Promise<T>) => until(probe, 20);
 
   const eventsFor = (waybillNo: string) =>
     received
@@ -201,7 +194,8 @@ describe('simulator → our hook', () => {
   it('holds pushes until it knows where to send them', async () => {
     sim.setPushUrl(undefined);
     await admin('/sim/admin/push', { events: [event()], serialNo: 'HELD' });
-    await new Promise((r) => setTimeout(r, 150));
+    // Held by EMS, not sent: it waits in the pending queue.
+    expect((await admin<Pushes>('/sim/pushes')).pending).toMatchObject([{ serialNo: 'HELD' }]);
     expect(received).toEqual([]);
     await admin('/sim/admin/push-url', { url: hookUrl });
     await waitFor(() => received.length === 1);
@@ -225,10 +219,12 @@ describe('simulator → our hook', () => {
   it('gives a batch up after the last attempt', async () => {
     failAlways = true;
     await admin('/sim/admin/push', { events: [event()], serialNo: 'NEVER' });
-    await waitFor(() => received.length === 4);
-    await new Promise((r) => setTimeout(r, 300));
+    // Given up once EMS's own log says so; no attempt after the fourth.
+    const pushes = await waitFor(async () => {
+      const p = await admin<Pushes>('/sim/pushes');
+      return p.log.some((l) => l.serialNo === 'NEVER' && !l.acknowledged && p.pending.length === 0) && p;
+    });
     expect(received).toHaveLength(4);
-    const pushes = await admin<Pushes>('/sim/pushes');
     expect(pushes.pending).toEqual([]);
     expect(pushes.log).toMatchObject([{ serialNo: 'NEVER', attempts: 4, acknowledged: false }]);
   });

@@ -15,6 +15,7 @@ import {
   type GovPlatformApi,
   parseCaseCallback,
 } from '../src/integrations/gov/types';
+import { until } from './until';
 
 const GOV = { appId: 'zyt-test', appSecret: 'gov-test-secret-0123456789abcdef' };
 const HOOK_PATH = '/api/v1/hooks/gov/cases';
@@ -78,13 +79,11 @@ const admin = async (path: string, body?: unknown) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-async function eventually<T>(probe: () => T | Promise<T>, done: (v: T) => boolean, ms = 4000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
+async function eventually<T>(probe: () => T | Promise<T>, done: (v: T) => boolean): Promise<T> {
+  return until(async () => {
     const v = await probe();
-    if (done(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return done(v) && { v };
+  }, 20).then((r) => r.v);
 }
 
 async function govError(p: Promise<unknown>): Promise<GovError> {
@@ -448,8 +447,8 @@ describe('cases', () => {
     const waiting = await gov.getCase(projId);
     expect(waiting).toMatchObject({ stage: '11', status: 'supplement_required' });
     expect(waiting.supplement?.items).toEqual(supplementCall?.supplement?.items);
-    // Nothing moves until the centre has the materials.
-    await new Promise((r) => setTimeout(r, 150));
+    // Nothing moves until the centre has the materials, however far the case clock runs (within the deadline).
+    await admin('/sim/admin/clock', { advanceSeconds: 86_400 });
     expect((await gov.getCase(projId)).stage).toBe('11');
 
     expect((await admin(`/sim/admin/cases/${projId}/supplement-received`, {})).status).toBe(200);

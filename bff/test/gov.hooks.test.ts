@@ -4,6 +4,7 @@ import { matterNamed } from '../simulators/gov/catalogue';
 import { govCaseEvents } from '../src/db/schema';
 import { signRequest } from '../src/integrations/gov/signing';
 import { buildTestApp, GOV, type TestApp } from './helpers';
+import { until } from './until';
 
 /** Government platform through the BFF: a submitted case's signed stage callbacks reach the real endpoint. */
 let t: TestApp;
@@ -15,13 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const until = async (check: () => Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const stages = async (projId: string) =>
   (
     await t.app.database.db
@@ -58,7 +52,7 @@ describe('government stage callbacks', () => {
       infoType: matter.infoType,
     });
     t.gov.sim.setSpeed(5000);
-    await until(async () => (await stages(projId)).includes('4'), 15_000);
+    await until(async () => (await stages(projId)).includes('4'));
     expect(await stages(projId)).toEqual(['1', '2', '3', '4']);
   });
 

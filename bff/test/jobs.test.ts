@@ -4,6 +4,7 @@ import { notifications, users } from '../src/db/schema';
 import { queueNotification } from '../src/features/notifications/notify';
 import { PermanentJobError } from '../src/jobs/queue';
 import { bearer, buildTestApp, type TestApp } from './helpers';
+import { until } from './until';
 
 let t: TestApp;
 const calls = new Map<string, number>();
@@ -41,13 +42,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const until = async (check: () => Promise<boolean> | boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const jobState = async (id: string) =>
   (await t.app.database.rows<{ state: string }>(sql`select state from pgboss.job where id = ${id}::uuid`))[0]
     ?.state;
@@ -142,15 +136,15 @@ describe('jobs as an outbox', () => {
     await t.app.database.rows(sql`
       update pgboss.job set state = 'active', started_on = now() - interval '10 minutes', start_after = now()
       where id = ${id}::uuid`);
-    await until(async () => (await jobState(id!)) === 'completed', 45_000);
+    await until(async () => (await jobState(id!)) === 'completed');
     expect(calls.get('orphaned')).toBe(1);
-  }, 60_000);
+  });
 
   it('waits the schedule between attempts, and dead-letters after the last', async () => {
     const id = await t.app.database.db.transaction((tx) =>
       t.app.jobs.enqueue(tx, 'test.scheduled', { key: 'scheduled' }),
     );
-    await until(async () => (await jobState(id!)) === 'failed', 30_000);
+    await until(async () => (await jobState(id!)) === 'failed');
     // Each failed run set the next start from the schedule [1, 3]: attempts at least 1 s, then 3 s apart.
     const at = attempts.get('scheduled')!;
     expect(at).toHaveLength(3);

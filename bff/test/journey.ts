@@ -20,13 +20,7 @@ export const bookingBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-export const until = async (check: () => Promise<boolean>, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
+export { until } from './until';
 
 /** Journeys through the API as residents and staff do them (`current` gives the file's app once built). */
 export function journey(current: () => TestApp) {

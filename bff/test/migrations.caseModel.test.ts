@@ -72,5 +72,5 @@ describe('case model migration', () => {
     const { rows: pieces } = await client.query('select shipment_id from settlement_items');
     expect(pieces).toHaveLength(1);
     await client.close();
-  }, 60_000);
+  });
 });

@@ -11,6 +11,7 @@ import {
   bookingBody,
   call,
   catalogueReady,
+  FAULT_WAIT,
   faultDatabase,
   type HttpAnswer,
   signInResident,
@@ -72,12 +73,12 @@ describe('database cut under load', () => {
     const created = () => answers.filter((a) => a.res.status === 201);
     const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
 
-    await expect.poll(() => created().length, { timeout: 30_000 }).toBeGreaterThan(50);
+    await expect.poll(() => created().length, { timeout: FAULT_WAIT }).toBeGreaterThan(50);
     phase = 'cut';
     proxy.cut();
     const unavailable = () => answers.filter((a) => a.phase === 'cut' && a.res.status === 503);
     await expect
-      .poll(() => unavailable().length, { timeout: 60_000 })
+      .poll(() => unavailable().length, { timeout: FAULT_WAIT })
       .toBeGreaterThan(300)
       .catch((err) => {
         const cut = answers.filter((a) => a.phase === 'cut');
@@ -91,13 +92,15 @@ describe('database cut under load', () => {
     proxy.restore();
     const restoredAt = Date.now();
     await expect
-      .poll(() => answers.some((a) => a.phase === 'restored' && a.res.status === 201), { timeout: 10_000 })
+      .poll(() => answers.some((a) => a.phase === 'restored' && a.res.status === 201), {
+        timeout: FAULT_WAIT,
+      })
       .toBe(true);
     const servedAgainMs =
       answers.find((a) => a.phase === 'restored' && a.res.status === 201)!.at - restoredAt;
     // Keep the load on a moment after recovery: nothing breaks once connections are back.
     const after = created().length;
-    await expect.poll(() => created().length, { timeout: 30_000 }).toBeGreaterThan(after + 50);
+    await expect.poll(() => created().length, { timeout: FAULT_WAIT }).toBeGreaterThan(after + 50);
     stop = true;
     await load;
 
@@ -130,5 +133,5 @@ describe('database cut under load', () => {
     expect(logs).not.toContain('李四');
     expect(logs).not.toMatch(/"key":"cut-|idempotency_key.*cut-\d+-\d+-/);
     for (const key of keys.slice(0, 50)) expect(logs).not.toContain(key);
-  }, 180_000);
+  });
 });

@@ -10,6 +10,7 @@ import {
   bookingBody,
   call,
   catalogueReady,
+  FAULT_WAIT,
   faultDatabase,
   signInResident,
   signInStaff,
@@ -63,18 +64,18 @@ describe('graceful shutdown', () => {
     // The platform answers slowly: the case submission job and an identity check are in flight at SIGTERM.
     await sims.gov.admin('/sim/admin/faults', { latencyMs: 3000 });
     expect((await step('review', { items })).status).toBe(200);
-    await expect.poll(() => jobState(id), { timeout: 30_000, interval: 100 }).toBe('active');
+    await expect.poll(() => jobState(id), { timeout: FAULT_WAIT, interval: 100 }).toBe('active');
     const inFlight = call(bff.url, 'POST', '/api/v1/me/identity', {
       token: resident.token,
       body: { name: '张三', idNumber: '11010519491231002X' },
       headers: { 'x-request-id': 'identity-in-flight' },
     });
     await expect
-      .poll(() => bff.output().includes('"reqId":"identity-in-flight"'), { timeout: 10_000 })
+      .poll(() => bff.output().includes('"reqId":"identity-in-flight"'), { timeout: FAULT_WAIT })
       .toBe(true);
 
     bff.child.kill('SIGTERM');
-    await expect.poll(() => bff.output().includes('shutting down'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => bff.output().includes('shutting down'), { timeout: FAULT_WAIT }).toBe(true);
     // Enqueued after SIGTERM (by another instance, say): this process must not take it.
     await database.handle.rows(sql`
       insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ bookingId: 'after-sigterm' })}::jsonb)`);
@@ -89,5 +90,5 @@ describe('graceful shutdown', () => {
     );
     expect(booking!.case_number).toBeTruthy();
     expect(await jobState('after-sigterm')).toBe('created');
-  }, 120_000);
+  });
 });

@@ -21,6 +21,7 @@ import {
   WECHAT,
 } from '../helpers';
 import { bookingBody } from '../journey';
+import { until } from '../until';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -195,15 +196,15 @@ export async function signInStaff(
   return { id: s.id, token: (fresh.body as { accessToken: string }).accessToken };
 }
 
-/** Waits (bounded) until the BFF's catalogue sync job has filled the catalogue. */
-export async function catalogueReady(db: DatabaseHandle, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
+/** Waits until the BFF's catalogue sync job has filled the catalogue (the test's timeout is the limit). */
+export async function catalogueReady(db: DatabaseHandle) {
+  await until(async () => {
     const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from matters`);
-    if ((row?.n ?? 0) > 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('catalogue never synced');
+    return (row?.n ?? 0) > 0;
+  }, 200);
 }
 
 export { bookingBody };
+
+/** expect.poll's limit in fault tests: longer than any test's timeout, so vitest's timeout is the only limit. */
+export const FAULT_WAIT = 900_000;

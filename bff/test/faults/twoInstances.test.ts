@@ -13,6 +13,7 @@ import {
   bookingBody,
   call,
   catalogueReady,
+  FAULT_WAIT,
   faultDatabase,
   type HttpAnswer,
   signInResident,
@@ -137,8 +138,8 @@ describe('two instances, one killed mid-load', () => {
           select count(*)::int as n from bookings bk join shipments s on s.id = bk.shipment_id
           where bk.id = any(${ids}::uuid[]) and s.waybill_no is not null and bk.case_number is not null`)
       )[0]!.n;
-    await expect.poll(done, { timeout: 120_000, interval: 500 }).toBe(BOOKINGS);
-    await expect.poll(pending, { timeout: 60_000, interval: 500 }).toBe(0);
+    await expect.poll(done, { timeout: FAULT_WAIT, interval: 500 }).toBe(BOOKINGS);
+    await expect.poll(pending, { timeout: FAULT_WAIT, interval: 500 }).toBe(0);
     const [failed] = await database.handle.rows<{ n: number }>(sql`
       select count(*)::int as n from pgboss.job
       where name like ${`${CREATE_EMS_ORDER}%`} or name like ${`${SUBMIT_CASE}%`}
@@ -186,5 +187,5 @@ describe('two instances, one killed mid-load', () => {
       `killed one instance after ${KILL_AFTER_COLLECTED} collections; ${noAnswer.count} calls re-sent; ` +
         `${rerun!.n} jobs it held were run again by the survivor`,
     );
-  }, 300_000);
+  });
 });
