@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { ErrorCode, errorMessages } from '@zyt/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import app, { type AppOptions } from './app';
@@ -8,6 +9,8 @@ import { type DatabaseHandle, openDatabase } from './db/client';
 import { loggerOptions, QuietRequestLog } from './lib/logger';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
+/** What a request arriving during a shutdown is told: another instance (or this one restarted) takes it soon. */
+const CLOSING_RETRY_AFTER_SECONDS = 5;
 
 export interface ServerOptions extends Omit<AppOptions, 'database'> {
   /** Where log lines go (tests capture them); stdout otherwise. */
@@ -49,13 +52,27 @@ async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promi
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    // Requests arriving during a shutdown get our error shape (below), not Fastify's own 503 body.
+    return503OnClosing: false,
     logController: new QuietRequestLog(),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
+  let closing = false;
+  server.addHook('preClose', async () => {
+    closing = true;
+  });
   server.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    if (closing) {
+      // A kept-alive connection still sends requests while in-flight ones finish: refuse them, and close it.
+      return reply
+        .code(503)
+        .header('connection', 'close')
+        .header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS))
+        .send({ error: { code: ErrorCode.SERVER_CLOSING, message: errorMessages.SERVER_CLOSING } });
+    }
     // A POST without a body (e.g. 接单) is "no body" whatever its content-type says; a route that needs a body
     // still refuses it with VALIDATION_FAILED.
     const empty =

@@ -2,6 +2,8 @@
  * SIGTERM: the BFF stops taking requests and jobs, finishes what is in flight (a request waiting on the
  * platform, a job calling it), closes the database and exits 0.
  */
+import net from 'node:net';
+import { errorMessages } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBMIT_CASE } from '../../src/features/bookings/jobs';
@@ -40,6 +42,33 @@ const jobState = async (bookingId: string) =>
       select state from pgboss.job where name = ${SUBMIT_CASE} and data->>'bookingId' = ${bookingId}`)
   )[0]?.state;
 
+/**
+ * A kept-alive connection holding a request whose body is still on its way: Fastify stays on it during the drain,
+ * so a request sent on it after SIGTERM reaches the server (a new connection would be refused).
+ */
+async function keptAliveConnection(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (d: string) => {
+    received += d;
+  });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.write(
+    `POST /api/v1/drain-probe HTTP/1.1\r\nHost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{`,
+  );
+  return {
+    /** Finishes the held request and sends another on the same connection; resolves with all that came back. */
+    async sendAnother(path: string) {
+      socket.write(`}GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`);
+      await closed;
+      return received;
+    },
+  };
+}
+
 describe('graceful shutdown', () => {
   it('finishes the request and the job in flight, takes no new job, exits 0', async () => {
     const resident = await signInResident(bff.url, sims.wechat, 'term-resident');
@@ -61,6 +90,8 @@ describe('graceful shutdown', () => {
       copies: m.count,
     }));
 
+    const keptAlive = await keptAliveConnection(bff.url);
+
     // The platform answers slowly: the case submission job and an identity check are in flight at SIGTERM.
     await sims.gov.admin('/sim/admin/faults', { latencyMs: 3000 });
     expect((await step('review', { items })).status).toBe(200);
@@ -76,6 +107,15 @@ describe('graceful shutdown', () => {
 
     bff.child.kill('SIGTERM');
     await expect.poll(() => bff.output().includes('shutting down'), { timeout: FAULT_WAIT }).toBe(true);
+    // A request arriving during the drain is refused in our error shape, with when to try again.
+    const answers = (await keptAlive.sendAnother('/api/v1/matters')).split(/(?=HTTP\/1\.1 )/);
+    const refused = answers.at(-1)!;
+    expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+    expect(refused).toMatch(/\r\nretry-after: \d+\r\n/i);
+    expect(refused).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { code: 'SERVER_CLOSING', message: errorMessages.SERVER_CLOSING },
+    });
     // Enqueued after SIGTERM (by another instance, say): this process must not take it.
     await database.handle.rows(sql`
       insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ bookingId: 'after-sigterm' })}::jsonb)`);
