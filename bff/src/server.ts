@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import app, { type AppOptions } from './app';
 import { loadConfig } from './config';
 import { loggerOptions } from './lib/logger';
+import { frameworkErrors } from './plugins/errors';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
@@ -24,7 +25,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.config.trustProxy,
+    // Opening PGlite and migrating took over Fastify's default 10 s on a loaded 2-core machine.
+    pluginTimeout: 60_000,
+    frameworkErrors,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   server.addHook('onRequest', async (req, reply) => {

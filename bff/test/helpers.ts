@@ -90,6 +90,13 @@ export async function testDatabase(): Promise<{ env: Record<string, string>; dro
   };
 }
 
+export const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
+  RATE_LIMIT_REAL_NAME_PER_HOUR: '100000',
+  RATE_LIMIT_BOOKING_PER_HOUR: '100000',
+  RATE_LIMIT_UPLOAD_PER_MINUTE: '100000',
+};
+
 export const TEST_KEYS = {
   PII_KEY: randomBytes(32).toString('base64'),
   JWT_SECRET: randomBytes(32).toString('hex'),
@@ -144,6 +151,8 @@ export async function buildTestApp(
     GOV_API_BASE: gov.url,
     GOV_APP_ID: GOV.appId,
     GOV_APP_SECRET: GOV.appSecret,
+    // Test files sign in and book far more than a person would; the rate-limit tests set their own limits.
+    ...GENEROUS_RATE_LIMITS,
     ...TEST_KEYS,
     ...database.env,
     ...env,
