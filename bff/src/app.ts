@@ -75,12 +75,13 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   });
 
   await app.register(errorHandling);
+  // First of the onRequest hooks: answers refused by a later one (401, 429) carry the headers too.
+  await app.register(securityHeaders);
   await app.register(access, {
     secret: config.jwtSecret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     sessionState: (claims) => sessionState(database.db, claims),
   });
-  await app.register(securityHeaders);
   await app.register(inputGuard);
   await app.register(rateLimits, { config: config.rateLimit });
   await app.register(swagger, {

@@ -79,6 +79,7 @@ function sessionCache(maxAgeMs: number, maxEntries = 10_000) {
   };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isStaffRule = (rule: Access) => Array.isArray(rule) && rule.some((r) => staffRoles.includes(r));
 
 export default fp(
@@ -107,7 +108,7 @@ export default fp(
       }
       req.userId = req.user.sub;
       if (opts.sessionState) {
-        if (typeof req.user.sid !== 'string') throw new AppError(401, 'TOKEN_INVALID');
+        if (typeof req.user.sid !== 'string' || !UUID.test(req.user.sid)) throw new AppError(401, 'TOKEN_INVALID');
         const key = `${req.user.sub}/${req.user.sid}`;
         let state = isStaffRule(rule) ? null : cache.get(key);
         if (state === null) {

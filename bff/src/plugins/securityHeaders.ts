@@ -64,5 +64,5 @@ export default fp(
       }
     });
   },
-  { name: 'security-headers', dependencies: ['access'] },
+  { name: 'security-headers' },
 );

@@ -96,10 +96,11 @@ export async function sessionState(
   const [row] = await db
     .select({
       roles: users.roles,
+      // Written out: drizzle leaves columns unqualified inside sql``, and "id" would bind to refresh_tokens.
       active: sql<boolean>`exists (
-        select 1 from ${refreshTokens}
-        where ${refreshTokens.familyId} = ${params.sessionId} and ${refreshTokens.userId} = ${users.id}
-          and ${refreshTokens.revokedAt} is null and ${refreshTokens.expiresAt} > now())`,
+        select 1 from refresh_tokens rt
+        where rt.family_id = ${params.sessionId} and rt.user_id = "users"."id"
+          and rt.revoked_at is null and rt.expires_at > now())`,
     })
     .from(users)
     .where(eq(users.id, params.userId));
