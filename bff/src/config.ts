@@ -135,7 +135,7 @@ function trustProxy(raw: string | undefined): boolean | string {
 
 function redisUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
-  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError("REDIS_URL must be a redis:// or rediss:// URL");
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
   return raw;
 }
 

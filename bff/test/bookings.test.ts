@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matters as simMatters } from '../simulators/gov/catalogue';
 import { bookingSlots, bookings, piiAccessLog } from '../src/db/schema';
 import { expireUnacceptedBookings } from '../src/features/bookings/expiry';

@@ -18,12 +18,24 @@ async function staffSession(role: 'postal_agent' | 'supervisor') {
   const s = await t.signIn();
   await setRoles(t.app.database.db, { userId: s.user.id, roles: ['resident', role] });
   const fresh = (
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken: s.refreshToken } })
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refreshToken: s.refreshToken },
+    })
   ).json();
-  return { id: s.user.id as string, refreshToken: fresh.refreshToken as string, h: bearer(fresh.accessToken) };
+  return {
+    id: s.user.id as string,
+    refreshToken: fresh.refreshToken as string,
+    h: bearer(fresh.accessToken),
+  };
 }
 
-const expectShape = (res: { statusCode: number; json: () => unknown; body: string }, status: number, code: string) => {
+const expectShape = (
+  res: { statusCode: number; json: () => unknown; body: string },
+  status: number,
+  code: string,
+) => {
   expect(res.statusCode).toBe(status);
   expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
 };
@@ -108,13 +120,26 @@ describe('framework errors in our shape, without echoing the request', () => {
 
   it('answers bad JSON, a wrong media type and an oversized body in the same shape', async () => {
     const post = (type: string, payload: string) =>
-      t.app.inject({ method: 'POST', url: '/api/v1/auth/wechat', headers: { 'content-type': type }, payload });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/wechat',
+        headers: { 'content-type': type },
+        payload,
+      });
     const badJson = await post('application/json', '{"code": "<b>evil</b>"');
     expectShape(badJson, 400, 'INVALID_JSON');
     expect(badJson.body).not.toContain('evil');
-    expectShape(await post('application/json', '{"__proto__": {"admin": true}, "code": "x"}'), 400, 'INVALID_JSON');
+    expectShape(
+      await post('application/json', '{"__proto__": {"admin": true}, "code": "x"}'),
+      400,
+      'INVALID_JSON',
+    );
     expectShape(await post('application/xml', '<code>evil</code>'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectShape(await post('application/json', `{"code":"${'x'.repeat(1_100_000)}"}`), 413, 'PAYLOAD_TOO_LARGE');
+    expectShape(
+      await post('application/json', `{"code":"${'x'.repeat(1_100_000)}"}`),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 });
 
@@ -174,7 +199,11 @@ describe('sign-out and role removal', () => {
     const r = await t.signIn();
     const h = bearer(r.accessToken);
     expect((await t.app.inject({ url: '/api/v1/me', headers: h })).statusCode).toBe(200);
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', payload: { refreshToken: r.refreshToken } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      payload: { refreshToken: r.refreshToken },
+    });
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
     try {
       const after = await t.app.inject({ url: '/api/v1/me', headers: h });
@@ -210,7 +239,12 @@ describe('photos of the materials are re-encoded', () => {
       .jpeg()
       .withExif({
         IFD0: { Make: 'TestCam' },
-        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '23/1 6/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '113/1 27/1 0/1' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '23/1 6/1 0/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '113/1 27/1 0/1',
+        },
       })
       .toBuffer();
     expect((await sharp(photo).metadata()).exif).toBeDefined();

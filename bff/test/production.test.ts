@@ -86,7 +86,14 @@ describe('a production BFF', () => {
       url: path,
       headers: {
         'content-type': 'application/json',
-        ...signRequest({ appId: DEMO_CREDENTIALS.gov.appId, appSecret, method: 'POST', path, body, now: Date.now() }),
+        ...signRequest({
+          appId: DEMO_CREDENTIALS.gov.appId,
+          appSecret,
+          method: 'POST',
+          path,
+          body,
+          now: Date.now(),
+        }),
       },
       payload: body,
     });

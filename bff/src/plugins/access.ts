@@ -108,7 +108,8 @@ export default fp(
       }
       req.userId = req.user.sub;
       if (opts.sessionState) {
-        if (typeof req.user.sid !== 'string' || !UUID.test(req.user.sid)) throw new AppError(401, 'TOKEN_INVALID');
+        if (typeof req.user.sid !== 'string' || !UUID.test(req.user.sid))
+          throw new AppError(401, 'TOKEN_INVALID');
         const key = `${req.user.sub}/${req.user.sid}`;
         let state = isStaffRule(rule) ? null : cache.get(key);
         if (state === null) {

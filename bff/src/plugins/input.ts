@@ -29,7 +29,9 @@ export function findBadInput(root: unknown, base: string): FieldIssue | undefine
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return { field, message: NUMBER_MESSAGE };
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push([v, `${field}.${i}`]));
+      value.forEach((v, i) => {
+        stack.push([v, `${field}.${i}`]);
+      });
     } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
       for (const [k, v] of Object.entries(value)) {
         // A bad key is reported at its parent: the caller never gets the bad characters back.

@@ -175,13 +175,18 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
         fields: ['photo'],
         purpose: 'view',
       });
-      return reply
-        .header('content-type', p.contentType)
-        .header('cache-control', 'private, no-store')
-        // Never rendered as anything but the image it is, and saved rather than opened as a page.
-        .header('x-content-type-options', 'nosniff')
-        .header('content-disposition', `attachment; filename="${p.id}.${extension[p.contentType] ?? 'bin'}"`)
-        .send(Buffer.from(app.pii.decrypt(p.sealed, photoContext(p.id)), 'base64'));
+      return (
+        reply
+          .header('content-type', p.contentType)
+          .header('cache-control', 'private, no-store')
+          // Never rendered as anything but the image it is, and saved rather than opened as a page.
+          .header('x-content-type-options', 'nosniff')
+          .header(
+            'content-disposition',
+            `attachment; filename="${p.id}.${extension[p.contentType] ?? 'bin'}"`,
+          )
+          .send(Buffer.from(app.pii.decrypt(p.sealed, photoContext(p.id)), 'base64'))
+      );
     },
   );
 }
