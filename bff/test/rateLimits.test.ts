@@ -46,8 +46,7 @@ describe('rate limits (memory store)', () => {
   });
 
   it('counts a caller by its address, whatever X-Forwarded-For it makes up', async () => {
-    for (let i = 0; i < 3; i++)
-      await signIn(t, '203.0.113.7', { 'x-forwarded-for': `192.0.2.${i}` });
+    for (let i = 0; i < 3; i++) await signIn(t, '203.0.113.7', { 'x-forwarded-for': `192.0.2.${i}` });
     expectLimited(await signIn(t, '203.0.113.7', { 'x-forwarded-for': '192.0.2.99' }));
   });
 
@@ -145,5 +144,19 @@ describe.skipIf(!redisUrl)('rate limits (Redis store, shared by instances)', () 
     expectLimited(await signIn(b, '198.51.100.50'));
     expectLimited(await signIn(a, '198.51.100.50'));
     expect((await signIn(b, '198.51.100.51')).statusCode).toBe(200);
+  });
+});
+
+describe('rate limits when Redis is down', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on port 9: every counter update fails.
+    t = await buildTestApp({ ...LIMITS, REDIS_URL: 'redis://127.0.0.1:9' });
+  });
+  afterAll(() => t?.close());
+
+  it('lets requests through rather than failing them', async () => {
+    for (let i = 0; i < 4; i++) expect((await signIn(t, '198.51.100.60')).statusCode).toBe(200);
+    expect(t.logs.text()).toContain('rate-limit store (Redis)');
   });
 });

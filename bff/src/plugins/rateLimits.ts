@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -49,15 +50,23 @@ export default fp(
     const { config } = opts;
     const redis = config.redisUrl
       ? new Redis(config.redisUrl, {
-          // Fail fast: a request waits at most this long for Redis, then goes through (skipOnError below).
+          // Fail fast: while Redis is unreachable a counter update fails at once and the request goes through
+          // (skipOnError below) instead of waiting for a reconnect.
           connectTimeout: 1000,
           maxRetriesPerRequest: 1,
-          enableOfflineQueue: true,
-          lazyConnect: false,
+          enableOfflineQueue: false,
         })
       : undefined;
     if (redis) {
       redis.on('error', (err) => app.log.warn({ err: { message: err.message } }, 'rate-limit store (Redis)'));
+      // Start counting from the first request when Redis is there; start anyway (uncounted) when it is not.
+      app.addHook('onReady', async () => {
+        if (redis.status === 'ready') return;
+        await Promise.race([
+          once(redis, 'ready'),
+          new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+        ]).catch(() => undefined);
+      });
       app.addHook('onClose', async () => {
         await redis.quit().catch(() => redis.disconnect());
       });
