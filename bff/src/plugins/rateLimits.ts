@@ -101,9 +101,9 @@ export default fp(
         );
       limiters.set(bucket, async (req, reply) => {
         const results = await Promise.all(checks.map((check) => check(req)));
-        const waits = results.map((r) => (!r.isAllowed && r.isExceeded ? r.ttlInSeconds : 0));
-        const wait = Math.max(...waits);
-        if (wait <= 0) return;
+        const exceeded = results.filter((r) => !r.isAllowed && r.isExceeded);
+        if (exceeded.length === 0) return;
+        const wait = Math.max(1, ...exceeded.map((r) => (r.isAllowed ? 0 : r.ttlInSeconds)));
         req.log.warn({ bucket }, 'rate limited');
         reply.header('retry-after', String(wait));
         throw new AppError(429, 'RATE_LIMITED', `操作过于频繁，请${wait}秒后再试`);
