@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { syncCatalogue } from '../src/features/catalogue/sync';
 import { setRoles } from '../src/features/me/users';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
 import { journey } from './journey';
@@ -9,6 +10,8 @@ import { journey } from './journey';
 let t: TestApp;
 beforeAll(async () => {
   t = await buildTestApp();
+  // Bookings need the catalogue; don't wait for the start-up sync job.
+  await syncCatalogue(t.app.database.db, t.app.gov);
 });
 afterAll(() => t?.close());
 const { resident, book, visit } = journey(() => t);
