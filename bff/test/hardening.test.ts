@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -285,5 +286,23 @@ describe('photos of the materials are re-encoded', () => {
       sql`select count(*)::int as n from booking_photos where booking_id = ${id}`,
     );
     expect(rows[0]?.n).toBe(2);
+  });
+});
+
+describe('findBadInput', () => {
+  it('walks what parsers build, and leaves streams, buffers and other objects alone', async () => {
+    const { findBadInput } = await import('../src/plugins/input');
+    expect(findBadInput({ a: [{ b: 'x\u0000' }] }, 'body')).toEqual({
+      field: 'body.a.0.b',
+      message: expect.any(String),
+    });
+    expect(findBadInput(Object.assign(Object.create(null), { q: '\ud800' }), 'query')?.field).toBe('query.q');
+    const cyclic: Record<string, unknown> = { name: 'stream' };
+    cyclic.self = cyclic;
+    expect(findBadInput(cyclic, 'body')).toBeUndefined();
+    expect(findBadInput(new Readable({ read() {} }), 'body')).toBeUndefined();
+    expect(findBadInput(Buffer.from([0, 0xd8]), 'body')).toBeUndefined();
+    expect(findBadInput({ ok: '😀', n: 1, m: null }, 'body')).toBeUndefined();
+    expect(findBadInput({ n: Number.POSITIVE_INFINITY }, 'query')?.field).toBe('query.n');
   });
 });

@@ -19,11 +19,26 @@ const BAD_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uD
 const TEXT_MESSAGE = '含有无法识别的字符，请删除后重试';
 const NUMBER_MESSAGE = '数值超出范围';
 
+/**
+ * What JSON and query parsers build. Anything else is left alone: a body passed on as a stream (the demo
+ * launcher's proxy) is a graph of sockets with cycles, and a Buffer is bytes, not text.
+ */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** The first unusable value in `root`, walked without recursion (a deeply nested body cannot overflow the stack). */
 export function findBadInput(root: unknown, base: string): FieldIssue | undefined {
   const stack: [unknown, string][] = [[root, base]];
+  const seen = new Set<object>();
   while (stack.length > 0) {
     const [value, field] = stack.pop()!;
+    if (typeof value === 'object' && value !== null) {
+      if (seen.has(value)) continue;
+      seen.add(value);
+    }
     if (typeof value === 'string') {
       if (BAD_TEXT.test(value)) return { field, message: TEXT_MESSAGE };
     } else if (typeof value === 'number') {
@@ -32,7 +47,7 @@ export function findBadInput(root: unknown, base: string): FieldIssue | undefine
       value.forEach((v, i) => {
         stack.push([v, `${field}.${i}`]);
       });
-    } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    } else if (isPlainObject(value)) {
       for (const [k, v] of Object.entries(value)) {
         // A bad key is reported at its parent: the caller never gets the bad characters back.
         if (BAD_TEXT.test(k)) return { field, message: TEXT_MESSAGE };
