@@ -37,7 +37,8 @@ const APP_CSP = csp({
   'style-src': "'self' 'unsafe-inline'",
   'img-src': "'self' data: blob:",
   'font-src': "'self' data:",
-  'connect-src': "'self'",
+  // Taro's H5 uploadFile reads the chosen photo back from its blob: URL.
+  'connect-src': "'self' blob:",
   'object-src': "'none'",
   'base-uri': "'self'",
   'form-action': "'self'",
