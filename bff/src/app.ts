@@ -14,6 +14,7 @@ import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
 import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
+import { defineMaterialsArrival } from './features/cases/materialsArrival';
 import { defineCasePolling } from './features/cases/poll';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
@@ -125,6 +126,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCatalogueJobs(app);
   defineBookingJobs(app);
   defineCaseFollowUps(app);
+  defineMaterialsArrival(app);
   defineCasePolling(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { bookingStatusLabels } from '@zyt/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cases, govCaseEvents, notifications, settlementItems, shipments } from '../src/db/schema';
+import {
+  cases,
+  govCaseEvents,
+  notifications,
+  settlementItems,
+  shipmentEvents,
+  shipments,
+} from '../src/db/schema';
 import { applyStageEvents, type GovStageEvent } from '../src/features/cases/cases';
 import { pollSilentCases } from '../src/features/cases/poll';
 import { syncCatalogue } from '../src/features/catalogue/sync';
@@ -84,6 +91,19 @@ describe('a case from the door to the door', () => {
     const collected = index((i) => i.source === 'booking' && i.title === bookingStatusLabels.collected);
     const accepted = index((i) => i.source === 'gov' && i.stage === '2');
     const completed = index((i) => i.source === 'gov' && i.stage === '4');
+    // 快递送达: the centre accepts only once the materials leg is signed for there. Compared by real instants
+    // (when we heard of the 704, when the platform accepted): a fast EMS clock stamps its scans ahead.
+    const materials = d.shipments.find((s: { leg: string }) => s.leg === 'materials_to_centre');
+    const [signed] = await t.app.database.db
+      .select({ receivedAt: shipmentEvents.receivedAt })
+      .from(shipmentEvents)
+      .where(and(eq(shipmentEvents.waybillNo, materials.waybillNo), eq(shipmentEvents.opCode, '704')));
+    const [acceptance] = await t.app.database.db
+      .select({ occurredAt: govCaseEvents.occurredAt })
+      .from(govCaseEvents)
+      .where(and(eq(govCaseEvents.projId, d.caseNumber), eq(govCaseEvents.stage, '2')));
+    expect(signed && acceptance).toBeTruthy();
+    expect(acceptance!.occurredAt.getTime()).toBeGreaterThan(signed!.receivedAt.getTime());
     const shipped = index((i) => i.leg === 'result_to_applicant' && i.opCode === '203');
     const delivered = index((i) => i.leg === 'result_to_applicant' && i.opCode === '704');
     expect(
@@ -93,7 +113,10 @@ describe('a case from the door to the door', () => {
     expect(collected < accepted && accepted < completed && completed < shipped && shipped < delivered).toBe(
       true,
     );
+    // Plain words, not EMS's jargon (收寄, 妥投) or codes.
+    expect(d.timeline[shipped].title).toBe('办理结果寄给您 · 已揽收');
     expect(d.timeline[delivered]).toMatchObject({
+      title: '办理结果寄给您 · 已签收',
       emsStatus: 'delivered',
       waybillNo: d.shipments[1].waybillNo,
     });

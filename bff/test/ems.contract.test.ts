@@ -146,7 +146,13 @@ describe('cancel (020006) and tracking (040001)', () => {
     expect(await ems.queryTracking(waybillNo)).toEqual([]);
     await admin('/sim/admin/clock', { advanceMinutes: 8 * 60 + 1 });
     const events = await ems.queryTracking(waybillNo);
-    expect(events.map((e) => e.opCode)).toEqual(['203', '305', '954']);
+    // Within one city: 揽投部 → the city's processing centre → the receiver's 揽投部, never a hub to itself.
+    expect(events.map((e) => [e.opCode, e.opDesc])).toEqual([
+      ['203', '【南京市鼓楼区揽投部】已收寄，揽投员：刘师傅'],
+      ['305', '离开【南京市鼓楼区揽投部】，下一站【南京市邮件处理中心】'],
+      ['954', '到达【南京市邮件处理中心】'],
+      ['305', '离开【南京市邮件处理中心】，下一站【南京市建邺区揽投部】'],
+    ]);
     expect(events[0]).toMatchObject({
       waybillNo,
       opName: '收寄',
@@ -155,6 +161,21 @@ describe('cancel (020006) and tracking (040001)', () => {
     });
     expect(events[0]!.opTime < events[1]!.opTime && events[1]!.opTime < events[2]!.opTime).toBe(true);
     expect(await ems.queryTracking('1188888888888')).toEqual([]);
+  });
+
+  it('routes a piece to another city through both processing centres', async () => {
+    const o = order();
+    o.receiver = { ...o.receiver, prov: '广东省', city: '广州市', county: '黄埔区' };
+    const { waybillNo } = await ems.createOrder(o);
+    await admin('/sim/admin/clock', { advanceMinutes: 14 * 60 });
+    const route = (await ems.queryTracking(waybillNo)).filter((e) => e.opCode !== '203').map((e) => e.opDesc);
+    expect(route).toEqual([
+      '离开【南京市鼓楼区揽投部】，下一站【南京市邮件处理中心】',
+      '到达【南京市邮件处理中心】',
+      '离开【南京市邮件处理中心】，下一站【广州市邮件处理中心】',
+      '到达【广州市邮件处理中心】',
+      '离开【广州市邮件处理中心】，下一站【广州市黄埔区揽投部】',
+    ]);
   });
 });
 

@@ -52,7 +52,7 @@ describe('polling silent legs (040001)', () => {
       '/sim/orders',
     );
     const atEms = orders.find((o) => o.waybillNo === w)!.events.length;
-    expect(atEms).toBe(7);
+    expect(atEms).toBe(8); // 203, 305, 954, 305 within the city, 702, 705, 702, 704
     expect(await eventCount(w)).toBe(0);
 
     // Not silent yet: nothing to poll.

@@ -132,7 +132,8 @@ function submission(matter: GovMatter, over: Partial<GovCaseSubmission> = {}): G
       count: mt.count,
       provided: true,
     })),
-    busMode: '01',
+    // Materials handed in at a window (BUS_MODE 00); 快递送达 cases have their own test.
+    busMode: '00',
     infoType: matter.infoType,
     ...over,
   };
@@ -305,10 +306,48 @@ describe('cases', () => {
       ourId: sub.ourId,
       stage: '1',
       status: 'in_progress',
-      busMode: '01',
+      busMode: '00',
       receiveTime: a.receivedAt,
     });
     expect(view.history.map((h) => h.stage)).toEqual(['1']);
+  });
+
+  it('accepts a 快递送达 case only once its materials have arrived at the centre', async () => {
+    sim.setSpeed(2000);
+    const sub = submission(matterNamed('不动产权证书补发'), { busMode: '01' });
+    const { projId } = await gov.submitCase(sub);
+    const waiting = async () =>
+      ((await admin(`/sim/cases?ourId=${sub.ourId}`)).body.cases as Record<string, unknown>[])[0];
+    // At 收件 and held there however fast the clock runs: nobody has the materials yet.
+    expect(await waiting()).toMatchObject({ stage: '1', waitingForMaterials: true, materialsWaybill: null });
+    await admin('/sim/admin/clock', { advanceSeconds: 86_400 });
+    expect((await gov.getCase(projId)).stage).toBe('1');
+
+    const arrived = new Date().toISOString();
+    await expect(
+      gov.materialsArrived(projId, { waybillNo: '1100012345678', deliveredAt: arrived }),
+    ).resolves.toEqual({ projId, stage: '1' });
+    // A repeat (a re-run job) changes nothing; another waybill for the same materials is refused.
+    await expect(
+      gov.materialsArrived(projId, { waybillNo: '1100012345678', deliveredAt: arrived }),
+    ).resolves.toMatchObject({ projId });
+    await expect(
+      govError(gov.materialsArrived(projId, { waybillNo: '1100087654321', deliveredAt: arrived })),
+    ).resolves.toMatchObject({ code: 'MATERIALS_ALREADY_ARRIVED', status: 409, retryable: false });
+
+    const got = await eventually(
+      () => receiver.for(projId),
+      (r) => r.some((x) => x.callback.stage === '4'),
+    );
+    expect(got.map((r) => r.callback.stage)).toEqual(['1', '2', '3', '4']);
+    expect(got[1]!.callback.occurredAt >= arrived).toBe(true);
+    expect(await waiting()).toMatchObject({ waitingForMaterials: false, materialsWaybill: '1100012345678' });
+
+    // A case whose materials were handed in at a window is not waiting for any.
+    const walkIn = await gov.submitCase(submission(matterNamed('社会保障卡补换')));
+    await expect(
+      govError(gov.materialsArrived(walkIn.projId, { waybillNo: '1100012345678', deliveredAt: arrived })),
+    ).resolves.toMatchObject({ code: 'NOT_BY_POST', status: 409 });
   });
 
   it('refuses an unknown SERVICECODE, missing required materials and an unknown case, none retryable', async () => {

@@ -54,7 +54,7 @@ describe('government stage callbacks', () => {
         count: m.count,
         provided: true,
       })),
-      busMode: '01',
+      busMode: '00', // handed in at a window: no materials leg to wait for
       infoType: matter.infoType,
     });
     t.gov.sim.setSpeed(5000);

@@ -20,7 +20,8 @@ import {
 /**
  * Journey 2 in the H5 build against the real demo stack, with two people in two browsers: a resident books a
  * door visit; the postal agent accepts it, goes, arrives and reviews the materials.
- * 1. All present: the resident's booking ends as 已提交审批 with the government case number (办件编号).
+ * 1. All present: the resident's booking shows its case's status (the one truth from then on) with the government
+ *    case number (办件编号).
  * 2. A required material absent: the resident sees the one complete list of what is missing (一次性告知).
  *
  * The resident is the second demo resident (李四): the first-visit journey (journey.e2e.ts) needs 张三 fresh,
@@ -105,18 +106,19 @@ describe('door-visit booking: resident and postal agent (H5)', () => {
   });
 
   it(
-    'resident sees 已提交审批 with the 办件编号',
+    'resident sees the case’s status with the 办件编号, not the booking’s last step',
     async () => {
       // The detail page polls every 10 s while it is shown.
       await top(resident).locator('#booking-case-number').waitFor({ timeout: CASE_TIMEOUT_MS });
       await expect(top(resident).locator('#booking-case-number').textContent()).resolves.toMatch(/^\d{20}$/);
       await top(resident)
-        .locator('.status-tag')
-        .filter({ hasText: '已提交审批' })
+        .locator('.booking-detail .case-status')
+        .first()
         .waitFor({ timeout: CASE_TIMEOUT_MS });
-      await expect(top(resident).locator('.timeline__item--latest').textContent()).resolves.toContain(
-        '已提交审批',
+      await expect(top(resident).locator('#booking-status-text').textContent()).resolves.toContain(
+        '办件进度',
       );
+      await expect(top(resident).locator('.booking-detail .status-tag').count()).resolves.toBe(0);
       await screenshot(resident, 'booking-12-detail-case-submitted');
     },
     CASE_TIMEOUT_MS + 30_000,
@@ -146,9 +148,11 @@ describe('door-visit booking: resident and postal agent (H5)', () => {
   it('我的预约 lists both bookings with their status', async () => {
     await open(resident, baseUrl, '/booking/pages/list/index');
     for (const number of numbers) await top(resident).getByText(`预约号 ${number}`).waitFor();
-    await expect(top(resident).locator('.status-tag').allTextContents()).resolves.toEqual(
-      expect.arrayContaining(['已提交审批', '材料不齐']),
-    );
+    // The first became a case: its status is the case's; the second ended at the door.
+    await expect(top(resident).locator('.booking-item .case-status').count()).resolves.toBe(1);
+    await expect(top(resident).locator('.booking-item .status-tag').allTextContents()).resolves.toEqual([
+      '材料不齐',
+    ]);
     await screenshot(resident, 'booking-15-my-bookings');
   });
 });

@@ -21,8 +21,8 @@ import {
 
 /**
  * Case tracking in the H5 build against the demo stack, with the simulators' clocks sped up: a door visit is
- * booked and collected; the government platform accepts the case (已受理) and completes it (已办结); EMS takes
- * the result (收寄) and delivers it (妥投). The resident follows it in 我的办件: the status ends as 已送达, the
+ * booked and collected; EMS carries the materials to the centre, and only then does the government platform
+ * accept the case (已受理, 快递送达) and complete it (已办结); EMS takes the result (已揽收) and delivers it (已签收). The resident follows it in 我的办件: the status ends as 已送达, the
  * promised date and the next step are on top, the result's 13-digit waybill can be copied, and the timeline
  * shows every step, newest first.
  *
@@ -30,8 +30,9 @@ import {
  * 李四, and the files share one stack in whichever order vitest runs them.
  *
  * Clocks: both simulators stamp events with real instants and only shrink the waiting between them. The
- * government simulator runs at ×2000 from before the collection; EMS runs at ×40000 only from the result's
- * order until its delivery, so the other files see EMS at its usual speed. Both clocks and EMS's default
+ * government simulator runs at ×2000 from before the collection; EMS runs at ×40000 only while the materials
+ * travel to the centre and from the result's order until its delivery, so the other files see EMS at its usual
+ * speed. Both clocks and EMS's default
  * outcome are put back afterwards.
  */
 
@@ -46,8 +47,8 @@ const DELIVERED_TIMEOUT_MS = 60_000;
 const TITLES = {
   accepted: '已受理',
   completed: '已办结',
-  shipped: '办理结果寄给您 · 收寄',
-  delivered: '办理结果寄给您 · 妥投',
+  shipped: '办理结果寄给您 · 已揽收',
+  delivered: '办理结果寄给您 · 已签收',
 } as const;
 
 interface EmsOrder {
@@ -179,12 +180,26 @@ describe('case tracking: accepted → completed → result shipped → delivered
       defaultOutcome: 'delivered',
     });
 
+    const earlier = new Set((await emsOrders()).map((o) => o.logisticsOrderNo));
     await signInAgent(agent, baseUrl);
     await takeToReview(agent, baseUrl, bookingNumber);
     await photographMaterials(agent);
     await review(agent);
     await press(agent, '提交初审结果');
     await top(agent).getByText('材料齐全，已收件').waitFor();
+
+    // 快递送达: the centre accepts the case only once the materials are signed for there.
+    await sim('/sim/ems/sim/admin/clock', { speed: EMS_SPEED });
+    try {
+      await expect
+        .poll(async () => (await emsOrders()).find((o) => !earlier.has(o.logisticsOrderNo))?.status, {
+          timeout: 30_000,
+          interval: 250,
+        })
+        .toBe('delivered');
+    } finally {
+      await sim('/sim/ems/sim/admin/clock', { speed: restore.ems });
+    }
   });
 
   it('resident opens 我的办件 and the case: accepted and completed, the result handed to EMS', async () => {

@@ -8,8 +8,6 @@ export default defineAppConfig({
       pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],
     },
     { root: 'cases', pages: ['pages/index/index', 'pages/detail/index'] },
-    { root: 'scan', pages: ['pages/index/index'] },
-    { root: 'enterprise', pages: ['pages/index/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     { root: 'staff', pages: ['pages/index/index', 'pages/visit/index', 'pages/supervision/index'] },

@@ -14,8 +14,6 @@ export const routes = {
   bookingDone: '/booking/pages/success/index',
   cases: '/cases/pages/index/index',
   caseDetail: '/cases/pages/detail/index',
-  scan: '/scan/pages/index/index',
-  enterprise: '/enterprise/pages/index/index',
   outlets: '/outlets/pages/index/index',
   outlet: '/outlets/pages/detail/index',
   search: '/catalogue/pages/search/index',

@@ -185,6 +185,9 @@ function orgCode(party: EmsParty, unit: number): string {
   return `${base}${String(unit).padStart(2, '0')}`;
 }
 
+/** A city's mail processing centre (邮件处理中心): one per city, whatever the post code of the address. */
+const hubCode = (party: EmsParty) => `${100000 + (hash(`${party.prov}|${party.city}`) % 800000)}90`;
+
 /** The events an order goes through for its outcome, at simulated times after pickup. */
 function planFor(
   order: Pick<SimOrder, 'pickupAt' | 'sender' | 'receiver' | 'waybillNo' | 'outcome'>,
@@ -203,13 +206,13 @@ function planFor(
   const originHub = {
     opOrgProvName: s.prov,
     opOrgCity: s.city,
-    opOrgCode: orgCode(s, 90),
+    opOrgCode: hubCode(s),
     opOrgName: `${s.city}邮件处理中心`,
   };
   const destHub = {
     opOrgProvName: r.prov,
     opOrgCity: r.city,
-    opOrgCode: orgCode(r, 90),
+    opOrgCode: hubCode(r),
     opOrgName: `${r.city}邮件处理中心`,
   };
   const dest = {
@@ -231,26 +234,44 @@ function planFor(
       ...courier,
     },
   };
-  const sealed: PlannedEvent = {
-    at: at(2),
+  /**
+   * The route: origin 揽投部 → the sender's city hub → (another city: the receiver's city hub) → the destination
+   * 揽投部. Within one city the piece is sorted once and goes straight out, never from a hub to itself.
+   */
+  const hubs = originHub.opOrgCode === destHub.opOrgCode ? [originHub] : [originHub, destHub];
+  const stops = [origin, ...hubs, dest];
+  const travel: PlannedEvent[] = [];
+  for (let i = 1; i < stops.length - 1; i++) {
+    const from = stops[i - 1]!;
+    const hub = stops[i]!;
+    travel.push(
+      {
+        at: at(2 + (i - 1) * 6),
+        event: {
+          opCode: '305',
+          opName: '封车',
+          opDesc: `离开【${from.opOrgName}】，下一站【${hub.opOrgName}】`,
+          ...from,
+          ...none,
+        },
+      },
+      {
+        at: at(4 + (i - 1) * 6),
+        event: { opCode: '954', opName: '到达处理中心', opDesc: `到达【${hub.opOrgName}】`, ...hub, ...none },
+      },
+    );
+  }
+  const lastHub = hubs.at(-1)!;
+  travel.push({
+    at: at(4 + (hubs.length - 1) * 6 + 3),
     event: {
       opCode: '305',
       opName: '封车',
-      opDesc: `离开【${originHub.opOrgName}】，下一站【${destHub.opOrgName}】`,
-      ...originHub,
+      opDesc: `离开【${lastHub.opOrgName}】，下一站【${dest.opOrgName}】`,
+      ...lastHub,
       ...none,
     },
-  };
-  const arrived: PlannedEvent = {
-    at: at(7),
-    event: {
-      opCode: '954',
-      opName: '到达处理中心',
-      opDesc: `到达【${destHub.opOrgName}】`,
-      ...destHub,
-      ...none,
-    },
-  };
+  });
   const outForDelivery = (h: number): PlannedEvent => ({
     at: at(h),
     event: {
@@ -292,7 +313,25 @@ function planFor(
       attemptDeliveryCode,
     },
   });
-  const start = [collected, sealed, arrived, outForDelivery(19)];
+  const start = [collected, ...travel, outForDelivery(19)];
+  // A returned piece goes back the way it came: through the same hubs in reverse, to the sender's 揽投部.
+  const back = [dest, ...[...hubs].reverse()];
+  const returnTrip: PlannedEvent[] = back.slice(1).flatMap((hub, i) => [
+    {
+      at: at(24 + i * 5),
+      event: {
+        opCode: '305',
+        opName: '封车',
+        opDesc: `离开【${back[i]!.opOrgName}】，退回【${hub.opOrgName}】`,
+        ...back[i]!,
+        ...none,
+      },
+    },
+    {
+      at: at(26 + i * 5),
+      event: { opCode: '954', opName: '到达处理中心', opDesc: `到达【${hub.opOrgName}】`, ...hub, ...none },
+    },
+  ]);
 
   switch (order.outcome) {
     case 'delivered':
@@ -357,26 +396,7 @@ function planFor(
           at: at(23),
           event: { opCode: '708', opName: '退件登记', opDesc: '收件人拒收，退回寄件人', ...dest, ...none },
         },
-        {
-          at: at(26),
-          event: {
-            opCode: '305',
-            opName: '封车',
-            opDesc: `离开【${destHub.opOrgName}】，退回【${originHub.opOrgName}】`,
-            ...destHub,
-            ...none,
-          },
-        },
-        {
-          at: at(31),
-          event: {
-            opCode: '954',
-            opName: '到达处理中心',
-            opDesc: `到达【${originHub.opOrgName}】`,
-            ...originHub,
-            ...none,
-          },
-        },
+        ...returnTrip,
         {
           at: at(40),
           event: {

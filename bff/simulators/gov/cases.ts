@@ -45,6 +45,8 @@ interface SimCase {
   script: Script;
   supplementDone: boolean;
   suspensionDone: boolean;
+  /** 快递送达 (BUS_MODE 01): the waybill of the materials once they reached the centre; the case waits for it. */
+  materialsWaybill?: string;
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
 }
@@ -267,9 +269,23 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
       };
       cases.set(view.projId, c);
       byOurId.set(sub.ourId, view.projId);
-      move(c, '1', 'in_progress', sub.busMode === '01' ? '已收件（快递送达）' : '已收件');
-      schedule(c, STAGE_SECONDS['1']);
+      // A 快递送达 case is only examined once its materials are in the centre's hands.
+      move(c, '1', 'in_progress', sub.busMode === '01' ? '已收件（快递送达），待申请材料寄达' : '已收件');
+      schedule(c, sub.busMode === '01' ? undefined : STAGE_SECONDS['1']);
       return view;
+    },
+    /** The EMS leg carrying a 快递送达 case's materials was signed for at the centre: examination starts. */
+    materialsArrived(
+      projId: string,
+      waybillNo: string,
+    ): GovCase | 'not_found' | 'not_by_post' | 'other_waybill' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      if (c.view.busMode !== '01') return 'not_by_post';
+      if (c.materialsWaybill) return c.materialsWaybill === waybillNo ? c.view : 'other_waybill';
+      c.materialsWaybill = waybillNo;
+      if (c.view.stage === '1') schedule(c, STAGE_SECONDS['1']);
+      return c.view;
     },
     /** The centre confirms the supplement arrived (替你跑 bag received); the case resumes. */
     supplementReceived(projId: string): 'ok' | 'not_found' | 'not_waiting' {
@@ -306,6 +322,8 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
         stage: c.view.stage,
         status: c.view.status,
         outcome: c.script.outcome,
+        materialsWaybill: c.materialsWaybill ?? null,
+        waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),
       }));

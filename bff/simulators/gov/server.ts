@@ -10,6 +10,7 @@ import {
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
+  GovMaterialsArrival,
 } from '../../src/integrations/gov/types';
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
@@ -18,7 +19,7 @@ import { catalogueVersion, matters, outlets } from './catalogue';
 /**
  * Simulator of the provincial government service platform's JSON/HTTPS binding (see
  * src/integrations/gov/signing.ts and types.ts). It checks every signature, serves the 黄埔区 catalogue, checks
- * identities, takes cases idempotently, moves them through stages on a fast-forwardable clock and pushes
+ * identities, takes cases idempotently (a 快递送达 case waits at 收件 until we report its materials arrived), moves them through stages on a fast-forwardable clock and pushes
  * signed callbacks. `/sim/*` endpoints (unsigned) script outcomes and inject faults for tests and demos.
  */
 export interface GovSimulatorOptions {
@@ -65,6 +66,7 @@ const PAGE_MAX = 200;
 const HANG_MS = 120_000;
 
 const checkSubmission = checker(GovCaseSubmissionSchema);
+const checkArrival = checker(GovMaterialsArrival);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -215,6 +217,19 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         }
         const view = book.create(sub, validateSubmission(sub));
         return reply.code(201).send({ projId: view.projId, receivedAt: view.receiveTime });
+      });
+
+      gov.post('/cases/:projId/materials-arrival', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const body = checkArrival(parseJson(req));
+        if (!body.ok) throw new SimError(400, 'VALIDATION_FAILED', '需要 waybillNo 和 deliveredAt');
+        const found = book.materialsArrived(projId, body.value.waybillNo);
+        if (found === 'not_found') throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在`);
+        if (found === 'not_by_post')
+          throw new SimError(409, 'NOT_BY_POST', `办件 ${projId} 不是快递送达办件，材料已在窗口收取`);
+        if (found === 'other_waybill')
+          throw new SimError(409, 'MATERIALS_ALREADY_ARRIVED', `办件 ${projId} 的申请材料已由另一运单寄达`);
+        return { projId, stage: found.stage };
       });
 
       gov.get('/cases/:projId', async (req) => {

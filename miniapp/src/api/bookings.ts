@@ -1,4 +1,11 @@
-import type { BookingView, CreateBookingBody, SlotsResponse, VisitWindowInput } from '@zyt/shared';
+import type {
+  AgentPhoneResponse,
+  BookingView,
+  CreateBookingBody,
+  RebookDraft,
+  SlotsResponse,
+  VisitWindowInput,
+} from '@zyt/shared';
 import { queryString } from '@/lib/query';
 import { request } from './client';
 
@@ -26,6 +33,12 @@ export const createBooking = (body: CreateBookingBody, idempotencyKey: string) =
 export const listBookings = () => request<{ items: BookingView[] }>({ path: base });
 
 export const getBooking = (id: string) => request<BookingView>({ path: one(id) });
+
+/** The visiting agent's full work phone, asked for only when the resident taps to call. */
+export const getAgentPhone = (id: string) => request<AgentPhoneResponse>({ path: `${one(id)}/agent-phone` });
+
+/** An earlier booking as the start of a new one: matter, address, contact, entrust and what was missing. */
+export const getRebookDraft = (id: string) => request<RebookDraft>({ path: `${one(id)}/rebook` });
 
 export const cancelBooking = (id: string, reason?: string) =>
   request<BookingView>({ method: 'POST', path: `${one(id)}/cancel`, data: reason ? { reason } : {} });

@@ -3,11 +3,13 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { saveTokens } from '@/api/session';
 import BookingDetail from '@/booking/pages/detail';
+import MyBookings from '@/booking/pages/list';
 import { type FakeReply, fakeBff, tokens } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
 import { booking, slots } from './fixtures';
 
 const id = booking().id;
+const caseId = '7c2e0000-2222-4000-8000-000000000009';
 const serve = (
   view: ReturnType<typeof booking>,
   extra: (path: string, method: string) => FakeReply | undefined = () => undefined,
@@ -54,6 +56,7 @@ describe('booking detail (预约详情)', () => {
         statusLabel: '已提交审批',
         caseNumber: '44011226112200000042',
         waybillNo: '1100012345678',
+        case: { id: caseId, status: 'in_progress', statusLabel: '办理中' },
         events: [
           { status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
           { status: 'collected', at: '2026-11-22T03:00:00.000Z', actor: 'agent', note: null },
@@ -69,7 +72,86 @@ describe('booking detail (预约详情)', () => {
     await waitFor(() => expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: '1100012345678' }));
     // The case exists from collection on: its progress is one tap away.
     fireEvent.click(screen.getByText('查看办件进度'));
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/cases/pages/detail/index?id=${id}` });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/cases/pages/detail/index?id=${caseId}` });
+  });
+
+  it('shows the case’s status once there is a case, not the booking’s last step (one truth)', async () => {
+    serve(
+      booking({
+        status: 'case_submitted',
+        statusLabel: '已提交审批',
+        caseNumber: '44011226112200000042',
+        case: { id: caseId, status: 'supplement_required', statusLabel: '待补齐补正' },
+      }),
+    );
+    render(<BookingDetail />);
+    await screen.findByText('44011226112200000042');
+    const head = document.querySelector('.booking-detail .card')!;
+    expect(head.querySelector('.row')!.textContent).toContain('待补齐补正');
+    expect(head.textContent).not.toContain('已提交审批');
+    expect(document.querySelector('#booking-status-text')!.textContent).toContain('待补齐补正');
+  });
+
+  it('lists a booking with the case’s status once it has one', async () => {
+    fakeBff((req) =>
+      req.path === '/api/v1/bookings'
+        ? {
+            status: 200,
+            data: {
+              items: [
+                booking({
+                  status: 'handed_over',
+                  statusLabel: '材料已交寄',
+                  case: { id: caseId, status: 'delivered', statusLabel: '已送达' },
+                }),
+              ],
+            },
+          }
+        : { status: 404 },
+    );
+    render(<MyBookings />);
+    const item = (await screen.findByText('已送达')).closest('.booking-item')!;
+    expect(item.textContent).not.toContain('材料已交寄');
+    // Its case is over, so the booking counts as over too.
+    fireEvent.click(screen.getByText('已结束'));
+    expect(document.querySelectorAll('.booking-item')).toHaveLength(1);
+  });
+
+  it('shows who is coming once accepted, the phone masked, and calls the full number on a tap', async () => {
+    serve(
+      booking({
+        status: 'assigned',
+        statusLabel: '专员已接单',
+        agent: { name: '赵敏', staffNo: 'HP0012', phone: '139****0012' },
+      }),
+      (path) =>
+        path === `/api/v1/bookings/${id}/agent-phone`
+          ? { status: 200, data: { phone: '13922200012' } }
+          : undefined,
+    );
+    render(<BookingDetail />);
+    const card = (await screen.findByText('上门专员')).closest('#booking-agent')!;
+    expect(card.textContent).toContain('赵敏');
+    expect(card.textContent).toContain('HP0012');
+    expect(card.textContent).toContain('139****0012');
+    expect(card.textContent).not.toContain('13922200012');
+    fireEvent.click(screen.getByText('拨打专员电话'));
+    await waitFor(() => expect(Taro.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '13922200012' }));
+  });
+
+  it('books again from a visit that found materials missing, starting from that booking', async () => {
+    serve(
+      booking({
+        status: 'materials_incomplete',
+        statusLabel: '材料不齐',
+        missingItems: [{ materialId: 'm-id', name: '居民身份证', reason: '未提供' }],
+      }),
+    );
+    render(<BookingDetail />);
+    fireEvent.click(await screen.findByText('备齐后重新预约上门'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/booking/pages/index/index?matterCode=${encodeURIComponent(booking().matter.code)}&from=${id}`,
+    });
   });
 
   it('links to the case progress only once the materials are collected', async () => {

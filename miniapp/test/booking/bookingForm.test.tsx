@@ -172,4 +172,79 @@ describe('booking form (预约上门收件)', () => {
     fireEvent.click(await screen.findByText('去实名认证'));
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/me/pages/identity/index' });
   });
+
+  it('says at once when the county is not served, offers the nearest outlet, and does not go on', async () => {
+    const log = fakeBff((req) => {
+      if (req.path.startsWith('/api/v1/bookings/slots')) {
+        return req.path.includes(encodeURIComponent('天河区'))
+          ? apiError(422, 'AREA_NOT_SERVED', '您所在的区县暂未开通上门收件服务', [
+              { field: 'address.county', message: '天河区暂未开通上门收件服务' },
+            ])
+          : { status: 200, data: slots };
+      }
+      return { status: 404 };
+    });
+    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+    fillValidForm();
+    type('county', '天河区');
+    const notice = await screen.findByText(/该地址暂不能上门收件/);
+    expect(notice).toBeTruthy();
+    expect(fieldError('county')).toBe('天河区暂未开通上门收件服务');
+
+    fireEvent.click(screen.getByText('查看就近网点'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({
+      url: `/outlets/pages/index/index?matter=${encodeURIComponent(matter.code)}`,
+    });
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    expect(screen.queryByText('确认预约')).toBeNull();
+    expect(posts(log)).toHaveLength(0);
+
+    // A served county clears it.
+    type('county', '黄埔区');
+    await waitFor(() => expect(document.querySelector('#booking-area-notice')).toBeNull());
+    expect(fieldError('county')).toBeUndefined();
+  });
+
+  it('books again from the earlier booking: filled in, with each missing item’s specification', async () => {
+    const log = bff(() => ({ status: 201, data: booking() }));
+    render(
+      <BookingForm
+        matter={matter}
+        onBooked={vi.fn()}
+        draft={{
+          matterCode: matter.code,
+          address: { province: '广东省', city: '广州市', county: '黄埔区', detail: '大沙地东路1号3栋502' },
+          contact: { name: '张三', phone: '13800138000' },
+          entrust: { scope: '代为提交申请材料', validUntil: '2099-12-31' },
+          missingItems: [
+            { materialId: 'm-id', name: '居民身份证', reason: '未提供' },
+            { materialId: 'm-proof', name: '终止或解除劳动关系证明', reason: '需2份，仅提供1份' },
+          ],
+        }}
+      />,
+    );
+    const specs = document.querySelector('#rebook-missing')!;
+    expect(specs.textContent).toContain('1. 居民身份证');
+    expect(specs.textContent).toContain('上次：未提供');
+    expect(specs.textContent).toContain('要求：原件 1 份（必需）');
+    expect(specs.textContent).toContain('2. 终止或解除劳动关系证明');
+    expect(specs.textContent).toContain('要求：复印件 2 份（必需）；须加盖公章');
+
+    const value = (field: string) =>
+      (document.querySelector(`#booking-${field} input, input#booking-${field}`) as HTMLInputElement).value;
+    expect(value('detail')).toBe('大沙地东路1号3栋502');
+    expect(value('name')).toBe('张三');
+    expect(value('phone')).toBe('13800138000');
+
+    // Nothing to retype: straight on to confirm and book.
+    fireEvent.click(screen.getByText('下一步：确认信息'));
+    fireEvent.click(await screen.findByText('确认预约'));
+    await waitFor(() => expect(posts(log)).toHaveLength(1));
+    expect(posts(log)[0]!.body).toMatchObject({
+      matterCode: matter.code,
+      address: { county: '黄埔区', detail: '大沙地东路1号3栋502' },
+      contact: { name: '张三', phone: '13800138000' },
+      entrust: { scope: '代为提交申请材料', validUntil: '2099-12-31' },
+    });
+  });
 });

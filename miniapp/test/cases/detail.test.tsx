@@ -136,23 +136,26 @@ describe('办件进度 (case detail)', () => {
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith({ title: '运单号已复制', icon: 'none' }));
   });
 
-  it('shows one timeline, newest first, EMS events with status and raw code, government ones with the stage', async () => {
+  it('shows one timeline, newest first, in plain words: no EMS codes, government events with the stage', async () => {
     serve(() => caseDetail());
     render(<CaseProgress />);
     await screen.findByText('办理中');
     const items = [...document.querySelectorAll('.case-timeline__item')];
     expect(items.map((el) => el.querySelector('.case-timeline__title')!.textContent)).toEqual([
       '已受理',
-      '已妥投',
-      '已收寄',
+      '申请材料寄往政务中心 · 已签收',
+      '申请材料寄往政务中心 · 已揽收',
       '政邮专员已收取材料',
     ]);
     expect(items[0]!.className).toContain('case-timeline__item--latest');
     expect(items[0]!.querySelector('.case-timeline__marker')!.textContent).toBe('环节：受理');
-    expect(items[1]!.querySelector('.case-timeline__marker')!.textContent).toBe('已签收 · 704');
+    expect(items[1]!.querySelector('.case-timeline__marker')).toBeNull();
     expect(items[1]!.textContent).toContain('本人签收');
     expect(items[1]!.textContent).toContain('EMS · 申请材料寄往政务中心 · 1100012345678');
-    expect(items[2]!.querySelector('.case-timeline__marker')!.textContent).toBe('已揽收 · 203');
+    expect(items[2]!.querySelector('.case-timeline__marker')).toBeNull();
+    // The raw EMS codes stay in the API for support staff; a resident never sees them.
+    const timeline = document.querySelector('#case-timeline')!.textContent!;
+    for (const code of ['203', '704']) expect(timeline).not.toContain(code);
     expect(items[3]!.querySelector('.case-timeline__marker')).toBeNull();
   });
 

@@ -42,7 +42,7 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
       {
         at: '2026-11-22T04:00:00.000Z',
         source: 'ems',
-        title: '已收寄',
+        title: '申请材料寄往政务中心 · 已揽收',
         leg: 'materials_to_centre',
         waybillNo: '1100012345678',
         opCode: '203',
@@ -51,7 +51,7 @@ export function caseDetail(overrides: Partial<CaseDetail> = {}): CaseDetail {
       {
         at: '2026-11-22T09:00:00.000Z',
         source: 'ems',
-        title: '已妥投',
+        title: '申请材料寄往政务中心 · 已签收',
         detail: '本人签收',
         leg: 'materials_to_centre',
         waybillNo: '1100012345678',
@@ -128,7 +128,10 @@ export const breaches: BreachListResponse = {
       at: '2026-11-24T06:00:00.000Z',
       minutesLate: null,
       detail: '代收人未登记与收件人关系和身份证件',
-      outstanding: false,
+      // Delivered, but nobody has followed it up yet.
+      outstanding: true,
+      findingId: '5a0c0000-0000-4000-8000-000000000003',
+      handled: null,
     },
   ],
   counts: {

@@ -32,7 +32,7 @@ describe('时效监管 (supervisor)', () => {
       '办件超期 0',
     ]);
     expect(items()).toHaveLength(3);
-    expect(document.querySelector('#breach-summary')!.textContent).toBe('1 项未解决，请优先跟进');
+    expect(document.querySelector('#breach-summary')!.textContent).toBe('2 项未解决，请优先跟进');
 
     fireEvent.click(tab(/^物流异常 1$/));
     expect(items()).toHaveLength(1);
@@ -69,8 +69,53 @@ describe('时效监管 (supervisor)', () => {
 
     // Exceptions have no deadline: no lateness, when it happened instead.
     expect(exception!.textContent).not.toContain('超时');
+    expect(exception!.className).toContain('breach-item--outstanding');
     expect(exception!.textContent).toContain('发生于 11月24日 周二 14:00');
     expect(exception!.textContent).toContain('代收人未登记与收件人关系和身份证件');
+  });
+
+  it('keeps a flagged delivery 待处理 until a supervisor marks it handled with a note', async () => {
+    const [, , flagged] = breaches.items;
+    let handled = false;
+    const log = fakeBff((req) => {
+      if (req.path === path) {
+        const items = breaches.items.map((b) =>
+          b === flagged && handled
+            ? {
+                ...b,
+                outstanding: false,
+                handled: { by: 'HP0099 李*', at: '2026-11-24T08:00:00.000Z', note: '已致电收件人核实' },
+              }
+            : b,
+        );
+        return { status: 200, data: { ...breaches, items } };
+      }
+      if (req.method === 'POST' && req.path === `/api/v1/supervision/findings/${flagged!.findingId}/handle`) {
+        handled = true;
+        return { status: 204 };
+      }
+      return { status: 404 };
+    });
+    render(<Supervision />);
+    await screen.findByText('接单后1小时内未上门');
+    const exception = () => items()[2]!;
+    const state = () => exception().querySelector('.row')!.textContent;
+    expect(state()).toContain('待处理');
+    expect(state()).not.toContain('已处理');
+
+    // A note is required: what was done.
+    fireEvent.click(screen.getByText('标记已处理'));
+    expect(exception().textContent).toContain('请写明处理情况');
+    expect(log.filter((r) => r.method === 'POST')).toHaveLength(0);
+
+    const input = exception().querySelector('input') as HTMLInputElement;
+    fireEvent.input(input, { target: { value: '已致电收件人核实' } });
+    fireEvent.click(screen.getByText('标记已处理'));
+    await waitFor(() => expect(state()).toContain('已处理'));
+    expect(log.find((r) => r.method === 'POST')!.body).toEqual({ note: '已致电收件人核实' });
+    expect(exception().textContent).toContain('HP0099 李* 于 11月24日 周二 16:00 处理：已致电收件人核实');
+    expect(exception().className).not.toContain('breach-item--outstanding');
+    expect(screen.queryByText('标记已处理')).toBeNull();
   });
 
   it('reloads on pull-down and stops the indicator', async () => {

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { CaseStatusSchema } from './cases';
 
 const Text = (max: number, min = 1) => Type.String({ minLength: min, maxLength: max });
 
@@ -105,10 +106,44 @@ export const BookingView = Type.Object({
   caseNumber: Type.Union([Type.String(), Type.Null()]),
   waybillNo: Type.Union([Type.String(), Type.Null()]),
   cancelReason: Type.Union([Type.String(), Type.Null()]),
+  /** Who is coming, once an agent accepted: name, 工号 and the work phone, masked (the full number on a call). */
+  agent: Type.Union([
+    Type.Object({
+      name: Type.String(),
+      staffNo: Type.Union([Type.String(), Type.Null()]),
+      phone: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  /**
+   * The case the collected materials became. Once it exists it is the one truth about progress: screens show
+   * its status, not the booking's last step.
+   */
+  case: Type.Union([
+    Type.Object({ id: Type.String(), status: CaseStatusSchema, statusLabel: Type.String() }),
+    Type.Null(),
+  ]),
   events: Type.Array(BookingEvent),
   createdAt: Type.String(),
 });
 export type BookingView = Static<typeof BookingView>;
+
+/**
+ * What a new booking starts from when the resident books again (e.g. after 材料不齐): the earlier booking's
+ * matter, address, contact and entrust in full (their own data, for their own form) and what was missing.
+ */
+export const RebookDraft = Type.Object({
+  matterCode: Type.String(),
+  address: AddressSchema,
+  contact: ContactSchema,
+  entrust: Type.Union([Type.Object({ scope: Type.String(), validUntil: Type.String() }), Type.Null()]),
+  missingItems: Type.Array(MissingItem),
+});
+export type RebookDraft = Static<typeof RebookDraft>;
+
+/** The agent's full work phone, for the resident to call while the visit is on. */
+export const AgentPhoneResponse = Type.Object({ phone: Type.String() });
+export type AgentPhoneResponse = Static<typeof AgentPhoneResponse>;
 
 export const BookingList = Type.Object({ items: Type.Array(BookingView) });
 

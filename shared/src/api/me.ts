@@ -36,3 +36,13 @@ export const GrantRolesBody = Type.Object(
   { additionalProperties: false },
 );
 export type GrantRolesBody = Static<typeof GrantRolesBody>;
+
+/** A staff member's 工号 and work phone, set by a supervisor; residents they visit see them (phone masked). */
+export const StaffContactBody = Type.Object(
+  {
+    staffNo: Type.String({ pattern: '^[A-Za-z0-9]{2,20}$' }),
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type StaffContactBody = Static<typeof StaffContactBody>;

@@ -27,8 +27,17 @@ export const BreachSchema = Type.Object({
   /** How late, in minutes (outstanding ones count to now); null for exceptions. */
   minutesLate: Type.Union([Type.Integer(), Type.Null()]),
   detail: Type.String(),
-  /** Still open (not reached / not delivered / not completed / exception unresolved). */
+  /**
+   * Still open (not reached / not delivered / not completed). A logistics exception stays open (待处理) until a
+   * supervisor marks it handled, and opens again if a new flag is raised after that.
+   */
   outstanding: Type.Boolean(),
+  /** Logistics exceptions: the flagged leg, to mark handled at POST /supervision/findings/:findingId/handle. */
+  findingId: Type.Optional(Type.String()),
+  /** Who handled it, when, and what they did. */
+  handled: Type.Optional(
+    Type.Union([Type.Object({ by: Type.String(), at: Type.String(), note: Type.String() }), Type.Null()]),
+  ),
 });
 export type Breach = Static<typeof BreachSchema>;
 
@@ -37,3 +46,9 @@ export const BreachListResponse = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
 });
 export type BreachListResponse = Static<typeof BreachListResponse>;
+
+export const HandleFindingBody = Type.Object(
+  { note: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type HandleFindingBody = Static<typeof HandleFindingBody>;

@@ -77,6 +77,26 @@ export const emsStatusLabels: Record<EmsStatus, string> = {
   exception: '异常',
 };
 
+/**
+ * What an EMS event means, in the words a resident uses (EMS's own opName — 收寄, 封车, 投递下段, 妥投 — is
+ * courier jargon). Unknown codes fall back to the unified status's label; the raw code never reaches the UI.
+ */
+export const emsEventLabels: Record<string, string> = {
+  '203': '已揽收',
+  '305': '运输中',
+  '389': '运输中',
+  '954': '到达处理中心',
+  '702': '派送中',
+  '704': '已签收',
+  '705': '投递未成功',
+  '708': '退回寄件人',
+  '711': '退回件已签收',
+  '743': '签收记录已撤销',
+  '747': '已放入快递柜',
+  '748': '已从快递柜取出',
+  '801': '已撤单',
+};
+
 export const shipmentFlagCodes = [
   'delivery_failed',
   'proxy_unverified',

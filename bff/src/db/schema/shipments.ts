@@ -70,3 +70,16 @@ export const shipmentEvents = pgTable(
   },
   (t) => [index('shipment_events_waybill_time_idx').on(t.waybillNo, t.opTime)],
 );
+
+/**
+ * A person handled a flagged leg (called the applicant about a proxy receipt, had it re-delivered…): who, when
+ * and what they did. Until then the flag is open (待处理) in supervision; a flag raised after it reopens it.
+ */
+export const shipmentFlagHandlings = pgTable('shipment_flag_handlings', {
+  shipmentId: uuid('shipment_id')
+    .primaryKey()
+    .references(() => shipments.id, { onDelete: 'cascade' }),
+  handledBy: uuid('handled_by').notNull(),
+  handledAt: timestamp('handled_at', { withTimezone: true }).notNull().defaultNow(),
+  note: text('note').notNull(),
+});

@@ -12,6 +12,9 @@ export const users = pgTable('users', {
   nameSealed: text('name_sealed'),
   idNumberSealed: text('id_number_sealed'),
   realNameAt: timestamp('real_name_at', { withTimezone: true }),
+  /** Staff only: the 工号 a resident checks at the door, and the work phone they call (sealed). */
+  staffNo: text('staff_no').unique(),
+  phoneSealed: text('phone_sealed'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

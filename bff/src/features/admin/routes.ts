@@ -1,9 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorResponse, GrantRolesBody, MeResponse, Role, staffRoles } from '@zyt/shared';
+import {
+  ErrorResponse,
+  GrantRolesBody,
+  MeResponse,
+  Role,
+  StaffContactBody,
+  staffRoles,
+  validateMobile,
+} from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, notFound } from '../../lib/errors';
-import { setRoles, toMe } from '../me/users';
+import { setRoles, storeStaffContact, toMe } from '../me/users';
 
 export default async function adminRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -43,6 +51,51 @@ export default async function adminRoutes(fastify: FastifyInstance) {
       if (!user) throw notFound();
       req.log.info({ target: user.id, roles }, 'roles set');
       return toMe(user, app.pii);
+    },
+  );
+
+  // Staff show residents who is coming: a 工号 and a work phone (sealed; residents see it masked).
+  app.put(
+    '/admin/users/:userId/staff-contact',
+    {
+      config: { access: [Role.supervisor] },
+      schema: {
+        tags: ['admin'],
+        summary: 'Record the 工号 and work phone of a staff member (supervisor only)',
+        params: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
+        body: StaffContactBody,
+        response: {
+          204: Type.Null(),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+          422: ErrorResponse,
+        },
+      },
+    },
+    async (req, reply) => {
+      const phone = validateMobile(req.body.phone);
+      if (!phone.ok)
+        throw new AppError(422, 'VALIDATION_FAILED', phone.message, [
+          { field: 'phone', message: phone.message },
+        ]);
+      let user: Awaited<ReturnType<typeof storeStaffContact>>;
+      try {
+        user = await storeStaffContact(app.database.db, app.pii, {
+          userId: req.params.userId,
+          staffNo: req.body.staffNo.toUpperCase(),
+          phone: phone.value,
+        });
+      } catch (err) {
+        const e = err as { code?: string; cause?: { code?: string } };
+        if (e.code === '23505' || e.cause?.code === '23505') throw new AppError(409, 'STAFF_NO_TAKEN');
+        throw err;
+      }
+      if (!user) throw notFound();
+      req.log.info({ target: user.id }, 'staff contact set');
+      return reply.code(204).send(null);
     },
   );
 }

@@ -8,10 +8,13 @@ import {
   beijingDate,
   bookingActions,
   bookingStatusLabels,
+  type CaseStatus,
   type Contact,
   type CreateBookingBody,
+  caseStatusLabels,
   maskName,
   maskPhone,
+  type RebookDraft,
 } from '@zyt/shared';
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
@@ -19,14 +22,17 @@ import {
   type Booking,
   bookingEvents,
   bookings,
+  cases,
   matterOutlets,
   matters,
   outlets,
   shipments,
+  users,
 } from '../../db/schema';
 import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
+import { piiContext } from '../me/users';
 
 export const sealedContext = (bookingId: string, field: 'address' | 'contact') =>
   `bookings/${bookingId}/${field}`;
@@ -191,12 +197,103 @@ export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) 
     .orderBy(asc(bookingEvents.id));
 }
 
+/** What a resident's booking screens show beside the booking: who is coming, and the case it became. */
+export type BookingExtras = Pick<BookingView, 'agent' | 'case'>;
+
+/** The agent and the case of each booking (by booking id), in two queries whatever the number of bookings. */
+export async function bookingExtras(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  rows: readonly Booking[],
+): Promise<Map<string, BookingExtras>> {
+  const agentIds = [...new Set(rows.flatMap((r) => (r.agentId ? [r.agentId] : [])))];
+  const [caseRows, agents] = await Promise.all([
+    rows.length
+      ? db
+          .select({ id: cases.id, bookingId: cases.bookingId, status: cases.status })
+          .from(cases)
+          .where(
+            inArray(
+              cases.bookingId,
+              rows.map((r) => r.id),
+            ),
+          )
+      : [],
+    agentIds.length
+      ? db
+          .select({
+            id: users.id,
+            nameSealed: users.nameSealed,
+            staffNo: users.staffNo,
+            phoneSealed: users.phoneSealed,
+          })
+          .from(users)
+          .where(inArray(users.id, agentIds))
+      : [],
+  ]);
+  const agentById = new Map(
+    agents.map((a) => [
+      a.id,
+      {
+        // Staff show their name at the door, as on their badge; their own phone is masked like anyone's.
+        name: a.nameSealed ? pii.decrypt(a.nameSealed, piiContext(a.id, 'name')) : '政邮专员',
+        staffNo: a.staffNo,
+        phone: a.phoneSealed ? maskPhone(pii.decrypt(a.phoneSealed, piiContext(a.id, 'phone'))) : null,
+      },
+    ]),
+  );
+  const caseByBooking = new Map(
+    caseRows.map((c) => [
+      c.bookingId,
+      { id: c.id, status: c.status as CaseStatus, statusLabel: caseStatusLabels[c.status as CaseStatus] },
+    ]),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        agent: r.agentId ? (agentById.get(r.agentId) ?? null) : null,
+        case: caseByBooking.get(r.id) ?? null,
+      },
+    ]),
+  );
+}
+
+/** Statuses in which the agent is on the visit and the resident may call them. */
+const reachableStatuses: readonly BookingStatus[] = ['assigned', 'en_route', 'arrived', 'reviewing'];
+
+/** The agent's full work phone while the visit is on (the screens show it masked). */
+export async function agentPhoneFor(db: DatabaseOrTransaction, pii: PiiCipher, b: Booking): Promise<string> {
+  if (!b.agentId || !reachableStatuses.includes(b.status as BookingStatus))
+    throw new AppError(409, 'AGENT_NOT_REACHABLE');
+  const [agent] = await db
+    .select({ phoneSealed: users.phoneSealed })
+    .from(users)
+    .where(eq(users.id, b.agentId));
+  if (!agent?.phoneSealed)
+    throw new AppError(409, 'AGENT_NOT_REACHABLE', '专员未登记工作电话，请拨打网点电话联系');
+  return pii.decrypt(agent.phoneSealed, piiContext(b.agentId, 'phone'));
+}
+
+/** The earlier booking as the start of a new one, for its owner (see RebookDraft). */
+export function rebookDraft(b: Booking, pii: PiiCipher): RebookDraft {
+  const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
+  const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
+  return {
+    matterCode: b.matterCode,
+    address,
+    contact,
+    entrust: b.entrust ? { scope: b.entrust.scope, validUntil: b.entrust.validUntil } : null,
+    missingItems: b.missingItems ?? [],
+  };
+}
+
 /** The booking as its people see it. `reveal` (the agent on the visit) shows address and contact in full. */
 export function toBookingView(
   b: Booking,
   events: (typeof bookingEvents.$inferSelect)[],
   pii: PiiCipher,
-  opts: { reveal: boolean; waybillNo?: string | null },
+  opts: { reveal: boolean; waybillNo?: string | null } & Partial<BookingExtras>,
 ): BookingView {
   const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
   const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
@@ -221,6 +318,8 @@ export function toBookingView(
     caseNumber: b.caseNumber,
     waybillNo: opts.waybillNo ?? null,
     cancelReason: b.cancelReason,
+    agent: opts.agent ?? null,
+    case: opts.case ?? null,
     events: events
       .filter((e) => e.bookingId === b.id)
       .map((e) => ({

@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  AgentPhoneResponse,
   BookingList,
   type BookingStatus,
   BookingView,
@@ -7,6 +8,7 @@ import {
   CreateBookingBody,
   canReschedule,
   type FieldIssue,
+  RebookDraft,
   RescheduleBody,
   Role,
   SlotsResponse,
@@ -21,10 +23,13 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { type Booking, bookingEvents, bookings, shipments, users } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
 import {
+  agentPhoneFor,
+  bookingExtras,
   bookingNumber,
   createBookingTargets,
   eventsOf,
   loadBooking,
+  rebookDraft,
   requestHash,
   sealedContext,
   toBookingView,
@@ -46,7 +51,12 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   async function ownView(userId: string, id: string) {
     const found = await loadBooking(db, and(eq(bookings.id, id), eq(bookings.userId, userId))!);
     if (!found) throw new AppError(404, 'BOOKING_NOT_FOUND');
-    return toBookingView(found.booking, found.events, app.pii, { reveal: false, waybillNo: found.waybillNo });
+    const extras = await bookingExtras(db, app.pii, [found.booking]);
+    return toBookingView(found.booking, found.events, app.pii, {
+      reveal: false,
+      waybillNo: found.waybillNo,
+      ...extras.get(found.booking.id),
+    });
   }
   const view = (b: Booking) => ownView(b.userId, b.id);
 
@@ -231,10 +241,14 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         db,
         rows.map((r) => r.id),
       );
-      const waybills = await waybillsOf(rows);
+      const [waybills, extras] = await Promise.all([waybillsOf(rows), bookingExtras(db, app.pii, rows)]);
       return {
         items: rows.map((b) =>
-          toBookingView(b, events, app.pii, { reveal: false, waybillNo: waybills.get(b.shipmentId ?? '') }),
+          toBookingView(b, events, app.pii, {
+            reveal: false,
+            waybillNo: waybills.get(b.shipmentId ?? ''),
+            ...extras.get(b.id),
+          }),
         ),
       };
     },
@@ -264,6 +278,37 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => ownView(req.userId, req.params.id),
+  );
+
+  app.get(
+    '/bookings/:id/agent-phone',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['bookings'],
+        summary: "The visiting agent's work phone, in full, to call them (while the visit is on)",
+        params: Params,
+        response: { 200: AgentPhoneResponse, ...errors },
+      },
+    },
+    async (req) => ({
+      phone: await agentPhoneFor(db, app.pii, await ownBooking(req.userId, req.params.id)),
+    }),
+  );
+
+  app.get(
+    '/bookings/:id/rebook',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['bookings'],
+        summary:
+          'One of my bookings as the start of a new one (matter, address, contact, entrust, missing items)',
+        params: Params,
+        response: { 200: RebookDraft, ...errors },
+      },
+    },
+    async (req) => rebookDraft(await ownBooking(req.userId, req.params.id), app.pii),
   );
 
   app.post(

@@ -151,7 +151,7 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
       if (previousStatus === 'pending' && s.status !== 'pending' && s.status !== 'cancelled')
         await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
       if (s.status === 'delivered' && previousStatus !== 'delivered')
-        await notice(tx, app, c, 'result_delivered', '请核对证照，欢迎评价本次服务');
+        await notice(tx, app, c, 'result_delivered', '请核对证照内容');
     }
   });
 }

@@ -8,6 +8,7 @@ import {
   type CaseSummary,
   caseStatusLabels,
   type EmsStatus,
+  emsEventLabels,
   emsStatusLabels,
   type ShipmentFlagCode,
   type ShipmentLeg,
@@ -70,7 +71,7 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
         : '正在审核，办结后证照会寄到您家。';
     case 'supplement_required':
       return c.supplement
-        ? `请在${chineseDate(c.supplement.deadline, { year: true })}前补交：${c.supplement.items.map((i) => i.name).join('、')}。可扫快递袋上的二维码免费寄出。`
+        ? `请在${chineseDate(c.supplement.deadline, { year: true })}前补交：${c.supplement.items.map((i) => i.name).join('、')}。`
         : '请按通知补齐补正材料。';
     case 'suspended':
       return `办理暂停${c.reason ? `（${c.reason}）` : ''}，恢复后继续办理，暂停期间不计入办理时限。`;
@@ -86,7 +87,7 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
       return `证照已交EMS寄递${result?.waybillNo ? `（运单号${result.waybillNo}）` : ''}${c.deliverBy ? `，${chineseDate(c.deliverBy, { year: true })}前送达` : ''}，投递员会先电话联系您。`;
     }
     case 'delivered':
-      return '证照已签收，本次办件完成。欢迎对本次服务进行评价。';
+      return '证照已签收，本次办件完成。';
     case 'refused':
       return `不予受理${c.reason ? `：${c.reason}` : ''}。如有疑问，可致电政务服务中心。`;
     case 'returned':
@@ -154,7 +155,7 @@ function emsItems(s: Shipment, events: readonly EmsTrackEvent[]): TimelineItem[]
     return {
       at,
       source: 'ems' as const,
-      title: `${legLabel} · ${e.opName || emsStatusLabels[status as EmsStatus]}`,
+      title: `${legLabel} · ${emsEventLabels[e.opCode] ?? emsStatusLabels[status as EmsStatus]}`,
       detail:
         e.opCode === '705'
           ? `${e.opDesc || '未妥投'}（${attemptDeliveryReason(e.attemptDeliveryCode)}）`

@@ -2,7 +2,7 @@ import { PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shar
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { users } from '../../db/schema';
-import { storeIdentity } from '../me/users';
+import { storeIdentity, storeStaffContact } from '../me/users';
 
 /** Demo staff and clerks, by the openids the WeChat simulator's demo users sign in with. */
 const demoRoles: Record<string, Role[]> = {
@@ -13,11 +13,15 @@ const demoRoles: Record<string, Role[]> = {
   'demo-supervisor': ['resident', 'supervisor'],
 };
 
-/** The demo agent is real-named: an entrusted case (委托全程代办) names the agent who acts for the resident. */
+/**
+ * The demo agent is real-named (an entrusted case, 委托全程代办, names the agent who acts for the resident) and
+ * has the 工号 and work phone a resident sees once the visit is accepted.
+ */
 const agentIdentity = {
   name: '赵敏',
   idNumber: `44011219850315123${residentIdCheckChar('44011219850315123')}`,
 };
+const agentContact = { staffNo: 'HP0012', phone: '13922200012' };
 
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
 export async function seedDemo(app: FastifyInstance): Promise<void> {
@@ -35,5 +39,7 @@ export async function seedDemo(app: FastifyInstance): Promise<void> {
         .where(eq(users.id, user!.id));
       await storeIdentity(db, app.pii, { userId: user!.id, ...agentIdentity });
     }
+    if (openid === 'demo-agent' && !user!.staffNo)
+      await storeStaffContact(db, app.pii, { userId: user!.id, ...agentContact });
   }
 }

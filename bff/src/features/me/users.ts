@@ -37,7 +37,26 @@ export async function recordConsent(
 }
 
 /** AAD for a sealed column: binds the ciphertext to this user and field. */
-export const piiContext = (userId: string, field: 'name' | 'id_number') => `users/${userId}/${field}`;
+export const piiContext = (userId: string, field: 'name' | 'id_number' | 'phone') =>
+  `users/${userId}/${field}`;
+
+/** A staff member's 工号 and work phone (sealed), shown to the residents they visit. */
+export async function storeStaffContact(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  params: { userId: string; staffNo: string; phone: string },
+): Promise<User | undefined> {
+  const [user] = await db
+    .update(users)
+    .set({
+      staffNo: params.staffNo,
+      phoneSealed: pii.encrypt(params.phone, piiContext(params.userId, 'phone')),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(users.id, params.userId))
+    .returning();
+  return user;
+}
 
 export async function storeIdentity(
   db: DatabaseOrTransaction,

@@ -1,8 +1,18 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Breach, BreachListResponse, ErrorResponse, Role, shipmentFlagLabels } from '@zyt/shared';
+import {
+  type Breach,
+  BreachListResponse,
+  ErrorResponse,
+  HandleFindingBody,
+  Role,
+  shipmentFlagLabels,
+} from '@zyt/shared';
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
+import { errorResponses } from '../../lib/errors';
+import { findingOpen, handleFinding, handlingsOf } from './findings';
 
 const LIMIT = 200;
 const minutesBetween = (from: Date, to: Date) =>
@@ -157,6 +167,11 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
       .where(gt(sql`jsonb_array_length(${shipments.flags})`, 0))
       .orderBy(desc(shipments.createdAt))
       .limit(LIMIT);
+    const handled = await handlingsOf(
+      db,
+      app.pii,
+      rows.map((r) => r.s.id),
+    );
     return rows.flatMap(({ s, c, bookingNumber }) => {
       // Who signed and where it was left matter for the applicant's result; the centre's mailroom is fine.
       const flags =
@@ -178,8 +193,10 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
         at: latest.at,
         minutesLate: null,
         detail: flags.map((f) => f.detail).join('；'),
-        // A delivered piece with a flag (proxy without ID, parcel point) stays listed for follow-up calls.
-        outstanding: s.status !== 'delivered',
+        // Open until a person has followed it up, delivered or not: a flag resolves nothing by itself.
+        outstanding: findingOpen(flags, handled.get(s.id)),
+        findingId: s.id,
+        handled: handled.get(s.id) ?? null,
       };
     });
   }
@@ -210,6 +227,28 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
       const counts: Record<string, number> = {};
       for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
       return { items, counts };
+    },
+  );
+
+  app.post(
+    '/supervision/findings/:findingId/handle',
+    {
+      config: { access: [Role.supervisor] },
+      schema: {
+        tags: ['supervision'],
+        summary: 'Mark a logistics exception handled, with what was done (who and when are recorded)',
+        params: Type.Object({ findingId: Type.String({ format: 'uuid' }) }),
+        body: HandleFindingBody,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      await handleFinding(db, {
+        shipmentId: req.params.findingId,
+        supervisorId: req.userId,
+        note: req.body.note.trim(),
+      });
+      return reply.code(204).send(null);
     },
   );
 }

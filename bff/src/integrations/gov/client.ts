@@ -8,6 +8,7 @@ import {
   GovError,
   GovErrorBody,
   GovIdentityResult,
+  GovMaterialsArrivalResult,
   type GovPlatformApi,
   GovSubmitResult,
 } from './types';
@@ -26,6 +27,7 @@ const checks = {
   identity: checker(GovIdentityResult),
   submit: checker(GovSubmitResult),
   case: checker(GovCase),
+  materials: checker(GovMaterialsArrivalResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -122,6 +124,14 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     getCase(projId) {
       return call('GET', `/cases/${encodeURIComponent(projId)}`, checks.case);
+    },
+    materialsArrived(projId, arrival) {
+      return call(
+        'POST',
+        `/cases/${encodeURIComponent(projId)}/materials-arrival`,
+        checks.materials,
+        arrival,
+      );
     },
   };
 }

@@ -291,6 +291,18 @@ export const GovErrorBody = Type.Object({
 });
 export type GovErrorBody = Static<typeof GovErrorBody>;
 
+/**
+ * For a 快递送达 case (BUS_MODE 01) the applicant's materials travel to the centre by EMS: we tell the platform
+ * when that waybill is signed for at the centre, and only then does the centre accept (受理) the case.
+ */
+export const GovMaterialsArrival = Type.Object(
+  { waybillNo: Text, deliveredAt: Instant },
+  { additionalProperties: false },
+);
+export type GovMaterialsArrival = Static<typeof GovMaterialsArrival>;
+export const GovMaterialsArrivalResult = Type.Object({ projId: Text, stage: StageSchema });
+export type GovMaterialsArrivalResult = Static<typeof GovMaterialsArrivalResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -299,6 +311,8 @@ export interface GovPlatformApi {
   /** Idempotent on c.ourId: a repeat returns the same PROJID and creates nothing. */
   submitCase(c: GovCaseSubmission): Promise<GovSubmitResult>;
   getCase(projId: string): Promise<GovCase>;
+  /** The materials of a 快递送达 case reached the centre. Idempotent: a repeat changes nothing. */
+  materialsArrived(projId: string, arrival: GovMaterialsArrival): Promise<GovMaterialsArrivalResult>;
 }
 
 /**

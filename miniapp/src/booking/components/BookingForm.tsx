@@ -4,6 +4,8 @@ import {
   type BookingView,
   type CreateBookingBody,
   type MatterGuide,
+  type MissingItem,
+  type RebookDraft,
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
@@ -13,7 +15,7 @@ import { type ApiError, asApiError } from '@/api/errors';
 import { FormField } from '@/components/FormField';
 import { Kv } from '@/components/Kv';
 import { beijingDatePlus } from '@/lib/beijingTime';
-import { routes } from '@/navigation';
+import { routes, withQuery } from '@/navigation';
 import { Button, Switch } from '@/ui/nutui';
 import { visitTimeText, whenText } from '../format';
 import { MaterialsChecklist, NextSteps } from './Guidance';
@@ -46,30 +48,37 @@ interface Values {
 }
 
 const DEFAULT_SCOPE = '代为提交申请材料、跟进办理并领取办理结果';
-/** The demo serves 广州市黄埔区; a resident elsewhere changes it. */
-const initialValues = (): Values => ({
-  province: '广东省',
-  city: '广州市',
-  county: '黄埔区',
-  detail: '',
-  name: '',
-  phone: '',
+/**
+ * The demo serves 广州市黄埔区; a resident elsewhere changes it. Booking again (e.g. after 材料不齐) starts from
+ * the earlier booking's address, contact and entrust.
+ */
+const initialValues = (draft?: RebookDraft): Values => ({
+  province: draft?.address.province ?? '广东省',
+  city: draft?.address.city ?? '广州市',
+  county: draft?.address.county ?? '黄埔区',
+  detail: draft?.address.detail ?? '',
+  name: draft?.contact.name ?? '',
+  phone: draft?.contact.phone ?? '',
   note: '',
-  entrust: false,
-  scope: DEFAULT_SCOPE,
-  validUntil: beijingDatePlus(90),
+  entrust: !!draft?.entrust,
+  scope: draft?.entrust?.scope ?? DEFAULT_SCOPE,
+  validUntil:
+    draft?.entrust && draft.entrust.validUntil >= beijingDatePlus(0)
+      ? draft.entrust.validUntil
+      : beijingDatePlus(90),
 });
 
 const length = (s: string) => [...s.trim()].length;
 
 /** Every field's problem, and the request body when there is none. */
-function check(v: Values, time: WindowChoice | null) {
+function check(v: Values, time: WindowChoice | null, areaRefusal?: string) {
   const errors: Partial<Record<Field, string>> = {};
   const name = validatePersonName(v.name);
   const phone = validateMobile(v.phone);
   if (!v.province.trim()) errors.province = '请填写省份';
   if (!v.city.trim()) errors.city = '请填写城市';
   if (!v.county.trim()) errors.county = '请填写区县';
+  else if (areaRefusal) errors.county = areaRefusal;
   if (length(v.detail) < 2) errors.detail = '请填写详细地址：街道、小区、楼栋和门牌号';
   else if (length(v.detail) > 120) errors.detail = '详细地址最多120个字';
   if (!name.ok) errors.name = name.message;
@@ -98,6 +107,35 @@ function check(v: Values, time: WindowChoice | null) {
   return { errors, body };
 }
 
+/**
+ * Booking again after 材料不齐: what was missing last time, each with what the matter asks for (original or
+ * copy, how many, notes), so the resident has everything ready this time.
+ */
+function MissingSpecs({ items, materials }: { items: MissingItem[]; materials: MatterGuide['materials'] }) {
+  return (
+    <View className="missing" id="rebook-missing">
+      <Text className="missing__title">上次缺少的材料（请备齐）</Text>
+      {items.map((item, i) => {
+        const spec = materials.find((m) => m.id === item.materialId);
+        return (
+          <View key={item.materialId} className="missing__item">
+            <Text className="missing__name">
+              {i + 1}. {item.name}
+            </Text>
+            <Text className="missing__reason">上次：{item.reason}</Text>
+            {spec && (
+              <Text className="text-body">
+                要求：{spec.formLabel} {spec.count} 份{spec.required ? '（必需）' : '（选交）'}
+                {spec.note ? `；${spec.note}` : ''}
+              </Text>
+            )}
+          </View>
+        );
+      })}
+    </View>
+  );
+}
+
 /** The choice in the shape the API gives it back, for the shared wording. */
 const asWindow = (time: WindowChoice) =>
   time.kind === 'asap'
@@ -112,11 +150,16 @@ const asWindow = (time: WindowChoice) =>
 export function BookingForm({
   matter,
   onBooked,
+  draft,
 }: {
   matter: MatterGuide;
   onBooked: (b: BookingView) => void;
+  /** Booking again: the earlier booking to start from. */
+  draft?: RebookDraft;
 }) {
-  const [values, setValues] = useState<Values>(initialValues);
+  const [values, setValues] = useState<Values>(() => initialValues(draft));
+  /** The county is outside the served area (said as soon as it is known, not at submit). */
+  const [areaRefusal, setAreaRefusal] = useState<string>();
   const [time, setTime] = useState<WindowChoice | null>({ kind: 'asap' });
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const [showAll, setShowAll] = useState(false);
@@ -127,9 +170,11 @@ export function BookingForm({
   const [slotsReload, setSlotsReload] = useState(0);
   const attempt = useRef<{ body: string; key: string }>();
 
-  const checked = check(values, time);
+  const checked = check(values, time, areaRefusal);
   const messageFor = (field: Field) =>
-    serverErrors[field] ?? (touched[field] || showAll ? checked.errors[field] : undefined);
+    serverErrors[field] ??
+    (field === 'county' ? areaRefusal : undefined) ??
+    (touched[field] || showAll ? checked.errors[field] : undefined);
 
   const change = <K extends keyof Values>(field: K, value: Values[K]) => {
     setValues((v) => ({ ...v, [field]: value }));
@@ -167,6 +212,7 @@ export function BookingForm({
         const field = issue.field === 'slotId' ? 'window' : issue.field;
         byField[field as Field] = issue.message;
       }
+      if (error.code === 'AREA_NOT_SERVED') setAreaRefusal(error.fieldMessage('county') ?? error.message);
       if (error.code === 'SLOT_UNAVAILABLE') {
         byField.window ??= error.message;
         setTime(null);
@@ -267,6 +313,9 @@ export function BookingForm({
   return (
     <View className="booking-form">
       {stepsBar}
+      {draft && draft.missingItems.length > 0 && (
+        <MissingSpecs items={draft.missingItems} materials={matter.materials} />
+      )}
       <View className="card">
         <Text className="text-hint">办理事项</Text>
         <Text className="booking-section-title">{matter.name}</Text>
@@ -283,6 +332,17 @@ export function BookingForm({
           {field('city', '市', { maxlength: 20 })}
         </View>
         {field('county', '区县', { placeholder: '如：黄埔区', maxlength: 20 })}
+        {areaRefusal && (
+          <View className="notice" role="alert" id="booking-area-notice">
+            <Text>该地址暂不能上门收件。可以带齐材料到就近的邮政网点政务专窗办理（网点就近办）。</Text>
+            <Button
+              size="large"
+              onClick={() => Taro.navigateTo({ url: withQuery(routes.outlets, { matter: matter.code }) })}
+            >
+              查看就近网点
+            </Button>
+          </View>
+        )}
         {field('detail', '详细地址', { placeholder: '街道、小区、楼栋和门牌号', maxlength: 120 })}
       </View>
 
@@ -301,6 +361,7 @@ export function BookingForm({
           onChange={chooseWindow}
           error={messageFor('window')}
           reloadKey={slotsReload}
+          onArea={(refusal) => setAreaRefusal(refusal ?? undefined)}
         />
       </View>
 

@@ -34,6 +34,7 @@ export function TimePicker({
   onChange,
   error,
   reloadKey = 0,
+  onArea,
 }: {
   matterCode: string;
   county: string;
@@ -41,17 +42,22 @@ export function TimePicker({
   onChange: (choice: WindowChoice) => void;
   error?: string;
   reloadKey?: number;
+  /** Told as soon as the county is known to be served (null) or not (the refusal, in words). */
+  onArea?: (refusal: string | null) => void;
 }) {
   const [slots, setSlots] = useState<SlotsResponse>();
   const [loadError, setLoadError] = useState<ApiError>();
   const [loading, setLoading] = useState(false);
   const latest = useRef(0);
+  const areaListener = useRef(onArea);
+  areaListener.current = onArea;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey asks for a fresh list on purpose.
   useEffect(() => {
     const place = county.trim();
     if (!place) {
       setSlots(undefined);
+      areaListener.current?.(null);
       return;
     }
     const call = ++latest.current;
@@ -63,12 +69,16 @@ export function TimePicker({
           if (call !== latest.current) return;
           setSlots(found);
           setLoading(false);
+          areaListener.current?.(null);
         },
         (e: unknown) => {
           if (call !== latest.current) return;
+          const error = asApiError(e);
           setSlots(undefined);
-          setLoadError(asApiError(e));
+          setLoadError(error);
           setLoading(false);
+          if (error.code === 'AREA_NOT_SERVED')
+            areaListener.current?.(error.fieldMessage('county') ?? error.message);
         },
       );
     }, COUNTY_SETTLE_MS);

@@ -1,24 +1,11 @@
 import { Text, View } from '@tarojs/components';
-import {
-  type EmsStatus,
-  emsStatusLabels,
-  govStageLabels,
-  type ShipmentLeg,
-  shipmentLegLabels,
-  type TimelineItem,
-} from '@zyt/shared';
+import { govStageLabels, type ShipmentLeg, shipmentLegLabels, type TimelineItem } from '@zyt/shared';
 import { beijingDateTime } from '@/lib/beijingTime';
 
 const sources = { booking: '上门收件', gov: '政务服务平台', ems: 'EMS' } as const;
 
-/** Beside the title: our unified EMS status with the raw opCode (已签收 · 704), or the platform's stage. */
+/** Beside the title: the platform's stage. EMS events say what happened in their title, in plain words. */
 function marker(item: TimelineItem): string | undefined {
-  if (item.source === 'ems' && (item.emsStatus || item.opCode)) {
-    const status = item.emsStatus
-      ? (emsStatusLabels[item.emsStatus as EmsStatus] ?? item.emsStatus)
-      : undefined;
-    return [status, item.opCode].filter(Boolean).join(' · ');
-  }
   if (item.source === 'gov' && item.stage) return `环节：${govStageLabels[item.stage] ?? item.stage}`;
   return undefined;
 }

@@ -5,7 +5,7 @@ import { useSession } from '@/api/session';
 import { Page } from '@/components/Page';
 import { features, homeEntries } from '@/features';
 import { routes, withQuery } from '@/navigation';
-import { Button, Tag } from '@/ui/nutui';
+import { Button } from '@/ui/nutui';
 import './index.css';
 import { SearchBox } from '@/components/SearchBox';
 
@@ -60,10 +60,7 @@ export default function Home() {
               hoverClass="entry--pressed"
               onClick={() => Taro.navigateTo({ url: feature.route })}
             >
-              <View className="row">
-                <Text className="entry__title">{feature.title}</Text>
-                {!feature.ready && <Tag type="warning">即将开放</Tag>}
-              </View>
+              <Text className="entry__title">{feature.title}</Text>
               <Text className="entry__summary">{feature.summary}</Text>
             </View>
           );

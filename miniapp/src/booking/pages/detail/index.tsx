@@ -2,13 +2,14 @@ import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { type BookingStatus, type BookingView, canReschedule, finalBookingStatuses } from '@zyt/shared';
 import { useState } from 'react';
-import { cancelBooking, getBooking, rescheduleBooking } from '@/api/bookings';
+import { cancelBooking, getAgentPhone, getBooking, rescheduleBooking } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { MissingList } from '@/booking/components/MissingList';
 import { StatusTag } from '@/booking/components/StatusTag';
 import { Timeline } from '@/booking/components/Timeline';
 import { TimePicker, type WindowChoice } from '@/booking/components/TimePicker';
 import { dueText, visitTimeText } from '@/booking/format';
+import { CaseStatusTag } from '@/cases/components/CaseStatusTag';
 import { CopyRow } from '@/components/CopyRow';
 import { Kv } from '@/components/Kv';
 import { Page } from '@/components/Page';
@@ -18,9 +19,8 @@ import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../booking.css';
 
-/** From collection on, the booking has a case (办件) under the same id, tracked on its own page. */
-const withCase: readonly BookingStatus[] = ['collected', 'handed_over', 'case_submitted'];
-const hasCase = (status: BookingStatus) => withCase.includes(status);
+/** While the agent is on the visit, the resident sees who is coming and can call them. */
+const agentOnVisit: readonly BookingStatus[] = ['assigned', 'en_route', 'arrived', 'reviewing'];
 
 /** How often the status is fetched while the page is on screen and the booking still moving. */
 const POLL_MS = 10_000;
@@ -142,6 +142,47 @@ function ChangeBooking({
   );
 }
 
+/** 上门专员: who is coming (name, 工号), the work phone masked, and a tap to call the full number. */
+function AgentCard({ booking }: { booking: BookingView }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const agent = booking.agent;
+  if (!agent) return null;
+  const call = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { phone } = await getAgentPhone(booking.id);
+      await Taro.makePhoneCall({ phoneNumber: phone }).catch(() => {
+        // The person closed the dialler: nothing to do.
+      });
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <View className="card" id="booking-agent">
+      <Text className="booking-section-title">上门专员</Text>
+      <Kv label="姓名" value={agent.name} />
+      {agent.staffNo && <Kv label="工号" value={agent.staffNo} />}
+      {agent.phone && <Kv label="电话" value={agent.phone} />}
+      <Text className="text-hint">专员上门时会出示工作证，请核对姓名和工号。</Text>
+      {agent.phone && (
+        <Button block size="large" loading={busy} onClick={call}>
+          拨打专员电话
+        </Button>
+      )}
+      {error && (
+        <View className="notice" role="alert">
+          <Text>{error.message}</Text>
+        </View>
+      )}
+    </View>
+  );
+}
+
 function Details({ booking }: { booking: BookingView }) {
   const a = booking.address;
   return (
@@ -171,6 +212,8 @@ export default function BookingDetail() {
 
   const due = dueText(booking.dueAt);
   const missing = booking.status === 'materials_incomplete' ? (booking.missingItems ?? []) : [];
+  // Once the materials became a case, the case is the one truth about progress.
+  const theCase = booking.case;
   return (
     <Page className="booking-detail">
       {missing.length > 0 && (
@@ -181,7 +224,9 @@ export default function BookingDetail() {
             type="primary"
             size="large"
             onClick={() =>
-              Taro.navigateTo({ url: withQuery(routes.booking, { matterCode: booking.matter.code }) })
+              Taro.navigateTo({
+                url: withQuery(routes.booking, { matterCode: booking.matter.code, from: booking.id }),
+              })
             }
           >
             备齐后重新预约上门
@@ -192,26 +237,34 @@ export default function BookingDetail() {
       <View className="card">
         <View className="row">
           <Text className="booking-section-title">{booking.matter.name}</Text>
-          <StatusTag status={booking.status} />
+          {theCase ? (
+            <CaseStatusTag status={theCase.status} label={theCase.statusLabel} />
+          ) : (
+            <StatusTag status={booking.status} />
+          )}
         </View>
         <Text className="text-body" id="booking-status-text">
-          {explanations[booking.status]}
+          {theCase
+            ? `材料已收取，办件进度：${theCase.statusLabel}。办理情况以办件进度为准。`
+            : explanations[booking.status]}
         </Text>
         <Kv label="预约号" value={booking.number} />
         <Kv label="上门时间" value={visitTimeText(booking.window)} />
         {due && !finalBookingStatuses.includes(booking.status) && <Kv label="最迟到达" value={due} />}
         {error && <Text className="text-hint">刷新失败：{error.message}（显示的是上次的状态）</Text>}
-        {hasCase(booking.status) && (
+        {theCase && (
           <Button
             block
             type="primary"
             size="large"
-            onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: booking.id }) })}
+            onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: theCase.id }) })}
           >
             查看办件进度
           </Button>
         )}
       </View>
+
+      {agentOnVisit.includes(booking.status) && <AgentCard booking={booking} />}
 
       {(booking.caseNumber || booking.waybillNo) && (
         <View className="card">

@@ -1,4 +1,6 @@
 import Taro, { useRouter } from '@tarojs/taro';
+import type { RebookDraft } from '@zyt/shared';
+import { getRebookDraft } from '@/api/bookings';
 import { getMatterGuide } from '@/api/catalogue';
 import { BookingForm } from '@/booking/components/BookingForm';
 import { MatterPicker } from '@/booking/components/MatterPicker';
@@ -11,7 +13,7 @@ import { Button } from '@/ui/nutui';
 import '../../booking.css';
 
 /** The matter's guide decides what can be booked: door pickup must be on, and it gives the checklist. */
-function BookMatter({ matterCode }: { matterCode: string }) {
+function BookMatter({ matterCode, draft }: { matterCode: string; draft?: RebookDraft }) {
   const guide = useLoader(() => getMatterGuide(matterCode));
   if (guide.loading) return <LoadingState />;
   if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
@@ -36,6 +38,7 @@ function BookMatter({ matterCode }: { matterCode: string }) {
   return (
     <BookingForm
       matter={matter}
+      draft={draft}
       onBooked={(booking) =>
         Taro.redirectTo({ url: withQuery(routes.bookingDone, { id: booking.id, number: booking.number }) })
       }
@@ -43,12 +46,30 @@ function BookMatter({ matterCode }: { matterCode: string }) {
   );
 }
 
-/** 预约上门收件: with ?matterCode= (from a guide) the booking form; from home, first pick the matter. */
+/** Booking again from an earlier booking (?from=): its matter, address, contact and what was missing. */
+function Rebook({ from }: { from: string }) {
+  const draft = useLoader(() => getRebookDraft(from));
+  if (draft.loading) return <LoadingState />;
+  if (draft.error) return <ErrorState message={draft.error.message} onRetry={draft.reload} />;
+  if (!draft.data) return null;
+  return <BookMatter matterCode={draft.data.matterCode} draft={draft.data} />;
+}
+
+/**
+ * 预约上门收件: with ?matterCode= (from a guide) the booking form, with ?from= a new booking started from an
+ * earlier one; from home, first pick the matter.
+ */
 export default function BookingEntry() {
-  const matterCode = routeParam(useRouter().params, 'matterCode');
+  const params = useRouter().params;
+  const matterCode = routeParam(params, 'matterCode');
+  const from = routeParam(params, 'from');
   return (
     <Page className="booking">
-      {matterCode ? (
+      {from ? (
+        <ResidentGate>
+          <Rebook from={from} />
+        </ResidentGate>
+      ) : matterCode ? (
         <ResidentGate>
           <BookMatter matterCode={matterCode} />
         </ResidentGate>

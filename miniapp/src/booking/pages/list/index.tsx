@@ -1,11 +1,12 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
-import { type BookingView, finalBookingStatuses } from '@zyt/shared';
+import { type BookingView, finalBookingStatuses, finalCaseStatuses } from '@zyt/shared';
 import { useRef, useState } from 'react';
 import { listBookings } from '@/api/bookings';
 import { useSession } from '@/api/session';
 import { StatusTag } from '@/booking/components/StatusTag';
 import { visitTimeText } from '@/booking/format';
+import { CaseStatusTag } from '@/cases/components/CaseStatusTag';
 import { Chips } from '@/components/Chips';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
@@ -21,7 +22,9 @@ const filters: { value: Filter | undefined; label: string }[] = [
   { value: 'open', label: '进行中' },
   { value: 'done', label: '已结束' },
 ];
-const isDone = (b: BookingView) => finalBookingStatuses.includes(b.status);
+/** A booking that became a case is over when its case is. */
+const isDone = (b: BookingView) =>
+  b.case ? finalCaseStatuses.includes(b.case.status) : finalBookingStatuses.includes(b.status);
 
 function BookingItem({ booking }: { booking: BookingView }) {
   return (
@@ -32,7 +35,11 @@ function BookingItem({ booking }: { booking: BookingView }) {
     >
       <View className="row">
         <Text className="booking-section-title">{booking.matter.name}</Text>
-        <StatusTag status={booking.status} />
+        {booking.case ? (
+          <CaseStatusTag status={booking.case.status} label={booking.case.statusLabel} />
+        ) : (
+          <StatusTag status={booking.status} />
+        )}
       </View>
       <Text className="text-hint">预约号 {booking.number}</Text>
       <Text className="text-hint">上门时间：{visitTimeText(booking.window)}</Text>

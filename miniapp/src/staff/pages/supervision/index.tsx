@@ -1,8 +1,9 @@
-import { Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh } from '@tarojs/taro';
 import type { Breach, BreachKind } from '@zyt/shared';
 import { useState } from 'react';
-import { listBreaches } from '@/api/supervision';
+import { asApiError } from '@/api/errors';
+import { handleFinding, listBreaches } from '@/api/supervision';
 import { type ChipOption, Chips } from '@/components/Chips';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
@@ -10,14 +11,58 @@ import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
 import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
-import { Tag } from '@/ui/nutui';
+import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
 /** Breaches appear the moment a deadline passes: keep the list fresh while it is on screen. */
 const POLL_MS = 30_000;
 const always = () => true;
 
-function BreachItem({ breach }: { breach: Breach }) {
+/** 标记已处理: what the supervisor did about a flagged delivery (who and when are recorded by the server). */
+function HandleFinding({ findingId, onHandled }: { findingId: string; onHandled: () => void }) {
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const submit = async () => {
+    if ([...note.trim()].length < 2) return setError('请写明处理情况，如：已致电收件人核实');
+    setBusy(true);
+    setError(undefined);
+    try {
+      await handleFinding(findingId, note.trim());
+      setNote('');
+      onHandled();
+    } catch (e) {
+      setError(asApiError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <View className="field">
+      <Text className="field__label">处理情况</Text>
+      <Input
+        className="field__input"
+        id={`finding-note-${findingId}`}
+        value={note}
+        maxlength={200}
+        placeholder="如：已致电收件人，确认本人收到"
+        onInput={(e) => setNote(e.detail.value)}
+      />
+      {error && <Text className="field__error">{error}</Text>}
+      <Button size="large" type="primary" loading={busy} onClick={submit}>
+        标记已处理
+      </Button>
+    </View>
+  );
+}
+
+/** Logistics exceptions wait for a person (待处理 → 已处理); the other breaches resolve when the late step happens. */
+function stateLabel(breach: Breach): string {
+  if (breach.findingId) return breach.outstanding ? '待处理' : '已处理';
+  return breach.outstanding ? '未解决' : '已解决';
+}
+
+function BreachItem({ breach, onChanged }: { breach: Breach; onChanged: () => void }) {
   const late = lateText(breach);
   const numbers = [
     breach.bookingNumber && `预约号 ${breach.bookingNumber}`,
@@ -28,7 +73,7 @@ function BreachItem({ breach }: { breach: Breach }) {
     <View className={`breach-item${breach.outstanding ? ' breach-item--outstanding' : ''}`}>
       <View className="row">
         <Text className="staff-title">{breach.label}</Text>
-        <Tag type={breach.outstanding ? 'danger' : 'success'}>{breach.outstanding ? '未解决' : '已解决'}</Tag>
+        <Tag type={breach.outstanding ? 'danger' : 'success'}>{stateLabel(breach)}</Tag>
       </View>
       <Text className="text-body">{breach.matterName}</Text>
       {numbers.map((line) => (
@@ -44,6 +89,14 @@ function BreachItem({ breach }: { breach: Breach }) {
         </Text>
       )}
       <Text className="text-body">{breach.detail}</Text>
+      {breach.handled && (
+        <Text className="text-hint">
+          {breach.handled.by} 于 {beijingDateTime(breach.handled.at)} 处理：{breach.handled.note}
+        </Text>
+      )}
+      {breach.findingId && breach.outstanding && (
+        <HandleFinding findingId={breach.findingId} onHandled={onChanged} />
+      )}
     </View>
   );
 }
@@ -88,7 +141,13 @@ function Breaches() {
           text="有超时或物流异常时会出现在这里"
         />
       ) : (
-        shown.map((b) => <BreachItem key={`${b.kind}|${b.subjectId}|${b.waybillNo ?? ''}`} breach={b} />)
+        shown.map((b) => (
+          <BreachItem
+            key={`${b.kind}|${b.subjectId}|${b.waybillNo ?? ''}`}
+            breach={b}
+            onChanged={live.refresh}
+          />
+        ))
       )}
     </>
   );

@@ -1,0 +1,51 @@
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { cases, shipments } from '../../db/schema';
+import { GovError } from '../../integrations/gov/types';
+import { PermanentJobError } from '../../jobs/queue';
+import { onShipmentChanged } from '../shipments/shipments';
+
+export const REPORT_MATERIALS_ARRIVAL = 'cases.report-materials-arrival';
+
+/**
+ * A door case is submitted as 快递送达 (BUS_MODE 01): the centre can only accept (受理) it once the materials
+ * are on its desk. When the EMS leg carrying them is signed for, we tell the platform through the binding, as a
+ * job queued in the push's transaction (nothing lost, no network inside it).
+ */
+export function defineMaterialsArrival(app: FastifyInstance): void {
+  const { db } = app.database;
+
+  onShipmentChanged(app, async (tx, changes) => {
+    for (const { shipment: s, previousStatus } of changes) {
+      if (s.leg === 'materials_to_centre' && s.status === 'delivered' && previousStatus !== 'delivered')
+        await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, { shipmentId: s.id });
+    }
+  });
+
+  app.jobs.define<{ shipmentId: string }>({
+    name: REPORT_MATERIALS_ARRIVAL,
+    // Backs off to hours: the platform may not have given the case its number yet, or may be down.
+    retryLimit: 16,
+    retryDelaySeconds: 5,
+    async handle({ shipmentId }) {
+      const [row] = await db
+        .select({ waybillNo: shipments.waybillNo, deliveredAt: shipments.deliveredAt, projId: cases.projId })
+        .from(shipments)
+        .innerJoin(cases, eq(sql`${cases.id}::text`, shipments.subjectId))
+        .where(eq(shipments.id, shipmentId));
+      // A 743 may have voided the delivery meanwhile: the next 704 queues this again.
+      if (!row?.waybillNo || !row.deliveredAt) return;
+      if (!row.projId) throw new Error('the platform has not numbered the case yet');
+      try {
+        await app.gov.materialsArrived(row.projId, {
+          waybillNo: row.waybillNo,
+          deliveredAt: row.deliveredAt.toISOString(),
+        });
+      } catch (err) {
+        if (err instanceof GovError && !err.retryable)
+          throw new PermanentJobError(`platform refused the materials arrival: ${err.code} ${err.message}`);
+        throw err;
+      }
+    },
+  });
+}

@@ -1,5 +1,0 @@
-import { ComingSoon } from '@/components/ComingSoon';
-
-export default function Placeholder() {
-  return <ComingSoon feature="enterprise" />;
-}

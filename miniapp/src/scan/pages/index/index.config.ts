@@ -1,1 +1,0 @@
-export default definePageConfig({ navigationBarTitleText: '扫码补寄（替你跑）' });

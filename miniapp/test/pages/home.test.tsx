@@ -1,0 +1,17 @@
+import { render, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import Home from '@/pages/index/index';
+
+/** Defect 9 of issue 10: no text or entry may promise a service the app cannot give yet. */
+describe('home page', () => {
+  it('lists only working services and promises nothing unbuilt', () => {
+    const { container } = render(<Home />);
+    for (const entry of ['预约上门收件', '办事指南', '我的办件', '附近网点']) {
+      expect(screen.getByText(entry)).toBeTruthy();
+    }
+    const text = container.textContent ?? '';
+    for (const promise of ['扫码', '替你跑', '企业服务', '评价', '好差评', '即将开放']) {
+      expect(text).not.toContain(promise);
+    }
+  });
+});
