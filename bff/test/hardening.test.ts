@@ -297,6 +297,9 @@ describe('findBadInput', () => {
       message: expect.any(String),
     });
     expect(findBadInput(Object.assign(Object.create(null), { q: '\ud800' }), 'query')?.field).toBe('query.q');
+    const fromParser = Object.create(Object.create(null));
+    fromParser.q = '\u0000';
+    expect(findBadInput(fromParser, 'query')?.field).toBe('query.q');
     const cyclic: Record<string, unknown> = { name: 'stream' };
     cyclic.self = cyclic;
     expect(findBadInput(cyclic, 'body')).toBeUndefined();

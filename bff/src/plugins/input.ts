@@ -26,7 +26,8 @@ const NUMBER_MESSAGE = '数值超出范围';
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  // The query parser's objects inherit from a bare prototype (`Object.create(null)`).
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
 /** The first unusable value in `root`, walked without recursion (a deeply nested body cannot overflow the stack). */
