@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Fault tests need PostgreSQL and their own processes: `pnpm test:faults` (vitest.faults.config.ts).
+    exclude: ['test/faults/**', '**/node_modules/**'],
     env: { TZ: 'UTC' },
     testTimeout: 30_000,
     hookTimeout: 60_000,

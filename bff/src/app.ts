@@ -31,7 +31,7 @@ import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
 import type { GovPlatformApi } from './integrations/gov/types';
 import { createWechatClient, type WechatApi } from './integrations/wechat/client';
-import { JobQueue } from './jobs/queue';
+import { JobQueue, type JobQueueOptions } from './jobs/queue';
 import { createPiiCipher, type PiiCipher } from './lib/pii';
 import access from './plugins/access';
 import errorHandling from './plugins/errors';
@@ -55,24 +55,34 @@ export interface AppOptions {
   config: Config;
   /** Replace the WeChat client (the HTTP client is used otherwise). */
   wechat?: WechatApi;
+  /** Job timing; tests shorten retry schedules and expiry. */
+  jobs?: JobQueueOptions;
 }
 
 /** The BFF as a plugin: server.ts, the demo launcher and tests each build their own Fastify around it. */
 async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   const { config } = opts;
-  const database = await openDatabase(config);
+  // A pooled connection that dies while idle (database restarted, network cut) is dropped and replaced.
+  const database = await openDatabase(config, (err) => app.log.warn({ err }, 'database connection lost'));
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('pii', createPiiCipher(config.piiKey));
   app.decorate('wechat', opts.wechat ?? createWechatClient(config.wechat));
   app.decorate('ems', createEmsClient(config.ems));
   app.decorate('gov', createGovClient(config.gov));
-  const jobs = new JobQueue(database, app.log);
+  const jobs = new JobQueue(database, app.log, opts.jobs);
   app.decorate('jobs', jobs);
-  // Jobs stop (finishing what runs) before the database closes.
+  // On shutdown workers stop taking jobs and finish the running ones while requests drain, and both finish
+  // before the database closes.
+  app.addHook('preClose', (done) => {
+    void jobs.stopWorking();
+    done();
+  });
   app.addHook('onClose', async () => {
     await jobs.stop();
+    app.log.info('jobs stopped');
     await database.close();
+    app.log.info('database closed');
   });
 
   await app.register(errorHandling);

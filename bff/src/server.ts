@@ -25,9 +25,10 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    // Opening the database runs migrations (PGlite also starts up): on a busy machine that takes longer than
+    // Fastify's default 10 s.
+    pluginTimeout: 120_000,
     trustProxy: opts.config.trustProxy,
-    // Opening PGlite and migrating took over Fastify's default 10 s on a loaded 2-core machine.
-    pluginTimeout: 60_000,
     frameworkErrors,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
@@ -45,16 +46,45 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   return server;
 }
 
+/** How long a shutdown may take before the process exits anyway (requests and jobs still running are cut). */
+const SHUTDOWN_DEADLINE_MS = 40_000;
+
+/**
+ * SIGTERM/SIGINT: stop taking requests (new ones get 503) and jobs, let running ones finish, close the
+ * database, exit 0. A second signal or the deadline exits at once.
+ */
+export function closeOnSignals(server: FastifyInstance): void {
+  let closing = false;
+  const close = (signal: string) => {
+    if (closing) process.exit(1);
+    closing = true;
+    server.log.info({ signal }, 'shutting down: finishing requests and jobs in flight');
+    setTimeout(() => {
+      server.log.error('shutdown deadline passed: exiting with work still running');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // A keep-alive connection whose request finishes during the drain would stay open (and hold the close) for
+    // the keep-alive timeout: close each one as soon as it is idle.
+    setInterval(() => server.server.closeIdleConnections(), 250).unref();
+    server.close().then(
+      () => {
+        server.log.info('shut down');
+        process.exit(0);
+      },
+      (err: Error) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => close('SIGINT'));
+  process.on('SIGTERM', () => close('SIGTERM'));
+}
+
 async function main() {
   const config = loadConfig();
   const server = await createServer({ config });
-  const close = async (signal: string) => {
-    server.log.info({ signal }, 'shutting down');
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void close('SIGINT'));
-  process.once('SIGTERM', () => void close('SIGTERM'));
+  closeOnSignals(server);
   await server.listen({ host: config.host, port: config.port });
 }
 

@@ -66,6 +66,23 @@ describe('booking a door visit', () => {
     const again = await book(r.h, body(), 'retry-key-0001');
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
+    // A replay is a normal answer: no error logged (once logged with the failed INSERT's parameters).
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/bookings',
+      headers: { ...r.h, 'idempotency-key': 'retry-key-0001', 'x-request-id': 'replay-log-check-1' },
+      payload: body(),
+    });
+    expect(replay.statusCode).toBe(200);
+    const linesOf = (reqId: string) =>
+      t.logs
+        .text()
+        .split('\n')
+        .filter((l) => l.includes(`"reqId":"${reqId}"`))
+        .map((l) => JSON.parse(l) as { level: number; msg: string });
+    await expect.poll(() => linesOf('replay-log-check-1').map((l) => l.msg)).toContain('request completed');
+    expect(linesOf('replay-log-check-1').filter((l) => l.level >= 50)).toEqual([]);
+    expect(t.logs.text()).not.toContain('retry-key-0001');
     const racing = await Promise.all([
       book(r.h, body(), 'retry-key-0002'),
       book(r.h, body(), 'retry-key-0002'),

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import postgres from 'postgres';
+import pg from 'pg';
 import { createEmsSimulator } from '../simulators/ems/server';
 import { createGovSimulator } from '../simulators/gov/server';
 import { createWechatSimulator } from '../simulators/wechat/server';
 import { DEMO_EMS_SIGN_KEY, loadConfig } from '../src/config';
-import { createServer } from '../src/server';
+import { createServer, type ServerOptions } from '../src/server';
 
 export const WECHAT = { appId: 'wx-test-app', appSecret: 'wx-test-secret' };
 export const EMS = { senderNo: '1100000000009', authorization: 'ems-test-auth', signKey: DEMO_EMS_SIGN_KEY };
@@ -77,14 +77,15 @@ export async function testDatabase(): Promise<{ env: Record<string, string>; dro
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) return { env: { DATA_DIR: 'memory://' }, drop: async () => {} };
   const name = `zyt_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString(), DATA_DIR: 'memory://' },
     drop: async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
   };
@@ -129,9 +130,13 @@ export interface TestApp {
 }
 
 /** `setup` runs before the app is ready, e.g. to define test jobs. */
+/** Retry delays in tests: each step of a job's schedule, at most this many seconds (same number of attempts). */
+export const TEST_RETRY_CAP_SECONDS = 5;
+
 export async function buildTestApp(
   env: Record<string, string> = {},
   setup?: (app: FastifyInstance) => void,
+  options: Pick<ServerOptions, 'jobs'> = {},
 ): Promise<TestApp> {
   const wechat = await startWechatSimulator();
   const ems = await startEmsSimulator();
@@ -157,7 +162,12 @@ export async function buildTestApp(
     ...database.env,
     ...env,
   });
-  const app = await createServer({ config, logStream: logs.stream });
+  const app = await createServer({
+    config,
+    logStream: logs.stream,
+    jobs: { retrySchedule: (s) => s.map((d) => Math.min(d, TEST_RETRY_CAP_SECONDS)) },
+    ...options,
+  });
   setup?.(app);
   await app.ready();
   return {

@@ -8,13 +8,13 @@ import { bearer, buildTestApp, type TestApp } from './helpers';
 let t: TestApp;
 const calls = new Map<string, number>();
 let failUntil = 0;
+const attempts = new Map<string, number[]>();
 
 beforeAll(async () => {
   t = await buildTestApp({}, (app) => {
     app.jobs.define<{ key: string }>({
       name: 'test.flaky',
-      retryLimit: 3,
-      retryDelaySeconds: 1,
+      retrySchedule: [1, 1, 1],
       async handle({ key }) {
         const n = (calls.get(key) ?? 0) + 1;
         calls.set(key, n);
@@ -22,9 +22,16 @@ beforeAll(async () => {
       },
     });
     app.jobs.define<{ key: string }>({
+      name: 'test.scheduled',
+      retrySchedule: [1, 3],
+      async handle({ key }) {
+        attempts.set(key, [...(attempts.get(key) ?? []), Date.now()]);
+        throw new Error('always down');
+      },
+    });
+    app.jobs.define<{ key: string }>({
       name: 'test.invalid',
-      retryLimit: 5,
-      retryDelaySeconds: 1,
+      retrySchedule: [1, 1, 1, 1, 1],
       async handle({ key }) {
         calls.set(key, (calls.get(key) ?? 0) + 1);
         throw new PermanentJobError('remote refused the request as invalid');
@@ -121,6 +128,39 @@ describe('jobs as an outbox', () => {
     });
     expect(again.statusCode).toBe(404);
   });
+
+  it('retries the job of a worker that died mid-run as soon as it expires (maintenance every 15 s)', async () => {
+    // Enqueued for later, then made to look like a run whose process died 10 minutes ago.
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(
+        tx,
+        'test.flaky',
+        { key: 'orphaned' },
+        { startAfter: new Date(Date.now() + 3600_000) },
+      ),
+    );
+    await t.app.database.rows(sql`
+      update pgboss.job set state = 'active', started_on = now() - interval '10 minutes', start_after = now()
+      where id = ${id}::uuid`);
+    await until(async () => (await jobState(id!)) === 'completed', 45_000);
+    expect(calls.get('orphaned')).toBe(1);
+  }, 60_000);
+
+  it('waits the schedule between attempts, and dead-letters after the last', async () => {
+    const id = await t.app.database.db.transaction((tx) =>
+      t.app.jobs.enqueue(tx, 'test.scheduled', { key: 'scheduled' }),
+    );
+    await until(async () => (await jobState(id!)) === 'failed', 30_000);
+    // Each failed run set the next start from the schedule [1, 3]: attempts at least 1 s, then 3 s apart.
+    const at = attempts.get('scheduled')!;
+    expect(at).toHaveLength(3);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(1000);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(3000);
+    const dead = await t.app.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from pgboss.job where name = 'test.scheduled.dead'`,
+    );
+    expect(dead[0]!.n).toBe(1);
+  });
 });
 
 describe('WeChat subscribe messages', () => {
@@ -155,10 +195,14 @@ describe('WeChat subscribe messages', () => {
     );
     await until(async () => (await notification('case:2:accepted')).status === 'not_subscribed');
     expect((await notification('case:2:accepted')).errcode).toBe(43101);
-    const jobs = await t.app.database.rows<{ state: string; retry_count: number }>(
-      sql`select state, retry_count from pgboss.job where name = 'wechat.subscribe-message' and data->>'notificationId' = ${(await notification('case:2:accepted')).id}`,
-    );
-    expect(jobs).toEqual([{ state: 'completed', retry_count: 0 }]);
+    const id = (await notification('case:2:accepted')).id;
+    const jobs = () =>
+      t.app.database.rows<{ state: string; retry_count: number }>(
+        sql`select state, retry_count from pgboss.job where name = 'wechat.subscribe-message' and data->>'notificationId' = ${id}`,
+      );
+    // The job is marked completed just after its handler recorded the status.
+    await until(async () => (await jobs())[0]?.state !== 'active');
+    expect(await jobs()).toEqual([{ state: 'completed', retry_count: 0 }]);
     // The access token is cached: at most one stable_token call for all of the above.
     expect((await t.wechat.stats()).stableTokenCalls - before).toBeLessThanOrEqual(1);
   });

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import { migrate as migratePostgres } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import * as schema from './schema';
 
@@ -23,8 +23,10 @@ export interface DatabaseHandle {
   db: Database;
   /** How to reach the same database outside drizzle (pg-boss keeps its own connections). */
   raw: { kind: 'postgres'; url: string } | { kind: 'pglite'; client: PGlite };
-  /** Raw rows of a statement; hides that postgres.js returns an array and PGlite `{ rows }`. */
+  /** Raw rows of a statement (see `rowsOf`). */
   rows<T>(query: SQL): Promise<T[]>;
+  /** Runs `fn` while holding a session advisory lock, so instances starting at once take turns. */
+  exclusively<T>(key: number, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -58,24 +60,56 @@ export class DataDirLockedError extends Error {
 
 const MIGRATION_LOCK = 7_301_001; // advisory lock key: one instance migrates at a time
 
-async function openPostgres(url: string): Promise<DatabaseHandle> {
+/**
+ * Pool settings for PostgreSQL. node-postgres, not postgres.js: postgres.js 3.4.9 crashes the process when
+ * connections drop with queries in flight (porsager/postgres #1154); a pg pool fails those queries, drops the
+ * broken clients and connects again on the next checkout.
+ */
+export const POOL_OPTIONS = {
+  max: 20,
+  // While the database is unreachable a request fails within this instead of queueing for a connection.
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+  keepAlive: true,
+} satisfies pg.PoolConfig;
+
+async function openPostgres(url: string, onError: (err: Error) => void = () => {}): Promise<DatabaseHandle> {
   // Migrate on one dedicated connection holding a session advisory lock: N instances starting at once
   // apply each migration once.
-  const migrator = postgres(url, { max: 1, onnotice: () => {} });
+  const migrator = new pg.Client({ connectionString: url });
+  migrator.on('error', onError);
+  await migrator.connect();
   try {
-    await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migratePostgres(drizzlePostgres(migrator, { schema }), { migrationsFolder: migrationsFolder() });
+    await migrator.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePostgres(drizzlePostgres({ client: migrator, schema }), {
+      migrationsFolder: migrationsFolder(),
+    });
   } finally {
-    await migrator.end({ timeout: 5 });
+    await migrator.end();
   }
-  const client = postgres(url, { max: 20, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema }) as unknown as Database;
+  const pool = new pg.Pool({ connectionString: url, ...POOL_OPTIONS });
+  // A client whose connection dies emits 'error': while idle on the pool, while checked out (a transaction
+  // between statements) on itself. Unheard, either kills the process; the pool drops such clients on release.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  const db = drizzlePostgres({ client: pool, schema }) as unknown as Database;
   return {
     kind: 'postgres',
     db,
     raw: { kind: 'postgres', url },
     rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
-    close: () => client.end({ timeout: 5 }),
+    async exclusively<T>(key: number, fn: () => Promise<T>) {
+      const session = new pg.Client({ connectionString: url });
+      session.on('error', onError);
+      await session.connect();
+      try {
+        await session.query('select pg_advisory_lock($1)', [key]);
+        return await fn();
+      } finally {
+        await session.end(); // ends the session, and with it the lock
+      }
+    },
+    close: () => pool.end(),
   };
 }
 
@@ -105,6 +139,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       db,
       raw: { kind: 'pglite', client },
       rows: async <T>(query: SQL) => rowsOf<T>(await db.execute(query)),
+      // One process per data directory: nobody to take turns with.
+      exclusively: (_key, fn) => fn(),
       close: async () => {
         await client.close();
         await release?.();
@@ -116,11 +152,14 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
 }
 
-export function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+export function openDatabase(
+  opts: { databaseUrl?: string; dataDir: string },
+  onError?: (err: Error) => void,
+): Promise<DatabaseHandle> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, onError) : openPglite(opts.dataDir);
 }
 
-/** Rows of a drizzle `execute` result on either driver. */
+/** Rows of a drizzle `execute` result on either driver (node-postgres and PGlite both answer `{ rows }`). */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

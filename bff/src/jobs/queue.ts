@@ -1,19 +1,26 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
+import { errorSummary, isDatabaseUnavailable } from '../db/errors';
 
 /**
  * Jobs are the outbox: a state change and the jobs it causes commit in one transaction (pg-boss on the same
- * database), and workers call the outside systems afterwards, retrying with exponential backoff. A job that
- * exhausts its retries is `failed` and copied to its queue's dead-letter queue; staff can re-drive it.
+ * database), and workers call the outside systems afterwards, retrying on an explicit schedule. A job that
+ * exhausts its schedule is `failed` and copied to its queue's dead-letter queue; staff can re-drive it.
  */
 export interface JobDefinition<T extends object = object> {
   name: string;
-  /** Attempts after the first; with exponential backoff from `retryDelaySeconds`. */
-  retryLimit: number;
-  retryDelaySeconds: number;
-  /** A job running longer than this is failed (and retried). */
+  /**
+   * Seconds to wait before each retry, in order; when they are used up the job is dead-lettered. A job whose
+   * worker died mid-run (crash, SIGKILL) is retried as soon as it expires, and that counts as an attempt.
+   */
+  retrySchedule: readonly number[];
+  /**
+   * The longest one run can take: its outside calls' timeouts plus database work (`jobTimeoutSeconds`). A run
+   * past it is failed and retried; a job still active this long after its worker died is retried elsewhere.
+   */
   expireInSeconds?: number;
   batchSize?: number;
   /** Parallel pollers of this queue in one process. */
@@ -30,9 +37,54 @@ export class PermanentJobError extends Error {}
 
 export const deadLetterQueue = (name: string) => `${name}.dead`;
 
-/** Drizzle drops `undefined` params, and postgres.js won't serialise a plain object for a jsonb param (pg does). */
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/**
+ * For calls to an outside system that can be down for a day or more (EMS, the government platform, WeChat):
+ * quick retries for a blip, then hourly-ish, then a day and two days (after GOV.UK Pay's callback schedule),
+ * so a day-long outage is ridden out and the job is dead-lettered only after about four days.
+ */
+export const OUTAGE_RETRY_SCHEDULE: readonly number[] = [
+  10,
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  6 * HOUR,
+  6 * HOUR,
+  6 * HOUR,
+  DAY,
+  2 * DAY,
+];
+
+/** A run's limit from the timeout of each outside call it makes, plus room for its database work. */
+export const jobTimeoutSeconds = (callTimeoutMs: number, calls = 1) =>
+  Math.ceil((callTimeoutMs * calls) / 1000) + 20;
+
+const DEFAULT_EXPIRE_SECONDS = 60;
+/** How often some instance fails jobs past their expiry (pg-boss defaults to 2 min). */
+const MAINTENANCE_INTERVAL_SECONDS = 15;
+const POLLING_INTERVAL_MS = 500;
+const QUEUE_SETUP_LOCK = 7_301_002; // advisory lock key (7_301_001 guards migrations)
+
+export interface JobQueueOptions {
+  /** Tests shorten the schedules; production uses each definition's own. */
+  retrySchedule?: (schedule: readonly number[], name: string) => readonly number[];
+  /** Tests shorten expiry (a killed worker's jobs are retried sooner). */
+  expireInSeconds?: (seconds: number, name: string) => number;
+  maintenanceIntervalSeconds?: number;
+  /** On stop, how long running jobs get to finish; those still running are retried after they expire. */
+  drainTimeoutMs?: number;
+}
+
+/** Drizzle drops `undefined` params; jsonb and uuid[] params go as text so every driver sends them alike. */
 function param(value: unknown): unknown {
   if (value === undefined) return null;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return `{${value.map((v) => JSON.stringify(v)).join(',')}}`;
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date))
     return JSON.stringify(value);
   return value;
@@ -53,7 +105,11 @@ function drizzleExecutor(db: DatabaseOrTransaction): PgBoss.Db {
 
 /** pg-boss's own connection: a pool on PostgreSQL; on PGlite the one embedded connection. */
 function bossConnection(handle: DatabaseHandle): PgBoss.ConstructorOptions {
-  if (handle.raw.kind === 'postgres') return { connectionString: handle.raw.url, max: 4 };
+  if (handle.raw.kind === 'postgres') {
+    // Passed on to pg.Pool (pg-boss's types list fewer of its options).
+    const pool = { connectionTimeoutMillis: 5_000, keepAlive: true };
+    return { connectionString: handle.raw.url, max: 4, ...pool };
+  }
   const client = handle.raw.client;
   return {
     db: {
@@ -80,15 +136,28 @@ export interface FailedJob {
 export class JobQueue {
   readonly boss: PgBoss;
   private readonly definitions = new Map<string, JobDefinition>();
+  private working = false;
+  private readonly idle = new AbortController();
+  private readonly pollers: Promise<void>[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly log: FastifyBaseLogger,
+    private readonly options: JobQueueOptions = {},
   ) {
-    this.boss = new PgBoss({ ...bossConnection(handle), schema: 'pgboss', schedule: false });
-    // Driver errors carry the whole connection object: log what a person needs.
-    this.boss.on('error', (err: Error & { code?: string }) =>
-      log.error({ err: { message: err.message, code: err.code } }, 'job queue error'),
+    this.boss = new PgBoss({
+      ...bossConnection(handle),
+      schema: 'pgboss',
+      schedule: false,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? MAINTENANCE_INTERVAL_SECONDS,
+    });
+    // Logged through `loggableError` (driver errors carry the whole connection object). While the database is
+    // unreachable, maintenance fails every interval: a warning, not an error.
+    this.boss.on('error', (err: Error) =>
+      isDatabaseUnavailable(err)
+        ? log.warn({ err }, 'job queue: database unavailable')
+        : log.error({ err }, 'job queue error'),
     );
   }
 
@@ -96,28 +165,41 @@ export class JobQueue {
     this.definitions.set(definition.name, definition as unknown as JobDefinition);
   }
 
+  /** The retry delays in force for a job (a test may shorten them). */
+  scheduleOf(d: JobDefinition): readonly number[] {
+    return this.options.retrySchedule?.(d.retrySchedule, d.name) ?? d.retrySchedule;
+  }
+
+  private expiryOf(d: JobDefinition): number {
+    const seconds = d.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS;
+    return Math.max(1, Math.round(this.options.expireInSeconds?.(seconds, d.name) ?? seconds));
+  }
+
   async start(opts: { work: boolean }): Promise<void> {
+    // Instances starting together take turns: creating queues concurrently (each attaches a partition to
+    // pgboss.job) can deadlock and fail a start.
+    await this.handle.exclusively(QUEUE_SETUP_LOCK, () => this.setUp());
+    if (!opts.work) return;
+    this.working = true;
+    for (const d of this.definitions.values()) {
+      for (let i = 0; i < (d.workers ?? 1); i++) this.pollers.push(this.poll(d));
+    }
+  }
+
+  private async setUp(): Promise<void> {
     await this.boss.start();
     for (const d of this.definitions.values()) {
       const dead = deadLetterQueue(d.name);
+      // pg-boss counts attempts and dead-letters after the last; the delays come from our schedule (`fail`),
+      // so its own delay is 0: a job whose worker died is retried as soon as it expires.
       const policy = {
-        retryLimit: d.retryLimit,
-        retryDelay: d.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: d.expireInSeconds ?? 300,
+        retryLimit: this.scheduleOf(d).length,
+        retryDelay: 0,
+        retryBackoff: false,
+        expireInSeconds: this.expiryOf(d),
       };
       await this.boss.createQueue(dead, { name: dead, retentionDays: 30 } as PgBoss.Queue).catch(() => {});
       await this.upsertQueue({ name: d.name, ...policy, deadLetter: dead });
-    }
-    if (!opts.work) return;
-    for (const d of this.definitions.values()) {
-      for (let i = 0; i < (d.workers ?? 1); i++) {
-        await this.boss.work<object>(
-          d.name,
-          { batchSize: d.batchSize ?? 20, pollingIntervalSeconds: 0.5 },
-          (jobs) => this.run(d, jobs),
-        );
-      }
     }
   }
 
@@ -126,29 +208,90 @@ export class JobQueue {
     else await this.boss.createQueue(queue.name, queue);
   }
 
+  /**
+   * One poller: fetch a batch, run it, repeat; wait a moment when the queue is empty. Our own loop rather than
+   * `boss.work`, which completes jobs without awaiting (a database outage then rejects unhandled and kills the
+   * process) and cannot be told to stop fetching while letting running jobs finish.
+   */
+  private async poll(d: JobDefinition): Promise<void> {
+    const batchSize = d.batchSize ?? 20;
+    while (this.working) {
+      // pg-boss's fetch answers [] when the database is unreachable; the loop just waits and asks again.
+      const jobs = await this.boss
+        .fetch<object>(d.name, { batchSize, includeMetadata: true })
+        .catch(() => [] as PgBoss.JobWithMetadata<object>[]);
+      if (jobs.length > 0) await this.run(d, jobs);
+      if (jobs.length < batchSize) await this.pause(POLLING_INTERVAL_MS);
+    }
+  }
+
+  /** Waits between polls; shutdown ends the wait at once. */
+  private pause(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: this.idle.signal }).catch(() => {});
+  }
+
   /** Runs a batch concurrently; each job succeeds or fails on its own. */
-  private async run(definition: JobDefinition, jobs: PgBoss.Job<object>[]): Promise<void> {
+  private async run(d: JobDefinition, jobs: PgBoss.JobWithMetadata<object>[]): Promise<void> {
+    const done: string[] = [];
+    const limitMs = this.expiryOf(d) * 1000;
     await Promise.all(
       jobs.map(async (job) => {
-        const retryCount = (job as unknown as { retryCount?: number }).retryCount ?? 0;
+        let timer: NodeJS.Timeout | undefined;
         try {
-          await definition.handle(job.data, { id: job.id, retryCount });
+          await Promise.race([
+            d.handle(job.data, { id: job.id, retryCount: job.retryCount }),
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`timed out after ${limitMs / 1000} s`)), limitMs);
+            }),
+          ]);
+          done.push(job.id);
         } catch (err) {
-          const permanent = err instanceof PermanentJobError;
-          this.log.warn(
-            { job: definition.name, jobId: job.id, err: { message: (err as Error).message }, permanent },
-            'job failed',
-          );
-          if (permanent) {
-            // Out of retries now: pg-boss moves it to failed and the dead-letter queue.
-            await this.handle.rows(
-              sql`update pgboss.job set retry_limit = retry_count where id = ${job.id}::uuid and name = ${definition.name}`,
-            );
-          }
-          await this.boss.fail(definition.name, job.id, { message: (err as Error).message, permanent });
+          await this.fail(d, job, err as Error);
+        } finally {
+          clearTimeout(timer);
         }
       }),
     );
+    if (done.length === 0) return;
+    // Not completed (database down): the jobs expire and run again, which handlers allow (idempotent).
+    await this.boss.complete(d.name, done).catch((err: Error) => {
+      this.log.warn({ job: d.name, err }, 'job completion not recorded; the jobs will run again');
+    });
+  }
+
+  /** Fails a run: retried after the schedule's next delay, or dead-lettered when there is none. */
+  private async fail(d: JobDefinition, job: PgBoss.JobWithMetadata<object>, err: Error): Promise<void> {
+    const permanent = err instanceof PermanentJobError;
+    const delay = permanent ? undefined : this.scheduleOf(d)[job.retryCount];
+    this.log.warn(
+      { job: d.name, jobId: job.id, err, permanent, retryInSeconds: delay ?? null },
+      'job failed',
+    );
+    try {
+      // One transaction: nobody can pick the retry up before its start time is set.
+      await this.handle.db.transaction(async (tx) => {
+        if (delay === undefined) {
+          // Out of retries now: pg-boss moves it to failed and the dead-letter queue.
+          await tx.execute(
+            sql`update pgboss.job set retry_limit = retry_count where id = ${job.id}::uuid and name = ${d.name}`,
+          );
+        }
+        await this.boss.fail(
+          d.name,
+          job.id,
+          { message: errorSummary(err), permanent },
+          { db: drizzleExecutor(tx) },
+        );
+        if (delay !== undefined && delay > 0) {
+          await tx.execute(sql`
+            update pgboss.job set start_after = now() + ${delay} * interval '1 second'
+            where id = ${job.id}::uuid and name = ${d.name} and state = 'retry'`);
+        }
+      });
+    } catch (failErr) {
+      // Database down: the job stays active, expires and is retried.
+      this.log.warn({ job: d.name, jobId: job.id, err: failErr }, 'job failure not recorded');
+    }
   }
 
   /** Enqueues inside the caller's transaction: the job exists if and only if the state change commits. */
@@ -187,7 +330,29 @@ export class JobQueue {
     return true;
   }
 
-  stop(): Promise<void> {
-    return this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  /**
+   * Stops taking jobs and waits for the running ones (at most `drainTimeoutMs`; any still running then are
+   * retried once they expire). Called first on shutdown, while the database is still open.
+   */
+  stopWorking(): Promise<void> {
+    this.draining ??= this.drain();
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    this.working = false;
+    this.idle.abort();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.options.drainTimeoutMs ?? 25_000);
+    });
+    if ((await Promise.race([Promise.all(this.pollers), timeout])) === 'timeout')
+      this.log.warn('jobs still running at shutdown: they are retried after they expire');
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWorking();
+    await this.boss.stop({ graceful: false, wait: true, close: true });
   }
 }

@@ -1,9 +1,11 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { loggableError } from '../db/errors';
 
 /**
  * Log options. Tokens, ID numbers, phone numbers, names and addresses never reach a log line: request bodies
- * are not logged, and any object that carries such a field is censored wherever it appears.
+ * are not logged, and any object that carries such a field is censored wherever it appears. Errors are logged
+ * without SQL parameters (`loggableError`).
  */
 export const redactPaths = [
   'req.headers.authorization',
@@ -30,6 +32,7 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
   return {
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: loggableError as never },
     ...(stream ? { stream } : {}),
   };
 }

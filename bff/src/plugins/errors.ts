@@ -1,7 +1,11 @@
 import { type ErrorCode, errorMessages, type FieldIssue } from '@zyt/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from '../lib/errors';
+
+/** Seconds a client is asked to wait while the database is unreachable (connections are retried meanwhile). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Chinese wording for the schema keywords a caller can get wrong. */
 function describe(issue: { keyword: string; params: Record<string, unknown> }): string {
@@ -73,6 +77,13 @@ export default fp(async function errorHandling(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       const code = fastifyCodes[err.code] ?? (status === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST');
       return reply.code(status).send({ error: { code, message: errorMessages[code] } });
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send({ error: { code: 'DATABASE_UNAVAILABLE', message: errorMessages.DATABASE_UNAVAILABLE } });
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: { code: 'INTERNAL', message: errorMessages.INTERNAL } });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { type Booking, bookings, matterMaterials, matters, users } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
-import { PermanentJobError } from '../../jobs/queue';
+import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import { caseSubmitted, openCase } from '../cases/cases';
 import { piiContext } from '../me/users';
@@ -82,8 +82,9 @@ export function defineBookingJobs(app: FastifyInstance): void {
 
   app.jobs.define<{ bookingId: string }>({
     name: SUBMIT_CASE,
-    retryLimit: 12,
-    retryDelaySeconds: 2,
+    // The platform down for a day loses no submission: retried on the outage schedule.
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
     async handle({ bookingId }) {
       const [b] = await db.select().from(bookings).where(eq(bookings.id, bookingId));
       if (!b || b.caseNumber) return; // submitted already: the platform is idempotent on our id anyway

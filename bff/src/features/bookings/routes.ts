@@ -148,7 +148,8 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
           .where(and(eq(bookings.userId, req.userId), eq(bookings.idempotencyKey, key)));
         if (!existing) return undefined;
         if (existing.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED');
-        return reply.code(200).send(await view(existing));
+        // The view, not `reply.send(...)`: a reply is thenable and awaits to undefined (TOOLCHAIN).
+        return view(existing);
       };
       const [user] = await db
         .select({ realNameAt: users.realNameAt })
@@ -213,7 +214,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
           (err as { code?: string }).code === '23505'
         ) {
           const raced = await replay();
-          if (raced) return raced;
+          if (raced) return reply.code(200).send(raced);
         }
         throw err;
       }

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { cases, shipments } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
-import { PermanentJobError } from '../../jobs/queue';
+import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { onShipmentChanged } from '../shipments/shipments';
 
 export const REPORT_MATERIALS_ARRIVAL = 'cases.report-materials-arrival';
@@ -24,9 +24,9 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
 
   app.jobs.define<{ shipmentId: string }>({
     name: REPORT_MATERIALS_ARRIVAL,
-    // Backs off to hours: the platform may not have given the case its number yet, or may be down.
-    retryLimit: 16,
-    retryDelaySeconds: 5,
+    // The platform may not have given the case its number yet, or may be down for a day: the outage schedule.
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
     async handle({ shipmentId }) {
       const [row] = await db
         .select({ waybillNo: shipments.waybillNo, deliveredAt: shipments.deliveredAt, projId: cases.projId })

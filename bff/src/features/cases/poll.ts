@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { cases } from '../../db/schema';
 import type { GovCase } from '../../integrations/gov/types';
 import { GovError } from '../../integrations/gov/types';
-import { PermanentJobError } from '../../jobs/queue';
+import { jobTimeoutSeconds, PermanentJobError } from '../../jobs/queue';
 import { scheduleSweep } from '../../lib/sweep';
 import { applyStageEvents, type GovStageEvent, openCaseStatuses } from './cases';
 
@@ -65,8 +65,9 @@ export function defineCasePolling(app: FastifyInstance): void {
   const { db } = app.database;
   app.jobs.define<{ projId: string }>({
     name: POLL_CASE,
-    retryLimit: 5,
-    retryDelaySeconds: 30,
+    // The sweep asks again while the case stays silent: a few retries are enough.
+    retrySchedule: [30, 60, 120, 240, 480],
+    expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
     batchSize: 20,
     async handle({ projId }) {
       let found: GovCase;

@@ -206,9 +206,10 @@ const SCHEDULE_WINDOW_SECONDS = 5 * 60;
 export function defineCatalogueJobs(app: FastifyInstance): void {
   app.jobs.define<{ reason: string }>({
     name: SYNC_CATALOGUE,
-    // The platform down for a while: tried again after 30 s, 1, 2, 4 … minutes, about an hour in all.
-    retryLimit: 7,
-    retryDelaySeconds: 30,
+    // The platform down for a while: tried again after 30 s, 1, 2, 4 … minutes, about an hour in all; the
+    // 5-minute check enqueues a fresh sync after that anyway.
+    retrySchedule: [30, 60, 120, 240, 480, 960, 1920],
+    // Many pages of the platform's catalogue in one run.
     expireInSeconds: 15 * 60,
     batchSize: 1,
     async handle({ reason }) {

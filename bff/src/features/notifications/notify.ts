@@ -5,7 +5,7 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { notifications, subscribeGrants, users } from '../../db/schema';
 import { WECHAT_NOT_SUBSCRIBED, WechatError } from '../../integrations/wechat/client';
 import type { SubscribeData } from '../../integrations/wechat/subscribe';
-import { type JobQueue, PermanentJobError } from '../../jobs/queue';
+import { type JobQueue, jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 
 export const SEND_SUBSCRIBE_MESSAGE = 'wechat.subscribe-message';
 
@@ -79,8 +79,10 @@ export function defineNotificationJobs(app: FastifyInstance): void {
 
   app.jobs.define<{ notificationId: string }>({
     name: SEND_SUBSCRIBE_MESSAGE,
-    retryLimit: 6,
-    retryDelaySeconds: 5,
+    // WeChat down for a day: the message still goes (it says what happened, not what is happening).
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    // The send, and an access-token refresh before it.
+    expireInSeconds: jobTimeoutSeconds(app.config.wechat.timeoutMs, 2),
     batchSize: 20,
     async handle({ notificationId }) {
       const [n] = await db

@@ -14,7 +14,7 @@ import {
   unifiedStatus,
 } from '../../integrations/ems/tracking';
 import type { JobQueue } from '../../jobs/queue';
-import { PermanentJobError } from '../../jobs/queue';
+import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import type { PiiCipher } from '../../lib/pii';
 import { scheduleSweep } from '../../lib/sweep';
 
@@ -145,9 +145,9 @@ export function defineShipmentJobs(app: FastifyInstance): void {
 
   app.jobs.define<{ shipmentId: string }>({
     name: CREATE_EMS_ORDER,
-    // EMS down for a while loses nothing: backoff 1-2 s, 2-4 s, 4-8 s … keeps trying for about 9 hours.
-    retryLimit: 14,
-    retryDelaySeconds: 1,
+    // EMS down for a day loses nothing: retried on the outage schedule (about four days in all).
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    expireInSeconds: jobTimeoutSeconds(app.config.ems.timeoutMs),
     // Each poller takes a batch per 0.5 s at most: 4 × 100 keeps up with a surge (see `pnpm bench`, jobs.ems).
     batchSize: 100,
     workers: 4,
@@ -163,8 +163,8 @@ export function defineShipmentJobs(app: FastifyInstance): void {
   app.jobs.define<{ waybillNo: string }>({
     name: POLL_EMS_TRACKING,
     // The sweep asks again once the leg is still silent, so a few quick retries are enough.
-    retryLimit: 3,
-    retryDelaySeconds: 5,
+    retrySchedule: [5, 10, 20],
+    expireInSeconds: jobTimeoutSeconds(app.config.ems.timeoutMs),
     batchSize: 20,
     workers: 1,
     async handle({ waybillNo }) {

@@ -1,0 +1,93 @@
+/**
+ * SIGTERM: the BFF stops taking requests and jobs, finishes what is in flight (a request waiting on the
+ * platform, a job calling it), closes the database and exits 0.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SUBMIT_CASE } from '../../src/features/bookings/jobs';
+import {
+  type BffProcess,
+  bookingBody,
+  call,
+  catalogueReady,
+  faultDatabase,
+  signInResident,
+  signInStaff,
+  startBff,
+  startSimulators,
+} from './stack';
+
+let sims: Awaited<ReturnType<typeof startSimulators>>;
+let database: Awaited<ReturnType<typeof faultDatabase>>;
+let bff: BffProcess;
+
+beforeAll(async () => {
+  sims = await startSimulators();
+  database = await faultDatabase();
+  bff = await startBff({ ...sims.env, DATABASE_URL: database.url });
+  await catalogueReady(database.handle);
+});
+afterAll(async () => {
+  await bff?.stop('SIGKILL');
+  await database?.close();
+  await sims?.close();
+});
+
+const jobState = async (bookingId: string) =>
+  (
+    await database.handle.rows<{ state: string }>(sql`
+      select state from pgboss.job where name = ${SUBMIT_CASE} and data->>'bookingId' = ${bookingId}`)
+  )[0]?.state;
+
+describe('graceful shutdown', () => {
+  it('finishes the request and the job in flight, takes no new job, exits 0', async () => {
+    const resident = await signInResident(bff.url, sims.wechat, 'term-resident');
+    const agent = await signInStaff(bff.url, database.handle, sims.wechat, 'term-agent', 'postal_agent');
+    const booked = await call(bff.url, 'POST', '/api/v1/bookings', {
+      token: resident.token,
+      headers: { 'idempotency-key': 'sigterm-booking-1' },
+      body: bookingBody(),
+    });
+    const id = booked.body.id as string;
+    const step = (name: string, body: unknown = {}) =>
+      call(bff.url, 'POST', `/api/v1/staff/visits/${id}/${name}`, { token: agent.token, body });
+    for (const name of ['accept', 'depart', 'arrive', 'start-review'])
+      expect((await step(name)).status).toBe(200);
+    const detail = await call(bff.url, 'GET', `/api/v1/staff/visits/${id}`, { token: agent.token });
+    const items = (detail.body.checklist as { materialId: string; count: number }[]).map((m) => ({
+      materialId: m.materialId,
+      present: true,
+      copies: m.count,
+    }));
+
+    // The platform answers slowly: the case submission job and an identity check are in flight at SIGTERM.
+    await sims.gov.admin('/sim/admin/faults', { latencyMs: 3000 });
+    expect((await step('review', { items })).status).toBe(200);
+    await expect.poll(() => jobState(id), { timeout: 30_000, interval: 100 }).toBe('active');
+    const inFlight = call(bff.url, 'POST', '/api/v1/me/identity', {
+      token: resident.token,
+      body: { name: '张三', idNumber: '11010519491231002X' },
+      headers: { 'x-request-id': 'identity-in-flight' },
+    });
+    await expect
+      .poll(() => bff.output().includes('"reqId":"identity-in-flight"'), { timeout: 10_000 })
+      .toBe(true);
+
+    bff.child.kill('SIGTERM');
+    await expect.poll(() => bff.output().includes('shutting down'), { timeout: 10_000 }).toBe(true);
+    // Enqueued after SIGTERM (by another instance, say): this process must not take it.
+    await database.handle.rows(sql`
+      insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ bookingId: 'after-sigterm' })}::jsonb)`);
+
+    expect((await inFlight).status).toBe(200);
+    const code = await bff.exit();
+    if (code !== 0) console.log(bff.output().slice(bff.output().indexOf('shutting down') - 200));
+    expect(code).toBe(0);
+    expect(await jobState(id)).toBe('completed');
+    const [booking] = await database.handle.rows<{ case_number: string | null }>(
+      sql`select case_number from bookings where id = ${id}::uuid`,
+    );
+    expect(booking!.case_number).toBeTruthy();
+    expect(await jobState('after-sigterm')).toBe('created');
+  }, 120_000);
+});

@@ -1,0 +1,212 @@
+/**
+ * Fault tests run the BFF as real processes on PostgreSQL, with the simulators over HTTP in the test process.
+ * Everything listens on 127.0.0.1; every wait is bounded.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PRIVACY_GUIDE_VERSION, type Role } from '@zyt/shared';
+import { sql } from 'drizzle-orm';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { setRoles } from '../../src/features/me/users';
+import {
+  EMS,
+  GENEROUS_RATE_LIMITS,
+  GOV,
+  startEmsSimulator,
+  startGovSimulator,
+  startWechatSimulator,
+  TEST_KEYS,
+  testDatabase,
+  WECHAT,
+} from '../helpers';
+import { bookingBody } from '../journey';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function startSimulators() {
+  const wechat = await startWechatSimulator();
+  const ems = await startEmsSimulator();
+  const gov = await startGovSimulator();
+  return {
+    wechat,
+    ems,
+    gov,
+    env: {
+      WECHAT_API_BASE: wechat.url,
+      WECHAT_APP_ID: WECHAT.appId,
+      WECHAT_APP_SECRET: WECHAT.appSecret,
+      EMS_API_BASE: ems.url,
+      EMS_SENDER_NO: EMS.senderNo,
+      EMS_AUTHORIZATION: EMS.authorization,
+      EMS_SIGN_KEY: EMS.signKey,
+      GOV_API_BASE: gov.url,
+      GOV_APP_ID: GOV.appId,
+      GOV_APP_SECRET: GOV.appSecret,
+      // Load from a few users on one address: the rate limits are for people (test/rateLimits.test.ts).
+      ...GENEROUS_RATE_LIMITS,
+    },
+    close: async () => {
+      await wechat.close();
+      await ems.close();
+      await gov.close();
+    },
+  };
+}
+
+/** A fresh PostgreSQL database (fault tests need TEST_DATABASE_URL; the faults config defaults it). */
+export async function faultDatabase() {
+  if (!process.env.TEST_DATABASE_URL) throw new Error('fault tests run on PostgreSQL: set TEST_DATABASE_URL');
+  const database = await testDatabase();
+  const url = database.env.DATABASE_URL!;
+  const handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
+  return {
+    url,
+    handle,
+    close: async () => {
+      await handle.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface BffProcess {
+  url: string;
+  child: ChildProcess;
+  /** Every line the process wrote (JSON log lines). */
+  output: () => string;
+  exited: () => boolean;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Waits for the process to end by itself; its exit code. */
+  exit: () => Promise<number | null>;
+}
+
+/** Starts `bffProcess.ts` and waits until it listens. */
+export async function startBff(env: Record<string, string>): Promise<BffProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bffProcess.ts')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATA_DIR: 'memory://',
+      ...TEST_KEYS,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const chunks: string[] = [];
+  child.stdout!.on('data', (c: Buffer) => chunks.push(c.toString()));
+  child.stderr!.on('data', (c: Buffer) => chunks.push(c.toString()));
+  let exitCode: number | null | undefined;
+  const exit = once(child, 'exit').then(([code]) => {
+    exitCode = code as number | null;
+    return exitCode;
+  });
+  const started = await Promise.race([
+    once(child, 'message').then(([m]) => m as { url: string }),
+    exit.then(() => undefined),
+  ]);
+  if (!started) throw new Error(`BFF process exited on start:\n${chunks.join('')}`);
+  return {
+    url: started.url,
+    child,
+    output: () => chunks.join(''),
+    exited: () => exitCode !== undefined,
+    exit: () => exit,
+    async stop(signal = 'SIGTERM') {
+      if (exitCode === undefined) child.kill(signal);
+      return exit;
+    },
+  };
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string } };
+  headers: Headers;
+}
+
+/** One JSON call; a refused or dropped connection answers status 0 (the caller decides whether to retry). */
+export async function call(
+  base: string,
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
+  try {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return {
+      status: 0,
+      body: { failure: cause?.code ?? cause?.message ?? (err as Error).message },
+      headers: new Headers(),
+    };
+  }
+}
+
+/** Signs in through the WeChat simulator; a real-named resident who consented. */
+export async function signInResident(
+  base: string,
+  wechat: Awaited<ReturnType<typeof startWechatSimulator>>,
+  openid: string,
+) {
+  const signIn = await call(base, 'POST', '/api/v1/auth/wechat', {
+    body: { code: await wechat.codeFor(openid) },
+  });
+  if (signIn.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(signIn.body)}`);
+  const { accessToken, refreshToken, user } = signIn.body as {
+    accessToken: string;
+    refreshToken: string;
+    user: { id: string };
+  };
+  await call(base, 'POST', '/api/v1/me/consent', {
+    token: accessToken,
+    body: { version: PRIVACY_GUIDE_VERSION },
+  });
+  const identity = await call(base, 'POST', '/api/v1/me/identity', {
+    token: accessToken,
+    body: { name: '张三', idNumber: '11010519491231002X' },
+  });
+  if (identity.status !== 200) throw new Error(`identity failed: ${JSON.stringify(identity.body)}`);
+  return { id: user.id, token: accessToken, refreshToken };
+}
+
+/** A signed-in user given a staff role (set in the database, then a refreshed token carries it). */
+export async function signInStaff(
+  base: string,
+  db: DatabaseHandle,
+  wechat: Awaited<ReturnType<typeof startWechatSimulator>>,
+  openid: string,
+  role: Role,
+) {
+  const s = await signInResident(base, wechat, openid);
+  await setRoles(db.db, { userId: s.id, roles: ['resident', role] });
+  const fresh = await call(base, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
+  return { id: s.id, token: (fresh.body as { accessToken: string }).accessToken };
+}
+
+/** Waits (bounded) until the BFF's catalogue sync job has filled the catalogue. */
+export async function catalogueReady(db: DatabaseHandle, ms = 60_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from matters`);
+    if ((row?.n ?? 0) > 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('catalogue never synced');
+}
+
+export { bookingBody };
