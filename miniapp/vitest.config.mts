@@ -29,6 +29,7 @@ export default defineConfig({
     ENABLE_MUTATION_OBSERVER: 'true',
     'process.env.TARO_ENV': JSON.stringify('h5'),
     API_BASE_URL: JSON.stringify('https://bff.test'),
+    DEMO_MODE: 'true',
   },
   test: {
     environment: 'jsdom',

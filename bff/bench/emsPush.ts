@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { encodeTrackPush } from '../simulators/ems/push';
 import { DEMO_CREDENTIALS } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { shipments } from '../src/db/schema';
@@ -13,7 +14,6 @@ import {
   deliveryFlags,
   type EmsTrackEvent,
   effectiveTimeline,
-  encodeTrackPush,
   eventKey,
   formatEmsTime,
 } from '../src/integrations/ems/tracking';

@@ -7,7 +7,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 };
 const external = Object.keys(pkg.dependencies).filter((name) => !name.startsWith('@zyt/'));
 
-await build({
+const result = await build({
   entryPoints: ['src/server.ts'],
   outfile: 'dist/server.js',
   bundle: true,
@@ -17,4 +17,14 @@ await build({
   sourcemap: true,
   external: external.flatMap((name) => [name, `${name}/*`]),
   logLevel: 'info',
+  metafile: true,
 });
+
+// The production bundle holds no simulator or demo code (demo sign-in, demo users, /sim/* routes).
+const demoOnly = Object.keys(result.metafile.inputs).filter((file) =>
+  /(^|\/)(simulators|scripts)\//.test(file),
+);
+if (demoOnly.length > 0) {
+  console.error(`dist/server.js must not contain simulator or demo code:\n  ${demoOnly.join('\n  ')}`);
+  process.exit(1);
+}

@@ -10,13 +10,12 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import proxy from '@fastify/http-proxy';
 import fastifyStatic from '@fastify/static';
+import { registerDemo } from '../simulators/demo';
 import { createEmsSimulator } from '../simulators/ems/server';
 import { createGovSimulator } from '../simulators/gov/server';
 import { createWechatSimulator } from '../simulators/wechat/server';
 import { DEMO_CREDENTIALS, loadConfig } from '../src/config';
-import { seedDemo } from '../src/features/demo/seed';
 import { createServer } from '../src/server';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,31 +27,29 @@ const speed = Number(env.SIM_SPEED ?? 120);
 
 async function main() {
   const host = '127.0.0.1';
+  const dataDir = env.DATA_DIR ?? path.resolve(here, '../.data');
+  // The simulators keep their orders and cases beside the demo database, so a restart strands nothing.
+  const stateFile = (name: string) =>
+    dataDir === 'memory://' ? undefined : path.resolve(dataDir, 'simulators', `${name}.json`);
   const wechatSim = createWechatSimulator(DEMO_CREDENTIALS.wechat);
   await wechatSim.listen({ host, port: port('WECHAT_SIM_PORT', 4101) });
   const wechatUrl = `http://${host}:${(wechatSim.server.address() as AddressInfo).port}`;
-  const emsSim = createEmsSimulator({ ...DEMO_CREDENTIALS.ems, speed });
+  const emsSim = createEmsSimulator({ ...DEMO_CREDENTIALS.ems, speed, stateFile: stateFile('ems') });
   const emsUrl = await emsSim.listen({ host, port: port('EMS_SIM_PORT', 4102) });
-  const govSim = createGovSimulator({ ...DEMO_CREDENTIALS.gov, speed });
+  const govSim = createGovSimulator({ ...DEMO_CREDENTIALS.gov, speed, stateFile: stateFile('gov') });
   const govUrl = await govSim.listen({ host, port: port('GOV_SIM_PORT', 4103) });
 
   // The BFF reads its own configuration (a wrong key in the environment stays wrong, as `pnpm doctor` shows).
   const config = loadConfig({
     PORT: '8080',
-    DATA_DIR: path.resolve(here, '../.data'),
+    DATA_DIR: dataDir,
     WECHAT_API_BASE: wechatUrl,
     EMS_API_BASE: emsUrl,
     GOV_API_BASE: govUrl,
     ...env,
   });
   const server = await createServer({ config });
-  for (const [prefix, upstream] of [
-    ['/sim/wechat', wechatUrl],
-    ['/sim/ems', emsUrl],
-    ['/sim/gov', govUrl],
-  ] as const) {
-    await server.register(proxy, { upstream, prefix, rewritePrefix: prefix === '/sim/wechat' ? '/sim' : '' });
-  }
+  await registerDemo(server, { wechatUrl, emsUrl, govUrl });
   if (existsSync(path.join(h5Dir, 'index.html'))) {
     await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
   } else {
@@ -61,7 +58,6 @@ async function main() {
     );
   }
   await server.ready();
-  await seedDemo(server);
 
   const close = async () => {
     await server.close();

@@ -53,6 +53,11 @@ declare module 'fastify' {
 
 export interface AppOptions {
   config: Config;
+  /**
+   * The database, opened and migrated before Fastify is built (see server.ts): opening it inside the plugin
+   * would race Fastify's plugin timeout on a busy machine. The app closes it when it closes.
+   */
+  database?: DatabaseHandle;
   /** Replace the WeChat client (the HTTP client is used otherwise). */
   wechat?: WechatApi;
   /** Job timing; tests shorten retry schedules and expiry. */
@@ -62,8 +67,10 @@ export interface AppOptions {
 /** The BFF as a plugin: server.ts, the demo launcher and tests each build their own Fastify around it. */
 async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   const { config } = opts;
-  // A pooled connection that dies while idle (database restarted, network cut) is dropped and replaced.
-  const database = await openDatabase(config, (err) => app.log.warn({ err }, 'database connection lost'));
+  const database =
+    opts.database ??
+    // A pooled connection that dies while idle (database restarted, network cut) is dropped and replaced.
+    (await openDatabase(config, (err) => app.log.warn({ err }, 'database connection lost')));
   app.decorate('config', config);
   app.decorate('database', database);
   app.decorate('pii', createPiiCipher(config.piiKey));

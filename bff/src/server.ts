@@ -3,20 +3,46 @@ import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import app, { type AppOptions } from './app';
-import { loadConfig } from './config';
-import { loggerOptions } from './lib/logger';
+import { type Config, loadConfig } from './config';
+import { type DatabaseHandle, openDatabase } from './db/client';
+import { loggerOptions, QuietRequestLog } from './lib/logger';
 import { frameworkErrors } from './plugins/errors';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
-export interface ServerOptions extends AppOptions {
+export interface ServerOptions extends Omit<AppOptions, 'database'> {
   /** Where log lines go (tests capture them); stdout otherwise. */
   logStream?: DestinationStream;
+  /** Opens and migrates the database (tests slow it down); `openDatabase` otherwise. */
+  openDatabase?: (config: Config, onError?: (err: Error) => void) => Promise<DatabaseHandle>;
+  /** Fastify's plugin timeout (tests shorten it); Fastify's default otherwise. */
+  pluginTimeout?: number;
 }
 
-/** Builds a ready-to-listen Fastify instance with the BFF registered. */
+/**
+ * Builds a ready-to-listen Fastify instance with the BFF registered. The database is opened and migrated
+ * first, outside Fastify's plugin timeout: how long that takes depends on the machine, not on a bug.
+ */
 export async function createServer(opts: ServerOptions): Promise<FastifyInstance> {
+  // A pooled connection that dies while idle (database restarted, network cut) is dropped and replaced; it is
+  // logged by the server's logger once there is one.
+  let log: FastifyInstance['log'] | undefined;
+  const database = await (opts.openDatabase ?? openDatabase)(opts.config, (err) =>
+    log?.warn({ err }, 'database connection lost'),
+  );
+  try {
+    const server = await buildServer(opts, database);
+    log = server.log;
+    return server;
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promise<FastifyInstance> {
   const server = Fastify({
+    ...(opts.pluginTimeout === undefined ? {} : { pluginTimeout: opts.pluginTimeout }),
     logger: loggerOptions(opts.config.logLevel, opts.logStream),
     // A caller's request id is kept when it is well-formed, so one id follows a request across systems.
     genReqId: (req) => {
@@ -24,10 +50,8 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    logController: new QuietRequestLog(),
     bodyLimit: 1024 * 1024,
-    // Opening the database runs migrations (PGlite also starts up): on a busy machine that takes longer than
-    // Fastify's default 10 s.
-    pluginTimeout: 120_000,
     trustProxy: opts.config.trustProxy,
     frameworkErrors,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
@@ -42,7 +66,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
       delete req.headers['content-type'];
     }
   });
-  await server.register(app, opts);
+  await server.register(app, { config: opts.config, wechat: opts.wechat, jobs: opts.jobs, database });
   return server;
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matters as simMatters } from '../simulators/gov/catalogue';
 import { bookingSlots, bookings, piiAccessLog } from '../src/db/schema';
 import { expireUnacceptedBookings } from '../src/features/bookings/expiry';
+import { acceptVisit } from '../src/features/bookings/visitQueries';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
 import { bookingBody, doorMatter, journey, until } from './journey';
@@ -148,6 +149,52 @@ describe('the agent at the door', () => {
     expect(results.filter((x) => x.statusCode !== 200).every((x) => [404, 409].includes(x.statusCode))).toBe(
       true,
     );
+  });
+
+  it('accepts in one statement: of two concurrent accepts one wins, and its row already has the 1-hour deadline', async () => {
+    const r = await resident();
+    const id = (await book(r.h, body({ window: { kind: 'asap' } }))).json().id;
+    const [a, b] = await Promise.all([staff('postal_agent'), staff('postal_agent')]);
+    const now = new Date('2026-11-23T02:00:00Z');
+    const results = await Promise.allSettled([
+      acceptVisit(t.app.database.db, { bookingId: id, agentId: a.id, now }),
+      acceptVisit(t.app.database.db, { bookingId: id, agentId: b.id, now }),
+    ]);
+    const won = results.filter((x) => x.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const lost = results.find((x) => x.status === 'rejected');
+    expect((lost as PromiseRejectedResult).reason).toMatchObject({ code: 'BOOKING_STATE_CONFLICT' });
+    // The row the accepting UPDATE returned carries the deadline: no second statement sets it.
+    const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acceptVisit>>>).value;
+    expect(winner.dueAt?.toISOString()).toBe('2026-11-23T03:00:00.000Z');
+    const [row] = await t.app.database.db.select().from(bookings).where(eq(bookings.id, id));
+    expect(row).toMatchObject({ agentId: winner.agentId, dueAt: winner.dueAt, status: 'assigned' });
+  });
+
+  it('records each event with its kind: created, rescheduled (status kept), status changed', async () => {
+    const r = await resident();
+    const agent = await staff('postal_agent');
+    const id = (await book(r.h, body({ window: { kind: 'asap' } }))).json().id;
+    const moved = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/bookings/${id}/reschedule`,
+      headers: r.h,
+      payload: { window: { kind: 'asap' } },
+    });
+    expect(moved.statusCode).toBe(200);
+    await visit(agent.h, id, 'accept');
+    const seen = (await t.app.inject({ url: `/api/v1/bookings/${id}`, headers: r.h })).json();
+    expect(
+      seen.events.map((e: { kind: string; status: string; note: string | null }) => [
+        e.kind,
+        e.status,
+        e.note,
+      ]),
+    ).toEqual([
+      ['created', 'requested', null],
+      ['rescheduled', 'requested', null],
+      ['status_changed', 'assigned', null],
+    ]);
   });
 
   it('refuses every illegal step with 409 and a code', async () => {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { validateResidentId } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeTrackPush } from '../simulators/ems/push';
 import { shipmentEvents, shipments } from '../src/db/schema';
 import {
   notifyShipmentChanges,
@@ -14,7 +15,6 @@ import {
   deliveryFlags,
   type EmsTrackEvent,
   effectiveTimeline,
-  encodeTrackPush,
   parseTrackEvents,
 } from '../src/integrations/ems/tracking';
 import { orderedLeg } from './emsLegs';

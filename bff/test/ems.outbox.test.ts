@@ -1,8 +1,8 @@
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeTrackPush } from '../simulators/ems/push';
 import { shipmentEvents, shipments } from '../src/db/schema';
 import { logisticsOrderNo, requestShipment } from '../src/features/shipments/shipments';
-import { encodeTrackPush } from '../src/integrations/ems/tracking';
 import { buildTestApp, EMS, type TestApp } from './helpers';
 
 /** EMS through the BFF: orders via jobs (outbox), tracking pushes into the real endpoint. */

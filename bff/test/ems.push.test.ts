@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { validateResidentId } from '@zyt/shared';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeTrackPush } from '../simulators/ems/push';
 import { createEmsSimulator, type EmsSimulator } from '../simulators/ems/server';
 import { DEMO_EMS_SIGN_KEY } from '../src/config';
 import { createEmsClient, type EmsApi } from '../src/integrations/ems/client';
@@ -13,7 +14,6 @@ import {
   type EmsPushError,
   type EmsTrackEvent,
   effectiveTimeline,
-  encodeTrackPush,
   parseEmsTime,
   trackPushReply,
 } from '../src/integrations/ems/tracking';

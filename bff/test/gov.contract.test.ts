@@ -2,14 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { matterNamed } from '../simulators/gov/catalogue';
+import { createNonceCache } from '../simulators/gov/nonces';
 import { createGovSimulator, type GovSimulator } from '../simulators/gov/server';
 import { createGovClient, fetchWholeCatalogue } from '../src/integrations/gov/client';
-import {
-  createNonceCache,
-  signRequest,
-  type VerifyResult,
-  verifySignature,
-} from '../src/integrations/gov/signing';
+import { signRequest, type VerifyResult, verifySignature } from '../src/integrations/gov/signing';
 import {
   type GovCaseCallback,
   type GovCaseSubmission,

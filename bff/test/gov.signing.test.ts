@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createNonceCache } from '../simulators/gov/nonces';
 import {
-  createNonceCache,
   GOV_HEADERS,
   REPLAY_WINDOW_MS,
   signRequest,

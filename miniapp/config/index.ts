@@ -17,6 +17,12 @@ const sharedSource = path.resolve(__dirname, '../../shared/src');
 const apiBaseUrl =
   process.env.TARO_APP_API_BASE_URL ?? (process.env.TARO_ENV === 'weapp' ? 'http://127.0.0.1:8080' : '');
 
+// The demo's sign-in (demo users) and its stand-in for WeChat's subscribe dialog exist only in the H5 demo
+// build; the mini-program build compiles them out. TARO_APP_DEMO=0/1 overrides the default per target.
+const demoMode = process.env.TARO_APP_DEMO
+  ? process.env.TARO_APP_DEMO === '1'
+  : process.env.TARO_ENV === 'h5';
+
 // `pnpm dev` (H5 dev server) forwards the API and the WeChat simulator to a running demo stack.
 const devBackend = process.env.TARO_APP_DEV_BACKEND ?? 'http://127.0.0.1:8080';
 
@@ -58,6 +64,7 @@ export default defineConfig<'webpack5'>((merge) => {
     plugins: [],
     defineConstants: {
       API_BASE_URL: JSON.stringify(apiBaseUrl),
+      DEMO_MODE: JSON.stringify(demoMode),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

@@ -2,7 +2,8 @@
  * Checks the WeChat build in dist/weapp:
  * 1. package sizes as WeChat counts them (every file under a sub-package root belongs to it, everything else
  *    to the main package): fails over 2 MB per package (WeChat's limit) or 600 KB for the main package (ours);
- * 2. compiles every WXML and WXSS file with WeChat's own wcc / wcsc (miniprogram-compiler) to catch syntax
+ * 2. no demo-only code (demo sign-in, the subscribe-dialog stand-in: the WeChat simulator's /sim/ routes);
+ * 3. compiles every WXML and WXSS file with WeChat's own wcc / wcsc (miniprogram-compiler) to catch syntax
  *    errors the simulator would report.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -54,6 +55,13 @@ for (const [name, bytes] of sizes) {
 }
 const total = [...sizes.values()].reduce((a, b) => a + b, 0);
 console.log(`  ${'total'.padEnd(12)} ${(total / KB).toFixed(1).padStart(8)} KB`);
+
+// DEMO_MODE is false in the mini-program: the demo's simulator calls must have been compiled out.
+const demoPaths = files.filter(
+  (f) => f.endsWith('.js') && readFileSync(path.join(root, f), 'utf8').includes('/sim/wechat'),
+);
+if (demoPaths.length > 0) failures.push(`demo-only code in the mini-program build: ${demoPaths.join(', ')}`);
+else console.log('demo-only code: none');
 
 const strip = (file: string) => file.replace(/\.[^.]+$/, '');
 const maxBuffer = 64 * KB * KB;

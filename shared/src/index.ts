@@ -6,6 +6,7 @@ export * from './api/common';
 export * from './api/me';
 export * from './api/supervision';
 export * from './booking/stateMachine';
+export * from './calendar/beijingTime';
 export * from './calendar/workingDays';
 export * from './cases/labels';
 export * from './catalogue/labels';

@@ -5,7 +5,9 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { EMS_API, EMS_GATEWAY_PATH, type EmsParty } from '../../src/integrations/ems/client';
 import { EmsCryptoError, openLogitcs } from '../../src/integrations/ems/crypto';
 import { formatEmsTime, parseEmsTime } from '../../src/integrations/ems/time';
-import { currentStatus, type EmsTrackEvent, encodeTrackPush } from '../../src/integrations/ems/tracking';
+import { currentStatus, type EmsTrackEvent } from '../../src/integrations/ems/tracking';
+import { createStateFile } from '../stateFile';
+import { encodeTrackPush } from './push';
 
 /**
  * EMS open platform simulator: the same gateway protocol as the real one (form POST, SM4 envelope, retCodes),
@@ -66,6 +68,19 @@ export interface EmsSimulatorOptions {
   maxPushAttempts?: number;
   /** The outcome of every order not scripted one by one; unset, each order's number picks from the mix. */
   defaultOutcome?: EmsScriptedOutcome;
+  /** Keeps orders, pending pushes and the clock in this JSON file across restarts; unset, state is in memory. */
+  stateFile?: string;
+}
+
+/** What a restart keeps (stateFile). */
+interface EmsState {
+  now: number;
+  speed: number;
+  waybillSeq: number;
+  defaultOutcome?: EmsScriptedOutcome;
+  scripts: [string, EmsScriptedOutcome][];
+  orders: SimOrder[];
+  outbox: PushBatch[];
 }
 
 export interface EmsSimulator {
@@ -525,6 +540,12 @@ class SimClock {
   advance(ms: number) {
     this.virtualAnchor += ms;
   }
+  /** Continues from a saved simulated time. */
+  restore(now: number, speed: number) {
+    this.virtualAnchor = now;
+    this.realAnchor = Date.now();
+    this.speed = speed;
+  }
   reset(speed: number) {
     this.virtualAnchor = Date.now();
     this.realAnchor = Date.now();
@@ -550,6 +571,29 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
   let outbox: PushBatch[] = [];
   let pushLog: PushRecord[] = [];
   let waybillSeq = randomInt(1e8, 9e8);
+  const stateFile = createStateFile<EmsState>(opts.stateFile);
+  const saved = stateFile.load();
+  if (saved) {
+    clock.restore(saved.now, saved.speed);
+    waybillSeq = saved.waybillSeq;
+    defaultOutcome = saved.defaultOutcome;
+    for (const [no, outcome] of saved.scripts) scripts.set(no, outcome);
+    for (const order of saved.orders) {
+      orders.set(order.logisticsOrderNo, order);
+      byWaybill.set(order.waybillNo, order);
+    }
+    outbox = saved.outbox;
+  }
+  const saveState = () =>
+    stateFile.save({
+      now: clock.now(),
+      speed: clock.speed,
+      waybillSeq,
+      defaultOutcome,
+      scripts: [...scripts],
+      orders: [...orders.values()],
+      outbox,
+    });
 
   /** Waits, but ends early when the simulator closes, so a hung request never holds up close(). */
   const sleep = (ms: number) =>
@@ -745,12 +789,14 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
   const ticker = setInterval(() => {
     advanceOrders();
     void pump();
+    saveState();
   }, intervalMs);
   ticker.unref();
 
   app.addHook('preClose', async () => {
     clearInterval(ticker);
     closing.abort();
+    saveState();
   });
 
   // EMS posts forms; parse them without a plugin (a repeated key keeps its last value).

@@ -10,6 +10,7 @@ import type {
   GovStage,
   GovSupplement,
 } from '../../src/integrations/gov/types';
+import { createStateFile } from '../stateFile';
 import type { CallbackOutbox } from './callbacks';
 
 /**
@@ -73,9 +74,31 @@ class SimClock {
     this.now();
     this.virtual += ms;
   }
+  /** Continues from a saved simulated time. */
+  restore(virtual: number) {
+    this.virtual = virtual;
+    this.lastReal = Date.now();
+  }
 }
 
-export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; tickMs?: number }) {
+/** What a restart keeps (stateFile); matters are looked up again by service code. */
+interface CaseBookState {
+  now: number;
+  sequence: number;
+  cases: (Omit<SimCase, 'matter'> & { serviceCode: string })[];
+  submissions: [string, number][];
+  scripts: { byOurId: [string, Script][]; byServiceCode: [string, Script][]; next: Script[] };
+}
+
+export function createCaseBook(opts: {
+  outbox: CallbackOutbox;
+  speed: number;
+  tickMs?: number;
+  /** Keeps cases, scripts and the clock in this JSON file across restarts. */
+  stateFile?: string;
+  /** The catalogue's matters by service code, to restore saved cases. */
+  matterOf?: (serviceCode: string) => GovMatter | undefined;
+}) {
   const clock = new SimClock(opts.speed);
   const cases = new Map<string, SimCase>();
   const byOurId = new Map<string, string>();
@@ -87,6 +110,34 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
     next: [] as Script[],
   };
   let sequence = 0;
+  const stateFile = createStateFile<CaseBookState>(opts.stateFile);
+  const saved = stateFile.load();
+  if (saved) {
+    clock.restore(saved.now);
+    sequence = saved.sequence;
+    for (const { serviceCode, ...rest } of saved.cases) {
+      const matter = opts.matterOf?.(serviceCode);
+      if (!matter) continue;
+      cases.set(rest.view.projId, { ...rest, matter });
+      byOurId.set(rest.view.ourId, rest.view.projId);
+    }
+    for (const [k, v] of saved.submissions) submissions.set(k, v);
+    for (const [k, v] of saved.scripts.byOurId) scripts.byOurId.set(k, v);
+    for (const [k, v] of saved.scripts.byServiceCode) scripts.byServiceCode.set(k, v);
+    scripts.next.push(...saved.scripts.next);
+  }
+  const saveState = () =>
+    stateFile.save({
+      now: clock.now(),
+      sequence,
+      cases: [...cases.values()].map(({ matter, ...rest }) => ({ ...rest, serviceCode: matter.serviceCode })),
+      submissions: [...submissions],
+      scripts: {
+        byOurId: [...scripts.byOurId],
+        byServiceCode: [...scripts.byServiceCode],
+        next: scripts.next,
+      },
+    });
 
   function projIdFor(now: Date): string {
     sequence++;
@@ -224,6 +275,8 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
     }
   }, opts.tickMs ?? 20);
   ticker.unref();
+  const saver = setInterval(saveState, 1000);
+  saver.unref();
 
   function scriptFor(sub: GovCaseSubmission): Script {
     return (
@@ -340,6 +393,8 @@ export function createCaseBook(opts: { outbox: CallbackOutbox; speed: number; ti
     },
     stop() {
       clearInterval(ticker);
+      clearInterval(saver);
+      saveState();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validateResidentId } from '@zyt/shared';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { createNonceCache, verifySignature } from '../../src/integrations/gov/signing';
+import { verifySignature } from '../../src/integrations/gov/signing';
 import {
   checker,
   GOV_API_PREFIX,
@@ -15,6 +15,7 @@ import {
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
 import { catalogueVersion, matters, outlets } from './catalogue';
+import { createNonceCache } from './nonces';
 
 /**
  * Simulator of the provincial government service platform's JSON/HTTPS binding (see
@@ -29,6 +30,8 @@ export interface GovSimulatorOptions {
   callbackUrl?: string;
   /** How many times faster than real time cases move (default 1: 收件 → 办结 in about 3.5 minutes). */
   speed?: number;
+  /** Keeps cases across restarts in this JSON file; unset, they live in memory. */
+  stateFile?: string;
 }
 
 export interface GovSimulator {
@@ -92,10 +95,15 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     appSecret: opts.appSecret,
     url: opts.callbackUrl,
   });
-  const book = createCaseBook({ outbox, speed: opts.speed ?? 1 });
+  const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
+  const book = createCaseBook({
+    outbox,
+    speed: opts.speed ?? 1,
+    stateFile: opts.stateFile,
+    matterOf: (code) => matterByCode.get(code),
+  });
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
-  const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
   let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
   /** Aborted on close/reset, to release requests held by latency or timeout faults. */
   let held = new AbortController();

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { loggableError } from '../db/errors';
 
@@ -35,4 +35,17 @@ export function loggerOptions(level: string, stream?: DestinationStream): Fastif
     serializers: { err: loggableError as never },
     ...(stream ? { stream } : {}),
   };
+}
+
+/** Every request is logged at debug, not info: at info the log shows errors, jobs and what people did. */
+export class QuietRequestLog extends LogController {
+  override incomingRequest(request: FastifyRequest) {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, _request: FastifyRequest, reply: FastifyReply) {
+    if (error)
+      reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }

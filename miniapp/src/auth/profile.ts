@@ -1,5 +1,5 @@
 import type { MeResponse, Role } from '@zyt/shared';
-import { staffRoles } from '@zyt/shared';
+import { BEIJING_OFFSET_MS, staffRoles } from '@zyt/shared';
 
 export const roleLabels: Record<Role, string> = {
   resident: '居民',
@@ -17,5 +17,5 @@ export const isStaff = (user: MeResponse) => user.roles.some((role) => staffRole
 export function formatBeijingTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return new Date(t + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }

@@ -97,7 +97,7 @@ export function SubscribeCard({ kinds }: { kinds: NotificationKind[] }) {
     setError(undefined);
     try {
       let results: Record<string, Answer>;
-      if (isWeapp()) {
+      if (!DEMO_MODE || isWeapp()) {
         try {
           results = await askWechat(wanted);
         } catch {

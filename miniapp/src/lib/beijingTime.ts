@@ -1,8 +1,7 @@
-import { weekdayLabels } from '@zyt/shared';
+import { BEIJING_OFFSET_MS, weekdayLabels } from '@zyt/shared';
 
 /** Instants from the API (ISO, UTC) as Beijing wall-clock dates and times, the way people read them. */
 
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 const wallClock = (iso: string) => new Date(Date.parse(iso) + BEIJING_OFFSET_MS);
 
 /** 2026-11-23 */

@@ -58,9 +58,27 @@ describe('booking detail (预约详情)', () => {
         waybillNo: '1100012345678',
         case: { id: caseId, status: 'in_progress', statusLabel: '办理中' },
         events: [
-          { status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
-          { status: 'collected', at: '2026-11-22T03:00:00.000Z', actor: 'agent', note: null },
-          { status: 'case_submitted', at: '2026-11-22T03:05:00.000Z', actor: 'system', note: null },
+          {
+            kind: 'created',
+            status: 'requested',
+            at: '2026-11-22T02:00:00.000Z',
+            actor: 'resident',
+            note: null,
+          },
+          {
+            kind: 'status_changed',
+            status: 'collected',
+            at: '2026-11-22T03:00:00.000Z',
+            actor: 'agent',
+            note: null,
+          },
+          {
+            kind: 'status_changed',
+            status: 'case_submitted',
+            at: '2026-11-22T03:05:00.000Z',
+            actor: 'system',
+            note: null,
+          },
         ],
       }),
     );
@@ -186,7 +204,26 @@ describe('booking detail (预约详情)', () => {
       if (method === 'POST' && path === `/api/v1/bookings/${id}/reschedule`)
         return {
           status: 200,
-          data: booking({ window: { kind: 'slot', start: slots.slots[1]!.start, end: slots.slots[1]!.end } }),
+          data: booking({
+            window: { kind: 'slot', start: slots.slots[1]!.start, end: slots.slots[1]!.end },
+            events: [
+              {
+                kind: 'created',
+                status: 'requested',
+                at: '2026-11-22T02:00:00.000Z',
+                actor: 'resident',
+                note: null,
+              },
+              // The timeline reads the kind: the status stays and there is no note to match on.
+              {
+                kind: 'rescheduled',
+                status: 'requested',
+                at: '2026-11-22T02:10:00.000Z',
+                actor: 'resident',
+                note: null,
+              },
+            ],
+          }),
         };
       return undefined;
     });
@@ -195,6 +232,7 @@ describe('booking detail (预约详情)', () => {
     fireEvent.click(await screen.findByText('14:00–16:00'));
     fireEvent.click(screen.getByText('确认改约'));
     await waitFor(() => expect(screen.getByText('11月24日 周二 14:00–16:00')).toBeTruthy());
+    expect(document.querySelector('.timeline__item--latest')?.textContent).toContain('已改约上门时间');
     expect(log.find((r) => r.method === 'POST')!.body).toEqual({
       window: { kind: 'slot', slotId: slots.slots[1]!.id },
     });

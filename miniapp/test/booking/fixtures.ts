@@ -74,7 +74,9 @@ export function booking(overrides: Partial<BookingView> = {}): BookingView {
     cancelReason: null,
     agent: null,
     case: null,
-    events: [{ status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null }],
+    events: [
+      { kind: 'created', status: 'requested', at: '2026-11-22T02:00:00.000Z', actor: 'resident', note: null },
+    ],
     createdAt: '2026-11-22T02:00:00.000Z',
     ...overrides,
   };

@@ -73,6 +73,8 @@ export const MissingItem = Type.Object({
 export type MissingItem = Static<typeof MissingItem>;
 
 export const BookingEvent = Type.Object({
+  /** created, status_changed, rescheduled (BookingEventKind): read this, not the note. */
+  kind: Type.Union([Type.Literal('created'), Type.Literal('status_changed'), Type.Literal('rescheduled')]),
   status: BookingStatusSchema,
   at: Type.String(),
   actor: Type.Union([Type.Literal('resident'), Type.Literal('agent'), Type.Literal('system')]),

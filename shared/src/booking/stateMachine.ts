@@ -63,6 +63,22 @@ export const bookingStatusLabels: Record<BookingStatus, string> = {
   expired: '已过期',
 };
 
+/**
+ * What a booking event records: the booking was made, its status changed, or its visit time changed (改约,
+ * the status stays). Clients read the kind, never the note's wording.
+ */
+export const BookingEventKind = {
+  created: 'created',
+  statusChanged: 'status_changed',
+  rescheduled: 'rescheduled',
+} as const;
+export type BookingEventKind = (typeof BookingEventKind)[keyof typeof BookingEventKind];
+export const bookingEventKinds = Object.values(BookingEventKind);
+
+/** The title of a booking event in a timeline. */
+export const bookingEventTitle = (event: { kind: BookingEventKind; status: BookingStatus }): string =>
+  event.kind === 'rescheduled' ? '已改约上门时间' : bookingStatusLabels[event.status];
+
 export const finalBookingStatuses: readonly BookingStatus[] = [
   'case_submitted',
   'materials_incomplete',

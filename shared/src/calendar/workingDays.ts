@@ -1,4 +1,5 @@
 import chineseDays from 'chinese-days';
+import { BEIJING_OFFSET_MS } from './beijingTime';
 
 /**
  * Chinese working-day calendar (official holidays and make-up working days, from chinese-days), in Beijing
@@ -6,7 +7,6 @@ import chineseDays from 'chinese-days';
  * marked `provisional` so callers can flag the date.
  */
 
-const BEIJING_OFFSET_MS = 8 * 3600_000; // China has no daylight saving.
 const DAY_MS = 86_400_000;
 
 /** Business date (YYYY-MM-DD) of an instant, in Beijing time. */

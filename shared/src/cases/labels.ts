@@ -32,8 +32,8 @@ export const caseStatusLabels: Record<CaseStatus, string> = {
 /** Cases that need nothing more from anyone. */
 export const finalCaseStatuses: readonly CaseStatus[] = ['delivered', 'refused', 'returned'];
 
-/** 办件环节 stage codes of the government platform. */
-export const govStageLabels: Record<string, string> = {
+/** 办件环节 stage codes of the government platform; 99 carries the refusal (不予受理) and return (退件) ends. */
+export const govStages = {
   '1': '收件',
   '2': '受理',
   '3': '审核',
@@ -41,7 +41,10 @@ export const govStageLabels: Record<string, string> = {
   '11': '补齐补正',
   '12': '挂起',
   '99': '其他',
-};
+} as const;
+export type GovStage = keyof typeof govStages;
+/** Stage labels by code, for whatever code a stage event carries. */
+export const govStageLabels: Readonly<Record<string, string>> = govStages;
 
 export const shipmentLegs = ['materials_to_centre', 'supplement_to_centre', 'result_to_applicant'] as const;
 export type ShipmentLeg = (typeof shipmentLegs)[number];

@@ -1,3 +1,4 @@
+import type { BookingEventKind } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -71,6 +72,7 @@ export const bookingEvents = pgTable(
     bookingId: uuid('booking_id')
       .notNull()
       .references(() => bookings.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<BookingEventKind>().notNull(),
     status: text('status').notNull(),
     actor: text('actor').$type<'resident' | 'agent' | 'system'>().notNull(),
     actorId: uuid('actor_id'),

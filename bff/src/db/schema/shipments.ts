@@ -1,8 +1,9 @@
+import type { ShipmentFlagCode, ShipmentLeg } from '@zyt/shared';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Something about a leg a supervisor must see (未妥投, 他人代收 without relation/ID, 驿站/门卫, 退回, 异常). */
 export interface ShipmentFlag {
-  code: 'delivery_failed' | 'proxy_unverified' | 'parcel_point' | 'returned' | 'exception';
+  code: ShipmentFlagCode;
   /** opTime of the event that raised it (ISO). */
   at: string;
   /** Plain Chinese, e.g. 未妥投：收件人不在. */
@@ -18,9 +19,7 @@ export const shipments = pgTable(
   'shipments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    leg: text('leg')
-      .$type<'materials_to_centre' | 'supplement_to_centre' | 'result_to_applicant'>()
-      .notNull(),
+    leg: text('leg').$type<ShipmentLeg>().notNull(),
     /** What the leg belongs to (a booking, case or supplement), for the timeline. */
     subjectId: text('subject_id').notNull(),
     senderSealed: text('sender_sealed').notNull(),

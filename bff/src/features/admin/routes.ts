@@ -10,6 +10,7 @@ import {
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { isUniqueViolation } from '../../db/errors';
 import { AppError, notFound } from '../../lib/errors';
 import { setRoles, storeStaffContact, toMe } from '../me/users';
 
@@ -89,8 +90,7 @@ export default async function adminRoutes(fastify: FastifyInstance) {
           phone: phone.value,
         });
       } catch (err) {
-        const e = err as { code?: string; cause?: { code?: string } };
-        if (e.code === '23505' || e.cause?.code === '23505') throw new AppError(409, 'STAFF_NO_TAKEN');
+        if (isUniqueViolation(err)) throw new AppError(409, 'STAFF_NO_TAKEN');
         throw err;
       }
       if (!user) throw notFound();

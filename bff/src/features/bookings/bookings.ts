@@ -3,6 +3,7 @@ import {
   type Address,
   type BookingAction,
   type BookingActor,
+  type BookingEventKind,
   type BookingStatus,
   type BookingView,
   beijingDate,
@@ -11,13 +12,17 @@ import {
   type CaseStatus,
   type Contact,
   type CreateBookingBody,
+  canReschedule,
   caseStatusLabels,
   maskName,
   maskPhone,
   type RebookDraft,
+  type VisitWindowInput,
 } from '@zyt/shared';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { DatabaseOrTransaction } from '../../db/client';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
 import {
   type Booking,
   bookingEvents,
@@ -33,6 +38,7 @@ import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { piiContext } from '../me/users';
+import { releaseSlot, takeSlot } from './slots';
 
 export const sealedContext = (bookingId: string, field: 'address' | 'contact') =>
   `bookings/${bookingId}/${field}`;
@@ -126,7 +132,7 @@ export async function transition(
     actor: BookingActor;
     actorId?: string;
     note?: string;
-    set?: Partial<typeof bookings.$inferInsert>;
+    set?: PgUpdateSetSource<typeof bookings>;
     /** Extra condition, e.g. only the agent who accepted the visit may move it. */
     where?: ReturnType<typeof eq>;
   },
@@ -154,6 +160,7 @@ export async function transition(
   }
   await tx.insert(bookingEvents).values({
     bookingId: row.id,
+    kind: 'status_changed',
     status: rule.to,
     actor: params.actor,
     actorId: params.actorId,
@@ -169,9 +176,15 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
       booking: bookings,
       waybillNo: shipments.waybillNo,
       events: sql<
-        { status: string; at: string; actor: 'resident' | 'agent' | 'system'; note: string | null }[]
+        {
+          kind: BookingEventKind;
+          status: string;
+          at: string;
+          actor: 'resident' | 'agent' | 'system';
+          note: string | null;
+        }[]
       >`coalesce((
-        select json_agg(json_build_object('status', e.status, 'at', e.at, 'actor', e.actor, 'note', e.note) order by e.id)
+        select json_agg(json_build_object('kind', e.kind, 'status', e.status, 'at', e.at, 'actor', e.actor, 'note', e.note) order by e.id)
         from booking_events e where e.booking_id = ${bookings.id}), '[]'::json)`,
     })
     .from(bookings)
@@ -323,6 +336,7 @@ export function toBookingView(
     events: events
       .filter((e) => e.bookingId === b.id)
       .map((e) => ({
+        kind: e.kind,
         status: e.status as BookingStatus,
         at: e.at.toISOString(),
         actor: e.actor,
@@ -330,4 +344,204 @@ export function toBookingView(
       })),
     createdAt: b.createdAt.toISOString(),
   };
+}
+
+/** A resident's own booking with its events and waybill; anyone else's is "not found", not "forbidden". */
+export async function getOwnBooking(db: DatabaseOrTransaction, params: { userId: string; id: string }) {
+  const found = await loadBooking(db, and(eq(bookings.id, params.id), eq(bookings.userId, params.userId))!);
+  if (!found) throw new AppError(404, 'BOOKING_NOT_FOUND');
+  return found;
+}
+
+/** A resident's own booking row; anyone else's is "not found". */
+export async function getOwnBookingRow(db: DatabaseOrTransaction, params: { userId: string; id: string }) {
+  const [b] = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.id, params.id), eq(bookings.userId, params.userId)));
+  if (!b) throw new AppError(404, 'BOOKING_NOT_FOUND');
+  return b;
+}
+
+/** A resident's latest bookings (newest first), with their events and waybills. */
+export async function listOwnBookings(db: DatabaseOrTransaction, params: { userId: string; limit: number }) {
+  const rows = await db
+    .select()
+    .from(bookings)
+    .where(eq(bookings.userId, params.userId))
+    .orderBy(desc(bookings.createdAt))
+    .limit(params.limit);
+  const events = await eventsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const ids = rows.map((r) => r.shipmentId).filter((s): s is string => !!s);
+  const found =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ id: shipments.id, w: shipments.waybillNo })
+          .from(shipments)
+          .where(inArray(shipments.id, ids));
+  const waybills = new Map(found.map((f) => [f.id, f.w]));
+  return rows.map((booking) => ({
+    booking,
+    events: events.filter((e) => e.bookingId === booking.id),
+    waybillNo: booking.shipmentId ? (waybills.get(booking.shipmentId) ?? null) : null,
+  }));
+}
+
+/** Booking needs a verified real name (实名认证). */
+export async function hasRealName(db: DatabaseOrTransaction, userId: string): Promise<boolean> {
+  const [user] = await db.select({ realNameAt: users.realNameAt }).from(users).where(eq(users.id, userId));
+  return !!user?.realNameAt;
+}
+
+/** The window asked for: "as soon as possible", or a place taken in one of the outlet's slots. */
+export async function visitWindow(
+  tx: DatabaseOrTransaction,
+  params: { input: VisitWindowInput; outletId: string; now: Date },
+) {
+  const { input, outletId, now } = params;
+  if (input.kind === 'asap')
+    return { windowKind: 'asap' as const, slotId: null, windowStart: now, windowEnd: null, dueAt: null };
+  const slot = await takeSlot(tx, { slotId: input.slotId, outletId, now });
+  if (!slot)
+    throw new AppError(409, 'SLOT_UNAVAILABLE', undefined, [
+      { field: 'window.slotId', message: '该时段已约满或已过期，请重新选择' },
+    ]);
+  return {
+    windowKind: 'slot' as const,
+    slotId: slot.id,
+    windowStart: slot.startsAt,
+    windowEnd: slot.endsAt,
+    dueAt: slot.endsAt,
+  };
+}
+
+export type CreatedBooking =
+  | { replayed: false; booking: Booking; events: (typeof bookingEvents.$inferSelect)[] }
+  | { replayed: true; booking: Booking };
+
+/**
+ * Creates a booking and its first event in one transaction, taking a slot place if one was asked for. A key
+ * used before (a retry, or a concurrent one that won) answers with that booking; the same key with another
+ * request is refused.
+ */
+export async function createBooking(
+  db: Database,
+  params: {
+    userId: string;
+    idempotencyKey: string;
+    body: CreateBookingBody;
+    contact: Contact;
+    target: BookingTarget;
+    pii: PiiCipher;
+    now: Date;
+  },
+): Promise<CreatedBooking> {
+  const { userId, idempotencyKey, body, contact, target, pii, now } = params;
+  const hash = requestHash(body);
+  try {
+    return await db.transaction(async (tx) => {
+      const id = crypto.randomUUID();
+      const [b] = await tx
+        .insert(bookings)
+        .values({
+          id,
+          number: bookingNumber(now),
+          userId,
+          idempotencyKey,
+          requestHash: hash,
+          matterCode: target.matter.code,
+          matterName: target.matter.name,
+          matterVersion: target.matter.version,
+          status: 'requested',
+          ...(await visitWindow(tx, { input: body.window, outletId: target.postOffice.id, now })),
+          county: body.address.county,
+          outletId: target.postOffice.id,
+          addressSealed: pii.encrypt(JSON.stringify(body.address), sealedContext(id, 'address')),
+          contactSealed: pii.encrypt(JSON.stringify(contact), sealedContext(id, 'contact')),
+          entrust: body.entrust ? { ...body.entrust, recordedAt: now.toISOString() } : null,
+        })
+        .returning();
+      const [event] = await tx
+        .insert(bookingEvents)
+        .values({
+          bookingId: id,
+          kind: 'created',
+          status: 'requested',
+          actor: 'resident',
+          actorId: userId,
+          note: body.entrust ? '委托全程代办' : null,
+        })
+        .returning();
+      return { replayed: false as const, booking: b!, events: [event!] };
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    // Only a repeated key needs this lookup: it is made when the insert hits the (user, key) index.
+    const [existing] = await db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.userId, userId), eq(bookings.idempotencyKey, idempotencyKey)));
+    if (!existing) throw err;
+    if (existing.requestHash !== hash) throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED');
+    return { replayed: true, booking: existing };
+  }
+}
+
+/** The resident cancels (until the agent is on the way); the slot place is given back. */
+export async function cancelBooking(
+  db: Database,
+  params: { userId: string; id: string; reason?: string },
+): Promise<Booking> {
+  const mine = await getOwnBookingRow(db, params);
+  return db.transaction(async (tx) => {
+    const cancelled = await transition(tx, {
+      bookingId: mine.id,
+      action: 'cancel',
+      actor: 'resident',
+      actorId: params.userId,
+      note: params.reason,
+      set: { cancelReason: params.reason ?? '居民取消' },
+    });
+    await releaseSlot(tx, cancelled.slotId);
+    return cancelled;
+  });
+}
+
+/** The resident changes the visit time (until the agent is on the way): new place taken, old one given back. */
+export async function rescheduleBooking(
+  db: Database,
+  params: { userId: string; id: string; window: VisitWindowInput; now: Date },
+): Promise<Booking> {
+  const mine = await getOwnBookingRow(db, params);
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(bookings).where(eq(bookings.id, mine.id)).for('update');
+    if (!current || !canReschedule(current.status as BookingStatus)) {
+      throw new AppError(409, 'BOOKING_STATE_CONFLICT', '专员已出发，不能再改约；如需调整请联系专员');
+    }
+    const next = await visitWindow(tx, { input: params.window, outletId: current.outletId, now: params.now });
+    await releaseSlot(tx, current.slotId);
+    // An accepted "as soon as possible" visit keeps its 1-hour promise from acceptance.
+    const dueAt =
+      next.windowKind === 'asap' && current.acceptedAt
+        ? new Date(current.acceptedAt.getTime() + 3600_000)
+        : next.dueAt;
+    const [updated] = await tx
+      .update(bookings)
+      .set({ ...next, dueAt })
+      .where(eq(bookings.id, current.id))
+      .returning();
+    // The status stays; the event says the time changed.
+    await tx.insert(bookingEvents).values({
+      bookingId: current.id,
+      kind: 'rescheduled',
+      status: current.status,
+      actor: 'resident',
+      actorId: params.userId,
+    });
+    return updated!;
+  });
 }

@@ -34,6 +34,7 @@ export async function expireUnacceptedBookings(db: Database, now = new Date()): 
       await tx.insert(bookingEvents).values(
         expired.map((b) => ({
           bookingId: b.id,
+          kind: 'status_changed' as const,
           status: 'expired',
           actor: 'system' as const,
           note: '无专员接单，已过期',

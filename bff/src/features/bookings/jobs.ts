@@ -1,4 +1,4 @@
-import type { Address, Contact } from '@zyt/shared';
+import { type Address, beijingInstant, type Contact } from '@zyt/shared';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
@@ -142,7 +142,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
                   powerOfAttorney: {
                     signedAt: b.entrust.recordedAt,
                     scope: b.entrust.scope,
-                    validUntil: new Date(`${b.entrust.validUntil}T23:59:59+08:00`).toISOString(),
+                    validUntil: beijingInstant(b.entrust.validUntil, '23:59:59').toISOString(),
                   },
                 },
               }

@@ -1,15 +1,13 @@
 import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Role } from '@zyt/shared';
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { Type } from 'typebox';
-import { bookingPhotos, bookings, piiAccessLog } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
+import { addPhoto, getPhotoVisit, listPhotos, readPhoto } from './photoQueries';
 
 const MAX_BYTES = 5 * 1024 * 1024;
-const MAX_PHOTOS = 12;
 /** Recognised by their first bytes, not by what the client claims. */
 const signatures: { type: string; test: (b: Buffer) => boolean }[] = [
   { type: 'image/jpeg', test: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -23,7 +21,6 @@ const signatures: { type: string; test: (b: Buffer) => boolean }[] = [
       b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
   },
 ];
-const photoContext = (photoId: string) => `booking_photos/${photoId}`;
 /** A phone camera's largest frames are ~50 MP; more is a decompression bomb, not a photo. */
 const MAX_PIXELS = 60_000_000;
 const extension: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -59,12 +56,8 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
   const { db } = app.database;
   await app.register(multipart, { limits: { fileSize: MAX_BYTES, files: 1, fields: 0 } });
 
-  async function heldVisit(id: string, userId: string, roles: string[]) {
-    const [b] = await db.select().from(bookings).where(eq(bookings.id, id));
-    if (!b || (b.agentId !== userId && !roles.includes(Role.supervisor)))
-      throw new AppError(404, 'BOOKING_NOT_FOUND');
-    return b;
-  }
+  const heldVisit = (id: string, userId: string, roles: readonly string[]) =>
+    getPhotoVisit(db, { id, userId, roles });
 
   app.post(
     '/staff/visits/:id/photos',
@@ -96,26 +89,19 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
       const clean = await reencode(data, type);
       if (!clean) throw new AppError(422, 'PHOTO_UNREADABLE');
       data = clean;
-      const [{ n }] = (await db
-        .select({ n: count() })
-        .from(bookingPhotos)
-        .where(eq(bookingPhotos.bookingId, b.id))) as [{ n: number }];
-      if (n >= MAX_PHOTOS) throw new AppError(409, 'PHOTO_LIMIT_REACHED');
-      const id = crypto.randomUUID();
-      const [photo] = await db
-        .insert(bookingPhotos)
-        .values({
-          id,
-          bookingId: b.id,
-          agentId: req.userId,
-          contentType: type,
-          bytes: data.length,
-          sealed: app.pii.encrypt(data.toString('base64'), photoContext(id)),
-        })
-        .returning();
-      return reply
-        .code(201)
-        .send({ id, contentType: type, bytes: data.length, createdAt: photo!.createdAt.toISOString() });
+      const photo = await addPhoto(db, {
+        bookingId: b.id,
+        agentId: req.userId,
+        contentType: type,
+        data,
+        pii: app.pii,
+      });
+      return reply.code(201).send({
+        id: photo.id,
+        contentType: type,
+        bytes: data.length,
+        createdAt: photo.createdAt.toISOString(),
+      });
     },
   );
 
@@ -132,11 +118,7 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const b = await heldVisit(req.params.id, req.userId, req.user.roles);
-      const rows = await db
-        .select()
-        .from(bookingPhotos)
-        .where(eq(bookingPhotos.bookingId, b.id))
-        .orderBy(asc(bookingPhotos.createdAt));
+      const rows = await listPhotos(db, b.id);
       return {
         items: rows.map((p) => ({
           id: p.id,
@@ -163,29 +145,23 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const b = await heldVisit(req.params.id, req.userId, req.user.roles);
-      const [p] = await db
-        .select()
-        .from(bookingPhotos)
-        .where(and(eq(bookingPhotos.id, req.params.photoId), inArray(bookingPhotos.bookingId, [b.id])));
-      if (!p) throw new AppError(404, 'NOT_FOUND');
-      await db.insert(piiAccessLog).values({
+      const photo = await readPhoto(db, {
+        bookingId: b.id,
+        photoId: req.params.photoId,
         staffId: req.userId,
-        subjectType: 'booking_photo',
-        subjectId: p.id,
-        fields: ['photo'],
-        purpose: 'view',
+        pii: app.pii,
       });
       return (
         reply
-          .header('content-type', p.contentType)
+          .header('content-type', photo.contentType)
           .header('cache-control', 'private, no-store')
           // Never rendered as anything but the image it is, and saved rather than opened as a page.
           .header('x-content-type-options', 'nosniff')
           .header(
             'content-disposition',
-            `attachment; filename="${p.id}.${extension[p.contentType] ?? 'bin'}"`,
+            `attachment; filename="${req.params.photoId}.${extension[photo.contentType] ?? 'bin'}"`,
           )
-          .send(Buffer.from(app.pii.decrypt(p.sealed, photoContext(p.id)), 'base64'))
+          .send(photo.data)
       );
     },
   );

@@ -1,4 +1,4 @@
-import { addWorkingDays, beijingDate, isWorkingDay } from '@zyt/shared';
+import { addWorkingDays, beijingDate, beijingInstant, isWorkingDay } from '@zyt/shared';
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookingSlots } from '../../db/schema';
@@ -11,7 +11,6 @@ const DAYS_AHEAD = 5;
 /** A slot must start at least this long from now: the agent needs time to plan the route. */
 const LEAD_MINUTES = 60;
 
-const at = (date: string, hhmm: string) => new Date(`${date}T${hhmm}:00+08:00`);
 const isoWeekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
 export function slotWindows(hours: readonly OpeningHours[], from: Date): { startsAt: Date; endsAt: Date }[] {
@@ -20,9 +19,9 @@ export function slotWindows(hours: readonly OpeningHours[], from: Date): { start
   if (!isWorkingDay(date)) date = addWorkingDays(date, 1).date;
   for (let d = 0; d < DAYS_AHEAD; d++, date = addWorkingDays(date, 1).date) {
     for (const range of hours.filter((h) => h.day === isoWeekday(date))) {
-      const close = at(date, range.close).getTime();
+      const close = beijingInstant(date, range.close).getTime();
       for (
-        let start = at(date, range.open).getTime();
+        let start = beijingInstant(date, range.open).getTime();
         start + SLOT_MINUTES * 60_000 <= close;
         start += SLOT_MINUTES * 60_000
       ) {

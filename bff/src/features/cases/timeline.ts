@@ -2,7 +2,7 @@ import {
   attemptDeliveryReason,
   type BookingStatus,
   beijingDate,
-  bookingStatusLabels,
+  bookingEventTitle,
   type CaseDetail,
   type CaseShipment,
   type CaseSummary,
@@ -208,7 +208,7 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
     ...steps.map((e) => ({
       at: e.at.toISOString(),
       source: 'booking' as const,
-      title: bookingStatusLabels[e.status as BookingStatus] ?? e.status,
+      title: bookingEventTitle({ kind: e.kind, status: e.status as BookingStatus }),
       ...(e.note ? { detail: e.note } : {}),
     })),
     ...stages.map((r) => govItem(r.payload as GovStageEvent, c)),

@@ -1,7 +1,7 @@
+import { BEIJING_OFFSET_MS } from '@zyt/shared';
 import type { OpeningHours } from '../../db/schema';
 
 /** Opening hours are Beijing wall-clock times; China keeps UTC+8 all year (no daylight saving). */
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export interface BeijingMoment {
   /** YYYY-MM-DD */

@@ -2,7 +2,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorResponse, Role } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { notFound } from '../../lib/errors';
+import { AppError, notFound } from '../../lib/errors';
+
+const OutsideSystems = Type.Object({
+  wechat: Type.Object({ apiBase: Type.String(), appId: Type.String() }),
+  ems: Type.Object({ apiBase: Type.String(), senderNo: Type.String() }),
+  gov: Type.Object({ apiBase: Type.String(), appId: Type.String() }),
+});
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const FailedJob = Type.Object({
   id: Type.String(),
@@ -71,6 +79,32 @@ export default async function opsRoutes(fastify: FastifyInstance) {
       if (!(await app.jobs.redrive(req.params.name, req.params.id))) throw notFound();
       req.log.info({ job: req.params.name, jobId: req.params.id }, 'job re-driven');
       return reply.code(202).send({ id: req.params.id, state: 'retry' as const });
+    },
+  );
+
+  // For `pnpm run doctor` on the same machine: which outside systems this BFF talks to (no secrets). Only a
+  // direct connection from this host is answered: the socket's own address (not X-Forwarded-For, which
+  // trustProxy would believe), and nothing relayed by a proxy.
+  app.get(
+    '/ops/outside-systems',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['ops'],
+        summary: 'The outside systems this BFF is configured with (answered to this host only)',
+        response: { 200: OutsideSystems, 403: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const relayed = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+      if (relayed || !LOOPBACK.has(req.socket.remoteAddress ?? ''))
+        throw new AppError(403, 'FORBIDDEN', '仅限本机运维检查');
+      const { wechat, ems, gov } = app.config;
+      return {
+        wechat: { apiBase: wechat.apiBase, appId: wechat.appId },
+        ems: { apiBase: ems.apiBase, senderNo: ems.senderNo },
+        gov: { apiBase: gov.apiBase, appId: gov.appId },
+      };
     },
   );
 }

@@ -1,8 +1,9 @@
+import { BEIJING_OFFSET_MS } from '@zyt/shared';
+
 /**
  * EMS writes every time as `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8, no daylight saving), without an
  * offset. Converting here, and nowhere else, keeps the server's own time zone out of it.
  */
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const EMS_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { attemptDeliveryReason } from '@zyt/shared';
 import type { ShipmentFlag } from '../../db/schema/shipments';
-import { EmsCryptoError, openLogitcs, sealLogitcs } from './crypto';
-import { formatEmsTime, isEmsTime, parseEmsTime } from './time';
+import { EmsCryptoError, openLogitcs } from './crypto';
+import { isEmsTime, parseEmsTime } from './time';
 
 export { formatEmsTime, parseEmsTime } from './time';
 
@@ -219,23 +218,6 @@ export function decodeTrackPush(
   const parsed = parseTrackEvents(items);
   if (!parsed.ok) throw new EmsPushError('BAD_PAYLOAD', parsed.problem, serialNo);
   return { serialNo, events: parsed.events };
-}
-
-/** Builds a 040002 push body. The simulator uses it, so the format has one definition. */
-export function encodeTrackPush(
-  events: readonly unknown[],
-  cfg: { senderNo: string; signKey: string },
-  serialNo: string = randomUUID().replaceAll('-', '').toUpperCase(),
-): EmsPushBody {
-  return {
-    logitcsInterface: sealLogitcs(JSON.stringify(events), cfg.signKey),
-    method: TRACK_PUSH_API_CODE,
-    msgType: '0',
-    senderNo: cfg.senderNo,
-    serialNo,
-    timeStamp: formatEmsTime(new Date()),
-    version: 'V1.0.0',
-  };
 }
 
 /** Our answer to a push. Anything but code 00000 makes EMS push the same batch again. */

@@ -1,3 +1,4 @@
+import { type GovStage, govStages } from '@zyt/shared';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 
@@ -36,17 +37,8 @@ export type GovMatterType = keyof typeof GOV_MATTER_TYPES;
 export const GOV_INFO_TYPES = { 1: '即办件', 2: '承诺件', 3: '联办件', 4: '上报件' } as const;
 export type GovInfoType = keyof typeof GOV_INFO_TYPES;
 
-/** 办件环节 stage codes; 99 carries the refusal (不予受理) and return (退件) ends, told apart by status. */
-export const GOV_STAGES = {
-  '1': '收件',
-  '2': '受理',
-  '3': '审核',
-  '4': '办结',
-  '11': '补齐补正',
-  '12': '挂起',
-  '99': '其他',
-} as const;
-export type GovStage = keyof typeof GOV_STAGES;
+/** 办件环节 stage codes (one list, in shared); 99's refusal and return ends are told apart by status. */
+export type { GovStage };
 
 export const GOV_CASE_STATUSES = {
   in_progress: '办理中',
@@ -63,7 +55,7 @@ export const GovCardType = literals('111', '414', '516', '511', '001');
 
 const MatterTypeSchema = literals(...(Object.keys(GOV_MATTER_TYPES) as GovMatterType[]));
 const InfoTypeSchema = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]);
-const StageSchema = literals(...(Object.keys(GOV_STAGES) as GovStage[]));
+const StageSchema = literals(...(Object.keys(govStages) as GovStage[]));
 const StatusSchema = literals(...(Object.keys(GOV_CASE_STATUSES) as GovCaseStatus[]));
 const MaterialForm = literals('original', 'copy', 'original_and_copy');
 const ResultKind = literals('physical', 'electronic');

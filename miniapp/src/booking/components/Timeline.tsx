@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import type { BookingView } from '@zyt/shared';
-import { bookingStatusLabels } from '@zyt/shared';
+import { bookingEventTitle } from '@zyt/shared';
 import { beijingDateTime } from '@/lib/beijingTime';
 
 const actors = { resident: '您', agent: '政邮专员', system: '系统' } as const;
@@ -11,12 +11,11 @@ export function Timeline({ events }: { events: BookingView['events'] }) {
   return (
     <View className="timeline">
       {newestFirst.map((event, i) => {
-        // A reschedule keeps the status and says so in its note.
-        const title = event.note === '改约' ? '已改约上门时间' : bookingStatusLabels[event.status];
-        const note = event.note && event.note !== '改约' ? event.note : undefined;
+        const title = bookingEventTitle(event);
+        const note = event.note ?? undefined;
         return (
           <View
-            key={`${event.at}-${event.status}-${event.note ?? ''}`}
+            key={`${event.at}-${event.kind}-${event.status}`}
             className={`timeline__item${i === 0 ? ' timeline__item--latest' : ''}`}
           >
             <View className="timeline__dot" />

@@ -100,7 +100,7 @@ export default function Login() {
         <Text className="text-title">登录</Text>
         <Text className="text-hint">登录后可预约上门收件、查看办件进度。</Text>
       </View>
-      {process.env.TARO_ENV === 'weapp' ? <WechatSignIn /> : <DemoSignIn />}
+      {DEMO_MODE ? <DemoSignIn /> : <WechatSignIn />}
     </Page>
   );
 }

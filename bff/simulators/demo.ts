@@ -1,8 +1,33 @@
+import proxy from '@fastify/http-proxy';
 import { PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { users } from '../../db/schema';
-import { storeIdentity, storeStaffContact } from '../me/users';
+import { users } from '../src/db/schema';
+import { storeIdentity, storeStaffContact } from '../src/features/me/users';
+
+/**
+ * The demo stack only (`pnpm start`, browser tests): the simulators on the BFF's origin under /sim/* (the H5
+ * app's demo sign-in and its stand-in for WeChat's subscribe dialog use /sim/wechat) and the demo users. Not
+ * part of the BFF bundle (src/ never imports simulators/), and refused when NODE_ENV=production.
+ */
+export async function registerDemo(
+  server: FastifyInstance,
+  simulators: { wechatUrl: string; emsUrl: string; govUrl: string },
+): Promise<boolean> {
+  if (server.config.env === 'production') {
+    server.log.warn('NODE_ENV=production: the demo sign-in, simulators and demo users are not served');
+    return false;
+  }
+  for (const [prefix, upstream] of [
+    ['/sim/wechat', simulators.wechatUrl],
+    ['/sim/ems', simulators.emsUrl],
+    ['/sim/gov', simulators.govUrl],
+  ] as const) {
+    await server.register(proxy, { upstream, prefix, rewritePrefix: prefix === '/sim/wechat' ? '/sim' : '' });
+  }
+  server.addHook('onReady', () => seedDemo(server));
+  return true;
+}
 
 /** Demo staff and clerks, by the openids the WeChat simulator's demo users sign in with. */
 const demoRoles: Record<string, Role[]> = {
@@ -24,7 +49,7 @@ const agentIdentity = {
 const agentContact = { staffNo: 'HP0012', phone: '13922200012' };
 
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
-export async function seedDemo(app: FastifyInstance): Promise<void> {
+async function seedDemo(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
   for (const [openid, roles] of Object.entries(demoRoles)) {
     const [user] = await db

@@ -1,0 +1,201 @@
+import { type Breach, shipmentFlagLabels } from '@zyt/shared';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { DatabaseOrTransaction } from '../../db/client';
+import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
+import type { PiiCipher } from '../../lib/pii';
+import { findingOpen, handlingsOf } from './findings';
+
+const LIMIT = 200;
+const minutesBetween = (from: Date, to: Date) =>
+  Math.max(0, Math.ceil((to.getTime() - from.getTime()) / 60_000));
+
+/** Door visits not reached in time (outstanding) and late arrivals (recorded when the agent arrived). */
+export async function visitBreaches(db: DatabaseOrTransaction, now: Date): Promise<Breach[]> {
+  const [late, outstanding] = await Promise.all([
+    db
+      .select({ breach: slaBreaches, number: bookings.number, matterName: bookings.matterName })
+      .from(slaBreaches)
+      .innerJoin(bookings, eq(bookings.id, slaBreaches.subjectId))
+      .where(eq(slaBreaches.kind, 'visit_late'))
+      .orderBy(desc(slaBreaches.dueAt))
+      .limit(LIMIT),
+    db
+      .select()
+      .from(bookings)
+      .where(
+        and(
+          inArray(bookings.status, ['assigned', 'en_route']),
+          isNull(bookings.arrivedAt),
+          lt(bookings.dueAt, now),
+        ),
+      )
+      .orderBy(bookings.dueAt)
+      .limit(LIMIT),
+  ]);
+  const visit = { caseNumber: null, waybillNo: null };
+  return [
+    ...outstanding.map((b) => ({
+      ...visit,
+      kind: 'visit_not_reached' as const,
+      label: b.windowKind === 'asap' ? '接单后1小时内未上门' : '预约时段内未上门',
+      subjectId: b.id,
+      bookingId: b.id,
+      bookingNumber: b.number,
+      matterName: b.matterName,
+      dueAt: b.dueAt!.toISOString(),
+      at: null,
+      minutesLate: minutesBetween(b.dueAt!, now),
+      detail: '专员尚未到达',
+      outstanding: true,
+    })),
+    ...late.map((l) => ({
+      ...visit,
+      kind: 'visit_late' as const,
+      label: '上门超时',
+      subjectId: l.breach.subjectId,
+      bookingId: l.breach.subjectId,
+      bookingNumber: l.number,
+      matterName: l.matterName,
+      dueAt: l.breach.dueAt.toISOString(),
+      at: l.breach.resolvedAt?.toISOString() ?? null,
+      minutesLate: minutesBetween(l.breach.dueAt, l.breach.resolvedAt ?? now),
+      detail: l.breach.resolvedAt ? '专员已到达，但超过时限' : '专员尚未到达',
+      outstanding: !l.breach.resolvedAt,
+    })),
+  ];
+}
+
+export async function caseBreaches(db: DatabaseOrTransaction, now: Date): Promise<Breach[]> {
+  const caseRow = {
+    c: cases,
+    bookingNumber: bookings.number,
+    waybillNo: shipments.waybillNo,
+    deliveredAt: shipments.deliveredAt,
+  };
+  const withLegs = () =>
+    db
+      .select(caseRow)
+      .from(cases)
+      .leftJoin(bookings, eq(bookings.id, cases.bookingId))
+      .leftJoin(shipments, eq(shipments.id, cases.resultShipmentId));
+  const [undelivered, deliveredLate, overdue] = await Promise.all([
+    withLegs()
+      .where(and(inArray(cases.status, ['completed', 'result_shipping']), lt(cases.deliverBy, now)))
+      .orderBy(cases.deliverBy)
+      .limit(LIMIT),
+    withLegs()
+      .where(and(eq(cases.status, 'delivered'), sql`${shipments.deliveredAt} > ${cases.deliverBy}`))
+      .orderBy(desc(cases.deliverBy))
+      .limit(LIMIT),
+    withLegs()
+      .where(
+        or(
+          and(inArray(cases.status, ['received', 'in_progress']), lt(cases.promisedBy, now)),
+          and(isNotNull(cases.completedAt), sql`${cases.completedAt} > ${cases.promisedBy}`),
+        ),
+      )
+      .orderBy(cases.promisedBy)
+      .limit(LIMIT),
+  ]);
+  type Row = (typeof undelivered)[number];
+  const base = (r: Row) => ({
+    subjectId: r.c.id,
+    bookingId: r.c.bookingId,
+    bookingNumber: r.bookingNumber,
+    caseNumber: r.c.projId,
+    waybillNo: r.waybillNo,
+    matterName: r.c.matterName,
+  });
+  return [
+    ...undelivered.map((r) => ({
+      ...base(r),
+      kind: 'result_not_delivered' as const,
+      label: '办结后2个工作日内未送达',
+      dueAt: r.c.deliverBy!.toISOString(),
+      at: null,
+      minutesLate: minutesBetween(r.c.deliverBy!, now),
+      detail: r.waybillNo ? `EMS ${r.waybillNo} 尚未妥投` : '证照尚未交寄',
+      outstanding: true,
+    })),
+    ...deliveredLate.map((r) => ({
+      ...base(r),
+      kind: 'result_late' as const,
+      label: '证照送达超时',
+      dueAt: r.c.deliverBy!.toISOString(),
+      at: r.deliveredAt!.toISOString(),
+      minutesLate: minutesBetween(r.c.deliverBy!, r.deliveredAt!),
+      detail: '已送达，但超过2个工作日时限',
+      outstanding: false,
+    })),
+    ...overdue.map((r) => ({
+      ...base(r),
+      kind: 'case_overdue' as const,
+      label: '超过承诺办结时限',
+      dueAt: r.c.promisedBy!.toISOString(),
+      at: r.c.completedAt?.toISOString() ?? null,
+      minutesLate: minutesBetween(r.c.promisedBy!, r.c.completedAt ?? now),
+      detail: r.c.completedAt ? '已办结，但超过承诺时限' : '尚未办结',
+      outstanding: !r.c.completedAt,
+    })),
+  ];
+}
+
+export async function logisticsExceptions(db: DatabaseOrTransaction, pii: PiiCipher): Promise<Breach[]> {
+  const rows = await db
+    .select({ s: shipments, c: cases, bookingNumber: bookings.number })
+    .from(shipments)
+    .innerJoin(cases, eq(sql`${cases.id}::text`, shipments.subjectId))
+    .leftJoin(bookings, eq(bookings.id, cases.bookingId))
+    .where(gt(sql`jsonb_array_length(${shipments.flags})`, 0))
+    .orderBy(desc(shipments.createdAt))
+    .limit(LIMIT);
+  const handled = await handlingsOf(
+    db,
+    pii,
+    rows.map((r) => r.s.id),
+  );
+  return rows.flatMap(({ s, c, bookingNumber }) => {
+    // Who signed and where it was left matter for the applicant's result; the centre's mailroom is fine.
+    const flags =
+      s.leg === 'result_to_applicant'
+        ? s.flags
+        : s.flags.filter((f) => f.code !== 'parcel_point' && f.code !== 'proxy_unverified');
+    const latest = flags.at(-1);
+    if (!latest) return [];
+    return {
+      kind: 'logistics_exception' as const,
+      label: flags.map((f) => shipmentFlagLabels[f.code]).join('、'),
+      subjectId: c.id,
+      bookingId: c.bookingId,
+      bookingNumber,
+      caseNumber: c.projId,
+      waybillNo: s.waybillNo,
+      matterName: c.matterName,
+      dueAt: null,
+      at: latest.at,
+      minutesLate: null,
+      detail: flags.map((f) => f.detail).join('；'),
+      // Open until a person has followed it up, delivered or not: a flag resolves nothing by itself.
+      outstanding: findingOpen(flags, handled.get(s.id)),
+      findingId: s.id,
+      handled: handled.get(s.id) ?? null,
+    };
+  });
+}
+
+/** Every breach, open problems first, then the most recent; with a count per kind. */
+export async function listBreaches(db: DatabaseOrTransaction, params: { now: Date; pii: PiiCipher }) {
+  const [visits, caseItems, exceptions] = await Promise.all([
+    visitBreaches(db, params.now),
+    caseBreaches(db, params.now),
+    logisticsExceptions(db, params.pii),
+  ]);
+  const items = [...visits, ...caseItems, ...exceptions].sort(
+    (a, b) =>
+      Number(b.outstanding) - Number(a.outstanding) ||
+      (b.at ?? b.dueAt ?? '').localeCompare(a.at ?? a.dueAt ?? ''),
+  );
+  const counts: Record<string, number> = {};
+  for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
+  return { items, counts };
+}

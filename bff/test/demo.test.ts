@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerDemo } from '../simulators/demo';
+import { loadConfig } from '../src/config';
+import { createServer } from '../src/server';
+import { startWechatSimulator, TEST_KEYS } from './helpers';
+
+const templates = JSON.stringify({
+  case_accepted: 't1',
+  supplement_required: 't2',
+  case_completed: 't3',
+  result_shipped: 't4',
+  result_delivered: 't5',
+});
+
+/** The BFF as the demo launcher composes it, in the given environment. */
+async function demoStack(nodeEnv: 'production' | 'development') {
+  const wechat = await startWechatSimulator();
+  const config = loadConfig({
+    ...TEST_KEYS,
+    NODE_ENV: nodeEnv,
+    DATA_DIR: 'memory://',
+    JOB_WORKERS: 'off',
+    LOG_LEVEL: 'silent',
+    WECHAT_TEMPLATE_IDS: templates,
+  });
+  const server = await createServer({ config });
+  const registered = await registerDemo(server, {
+    wechatUrl: wechat.url,
+    emsUrl: wechat.url,
+    govUrl: wechat.url,
+  });
+  await server.ready();
+  return {
+    server,
+    registered,
+    close: async () => {
+      await server.close();
+      await wechat.close();
+    },
+  };
+}
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+describe('demo-only paths', () => {
+  it('are not served by a production BFF: no demo sign-in, no subscribe stand-in, no demo users', async () => {
+    const stack = await demoStack('production');
+    close = stack.close;
+    expect(stack.registered).toBe(false);
+    for (const [method, url] of [
+      ['GET', '/sim/wechat/demo-users'],
+      ['POST', '/sim/wechat/codes'],
+      ['POST', '/sim/wechat/subscriptions'],
+    ] as const) {
+      const res = await stack.server.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('ROUTE_NOT_FOUND');
+    }
+    const seeded = await stack.server.database.rows<{ n: number }>(
+      sql`select count(*)::int as n from users where openid like 'demo-%'`,
+    );
+    expect(seeded[0]?.n).toBe(0);
+  }, 180_000);
+
+  it('are served by the demo stack outside production', async () => {
+    const stack = await demoStack('development');
+    close = stack.close;
+    expect(stack.registered).toBe(true);
+    const users = await stack.server.inject({ url: '/sim/wechat/demo-users' });
+    expect(users.statusCode).toBe(200);
+    expect(users.json().length).toBeGreaterThan(0);
+  }, 180_000);
+});
