@@ -98,6 +98,14 @@ export const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_UPLOAD_PER_MINUTE: '100000',
 };
 
+/** Outside-system secrets for a production-mode app in tests (production refuses missing or demo ones). */
+export const PRODUCTION_SECRETS = {
+  WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
+  EMS_AUTHORIZATION: randomBytes(16).toString('hex'),
+  EMS_SIGN_KEY: randomBytes(16).toString('base64'),
+  GOV_APP_SECRET: randomBytes(16).toString('hex'),
+};
+
 export const TEST_KEYS = {
   PII_KEY: randomBytes(32).toString('base64'),
   JWT_SECRET: randomBytes(32).toString('hex'),
