@@ -6,6 +6,7 @@ import app, { type AppOptions } from './app';
 import { type Config, loadConfig } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import { loggerOptions, QuietRequestLog } from './lib/logger';
+import { frameworkErrors } from './plugins/errors';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
@@ -51,7 +52,8 @@ async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promi
     requestIdHeader: false,
     logController: new QuietRequestLog(),
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.config.trustProxy,
+    frameworkErrors,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   server.addHook('onRequest', async (req, reply) => {
