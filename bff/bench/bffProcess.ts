@@ -1,4 +1,5 @@
 /** The BFF alone in its own process for HTTP benchmarks (the load generator must not share its event loop). */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { notificationKinds } from '@zyt/shared';
 import { loadConfig } from '../src/config';
@@ -6,9 +7,20 @@ import { createServer } from '../src/server';
 
 // Production mode wants every subscribe template named; the benchmarks send no messages.
 const templates = Object.fromEntries(notificationKinds.map((k) => [k, `bench-${k}`]));
+// Production mode also refuses missing or demo outside-system secrets; the benchmarks call no outside system.
+const secret = () => randomBytes(16).toString('base64');
 const server = await createServer({
   config: loadConfig({
     WECHAT_TEMPLATE_IDS: JSON.stringify(templates),
+    WECHAT_APP_SECRET: secret(),
+    EMS_AUTHORIZATION: secret(),
+    EMS_SIGN_KEY: secret(),
+    GOV_APP_SECRET: secret(),
+    // 50 connections book as fast as they can: the limits are for people, not for the load generator.
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: '1000000',
+    RATE_LIMIT_REAL_NAME_PER_HOUR: '1000000',
+    RATE_LIMIT_BOOKING_PER_HOUR: '1000000',
+    RATE_LIMIT_UPLOAD_PER_MINUTE: '1000000',
     ...process.env,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',

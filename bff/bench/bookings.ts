@@ -10,6 +10,7 @@ import { createGovSimulator } from '../simulators/gov/server';
 import { DEMO_CREDENTIALS } from '../src/config';
 import { openDatabase } from '../src/db/client';
 import { bookings, matters, users } from '../src/db/schema';
+import { issueRefreshToken } from '../src/features/auth/tokens';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { storeIdentity, upsertUserByOpenid } from '../src/features/me/users';
 import { createGovClient } from '../src/integrations/gov/client';
@@ -19,11 +20,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 50;
 const SECONDS = 10;
 
-/** An HS256 access token, as the BFF signs them. */
-function accessToken(secret: string, sub: string) {
+/** An HS256 access token, as the BFF signs them (sid: the sign-in session it belongs to). */
+function accessToken(secret: string, sub: string, sid: string) {
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
-  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub, roles: ['resident'], iat: now, exp: now + 3600 })}`;
+  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub, roles: ['resident'], sid, iat: now, exp: now + 3600 })}`;
   return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
 }
 
@@ -64,7 +65,8 @@ export async function benchBookings(databaseUrl: string) {
       .set({ consentVersion: PRIVACY_GUIDE_VERSION, consentAt: new Date() })
       .where(eq(users.id, user.id));
     await storeIdentity(handle.db, pii, { userId: user.id, name: '张三', idNumber: '11010519491231002X' });
-    tokens.push(accessToken(keys.JWT_SECRET, user.id));
+    const session = await issueRefreshToken(handle.db, { userId: user.id, ttlDays: 1 });
+    tokens.push(accessToken(keys.JWT_SECRET, user.id, session.familyId));
     tokenOf.set(user.id, tokens[i]!);
   }
   await handle.close();

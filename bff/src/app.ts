@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
+import { sessionState } from './features/auth/tokens';
 import { scheduleBookingExpiry } from './features/bookings/expiry';
 import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
@@ -36,6 +37,9 @@ import { JobQueue, type JobQueueOptions } from './jobs/queue';
 import { createPiiCipher, type PiiCipher } from './lib/pii';
 import access from './plugins/access';
 import errorHandling from './plugins/errors';
+import inputGuard from './plugins/input';
+import rateLimits from './plugins/rateLimits';
+import securityHeaders from './plugins/securityHeaders';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,10 +95,15 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   });
 
   await app.register(errorHandling);
+  // First of the onRequest hooks: answers refused by a later one (401, 429) carry the headers too.
+  await app.register(securityHeaders);
   await app.register(access, {
     secret: config.jwtSecret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    sessionState: (claims) => sessionState(database.db, claims),
   });
+  await app.register(inputGuard);
+  await app.register(rateLimits, { config: config.rateLimit });
   await app.register(swagger, {
     openapi: {
       info: {
@@ -106,7 +115,9 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The document is always built (app.swagger(), the fuzz test walks it); the UI and /docs/json are served
+  // only when switched on (off by default in production: no map of the API for strangers).
+  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes);
   await app.register(

@@ -24,6 +24,27 @@ export interface Config {
   refreshTokenTtlDays: number;
   /** Run job workers in this process (off: enqueue only, e.g. an API-only instance). */
   jobWorkers: boolean;
+  /** Serve the OpenAPI document and UI at /docs (off by default in production). */
+  docs: boolean;
+  /** Which proxies' X-Forwarded-For is believed (Fastify `trustProxy`): the client IP rate limits count by. */
+  trustProxy: boolean | string;
+  /**
+   * Rate limits (requests per window per signed-in user; per IP allows five times as many, as many people can
+   * share one address). Counted in Redis when `redisUrl` is set, so every instance shares them; else in memory.
+   */
+  rateLimit: {
+    redisUrl: string | undefined;
+    /** Prefix of the Redis keys. */
+    prefix: string;
+    /** Sign-ins per minute per IP (no user yet). */
+    signInPerMinute: number;
+    /** Real-name checks per hour per user. */
+    realNamePerHour: number;
+    /** Bookings created per hour per user. */
+    bookingPerHour: number;
+    /** Photo uploads per minute per user. */
+    uploadPerMinute: number;
+  };
   wechat: {
     apiBase: string;
     appId: string;
@@ -63,6 +84,27 @@ export const DEMO_CREDENTIALS = {
   gov: { appId: 'zyt-demo', appSecret: 'gov-demo-secret-0123456789abcdef' },
 } as const;
 
+/**
+ * Secrets shared with an outside system. In production each must be set and must not be the
+ * public demo value: a production BFF holding a demo secret would accept hooks anyone can sign.
+ */
+const OUTSIDE_SECRETS = [
+  ['WECHAT_APP_SECRET', DEMO_CREDENTIALS.wechat.appSecret],
+  ['EMS_AUTHORIZATION', DEMO_CREDENTIALS.ems.authorization],
+  ['EMS_SIGN_KEY', DEMO_CREDENTIALS.ems.signKey],
+  ['GOV_APP_SECRET', DEMO_CREDENTIALS.gov.appSecret],
+] as const;
+
+function checkOutsideSecrets(env: Env): void {
+  const missing = OUTSIDE_SECRETS.filter(([name]) => !env[name]).map(([name]) => name);
+  const demo = OUTSIDE_SECRETS.filter(([name, value]) => env[name] === value).map(([name]) => name);
+  const problems = [
+    missing.length > 0 ? `${missing.join(', ')} must be set in production` : '',
+    demo.length > 0 ? `${demo.join(', ')} must not be the public demo value in production` : '',
+  ].filter(Boolean);
+  if (problems.length > 0) throw new ConfigError(problems.join('; '));
+}
+
 function emsSignKey(raw: string): string {
   if (Buffer.from(raw, 'base64').length !== 16)
     throw new ConfigError('EMS_SIGN_KEY must be the base64 key string from EMS (16 bytes)');
@@ -76,6 +118,28 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (!Number.isInteger(n) || n < min || n > max)
     throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
   return n;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === 'off') return raw === 'on';
+  throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+}
+
+/** `true`, `false`, or a comma-separated list of addresses/CIDRs/`loopback`/`uniquelocal` (proxy-addr). */
+function trustProxy(raw: string | undefined): boolean | string {
+  // Default: proxies on this machine or the private network. Trusting every hop would let any caller pick
+  // the IP its requests are counted under.
+  if (raw === undefined || raw === '') return 'loopback,linklocal,uniquelocal';
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  return raw;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  return raw;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -118,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
   const needsDevKeys = !env.PII_KEY || !env.JWT_SECRET;
   if (needsDevKeys && nodeEnv === 'production')
     throw new ConfigError('PII_KEY and JWT_SECRET must be set in production');
+  if (nodeEnv === 'production') checkOutsideSecrets(env);
   const generated = needsDevKeys ? devKeys(dataDir) : undefined;
 
   const piiKey = Buffer.from(env.PII_KEY || generated!.piiKey, 'base64');
@@ -138,6 +203,16 @@ export function loadConfig(env: Env = process.env): Config {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     jobWorkers: (env.JOB_WORKERS || 'on') !== 'off',
+    docs: onOff(env, 'DOCS', nodeEnv !== 'production'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    rateLimit: {
+      redisUrl: redisUrl(env.REDIS_URL),
+      prefix: env.RATE_LIMIT_PREFIX || 'zyt:rl:',
+      signInPerMinute: int(env, 'RATE_LIMIT_SIGN_IN_PER_MINUTE', 60, 1, 1_000_000),
+      realNamePerHour: int(env, 'RATE_LIMIT_REAL_NAME_PER_HOUR', 10, 1, 1_000_000),
+      bookingPerHour: int(env, 'RATE_LIMIT_BOOKING_PER_HOUR', 20, 1, 1_000_000),
+      uploadPerMinute: int(env, 'RATE_LIMIT_UPLOAD_PER_MINUTE', 30, 1, 1_000_000),
+    },
     wechat: {
       apiBase: url(env, 'WECHAT_API_BASE', 'http://127.0.0.1:4101'),
       appId: env.WECHAT_APP_ID || DEMO_CREDENTIALS.wechat.appId,

@@ -7,6 +7,7 @@ import app, { type AppOptions } from './app';
 import { type Config, loadConfig } from './config';
 import { type DatabaseHandle, openDatabase } from './db/client';
 import { loggerOptions, QuietRequestLog } from './lib/logger';
+import { frameworkErrors } from './plugins/errors';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 /** What a request arriving during a shutdown is told: another instance (or this one restarted) takes it soon. */
@@ -56,7 +57,8 @@ async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promi
     return503OnClosing: false,
     logController: new QuietRequestLog(),
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.config.trustProxy,
+    frameworkErrors,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
   let closing = false;

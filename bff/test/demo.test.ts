@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { registerDemo } from '../simulators/demo';
 import { loadConfig } from '../src/config';
 import { createServer } from '../src/server';
-import { startWechatSimulator, TEST_KEYS } from './helpers';
+import { PRODUCTION_SECRETS, startWechatSimulator, TEST_KEYS } from './helpers';
 
 const templates = JSON.stringify({
   case_accepted: 't1',
@@ -18,6 +18,7 @@ async function demoStack(nodeEnv: 'production' | 'development') {
   const wechat = await startWechatSimulator();
   const config = loadConfig({
     ...TEST_KEYS,
+    ...(nodeEnv === 'production' ? PRODUCTION_SECRETS : {}),
     NODE_ENV: nodeEnv,
     DATA_DIR: 'memory://',
     JOB_WORKERS: 'off',

@@ -91,6 +91,21 @@ export async function testDatabase(): Promise<{ env: Record<string, string>; dro
   };
 }
 
+export const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
+  RATE_LIMIT_REAL_NAME_PER_HOUR: '100000',
+  RATE_LIMIT_BOOKING_PER_HOUR: '100000',
+  RATE_LIMIT_UPLOAD_PER_MINUTE: '100000',
+};
+
+/** Outside-system secrets for a production-mode app in tests (production refuses missing or demo ones). */
+export const PRODUCTION_SECRETS = {
+  WECHAT_APP_SECRET: randomBytes(16).toString('hex'),
+  EMS_AUTHORIZATION: randomBytes(16).toString('hex'),
+  EMS_SIGN_KEY: randomBytes(16).toString('base64'),
+  GOV_APP_SECRET: randomBytes(16).toString('hex'),
+};
+
 export const TEST_KEYS = {
   PII_KEY: randomBytes(32).toString('base64'),
   JWT_SECRET: randomBytes(32).toString('hex'),
@@ -149,6 +164,8 @@ export async function buildTestApp(
     GOV_API_BASE: gov.url,
     GOV_APP_ID: GOV.appId,
     GOV_APP_SECRET: GOV.appSecret,
+    // Test files sign in and book far more than a person would; the rate-limit tests set their own limits.
+    ...GENEROUS_RATE_LIMITS,
     ...TEST_KEYS,
     ...database.env,
     ...env,

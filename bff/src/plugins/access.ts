@@ -1,5 +1,5 @@
 import fastifyJwt from '@fastify/jwt';
-import type { Role } from '@zyt/shared';
+import { type Role, staffRoles } from '@zyt/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../lib/errors';
@@ -16,6 +16,27 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 export interface AccessClaims {
   sub: string;
   roles: Role[];
+  /** The sign-in session (refresh-token family) the token was issued in: sign-out ends it. */
+  sid: string;
+}
+
+/** What the database says about a token's user and session now. */
+export interface SessionState {
+  /** The session was not signed out (or revoked) and has not expired. */
+  active: boolean;
+  /** The user's roles now (a supervisor may have removed one since the token was issued). */
+  roles: Role[];
+}
+
+export interface AccessOptions {
+  secret: string;
+  accessTokenTtlSeconds: number;
+  /**
+   * Looks a token's session up. Staff routes ask on every request, so sign-out and role removal take effect
+   * at once; other routes use an answer up to `sessionCacheMs` old. Without it, the token alone decides.
+   */
+  sessionState?: (claims: { userId: string; sessionId: string }) => Promise<SessionState | undefined>;
+  sessionCacheMs?: number;
 }
 
 declare module 'fastify' {
@@ -41,14 +62,35 @@ function tokenError(err: { code?: string }): AppError {
   return new AppError(401, 'TOKEN_INVALID');
 }
 
+/** A bounded cache of session answers for non-staff routes (oldest entries dropped first). */
+function sessionCache(maxAgeMs: number, maxEntries = 10_000) {
+  const entries = new Map<string, { at: number; state: SessionState | undefined }>();
+  return {
+    get(key: string): SessionState | undefined | null {
+      const hit = entries.get(key);
+      if (!hit || Date.now() - hit.at > maxAgeMs) return null;
+      return hit.state;
+    },
+    set(key: string, state: SessionState | undefined) {
+      entries.delete(key);
+      entries.set(key, { at: Date.now(), state });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    },
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isStaffRule = (rule: Access) => Array.isArray(rule) && rule.some((r) => staffRoles.includes(r));
+
 export default fp(
-  async function access(app: FastifyInstance, opts: { secret: string; accessTokenTtlSeconds: number }) {
+  async function access(app: FastifyInstance, opts: AccessOptions) {
     await app.register(fastifyJwt, {
       secret: opts.secret,
       sign: { expiresIn: opts.accessTokenTtlSeconds, algorithm: 'HS256' },
       verify: { algorithms: ['HS256'] },
     });
     app.decorateRequest('userId', '');
+    const cache = sessionCache(opts.sessionCacheMs ?? 60_000);
 
     app.addHook('onRoute', (route) => {
       if (route.url.startsWith('/api/') && route.config?.access === undefined) {
@@ -65,6 +107,18 @@ export default fp(
         throw tokenError(err as { code?: string });
       }
       req.userId = req.user.sub;
+      if (opts.sessionState) {
+        if (typeof req.user.sid !== 'string' || !UUID.test(req.user.sid))
+          throw new AppError(401, 'TOKEN_INVALID');
+        const key = `${req.user.sub}/${req.user.sid}`;
+        let state = isStaffRule(rule) ? null : cache.get(key);
+        if (state === null) {
+          state = await opts.sessionState({ userId: req.user.sub, sessionId: req.user.sid });
+          cache.set(key, state);
+        }
+        if (!state?.active) throw new AppError(401, 'TOKEN_INVALID');
+        req.user.roles = state.roles;
+      }
       if (rule !== 'signed-in' && !req.user.roles.some((r) => rule.includes(r)))
         throw new AppError(403, 'FORBIDDEN');
     });

@@ -1,5 +1,5 @@
 import { type ErrorCode, errorMessages, type FieldIssue } from '@zyt/shared';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/errors';
 import { AppError } from '../lib/errors';
@@ -40,7 +40,21 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'URL_TOO_LONG',
 };
+
+/**
+ * Errors the router raises before any route runs (a malformed or over-long URL): Fastify's `frameworkErrors`
+ * option. Same shape as everything else, and the URL is not echoed back.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  const code = fastifyCodes[err.code] ?? 'BAD_REQUEST';
+  req.log.info({ code: err.code }, 'request refused by the router');
+  reply.code(status).send({ error: { code, message: errorMessages[code] } });
+}
 
 /** One error shape everywhere: `{ error: { code, message, details? } }`; 5xx never shows internals. */
 export default fp(async function errorHandling(app: FastifyInstance) {
@@ -75,9 +89,8 @@ export default fp(async function errorHandling(app: FastifyInstance) {
     return reply.code(500).send({ error: { code: 'INTERNAL', message: errorMessages.INTERNAL } });
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({
-      error: { code: 'ROUTE_NOT_FOUND', message: `没有这个接口：${req.method} ${req.url.split('?')[0]}` },
-    }),
+  // The URL is not echoed: it is the caller's input, and a 404 page that reflects it is a reflection vector.
+  app.setNotFoundHandler((_req, reply) =>
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: errorMessages.ROUTE_NOT_FOUND } }),
   );
 });

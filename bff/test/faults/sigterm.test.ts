@@ -27,7 +27,8 @@ let bff: BffProcess;
 beforeAll(async () => {
   sims = await startSimulators();
   database = await faultDatabase();
-  bff = await startBff({ ...sims.env, DATABASE_URL: database.url });
+  // Request lines are logged at debug: the test reads them to know a request is in flight.
+  bff = await startBff({ ...sims.env, DATABASE_URL: database.url, LOG_LEVEL: 'debug' });
   await catalogueReady(database.handle);
 });
 afterAll(async () => {
@@ -36,10 +37,14 @@ afterAll(async () => {
   await sims?.close();
 });
 
-const jobState = async (bookingId: string) =>
+/** The case submission job of a booking's case (a case has its own id), or of a bare job key. */
+const jobState = async (bookingOrKey: string) =>
   (
     await database.handle.rows<{ state: string }>(sql`
-      select state from pgboss.job where name = ${SUBMIT_CASE} and data->>'bookingId' = ${bookingId}`)
+      select j.state from pgboss.job j
+      where j.name = ${SUBMIT_CASE}
+        and (j.data->>'caseId' = ${bookingOrKey}
+          or j.data->>'caseId' in (select c.id::text from cases c where c.booking_id::text = ${bookingOrKey}))`)
   )[0]?.state;
 
 /**
@@ -118,7 +123,7 @@ describe('graceful shutdown', () => {
     });
     // Enqueued after SIGTERM (by another instance, say): this process must not take it.
     await database.handle.rows(sql`
-      insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ bookingId: 'after-sigterm' })}::jsonb)`);
+      insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ caseId: 'after-sigterm' })}::jsonb)`);
 
     expect((await inFlight).status).toBe(200);
     const code = await bff.exit();

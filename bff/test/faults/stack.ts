@@ -12,6 +12,7 @@ import { type DatabaseHandle, openDatabase } from '../../src/db/client';
 import { setRoles } from '../../src/features/me/users';
 import {
   EMS,
+  GENEROUS_RATE_LIMITS,
   GOV,
   startEmsSimulator,
   startGovSimulator,
@@ -44,6 +45,8 @@ export async function startSimulators() {
       GOV_API_BASE: gov.url,
       GOV_APP_ID: GOV.appId,
       GOV_APP_SECRET: GOV.appSecret,
+      // Load from a few users on one address: the rate limits are for people (test/rateLimits.test.ts).
+      ...GENEROUS_RATE_LIMITS,
     },
     close: async () => {
       await wechat.close();

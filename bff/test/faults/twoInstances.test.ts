@@ -164,9 +164,12 @@ describe('two instances, one killed mid-load', () => {
       shipment: string;
       n: number;
       case_number: string;
+      case_id: string;
     }>(sql`
       select bk.id as booking, bk.shipment_id as shipment, bk.case_number,
-        (select count(*)::int from shipments s where s.subject_id = bk.id::text and s.leg = 'materials_to_centre') as n
+        (select c.id::text from cases c where c.booking_id = bk.id) as case_id,
+        (select count(*)::int from shipments s join cases c on c.id = s.case_id
+          where c.booking_id = bk.id and s.leg = 'materials_to_centre') as n
       from bookings bk where bk.id = any(${ids}::uuid[])`);
     expect(legs.every((l) => l.n === 1)).toBe(true);
     const { orders } = await sims.ems.admin<{ orders: { logisticsOrderNo: string }[] }>('/sim/orders');
@@ -175,7 +178,8 @@ describe('two instances, one killed mid-load', () => {
     expect(legs.map((l) => orderCount.get(logisticsOrderNo(l.shipment)))).toEqual(legs.map(() => 1));
     const { cases } = await sims.gov.admin<{ cases: { ourId: string; projId: string }[] }>('/sim/cases');
     for (const l of legs) {
-      const mine = cases.filter((c) => c.ourId === l.booking);
+      // The platform knows the case by our case id (ourId), which is not the booking's id.
+      const mine = cases.filter((c) => c.ourId === l.case_id);
       expect(mine).toHaveLength(1);
       expect(mine[0]!.projId).toBe(l.case_number);
     }

@@ -35,8 +35,9 @@ export default async function authRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.database;
 
-  const tokensFor = async (user: User, refreshToken: string) => ({
-    accessToken: await app.jwt.sign({ sub: user.id, roles: user.roles as never }),
+  // `sid` names the session, so sign-out can end the access tokens issued in it too (plugins/access.ts).
+  const tokensFor = async (user: User, refreshToken: string, sessionId: string) => ({
+    accessToken: await app.jwt.sign({ sub: user.id, roles: user.roles as never, sid: sessionId }),
     expiresIn: app.config.accessTokenTtlSeconds,
     refreshToken,
     user: toMe(user, app.pii),
@@ -62,17 +63,14 @@ export default async function authRoutes(fastify: FastifyInstance) {
         }
         throw err;
       });
-      const { user, refreshToken } = await db.transaction(async (tx) => {
+      const { user, refresh } = await db.transaction(async (tx) => {
         const user = await upsertUserByOpenid(tx, session);
         return {
           user,
-          refreshToken: await issueRefreshToken(tx, {
-            userId: user.id,
-            ttlDays: app.config.refreshTokenTtlDays,
-          }),
+          refresh: await issueRefreshToken(tx, { userId: user.id, ttlDays: app.config.refreshTokenTtlDays }),
         };
       });
-      return tokensFor(user, refreshToken);
+      return tokensFor(user, refresh.token, refresh.familyId);
     },
   );
 
@@ -98,7 +96,7 @@ export default async function authRoutes(fastify: FastifyInstance) {
       }
       const user = await getUserById(db, result.userId);
       if (!user) throw new AppError(401, 'REFRESH_TOKEN_INVALID');
-      return tokensFor(user, result.token);
+      return tokensFor(user, result.token, result.familyId);
     },
   );
 

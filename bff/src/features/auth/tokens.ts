@@ -1,26 +1,28 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Role } from '@zyt/shared';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
-import { refreshTokens } from '../../db/schema';
+import { refreshTokens, users } from '../../db/schema';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function issueRefreshToken(
   db: DatabaseOrTransaction,
   params: { userId: string; familyId?: string; ttlDays: number },
-): Promise<string> {
+): Promise<{ token: string; familyId: string }> {
   const token = randomBytes(32).toString('base64url');
+  const familyId = params.familyId ?? randomUUID();
   await db.insert(refreshTokens).values({
     userId: params.userId,
-    familyId: params.familyId ?? randomUUID(),
+    familyId,
     tokenHash: hash(token),
     expiresAt: new Date(Date.now() + params.ttlDays * 86_400_000),
   });
-  return token;
+  return { token, familyId };
 }
 
 export type RotateResult =
-  | { ok: true; userId: string; token: string }
+  | { ok: true; userId: string; token: string; familyId: string }
   | { ok: false; reason: 'invalid' | 'reused' };
 
 /**
@@ -48,7 +50,7 @@ export async function rotateRefreshToken(
       )
       .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId });
     if (!claimed) return undefined;
-    return { userId: claimed.userId, token: await issueRefreshToken(tx, { ...claimed, ttlDays }) };
+    return { userId: claimed.userId, ...(await issueRefreshToken(tx, { ...claimed, ttlDays })) };
   });
   if (rotated) return { ok: true, ...rotated };
 
@@ -81,4 +83,26 @@ export async function revokeRefreshToken(db: Database, token: string): Promise<v
     .from(refreshTokens)
     .where(eq(refreshTokens.tokenHash, hash(token)));
   if (known) await revokeFamily(db, known.familyId);
+}
+
+/**
+ * A signed-in session as it stands: active while its family has a token that is neither revoked nor expired;
+ * the user's roles now. Undefined when the user is gone. One indexed query (staff routes ask on every request).
+ */
+export async function sessionState(
+  db: DatabaseOrTransaction,
+  params: { userId: string; sessionId: string },
+): Promise<{ active: boolean; roles: Role[] } | undefined> {
+  const [row] = await db
+    .select({
+      roles: users.roles,
+      // Written out: drizzle leaves columns unqualified inside sql``, and "id" would bind to refresh_tokens.
+      active: sql<boolean>`exists (
+        select 1 from refresh_tokens rt
+        where rt.family_id = ${params.sessionId} and rt.user_id = "users"."id"
+          and rt.revoked_at is null and rt.expires_at > now())`,
+    })
+    .from(users)
+    .where(eq(users.id, params.userId));
+  return row ? { active: Boolean(row.active), roles: row.roles as Role[] } : undefined;
 }

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Role } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
 import { Type } from 'typebox';
 import { AppError, errorResponses } from '../../lib/errors';
 import { addPhoto, getPhotoVisit, listPhotos, readPhoto } from './photoQueries';
@@ -20,6 +21,25 @@ const signatures: { type: string; test: (b: Buffer) => boolean }[] = [
       b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP',
   },
 ];
+/** A phone camera's largest frames are ~50 MP; more is a decompression bomb, not a photo. */
+const MAX_PIXELS = 60_000_000;
+const extension: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/**
+ * Decodes the upload and encodes it again in the same format: what we keep is pixels only. EXIF (GPS position,
+ * camera serial), ICC profiles, comments and anything appended after the image (e.g. HTML behind a JPEG
+ * header) are gone. The EXIF orientation is applied first so the photo stays upright. Undecodable → undefined.
+ */
+async function reencode(data: Buffer, type: string): Promise<Buffer | undefined> {
+  const image = sharp(data, { limitInputPixels: MAX_PIXELS, failOn: 'warning' }).rotate();
+  try {
+    if (type === 'image/png') return await image.png().toBuffer();
+    if (type === 'image/webp') return await image.webp({ quality: 85 }).toBuffer();
+    return await image.jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+  } catch {
+    return undefined;
+  }
+}
 
 const Photo = Type.Object({
   id: Type.String(),
@@ -28,7 +48,7 @@ const Photo = Type.Object({
   createdAt: Type.String(),
 });
 const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const errors = errorResponses(400, 401, 403, 404, 409, 413, 415);
+const errors = errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429);
 
 /** Photos of the materials at the door (初审留档): agent who holds the visit uploads; supervisors may view. */
 export default async function visitPhotoRoutes(fastify: FastifyInstance) {
@@ -66,6 +86,9 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
       }
       const type = signatures.find((s) => s.test(data))?.type;
       if (!type) throw new AppError(415, 'PHOTO_TYPE_UNSUPPORTED');
+      const clean = await reencode(data, type);
+      if (!clean) throw new AppError(422, 'PHOTO_UNREADABLE');
+      data = clean;
       const photo = await addPhoto(db, {
         bookingId: b.id,
         agentId: req.userId,
@@ -128,10 +151,18 @@ export default async function visitPhotoRoutes(fastify: FastifyInstance) {
         staffId: req.userId,
         pii: app.pii,
       });
-      return reply
-        .header('content-type', photo.contentType)
-        .header('cache-control', 'private, no-store')
-        .send(photo.data);
+      return (
+        reply
+          .header('content-type', photo.contentType)
+          .header('cache-control', 'private, no-store')
+          // Never rendered as anything but the image it is, and saved rather than opened as a page.
+          .header('x-content-type-options', 'nosniff')
+          .header(
+            'content-disposition',
+            `attachment; filename="${req.params.photoId}.${extension[photo.contentType] ?? 'bin'}"`,
+          )
+          .send(photo.data)
+      );
     },
   );
 }

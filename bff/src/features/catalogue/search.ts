@@ -53,5 +53,5 @@ export function searchTerms(query: string): string[][] {
     .filter((t) => t.length > 0)
     .slice(0, 5)
     .map((t) => [...t].slice(0, 20).join(''))
-    .map((t) => [...new Set([t, ...(ALIASES[t] ?? [])])]);
+    .map((t) => [...new Set([t, ...(Object.hasOwn(ALIASES, t) ? ALIASES[t]! : [])])]);
 }
