@@ -36,6 +36,8 @@ const demoRoles: Record<string, Role[]> = {
   'demo-clerk': ['resident', 'enterprise_clerk'],
   'demo-agent': ['resident', 'postal_agent'],
   'demo-supervisor': ['resident', 'supervisor'],
+  'demo-agent-2': ['resident', 'postal_agent'],
+  'demo-centre': ['resident', 'centre_clerk'],
 };
 
 /**

@@ -19,4 +19,5 @@ export const RoleSchema = Type.Union([
   Type.Literal('enterprise_clerk'),
   Type.Literal('postal_agent'),
   Type.Literal('supervisor'),
+  Type.Literal('centre_clerk'),
 ]);
