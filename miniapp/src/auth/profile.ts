@@ -6,6 +6,7 @@ export const roleLabels: Record<Role, string> = {
   enterprise_clerk: '企业经办人',
   postal_agent: '政邮专员',
   supervisor: '监管/运营',
+  centre_clerk: '政务中心收件',
 };
 
 /** True until the person has agreed to the privacy guide version now in force. */
