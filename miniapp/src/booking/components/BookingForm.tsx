@@ -16,6 +16,7 @@ import { FormField } from '@/components/FormField';
 import { Kv } from '@/components/Kv';
 import { beijingDatePlus } from '@/lib/beijingTime';
 import { routes, withQuery } from '@/navigation';
+import { nearestOutletRegion, type Region } from '@/outlets/location';
 import { Button, Switch } from '@/ui/nutui';
 import { visitTimeText, whenText } from '../format';
 import { MaterialsChecklist, NextSteps } from './Guidance';
@@ -49,8 +50,8 @@ interface Values {
 
 const DEFAULT_SCOPE = '代为提交申请材料、跟进办理并领取办理结果';
 /**
- * The address starts from the resident's last booking (GET /bookings/defaults), else empty: never a fixed
- * district. Booking again (e.g. after 材料不齐) starts from the earlier booking's address, contact and entrust.
+ * The address starts empty and is filled from `startingAddress` once known: never a fixed district. Booking
+ * again (e.g. after 材料不齐) starts from the earlier booking's address, contact and entrust.
  */
 const initialValues = (draft?: RebookDraft): Values => ({
   province: draft?.address.province ?? '',
@@ -67,6 +68,18 @@ const initialValues = (draft?: RebookDraft): Values => ({
       ? draft.entrust.validUntil
       : beijingDatePlus(90),
 });
+
+/**
+ * Where a new booking's address starts: the resident's last address (GET /bookings/defaults); without one, the
+ * region of the outlet nearest to where they are; null when neither is known (they pick the region).
+ */
+async function startingAddress(): Promise<(Region & { detail?: string }) | null> {
+  const last = await getBookingDefaults().then(
+    (d) => d.address,
+    () => null,
+  );
+  return last ?? nearestOutletRegion().catch(() => null);
+}
 
 const length = (s: string) => [...s.trim()].length;
 
@@ -170,22 +183,21 @@ export function BookingForm({
   const [slotsReload, setSlotsReload] = useState(0);
   const attempt = useRef<{ body: string; key: string }>();
 
-  // Start from the resident's last address (a re-booking has its own); never overwrite what they typed.
+  // Start from the last address or the nearest outlet's region (a re-booking has its own address); never
+  // overwrite what the resident typed meanwhile.
   useEffect(() => {
     if (draft) return;
     let live = true;
-    getBookingDefaults()
-      .then(({ address }) => {
-        if (!live || !address) return;
-        setValues((v) => ({
-          ...v,
-          province: v.province || address.province,
-          city: v.city || address.city,
-          county: v.county || address.county,
-          detail: v.detail || address.detail,
-        }));
-      })
-      .catch(() => {}); // no last address: the resident types it
+    startingAddress().then((start) => {
+      if (!live || !start) return;
+      setValues((v) => ({
+        ...v,
+        province: v.province || start.province,
+        city: v.city || start.city,
+        county: v.county || start.county,
+        detail: v.detail || (start.detail ?? ''),
+      }));
+    });
     return () => {
       live = false;
     };
