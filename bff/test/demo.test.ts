@@ -11,6 +11,10 @@ const templates = JSON.stringify({
   case_completed: 't3',
   result_shipped: 't4',
   result_delivered: 't5',
+  bag_picked_up: 't6',
+  bag_delivered: 't7',
+  supplement_received: 't8',
+  supplement_deadline: 't9',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */

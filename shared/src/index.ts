@@ -1,4 +1,5 @@
 export * from './api/auth';
+export * from './api/bags';
 export * from './api/booking';
 export * from './api/cases';
 export * from './api/catalogue';

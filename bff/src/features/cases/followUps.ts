@@ -22,6 +22,10 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_completed: '已办结',
   result_shipped: '已寄出',
   result_delivered: '已签收',
+  bag_picked_up: '已揽收',
+  bag_delivered: '已送达',
+  supplement_received: '已签收',
+  supplement_deadline: '待补正',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
