@@ -19,8 +19,8 @@ export const features = {
     route: routes.cases,
   },
   bag: {
-    title: '替你跑：补件袋寄补正材料',
-    summary: '扫补件袋背面的二维码，装入要补交的材料，EMS 免费寄到政务服务中心',
+    title: '替你跑：快递袋寄补正材料',
+    summary: '扫快递袋背面的二维码，装入要补交的材料，EMS 免费寄到政务服务中心',
     route: routes.bag,
   },
   catalogue: {

@@ -5,7 +5,7 @@ import { bagCodeFrom } from '@/bag/code';
 import { FormField } from '@/components/FormField';
 import { Button } from '@/ui/nutui';
 
-const NOT_A_BAG = '这不是补件袋的二维码，请扫描补件袋背面的二维码，或手动输入二维码下方的编码。';
+const NOT_A_BAG = '这不是快递袋的二维码，请扫描快递袋背面的二维码，或手动输入二维码下方的袋码。';
 
 /**
  * How a bag's code gets in: the scan button (WeChat's scanner; in a browser only inside WeChat), or typing the
@@ -14,8 +14,8 @@ const NOT_A_BAG = '这不是补件袋的二维码，请扫描补件袋背面的�
 export function CodeEntry({
   onCode,
   busy,
-  title = '扫描补件袋二维码',
-  hint = '二维码在补件袋背面；扫不了时，输入二维码下方的编码。',
+  title = '扫描快递袋二维码',
+  hint = '二维码在快递袋背面；扫不了时，输入二维码下方的袋码。',
 }: {
   onCode: (code: string) => void;
   busy?: boolean;
@@ -35,7 +35,7 @@ export function CodeEntry({
     }
     // Outside WeChat the H5 scanner resolves with nothing: say how to go on instead of doing nothing.
     if (!result) {
-      setError('当前环境无法扫码，请输入二维码下方的编码。');
+      setError('当前环境无法扫码，请输入二维码下方的袋码。');
       return;
     }
     const code = bagCodeFrom(result);
@@ -48,7 +48,7 @@ export function CodeEntry({
     if (code) {
       setError(undefined);
       onCode(code);
-    } else setError('编码不完整或有误，请核对二维码下方的编码后重新输入。');
+    } else setError('袋码不完整或有误，请核对二维码下方的袋码后重新输入。');
   };
 
   return (
@@ -60,9 +60,9 @@ export function CodeEntry({
       </Button>
       <FormField
         id="bag-code"
-        label="或输入补件袋编码"
+        label="或输入袋码"
         value={typed}
-        placeholder="如 K7QM-2XNP-8RTV-4HWC"
+        placeholder="12位，如 K7QM-2XNP-8RTV"
         maxlength={40}
         message={error}
         onInput={(value) => {

@@ -8,7 +8,7 @@ import { routes } from '@/navigation';
 import { Button } from '@/ui/nutui';
 
 /**
- * A staff page for some roles only (e.g. 补件袋 pages: 政务中心收件, and 监管/运营 for batches); anyone else
+ * A staff page for some roles only (e.g. 快递袋 pages: 政务中心收件, and 监管/运营 for batches); anyone else
  * is told which role it needs, not shown errors.
  */
 export function RoleGate({ roles, what, children }: PropsWithChildren<{ roles: Role[]; what: string }>) {

@@ -83,7 +83,13 @@ function Head({ c, stale }: { c: CaseDetail; stale?: string }) {
 }
 
 /** 补齐补正: everything the platform asks for, at once, with the deadline, and how to send it (替你跑). */
-function Supplement({ caseId, supplement }: { caseId: string; supplement: NonNullable<CaseDetail['supplement']> }) {
+function Supplement({
+  caseId,
+  supplement,
+}: {
+  caseId: string;
+  supplement: NonNullable<CaseDetail['supplement']>;
+}) {
   return (
     <View className="case-supplement" id="case-supplement">
       <Text className="case-supplement__title">需要补齐补正：共 {supplement.items.length} 项</Text>
@@ -97,14 +103,15 @@ function Supplement({ caseId, supplement }: { caseId: string; supplement: NonNul
         </View>
       ))}
       <Text className="text-hint">
-        备齐后装入补件袋（政务服务中心窗口、邮政网点或上门专员提供），扫袋子背面的二维码，EMS 免费寄到政务服务中心。
+        备齐后装入快递袋（政务服务中心窗口、邮政网点或上门专员提供），扫袋子背面的二维码，EMS
+        免费寄到政务服务中心。
       </Text>
       <Button
         type="primary"
         size="large"
         onClick={() => Taro.navigateTo({ url: withQuery(routes.bag, { caseId }) })}
       >
-        扫补件袋寄材料
+        扫快递袋寄材料
       </Button>
     </View>
   );
