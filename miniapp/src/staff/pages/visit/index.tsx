@@ -25,6 +25,7 @@ import { useLive } from '@/lib/useLive';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
+import { LeaveBag } from '@/staff/components/LeaveBag';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
 import { dueLine, formLabel, statusTones, windowLine } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -233,6 +234,7 @@ function Visit({ id }: { id: string }) {
   return (
     <>
       <ReviewResult visit={visit} />
+      {visit.mine && visit.status === 'materials_incomplete' && <LeaveBag visit={visit} />}
       <View className="card">
         <View className="row">
           <Text className="staff-title">{visit.matter.name}</Text>
