@@ -56,6 +56,8 @@ interface SimCase {
   };
   /** 快递送达 (BUS_MODE 01): the waybill of the materials once they reached the centre; the case waits for it. */
   materialsWaybill?: string;
+  /** Supplements pushed to this case (补正材料 received at the centre), by the sender's supplementId. */
+  supplementsPushed?: string[];
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
 }
@@ -363,6 +365,21 @@ export function createCaseBook(opts: {
       schedule(c, AFTER_SUPPLEMENT_SECONDS);
       return 'ok';
     },
+    /**
+     * pushSupplement: the supplement is complete at the centre. A case waiting in 补齐补正 resumes (受理 follows);
+     * a case accepted under 容缺受理 just records it. A repeat of one supplementId changes nothing.
+     */
+    supplementPushed(projId: string, supplementId: string): GovCase | 'not_found' | 'closed' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      c.supplementsPushed ??= [];
+      const pushed = c.supplementsPushed;
+      if (pushed.includes(supplementId)) return c.view;
+      if (['4', '99'].includes(c.view.stage)) return 'closed';
+      pushed.push(supplementId);
+      if (c.view.stage === '11' && c.dueAt === undefined) schedule(c, AFTER_SUPPLEMENT_SECONDS);
+      return c.view;
+    },
     /** Returns the case the script now applies to, if it already exists. */
     setScript(
       target: { ourId: string } | { serviceCode: string } | 'next',
@@ -392,6 +409,7 @@ export function createCaseBook(opts: {
         outcome: c.script.outcome,
         applicant: c.applicant,
         materialsWaybill: c.materialsWaybill ?? null,
+        supplementsPushed: c.supplementsPushed ?? [],
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

@@ -11,6 +11,7 @@ import {
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
   GovMaterialsArrival,
+  GovSupplementPush,
 } from '../../src/integrations/gov/types';
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
@@ -70,6 +71,7 @@ const HANG_MS = 120_000;
 
 const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
+const checkSupplementPush = checker(GovSupplementPush);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -237,6 +239,23 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
           throw new SimError(409, 'NOT_BY_POST', `办件 ${projId} 不是快递送达办件，材料已在窗口收取`);
         if (found === 'other_waybill')
           throw new SimError(409, 'MATERIALS_ALREADY_ARRIVED', `办件 ${projId} 的申请材料已由另一运单寄达`);
+        return { projId, stage: found.stage };
+      });
+
+      gov.post('/cases/:projId/supplements', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const body = checkSupplementPush(parseJson(req));
+        if (!body.ok)
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '补正材料数据不符合接口规范',
+            body.errors.map((e) => ({ field: e, message: e })),
+          );
+        const found = book.supplementPushed(projId, body.value.supplementId);
+        if (found === 'not_found') throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在`);
+        if (found === 'closed')
+          throw new SimError(409, 'CASE_CLOSED', `办件 ${projId} 已办结或终止，不再接收补正材料`);
         return { projId, stage: found.stage };
       });
 

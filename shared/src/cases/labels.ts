@@ -185,6 +185,7 @@ export const breachKinds = [
   'logistics_exception',
   'case_overdue',
   'case_stuck',
+  'supplement_overdue',
 ] as const;
 export type BreachKindName = (typeof breachKinds)[number];
 /** Short labels for the supervisors' filter tabs (each breach carries its own specific label too). */
@@ -196,4 +197,5 @@ export const breachKindLabels: Record<BreachKindName, string> = {
   logistics_exception: '物流异常',
   case_overdue: '办件超期',
   case_stuck: '办件提交受阻',
+  supplement_overdue: '补正逾期未寄',
 };

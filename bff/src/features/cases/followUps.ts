@@ -36,7 +36,7 @@ const toUuidArray = (ids: string[]) => `{${ids.join(',')}}`;
  * character_string1 办件编号, thing2 事项名称, phrase3 办理状态, time4 时间, thing5 温馨提示 — each within
  * WeChat's limits (thing ≤ 20, phrase ≤ 5 Chinese characters, character_string ≤ 32).
  */
-async function notice(
+export async function notice(
   tx: DatabaseOrTransaction,
   app: FastifyInstance,
   c: Case,
