@@ -47,6 +47,8 @@ async function main() {
     WECHAT_API_BASE: wechatUrl,
     EMS_API_BASE: emsUrl,
     GOV_API_BASE: govUrl,
+    // Bag labels printed in the demo open this server (`/b/<code>` below); a fixed PORT is needed for that.
+    BAG_URL_BASE: `http://${host}:${env.PORT ?? 8080}`,
     ...env,
   });
   const server = await createServer({ config });
