@@ -7,6 +7,7 @@ export * from './api/common';
 export * from './api/me';
 export * from './api/publicFacts';
 export * from './api/supervision';
+export * from './bags/code';
 export * from './booking/stateMachine';
 export * from './calendar/beijingTime';
 export * from './calendar/workingDays';

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { BAG_CODE_PATTERN } from '../bags/code';
 import { AddressSchema, ContactSchema } from './booking';
 
 /**
@@ -45,9 +46,6 @@ import { AddressSchema, ContactSchema } from './booking';
  * `tolerate: { bagCode }` (ReviewBody): the agent collects what is complete and leaves that bag bound to the
  * rest (see shared/src/api/booking.ts).
  */
-
-/** Normalised bag code as the API returns it: `XXXX-XXXX-XXXX`. */
-export const BAG_CODE_PATTERN = '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$';
 
 export const BagStateSchema = Type.Union([
   Type.Literal('issued'),
