@@ -217,26 +217,53 @@ describe('快递袋收件', () => {
   });
 });
 
-describe('留下快递袋 at the door (materials incomplete)', () => {
-  it('the agent binds a bag to the visit’s missing items', async () => {
-    saveTokens(tokens(1, user({ roles: ['resident', 'postal_agent'] })));
-    const incomplete = visit({
-      status: 'materials_incomplete',
-      statusLabel: '材料不齐',
-      missingItems: [{ materialId: 'm-proof', name: '终止或解除劳动关系证明', reason: '未提供' }],
-    } as never);
-    const log = fakeBff((req) => {
-      if (req.path === `/api/v1/staff/visits/${incomplete.id}`) return { status: 200, data: incomplete };
-      if (req.path === `/api/v1/staff/bags/${CODE}/bind`)
-        return { status: 200, data: staffBag({ state: 'bound', shipment: null }) };
+describe('容缺受理 at the door: collect what is complete, leave a bag for the rest', () => {
+  const choose = (materialId: string, answer: '有' | '无') =>
+    fireEvent.click(
+      [...document.querySelector(`#review-${materialId}`)!.querySelectorAll('[role="radio"]')].find(
+        (el) => el.textContent === answer,
+      )!,
+    );
+  const serve = (tolerant: boolean) => {
+    const reviewing = visit({ tolerantAcceptance: tolerant });
+    return fakeBff((req) => {
+      if (req.path === `/api/v1/staff/visits/${reviewing.id}`) return { status: 200, data: reviewing };
       if (req.path.endsWith('/photos')) return { status: 200, data: { items: [] } };
+      if (req.method === 'POST' && req.path.endsWith('/review'))
+        return { status: 200, data: visit({ status: 'collected', statusLabel: '材料已收取' }) };
       return { status: 404 };
     });
-    setRouterParams({ id: incomplete.id });
+  };
+  const reviewWithOneMissing = async () => {
+    saveTokens(tokens(1, user({ roles: ['resident', 'postal_agent'] })));
+    setRouterParams({ id: visit().id });
     render(<VisitPage />);
-    await screen.findByText('留下快递袋（可选）');
+    await screen.findByText('初审：逐项核对材料');
+    choose('m-id', '有');
+    choose('m-proof', '无');
+    choose('m-proxy', '无');
+  };
+
+  it('the agent scans a bag; the review carries it and the visit is collected', async () => {
+    const log = serve(true);
+    await reviewWithOneMissing();
+    await screen.findByText('容缺受理：先收件，缺少的用快递袋补寄');
     await enterCode();
-    await screen.findByText(`已留下快递袋 ${CODE}`);
-    expect(log.find((r) => r.method === 'POST')!.body).toEqual({ bookingId: incomplete.id });
+    await screen.findByText(`容缺受理：留下快递袋 ${CODE}`);
+    expect(screen.getByText('提交后收取齐全的材料，缺少的 1 项由快递袋补寄')).toBeTruthy();
+    fireEvent.click(screen.getByText('提交初审结果'));
+    await screen.findByText('容缺受理，已收件');
+    expect(screen.getByText(`缺少的材料由居民装入快递袋 ${CODE} 补寄。`)).toBeTruthy();
+    expect(log.find((r) => r.method === 'POST')!.body).toMatchObject({ tolerate: { bagCode: CODE } });
+  });
+
+  it('without a bag, or for a matter that does not allow it, the review ends as 材料不齐 (no bag sent)', async () => {
+    const log = serve(false);
+    await reviewWithOneMissing();
+    await screen.findByText('提交后将告知居民缺少 1 项材料，本次不收件');
+    expect(screen.queryByText('容缺受理：先收件，缺少的用快递袋补寄')).toBeNull();
+    fireEvent.click(screen.getByText('提交初审结果'));
+    await waitFor(() => expect(log.some((r) => r.method === 'POST')).toBe(true));
+    expect(log.find((r) => r.method === 'POST')!.body).not.toHaveProperty('tolerate');
   });
 });

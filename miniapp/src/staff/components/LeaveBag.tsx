@@ -1,63 +1,47 @@
 import { Text, View } from '@tarojs/components';
-import type { StaffBagView, VisitView } from '@zyt/shared';
-import { useState } from 'react';
-import { bindBag } from '@/api/bags';
-import { asApiError } from '@/api/errors';
+import { bagCodeFrom } from '@/bag/code';
 import { CodeEntry } from '@/bag/components/CodeEntry';
 import { Button } from '@/ui/nutui';
 
 /**
- * 材料不齐 at the door: the agent leaves a courier bag bound to what is missing, so the resident sends it by
- * post once they have it (替你跑) instead of booking another visit.
+ * 容缺受理 at the door (matters that allow it): instead of ending the visit as 材料不齐, the agent collects
+ * what is complete and leaves a courier bag bound to the rest; the resident sends it by post once they have it
+ * (替你跑). The bag is scanned here and sent with the review, which binds it.
  */
-export function LeaveBag({ visit }: { visit: VisitView }) {
-  const [code, setCode] = useState<string>();
-  const [bound, setBound] = useState<StaffBagView>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const bind = async (scanned: string) => {
-    setCode(scanned);
-    setBusy(true);
-    setError(undefined);
-    try {
-      setBound(await bindBag(scanned, { bookingId: visit.id }));
-    } catch (e) {
-      setError(asApiError(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  if (bound) {
+export function LeaveBag({
+  missing,
+  bagCode,
+  onChange,
+  busy,
+}: {
+  /** How many required materials are missing or short. */
+  missing: number;
+  bagCode: string | undefined;
+  onChange: (code: string | undefined) => void;
+  busy?: boolean;
+}) {
+  if (bagCode) {
     return (
-      <View className="result result--collected" id="leave-bag-done">
-        <Text className="result__title">已留下快递袋 {bound.code}</Text>
-        <Text className="text-body">
-          已绑定缺少的 {bound.supplement?.items.length ?? 0}{' '}
-          项材料。请告诉居民：备齐后装袋，扫袋子背面的二维码约 EMS 免费上门揽收，无需重新预约。
+      <View className="card" id="leave-bag">
+        <Text className="staff-title">容缺受理：留下快递袋 {bagCode}</Text>
+        <Text className="text-hint">
+          提交后收取齐全的材料；缺少的 {missing}{' '}
+          项绑定到这个快递袋，居民备齐后扫码免费寄到政务服务中心，无需重新预约。
         </Text>
+        <Button size="large" disabled={busy} onClick={() => onChange(undefined)}>
+          不留快递袋
+        </Button>
       </View>
     );
   }
   return (
     <View id="leave-bag">
       <CodeEntry
-        title="留下快递袋（可选）"
-        hint="居民备齐缺少的材料后，可用快递袋免费寄到政务服务中心，无需重新预约。扫描要留下的快递袋绑定到本次缺少的材料。"
+        title="容缺受理：先收件，缺少的用快递袋补寄"
+        hint={`该事项支持容缺受理。扫描要留给居民的快递袋，可先收取齐全的材料，缺少的 ${missing} 项由居民备齐后装袋寄回；不留袋则本次不收件。`}
         busy={busy}
-        onCode={bind}
+        onCode={(code) => onChange(bagCodeFrom(code))}
       />
-      {error && (
-        <View className="notice" role="alert">
-          <Text>
-            快递袋 {code}：{error}
-          </Text>
-          <Button size="large" onClick={() => setError(undefined)}>
-            知道了
-          </Button>
-        </View>
-      )}
     </View>
   );
 }
