@@ -65,6 +65,8 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
   let bookingNumber: string;
   let caseId: string | undefined;
   let code: string;
+  /** A second bag of the batch, left at the door under 容缺受理. */
+  let doorCode: string;
   let restore: { ems?: number; gov?: number } = {};
   let lastCase: CaseDetail | undefined;
   /** EMS orders before the bag's pickup was booked. */
@@ -202,6 +204,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     const batch = (await (await created).json()) as { codes: string[] };
     expect(batch.codes).toHaveLength(3);
     code = batch.codes[0]!;
+    doorCode = batch.codes[1]!;
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     await top(centre).getByText('3 个快递袋', { exact: false }).first().waitFor();
 
@@ -293,5 +296,28 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     await top(newcomer).locator('.case-shipment').filter({ hasText: LEG }).waitFor();
     expect(lastCase?.shipments.map((s) => s.leg)).toContain('supplement_to_centre');
     await screenshot(newcomer, 'bag-06-case');
+  });
+
+  it('容缺受理 at the door: the agent collects what is complete and leaves a bag bound to the rest', async () => {
+    await open(resident, baseUrl, `/booking/pages/index/index?matterCode=${encodeURIComponent(matter.code)}`);
+    const number = await bookAsap(resident, { name: RESIDENT.name, firstRequired });
+    await takeToReview(agent, baseUrl, number);
+    await review(agent, firstRequired);
+    // The matter allows 容缺受理 (失业保险金申领 in the demo catalogue): a bag can be left instead.
+    await top(agent).getByText('容缺受理：先收件，缺少的用快递袋补寄').waitFor();
+    await input(agent, 'bag-code').fill(doorCode);
+    await press(agent, '查询');
+    await top(agent).getByText(`容缺受理：留下快递袋 ${doorCode}`).waitFor();
+    await top(agent).getByText('提交后收取齐全的材料，缺少的 1 项由快递袋补寄').waitFor();
+    await press(agent, '提交初审结果');
+    await top(agent).locator('#review-result').getByText('容缺受理，已收件').waitFor();
+    await screenshot(agent, 'bag-07-door-tolerance');
+
+    // The resident scans that bag: bound to this case, exactly the missing material.
+    await open(newcomer, baseUrl, `/bag/pages/index/index?code=${doorCode}`);
+    await top(newcomer).getByText('这个快递袋已指定用于下面的办件。').waitFor();
+    const items = top(newcomer).locator('#bag-items .nut-checkbox');
+    await expect(items.count()).resolves.toBe(1);
+    await expect(items.first().textContent()).resolves.toContain(firstRequired);
   });
 });

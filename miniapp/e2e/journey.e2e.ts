@@ -40,8 +40,7 @@ describe('first visit of a resident (H5)', () => {
     }
     // Nothing promises what is not built yet (enterprise claims, evaluations).
     const body = (await top().textContent()) ?? '';
-    for (const promise of ['企业服务', '评价', '即将开放'])
-      expect(body).not.toContain(promise);
+    for (const promise of ['企业服务', '评价', '即将开放']) expect(body).not.toContain(promise);
     await expect(top().locator('input').first().getAttribute('placeholder')).resolves.toContain('搜索');
     await screenshot(page, '01-home');
   });
