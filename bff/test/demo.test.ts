@@ -79,5 +79,10 @@ describe('demo-only paths', () => {
     const users = await stack.server.inject({ url: '/sim/wechat/demo-users' });
     expect(users.statusCode).toBe(200);
     expect(users.json().length).toBeGreaterThan(0);
+    // The demo has courier bags (替你跑): one batch, seeded once.
+    const batches = await stack.server.database.rows<{ n: number; bags: number }>(
+      sql`select count(*)::int as n, (select count(*)::int from bags) as bags from bag_batches`,
+    );
+    expect(batches[0]).toEqual({ n: 1, bags: 12 });
   });
 });

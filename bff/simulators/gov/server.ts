@@ -315,7 +315,8 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     }
     const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
     const missing = matter.materials.filter((mt) => mt.required && !provided.has(mt.id));
-    if (missing.length > 0) {
+    // 容缺受理: a listed matter is taken with materials missing; they follow as a supplement (pushSupplement).
+    if (missing.length > 0 && !matter.tolerantAcceptance) {
       throw new SimError(
         422,
         'MATERIALS_INCOMPLETE',

@@ -415,7 +415,8 @@ export async function createBatch(
         .returning({ code: bags.code });
       codes.push(...inserted.map((r) => r.code));
     }
-    return { batch: batch!, codes };
+    // In the label sheet's order.
+    return { batch: batch!, codes: codes.sort() };
   });
 }
 

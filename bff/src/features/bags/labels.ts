@@ -55,7 +55,7 @@ export async function labelSheet(params: {
         `<rect x="${x}" y="${y}" width="${LABEL_W}" height="${LABEL_H}" fill="none" stroke="#bbb" stroke-width="0.2" stroke-dasharray="1 1"/>`,
         placed.trim(),
         `<text x="${tx}" y="${ty - 8}" font-size="3.4" font-family="sans-serif">政邮通·替你跑</text>`,
-        `<text x="${tx}" y="${ty}" font-size="3.6" font-family="monospace" font-weight="bold">${escapeXml(formatBagCode(code))}</text>`,
+        `<text x="${tx}" y="${ty}" font-size="3.2" font-family="monospace" font-weight="bold">${escapeXml(formatBagCode(code))}</text>`,
         `<text x="${tx}" y="${ty + 6}" font-size="2.6" font-family="sans-serif">扫码免费寄送补正材料</text>`,
         `<text x="${tx}" y="${ty + 10.5}" font-size="2.4" font-family="sans-serif">有效期至${escapeXml(validUntil)}</text>`,
       ].join('');
