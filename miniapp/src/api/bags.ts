@@ -2,6 +2,7 @@ import type {
   BagBatchList,
   BagConfirmation,
   BagScanResponse,
+  BagStatsResponse,
   BindBagBody,
   ConfirmBagBody,
   CreateBagBatchBody,
@@ -51,3 +52,6 @@ export const receiveBag = (code: string, items: ReceiveBagBody['items']) =>
 /** The printable label sheet (SVG text) of a batch: `labelsUrl` as the batch listing gives it. */
 export const getLabelSheet = (labelsUrl: string) =>
   request<string>({ path: labelsUrl.replace(/^https?:\/\/[^/]+/, ''), text: true });
+
+/** Supervisors: 替你跑 figures (uses, bags by state, receipts, deadlines missed). */
+export const getBagStats = () => request<BagStatsResponse>({ path: '/api/v1/supervision/bag-stats' });

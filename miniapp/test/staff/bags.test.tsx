@@ -7,9 +7,11 @@ import BagBind from '@/staff/pages/bag-bind';
 import BagReceive from '@/staff/pages/bag-receive';
 import BagBatches from '@/staff/pages/bags';
 import Workbench from '@/staff/pages/index';
+import Supervision from '@/staff/pages/supervision';
 import VisitPage from '@/staff/pages/visit';
 import { CODE, staffBag, supplement } from '../bag/fixtures';
 import { visit } from '../booking/fixtures';
+import { breaches } from '../cases/fixtures';
 import { apiError, fakeBff, tokens, user } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
 
@@ -265,5 +267,32 @@ describe('容缺受理 at the door: collect what is complete, leave a bag for th
     fireEvent.click(screen.getByText('提交初审结果'));
     await waitFor(() => expect(log.some((r) => r.method === 'POST')).toBe(true));
     expect(log.find((r) => r.method === 'POST')!.body).not.toHaveProperty('tolerate');
+  });
+});
+
+describe('替你跑 figures for supervisors', () => {
+  it('shows uses, bags by state, receipts and deadlines missed on 时效监管', async () => {
+    saveTokens(tokens(1, user({ roles: ['supervisor'] })));
+    fakeBff((req) => {
+      if (req.path === '/api/v1/supervision/bag-stats')
+        return {
+          status: 200,
+          data: {
+            uses: 42,
+            bags: { issued: 500, bound: 3, sent: 2, received: 40 },
+            receivedComplete: 38,
+            receivedIncomplete: 2,
+            deadlinesMissed: 1,
+          },
+        };
+      if (req.path === '/api/v1/supervision/breaches') return { status: 200, data: breaches };
+      return { status: 404 };
+    });
+    render(<Supervision />);
+    await screen.findByText('42 袋');
+    const card = document.querySelector('#bag-stats')!.textContent;
+    expect(card).toContain('未绑定 500 · 已绑定 3 · 寄送中 2 · 已收件 40');
+    expect(card).toContain('38 袋');
+    expect(card).toContain('补正逾期未寄1 件');
   });
 });
