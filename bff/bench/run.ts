@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBagScan } from './bagScan';
 import { benchBookings } from './bookings';
 import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
@@ -29,7 +30,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.resolve(here, '../../bench-results.json');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const SCENARIOS = ['jobs.ems', 'booking', 'ems.push'];
+const SCENARIOS = ['jobs.ems', 'booking', 'ems.push', 'bag.scan'];
 const wanted = process.argv.slice(2).map((a) => (a.startsWith('booking.') ? 'booking' : a));
 for (const name of wanted) {
   if (!SCENARIOS.includes(name))
@@ -128,6 +129,28 @@ async function main() {
         ratio: round(push.throughput / tps, 4),
         target: '≥ 2,000 events/s',
         notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
+      });
+    }
+    if (runs('bag.scan')) {
+      const { health, scan } = await benchBagScan(db.url);
+      const healthRps = health.requests.average;
+      console.log(`reference: bare /healthz ${round(healthRps)} req/s`);
+      console.log(
+        `bag.scan: ${round(scan.requests.average)} req/s, p50 ${scan.latency.p50} ms, p99 ${scan.latency.p99} ms, errors ${scan.errors}, non-2xx ${scan.non2xx}`,
+      );
+      if (scan.non2xx > 0 || scan.errors > 0)
+        throw new Error(`bag.scan: ${scan.non2xx} non-2xx answers, ${scan.errors} errors`);
+      results.push({
+        name: 'bag.scan',
+        throughput: round(scan.requests.average),
+        unit: 'req/s',
+        p50_ms: scan.latency.p50,
+        p99_ms: scan.latency.p99,
+        reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
+        reference: round(healthRps),
+        ratio: round(scan.requests.average / healthRps, 4),
+        notes:
+          'GET /api/v1/bags/:code by the owner of a bag the centre bound to their case in 补齐补正 (tag check, one joined lookup, drop-off outlets, pickup windows), 50 connections, 10 s, PostgreSQL',
       });
     }
   } finally {

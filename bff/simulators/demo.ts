@@ -1,8 +1,10 @@
 import proxy from '@fastify/http-proxy';
-import { PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
+import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { users } from '../src/db/schema';
+import { bagBatches, users } from '../src/db/schema';
+import { createBatch } from '../src/features/bags/bags';
+import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
 
 /**
@@ -38,6 +40,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-supervisor': ['resident', 'supervisor'],
   'demo-agent-2': ['resident', 'postal_agent'],
   'demo-centre': ['resident', 'centre_clerk'],
+  'demo-resident-bag': ['resident'],
 };
 
 /**
@@ -69,4 +72,28 @@ async function seedDemo(app: FastifyInstance): Promise<void> {
     if (openid === 'demo-agent' && !user!.staffNo)
       await storeStaffContact(db, app.pii, { userId: user!.id, ...agentContact });
   }
+  await seedDemoBags(app);
+}
+
+const DEMO_BAG_NOTE = '演示批次';
+
+/** A batch of courier bags (替你跑) for the demo, made once by the demo centre clerk; its codes are logged. */
+async function seedDemoBags(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const [existing] = await db.select().from(bagBatches).where(eq(bagBatches.note, DEMO_BAG_NOTE));
+  if (existing) return;
+  const [clerk] = await db.select().from(users).where(eq(users.openid, 'demo-centre'));
+  const validUntil = beijingDate(new Date(Date.now() + 365 * 86_400_000));
+  const { codes } = await createBatch(db, {
+    count: 12,
+    validUntil,
+    note: DEMO_BAG_NOTE,
+    createdBy: clerk!.id,
+    secret: app.config.bags.codeSecret,
+    now: new Date(),
+  });
+  app.log.info(
+    { codes: codes.map(formatBagCode) },
+    'demo courier bags (替你跑), also printable at /staff/bag-batches',
+  );
 }

@@ -7,6 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
 import { sessionState } from './features/auth/tokens';
+import { defineBagJobs, scheduleBagReminders } from './features/bags/jobs';
+import bagRoutes from './features/bags/routes';
 import { scheduleBookingExpiry } from './features/bookings/expiry';
 import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
@@ -136,6 +138,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(caseRoutes);
       await api.register(subscriptionRoutes);
       await api.register(publicFactsRoutes);
+      await api.register(bagRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -148,6 +151,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCaseFollowUps(app);
   defineMaterialsArrival(app);
   defineCasePolling(app);
+  defineBagJobs(app);
+  scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.

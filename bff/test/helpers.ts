@@ -131,6 +131,7 @@ export const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_REAL_NAME_PER_HOUR: '100000',
   RATE_LIMIT_BOOKING_PER_HOUR: '100000',
   RATE_LIMIT_UPLOAD_PER_MINUTE: '100000',
+  RATE_LIMIT_BAG_SCAN_PER_MINUTE: '100000',
 };
 
 /** Outside-system secrets for a production-mode app in tests (production refuses missing or demo ones). */
@@ -139,6 +140,8 @@ export const PRODUCTION_SECRETS = {
   EMS_AUTHORIZATION: randomBytes(16).toString('hex'),
   EMS_SIGN_KEY: randomBytes(16).toString('base64'),
   GOV_APP_SECRET: randomBytes(16).toString('hex'),
+  BAG_CODE_SECRET: randomBytes(24).toString('hex'),
+  BAG_URL_BASE: 'https://zyt.example.gov.cn',
 };
 
 export const TEST_KEYS = {

@@ -37,6 +37,8 @@ export const stopPullDownRefresh = vi.fn();
 export const requestSubscribeMessage = vi.fn(async () => ({ errMsg: 'requestSubscribeMessage:ok' }));
 export const chooseImage = vi.fn(async () => ({ tempFilePaths: ['blob:photo-1'], tempFiles: [] }));
 export const uploadFile = vi.fn();
+/** The scanner: each test says what it reads (WeChat answers `{ result }`). */
+export const scanCode = vi.fn(async () => ({ result: '', scanType: 'QR_CODE', errMsg: 'scanCode:ok' }));
 
 let pages: { route: string }[] = [];
 /** Sets the page stack getCurrentPages() reports, top last. */
@@ -124,6 +126,7 @@ const Taro = {
   requestSubscribeMessage,
   chooseImage,
   uploadFile,
+  scanCode,
   getCurrentPages,
   getCurrentInstance,
   useRouter,

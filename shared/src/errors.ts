@@ -57,6 +57,19 @@ export const ErrorCode = {
   IDENTITY_CHECK_UNAVAILABLE: 'IDENTITY_CHECK_UNAVAILABLE',
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
   SUBSCRIPTION_TEMPLATE_UNKNOWN: 'SUBSCRIPTION_TEMPLATE_UNKNOWN',
+  BAG_CODE_INVALID: 'BAG_CODE_INVALID',
+  BAG_NOT_FOUND: 'BAG_NOT_FOUND',
+  BAG_ALREADY_USED: 'BAG_ALREADY_USED',
+  BAG_ALREADY_BOUND: 'BAG_ALREADY_BOUND',
+  BAG_EXPIRED: 'BAG_EXPIRED',
+  BAG_NOT_SENT: 'BAG_NOT_SENT',
+  BAG_CASE_REQUIRED: 'BAG_CASE_REQUIRED',
+  BAG_ITEMS_UNKNOWN: 'BAG_ITEMS_UNKNOWN',
+  BAG_RECEIPT_UNCHECKED: 'BAG_RECEIPT_UNCHECKED',
+  SUPPLEMENT_NOT_NEEDED: 'SUPPLEMENT_NOT_NEEDED',
+  SUPPLEMENT_DEADLINE_PASSED: 'SUPPLEMENT_DEADLINE_PASSED',
+  PICKUP_WINDOW_UNAVAILABLE: 'PICKUP_WINDOW_UNAVAILABLE',
+  TOLERANT_ACCEPTANCE_NOT_ALLOWED: 'TOLERANT_ACCEPTANCE_NOT_ALLOWED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -116,6 +129,20 @@ export const errorMessages: Record<ErrorCode, string> = {
   IDENTITY_CHECK_UNAVAILABLE: '实名核验服务暂时不可用，请稍后再试',
   CASE_NOT_FOUND: '没有找到该办件',
   SUBSCRIPTION_TEMPLATE_UNKNOWN: '提醒模板已更新，请刷新页面后重新开启进度提醒',
+  BAG_CODE_INVALID: '袋码不正确：请核对快递袋背面的12位袋码（不含字母I、L、O、U）后重新输入，或重新扫码',
+  BAG_NOT_FOUND: '没有找到这个快递袋，请核对袋码，或向发袋的窗口、网点或政邮专员确认',
+  BAG_ALREADY_USED: '这个快递袋已经使用过，不能再次寄送；如还需补交材料，请另取一个新快递袋',
+  BAG_ALREADY_BOUND: '这个快递袋已绑定其他办件，请另取一个新快递袋',
+  BAG_EXPIRED: '这个快递袋已过有效期，请到政务服务窗口或邮政网点另取一个新快递袋',
+  BAG_NOT_SENT: '这个快递袋还没有寄出，不能登记收件；请确认袋码或让申请人先扫码寄送',
+  BAG_CASE_REQUIRED: '请先选择这个快递袋要补交材料的办件',
+  BAG_ITEMS_UNKNOWN: '勾选的材料不在补正清单中，请刷新后重新勾选',
+  BAG_RECEIPT_UNCHECKED: '还有材料未核对，请逐项勾选袋内是否有该材料后再提交',
+  SUPPLEMENT_NOT_NEEDED: '该办件目前不需要补交材料，无需寄送；可在“我的办件”查看办理进度',
+  SUPPLEMENT_DEADLINE_PASSED:
+    '补正期限已过，不能再寄送补正材料；请拨打政务服务热线或到政务服务窗口咨询后续办理',
+  PICKUP_WINDOW_UNAVAILABLE: '该上门揽收时段已不可选，请重新选择时段',
+  TOLERANT_ACCEPTANCE_NOT_ALLOWED: '该事项不支持容缺受理，材料不齐时不能先收取，请一次性告知申请人缺少的材料',
 };
 
 export interface FieldIssue {

@@ -1,4 +1,5 @@
 export * from './api/auth';
+export * from './api/bags';
 export * from './api/booking';
 export * from './api/cases';
 export * from './api/catalogue';
@@ -6,6 +7,7 @@ export * from './api/common';
 export * from './api/me';
 export * from './api/publicFacts';
 export * from './api/supervision';
+export * from './bags/code';
 export * from './booking/stateMachine';
 export * from './calendar/beijingTime';
 export * from './calendar/workingDays';

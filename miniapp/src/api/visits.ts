@@ -18,9 +18,16 @@ export type VisitStep = 'accept' | 'depart' | 'arrive' | 'start-review';
 export const takeVisitStep = (id: string, step: VisitStep) =>
   request<VisitView>({ method: 'POST', path: `${one(id)}/${step}` });
 
-/** 初审: every checklist item, present or not and how many copies. */
-export const submitReview = (id: string, items: ReviewBody['items']) =>
-  request<VisitView>({ method: 'POST', path: `${one(id)}/review`, data: { items } });
+/**
+ * 初审: every checklist item, present or not and how many copies; with `tolerate` (容缺受理) the complete
+ * materials are collected and that courier bag is left bound to what is missing.
+ */
+export const submitReview = (id: string, items: ReviewBody['items'], tolerate?: ReviewBody['tolerate']) =>
+  request<VisitView>({
+    method: 'POST',
+    path: `${one(id)}/review`,
+    data: tolerate ? { items, tolerate } : { items },
+  });
 
 export const cancelVisit = (id: string, reason: string) =>
   request<VisitView>({ method: 'POST', path: `${one(id)}/cancel`, data: { reason } });

@@ -31,6 +31,7 @@ describe('时效监管 (supervisor)', () => {
       '物流异常 1',
       '办件超期 0',
       '办件提交受阻 0',
+      '补正逾期未寄 0',
     ]);
     expect(items()).toHaveLength(3);
     expect(document.querySelector('#breach-summary')!.textContent).toBe('2 项未解决，请优先跟进');

@@ -171,7 +171,19 @@ export const ReviewItemInput = Type.Object(
   { additionalProperties: false },
 );
 export const ReviewBody = Type.Object(
-  { items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }) },
+  {
+    items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }),
+    /**
+     * 容缺受理 (only for matters with tolerantAcceptance): when something is missing, collect what is complete
+     * and leave this courier bag bound to the rest instead of ending the visit (see shared/src/api/bags.ts).
+     */
+    tolerate: Type.Optional(
+      Type.Object(
+        { bagCode: Type.String({ minLength: 1, maxLength: 200 }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ReviewBody = Static<typeof ReviewBody>;
@@ -192,6 +204,8 @@ export const VisitView = Type.Object({
   overdue: Type.Boolean(),
   /** Accepted by the agent asking. */
   mine: Type.Boolean(),
+  /** The matter allows 容缺受理: with items missing, the agent may collect and leave a bag (review `tolerate`). */
+  tolerantAcceptance: Type.Optional(Type.Boolean()),
 });
 export type VisitView = Static<typeof VisitView>;
 export const VisitList = Type.Object({ items: Type.Array(VisitView) });

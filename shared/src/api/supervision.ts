@@ -8,6 +8,8 @@ export const BreachKindSchema = Type.Union([
   Type.Literal('logistics_exception'),
   Type.Literal('case_overdue'),
   Type.Literal('case_stuck'),
+  /** 替你跑: a supplement deadline passed and no bag was sent. */
+  Type.Literal('supplement_overdue'),
 ]);
 export type BreachKind = Static<typeof BreachKindSchema>;
 

@@ -140,6 +140,10 @@ export const notificationKinds = [
   'case_completed',
   'result_shipped',
   'result_delivered',
+  'bag_picked_up',
+  'bag_delivered',
+  'supplement_received',
+  'supplement_deadline',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -148,6 +152,10 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   case_completed: '办结通知',
   result_shipped: '证照寄出通知',
   result_delivered: '签收通知',
+  bag_picked_up: '补正材料揽收通知',
+  bag_delivered: '补正材料送达通知',
+  supplement_received: '补正材料签收确认',
+  supplement_deadline: '补正期限提醒',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */
@@ -177,6 +185,7 @@ export const breachKinds = [
   'logistics_exception',
   'case_overdue',
   'case_stuck',
+  'supplement_overdue',
 ] as const;
 export type BreachKindName = (typeof breachKinds)[number];
 /** Short labels for the supervisors' filter tabs (each breach carries its own specific label too). */
@@ -188,4 +197,5 @@ export const breachKindLabels: Record<BreachKindName, string> = {
   logistics_exception: '物流异常',
   case_overdue: '办件超期',
   case_stuck: '办件提交受阻',
+  supplement_overdue: '补正逾期未寄',
 };

@@ -1,3 +1,4 @@
+export * from './bags';
 export * from './bookings';
 export * from './cases';
 export * from './catalogue';

@@ -166,6 +166,8 @@ export async function recordReview(
     agentId: string;
     review: { materialId: string; present: boolean; copies: number }[];
     missing: MissingItem[];
+    /** Runs in the review's transaction once collected (容缺受理: the bag left for the rest). */
+    onCollected?: (tx: DatabaseOrTransaction, collected: Booking) => Promise<void>;
   },
 ): Promise<Booking> {
   const { bookingId, agentId, review, missing } = params;
@@ -189,7 +191,9 @@ export async function recordReview(
       set: { review },
       where: eq(bookings.agentId, agentId),
     });
-    return queueCollectedWork(tx, app, collected);
+    const queued = await queueCollectedWork(tx, app, collected);
+    await params.onCollected?.(tx, queued);
+    return queued;
   });
 }
 

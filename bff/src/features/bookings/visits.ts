@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Booking } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
+import { allowsTolerance, prepareDoorTolerance } from '../bags/door';
 import { type eventsOf, toBookingView } from './bookings';
 import {
   acceptVisit,
@@ -41,7 +42,10 @@ export default async function visitRoutes(fastify: FastifyInstance) {
   async function visitView(b: Booking, agentId: string, purpose: string) {
     const mine = b.agentId === agentId;
     const d = await visitDetails(db, { booking: b, agentId, reveal: mine, purpose });
-    return toVisit(b, d.events, d.checklist, agentId, { reveal: mine, waybillNo: d.waybillNo });
+    return {
+      ...toVisit(b, d.events, d.checklist, agentId, { reveal: mine, waybillNo: d.waybillNo }),
+      tolerantAcceptance: await allowsTolerance(db, b.matterCode),
+    };
   }
 
   /** A booking as a visit: the checklist to review, and whether it is late and whose it is. */
@@ -186,11 +190,21 @@ export default async function visitRoutes(fastify: FastifyInstance) {
             return [{ materialId: m.id, name: m.name, reason: `需${m.count}份，仅提供${item.copies}份` }];
           return [];
         });
+      // 容缺受理: with something missing, collect what is complete and leave a bag for the rest.
+      const tolerate =
+        req.body.tolerate && missing.length > 0
+          ? await prepareDoorTolerance(app, {
+              matterCode: b.matterCode,
+              bagCode: req.body.tolerate.bagCode,
+              missing,
+            })
+          : undefined;
       const done = await recordReview(app, {
         bookingId: b.id,
         agentId: req.userId,
         review: req.body.items,
-        missing,
+        missing: tolerate ? [] : missing,
+        onCollected: tolerate,
       });
       return visitView(done, req.userId, 'review');
     },

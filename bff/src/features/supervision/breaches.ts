@@ -3,6 +3,7 @@ import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'driz
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
 import type { PiiCipher } from '../../lib/pii';
+import { supplementBreaches } from '../bags/jobs';
 import { findingOpen, handlingsOf } from './findings';
 
 const LIMIT = 200;
@@ -211,13 +212,14 @@ export async function stuckCases(db: DatabaseOrTransaction): Promise<Breach[]> {
 
 /** Every breach, open problems first, then the most recent; with a count per kind. */
 export async function listBreaches(db: DatabaseOrTransaction, params: { now: Date; pii: PiiCipher }) {
-  const [visits, caseItems, exceptions, stuck] = await Promise.all([
+  const [visits, caseItems, exceptions, stuck, supplementsLate] = await Promise.all([
     visitBreaches(db, params.now),
     caseBreaches(db, params.now),
     logisticsExceptions(db, params.pii),
     stuckCases(db),
+    supplementBreaches(db, params.now),
   ]);
-  const items = [...visits, ...caseItems, ...exceptions, ...stuck].sort(
+  const items = [...visits, ...caseItems, ...exceptions, ...stuck, ...supplementsLate].sort(
     (a, b) =>
       Number(b.outstanding) - Number(a.outstanding) ||
       (b.at ?? b.dueAt ?? '').localeCompare(a.at ?? a.dueAt ?? ''),

@@ -3,6 +3,7 @@ import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import { submitReview } from '@/api/visits';
+import { LeaveBag } from '@/staff/components/LeaveBag';
 import { formLabel } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 
@@ -59,9 +60,11 @@ export function ReviewChecklist({
   onReviewed,
 }: {
   visit: VisitView;
-  onReviewed: (v: VisitView) => void;
+  /** With `leftBag`: collected under 容缺受理, that bag left for what is missing. */
+  onReviewed: (v: VisitView, leftBag?: string) => void;
 }) {
   const [marks, setMarks] = useState<Record<string, Mark | undefined>>({});
+  const [bagCode, setBagCode] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -71,6 +74,9 @@ export function ReviewChecklist({
     const given = marks[m.materialId];
     return m.required && given && (!given.present || given.copies < m.count);
   });
+  // 容缺受理 only when the matter allows it and something is missing; else the bag is not sent.
+  const tolerate = visit.tolerantAcceptance && unchecked.length === 0 && short.length > 0;
+  const leftBag = tolerate ? bagCode : undefined;
 
   const submit = async () => {
     if (unchecked.length > 0) return;
@@ -81,7 +87,8 @@ export function ReviewChecklist({
         const given = marks[m.materialId]!;
         return { materialId: m.materialId, present: given.present, copies: given.present ? given.copies : 0 };
       });
-      onReviewed(await submitReview(visit.id, items));
+      const reviewed = await submitReview(visit.id, items, leftBag ? { bagCode: leftBag } : undefined);
+      onReviewed(reviewed, leftBag);
     } catch (e) {
       setError(asApiError(e));
     } finally {
@@ -140,6 +147,7 @@ export function ReviewChecklist({
           </View>
         );
       })}
+      {tolerate && <LeaveBag missing={short.length} bagCode={bagCode} onChange={setBagCode} busy={busy} />}
       {error && (
         <View className="notice" role="alert">
           <Text>{error.message}</Text>
@@ -151,9 +159,11 @@ export function ReviewChecklist({
       <Text className={unchecked.length > 0 ? 'text-hint' : short.length > 0 ? 'short' : 'text-body'}>
         {unchecked.length > 0
           ? `还有 ${unchecked.length} 项未核对`
-          : short.length > 0
-            ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
-            : '必需材料齐全，提交后收件'}
+          : leftBag
+            ? `提交后收取齐全的材料，缺少的 ${short.length} 项由快递袋补寄`
+            : short.length > 0
+              ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
+              : '必需材料齐全，提交后收件'}
       </Text>
       <Button
         block

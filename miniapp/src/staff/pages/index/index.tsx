@@ -10,6 +10,7 @@ import { useLoader } from '@/lib/useLoader';
 import { usePolling } from '@/lib/usePolling';
 import { routes, withQuery } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
+import { BagEntries } from '@/staff/components/BagEntries';
 import { dueLine, statusTones, windowLine } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
@@ -95,15 +96,17 @@ function SupervisionEntry() {
   );
 }
 
-/** 工作台: 时效监管 for supervisors; the agent's queue of door visits, overdue first. */
+/** 工作台: 时效监管 for supervisors; 补件袋 for the centre; the agent's queue of door visits, overdue first. */
 export default function Workbench() {
   const roles = useSession()?.user.roles ?? [];
   const supervisor = roles.includes(Role.supervisor);
+  const centre = roles.includes(Role.centreClerk);
   return (
     <Page className="workbench">
       {supervisor && <SupervisionEntry />}
-      {/* A supervisor who is not also an agent has no visit queue: the entry above is their workbench. */}
-      {(!supervisor || roles.includes(Role.postalAgent)) && (
+      {(centre || supervisor) && <BagEntries centre={centre} />}
+      {/* Supervisors and centre clerks who are not also agents have no visit queue: the entries above are theirs. */}
+      {((!supervisor && !centre) || roles.includes(Role.postalAgent)) && (
         <AgentGate>
           <Queue />
         </AgentGate>

@@ -9,6 +9,7 @@ import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
+import { BagStats } from '@/staff/components/BagStats';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
 import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -159,6 +160,7 @@ export default function Supervision() {
     <Page className="supervision">
       <SupervisorGate>
         <Breaches />
+        <BagStats />
       </SupervisorGate>
     </Page>
   );

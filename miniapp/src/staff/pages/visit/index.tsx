@@ -47,11 +47,12 @@ const collectedStatuses: readonly BookingStatus[] = ['collected', 'handed_over',
 const photoStatuses: readonly BookingStatus[] = ['arrived', 'reviewing'];
 
 /** What the review decided: collected, or the one complete list told to the resident. */
-function ReviewResult({ visit }: { visit: VisitView }) {
+function ReviewResult({ visit, leftBag }: { visit: VisitView; leftBag?: string }) {
   if (collectedStatuses.includes(visit.status)) {
     return (
       <View className="result result--collected" id="review-result">
-        <Text className="result__title">材料齐全，已收件</Text>
+        <Text className="result__title">{leftBag ? '容缺受理，已收件' : '材料齐全，已收件'}</Text>
+        {leftBag && <Text className="text-body">缺少的材料由居民装入快递袋 {leftBag} 补寄。</Text>}
         <Text className="text-body">材料将由 EMS 寄往政务服务中心，并提交政务服务平台审批。</Text>
         {visit.waybillNo && <Kv label="EMS 运单号" value={visit.waybillNo} />}
         {visit.caseNumber && <Kv label="办件编号" value={visit.caseNumber} />}
@@ -207,6 +208,8 @@ function Visit({ id }: { id: string }) {
   const { visit, error, refresh, replace } = useVisit(id);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError>();
+  /** The bag left under 容缺受理 by this review (the visit itself does not say). */
+  const [leftBag, setLeftBag] = useState<string>();
   usePullDownRefresh(() => {
     refresh().finally(() => Taro.stopPullDownRefresh());
   });
@@ -232,7 +235,7 @@ function Visit({ id }: { id: string }) {
   const a = visit.address;
   return (
     <>
-      <ReviewResult visit={visit} />
+      <ReviewResult visit={visit} leftBag={leftBag} />
       <View className="card">
         <View className="row">
           <Text className="staff-title">{visit.matter.name}</Text>
@@ -285,7 +288,13 @@ function Visit({ id }: { id: string }) {
       )}
 
       {visit.status === 'reviewing' && visit.mine ? (
-        <ReviewChecklist visit={visit} onReviewed={replace} />
+        <ReviewChecklist
+          visit={visit}
+          onReviewed={(v, bag) => {
+            replace(v);
+            setLeftBag(bag);
+          }}
+        />
       ) : (
         !finalBookingStatuses.includes(visit.status) &&
         !collectedStatuses.includes(visit.status) && (
