@@ -91,7 +91,7 @@ export const DEMO_CREDENTIALS = {
   wechat: { appId: 'wx-demo-appid', appSecret: 'wx-demo-secret' },
   ems: { senderNo: '1100000000001', authorization: 'demo-authorization', signKey: DEMO_EMS_SIGN_KEY },
   gov: { appId: 'zyt-demo', appSecret: 'gov-demo-secret-0123456789abcdef' },
-  bags: { codeSecret: 'bag-demo-secret-0123456789abcdef', urlBase: 'http://127.0.0.1:3000' },
+  bags: { codeSecret: 'bag-demo-secret-0123456789abcdef', urlBase: 'http://127.0.0.1:8080' },
 } as const;
 
 /**
