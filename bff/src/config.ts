@@ -59,6 +59,13 @@ export interface Config {
   gov: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
   /** The region's public facts (服务事项、流程、收费标准、监督热线), served at GET /public/facts. */
   publicFacts: PublicFacts;
+  /** Door visits (上门收件). */
+  visits: {
+    /** An open "as soon as possible" order must be accepted within this many minutes (the 1-hour promise). */
+    promiseMinutes: number;
+    /** The outlet's agents are reminded this many minutes before an open order's acceptance window lapses. */
+    remindBeforeMinutes: number;
+  };
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -234,6 +241,10 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
     publicFacts: publicFacts(env),
+    visits: {
+      promiseMinutes: int(env, 'VISIT_PROMISE_MINUTES', 60, 5, 1440),
+      remindBeforeMinutes: int(env, 'VISIT_REMIND_BEFORE_MINUTES', 15, 1, 720),
+    },
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),
       postageFen: int(env, 'POSTAGE_FEN_PER_PIECE', 1200, 0, 100_000),

@@ -5,6 +5,7 @@ export * from './api/catalogue';
 export * from './api/common';
 export * from './api/me';
 export * from './api/publicFacts';
+export * from './api/staff';
 export * from './api/supervision';
 export * from './booking/stateMachine';
 export * from './calendar/beijingTime';

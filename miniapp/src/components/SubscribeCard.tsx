@@ -30,6 +30,8 @@ const shortNames: Record<NotificationKind, string> = {
   case_completed: '办结',
   result_shipped: '证照寄出',
   result_delivered: '签收',
+  visit_update: '上门变动',
+  visit_reminder: '待接单',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -22,6 +22,8 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_completed: '已办结',
   result_shipped: '已寄出',
   result_delivered: '已签收',
+  visit_update: '有变动',
+  visit_reminder: '待接单',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
