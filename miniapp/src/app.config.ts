@@ -13,7 +13,17 @@ export default defineAppConfig({
     { root: 'cases', pages: ['pages/index/index', 'pages/detail/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
-    { root: 'staff', pages: ['pages/index/index', 'pages/visit/index', 'pages/supervision/index'] },
+    {
+      root: 'staff',
+      pages: [
+        'pages/index/index',
+        'pages/visit/index',
+        'pages/supervision/index',
+        'pages/day/index',
+        'pages/handover/index',
+        'pages/centre/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -22,6 +22,9 @@ export const routes = {
   staff: '/staff/pages/index/index',
   visit: '/staff/pages/visit/index',
   supervision: '/staff/pages/supervision/index',
+  agentDay: '/staff/pages/day/index',
+  handover: '/staff/pages/handover/index',
+  centre: '/staff/pages/centre/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

@@ -9,6 +9,7 @@ import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
+import { AgentFiguresCard, StaffOutlets } from '@/staff/components/StaffOutlets';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
 import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -159,6 +160,8 @@ export default function Supervision() {
     <Page className="supervision">
       <SupervisorGate>
         <Breaches />
+        <AgentFiguresCard />
+        <StaffOutlets />
       </SupervisorGate>
     </Page>
   );
