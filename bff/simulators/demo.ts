@@ -38,6 +38,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-supervisor': ['resident', 'supervisor'],
   'demo-agent-2': ['resident', 'postal_agent'],
   'demo-centre': ['resident', 'centre_clerk'],
+  'demo-resident-3': ['resident'],
 };
 
 /**
