@@ -19,7 +19,10 @@ CREATE TABLE "handovers" (
 	"status" text DEFAULT 'in_transit' NOT NULL,
 	"sealed_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"received_at" timestamp with time zone,
-	"received_by" uuid
+	"received_by" uuid,
+	"finding_handled_by" uuid,
+	"finding_handled_at" timestamp with time zone,
+	"finding_note" text
 );
 --> statement-breakpoint
 CREATE TABLE "staff_outlets" (

@@ -359,6 +359,18 @@ describe('handover of the sealed bag and receipt at the centre', () => {
     expect(finding).toHaveLength(1);
     expect(finding[0]).toMatchObject({ waybillNo: 'HPBAG0001', outstanding: true });
     expect(finding[0].detail).toContain(`${missing.name}缺失`);
+    // A supervisor follows it up: the finding closes, with who and what.
+    const handle = (note: string) =>
+      post(sup.h, `/supervision/findings/${finding[0].findingId}/handle`, { note });
+    expect((await handle('已联系寄出网点，材料在途补送')).statusCode).toBe(204);
+    const closed = (await get(sup.h, '/supervision/breaches'))
+      .json()
+      .items.find((b: { kind: string }) => b.kind === 'handover_discrepancy');
+    expect(closed).toMatchObject({ outstanding: false, handled: { note: '已联系寄出网点，材料在途补送' } });
+    const unknown = await post(sup.h, `/supervision/findings/${crypto.randomUUID()}/handle`, {
+      note: '已处理',
+    });
+    expect(errorOf(unknown).code).toBe('FINDING_NOT_FOUND');
 
     // Chain of custody on the resident's case timeline.
     for (const bookingId of [one, two]) {

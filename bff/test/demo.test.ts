@@ -11,6 +11,8 @@ const templates = JSON.stringify({
   case_completed: 't3',
   result_shipped: 't4',
   result_delivered: 't5',
+  visit_update: 't6',
+  visit_reminder: 't7',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */

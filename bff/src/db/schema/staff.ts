@@ -34,6 +34,10 @@ export const handovers = pgTable(
     sealedAt: timestamp('sealed_at', { withTimezone: true }).notNull().defaultNow(),
     receivedAt: timestamp('received_at', { withTimezone: true }),
     receivedBy: uuid('received_by'),
+    /** A supervisor followed up the items found missing or damaged (the finding is closed). */
+    findingHandledBy: uuid('finding_handled_by'),
+    findingHandledAt: timestamp('finding_handled_at', { withTimezone: true }),
+    findingNote: text('finding_note'),
   },
   (t) => [
     uniqueIndex('handovers_code_idx').on(t.code),

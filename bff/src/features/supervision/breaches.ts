@@ -4,7 +4,7 @@ import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, cases, handoverItems, handovers, outlets, shipments, slaBreaches } from '../../db/schema';
 import type { PiiCipher } from '../../lib/pii';
 import { unacceptedVisits } from '../bookings/visitQueries';
-import { findingOpen, handlingsOf } from './findings';
+import { findingOpen, handlingsOf, handoverHandlingsOf } from './findings';
 
 const LIMIT = 200;
 const minutesBetween = (from: Date, to: Date) =>
@@ -269,8 +269,11 @@ export async function unacceptedBreaches(
   ];
 }
 
-/** 材料交接异常: items the service centre found missing or damaged in a handover bag. */
-export async function handoverDiscrepancies(db: DatabaseOrTransaction): Promise<Breach[]> {
+/**
+ * 材料交接异常: items the service centre found missing or damaged in a handover bag, one per visit in the bag;
+ * open until a supervisor marks the bag's finding handled.
+ */
+export async function handoverDiscrepancies(db: DatabaseOrTransaction, pii: PiiCipher): Promise<Breach[]> {
   const rows = await db
     .select({ item: handoverItems, h: handovers, b: bookings, centre: outlets.name })
     .from(handoverItems)
@@ -280,6 +283,11 @@ export async function handoverDiscrepancies(db: DatabaseOrTransaction): Promise<
     .where(inArray(handoverItems.state, ['missing', 'damaged']))
     .orderBy(desc(handovers.receivedAt))
     .limit(LIMIT);
+  const handled = await handoverHandlingsOf(
+    db,
+    pii,
+    rows.map((r) => r.h),
+  );
   const byBag = new Map<string, typeof rows>();
   for (const r of rows) byBag.set(`${r.h.id}|${r.b.id}`, [...(byBag.get(`${r.h.id}|${r.b.id}`) ?? []), r]);
   return [...byBag.values()].map((items) => {
@@ -302,7 +310,9 @@ export async function handoverDiscrepancies(db: DatabaseOrTransaction): Promise<
             `${i.item.name}${i.item.state === 'missing' ? '缺失' : '破损'}${i.item.note ? `（${i.item.note}）` : ''}`,
         )
         .join('；')}`,
-      outstanding: true,
+      outstanding: !handled.has(h.id),
+      findingId: h.id,
+      handled: handled.get(h.id) ?? null,
     };
   });
 }
@@ -318,7 +328,7 @@ export async function listBreaches(
     caseBreaches(db, params.now),
     logisticsExceptions(db, params.pii),
     stuckCases(db),
-    handoverDiscrepancies(db),
+    handoverDiscrepancies(db, params.pii),
   ]);
   const items = [...unaccepted, ...visits, ...caseItems, ...exceptions, ...stuck, ...handover].sort(
     (a, b) =>

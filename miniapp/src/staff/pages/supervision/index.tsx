@@ -86,7 +86,7 @@ function BreachItem({ breach, onChanged }: { breach: Breach; onChanged: () => vo
       {late && <Text className={breach.outstanding ? 'overdue-text' : 'text-body'}>{late}</Text>}
       {breach.at && (
         <Text className="text-hint">
-          {breach.kind === 'logistics_exception' ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
+          {breach.findingId ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
         </Text>
       )}
       <Text className="text-body">{breach.detail}</Text>
