@@ -3,13 +3,15 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { HandoverView } from '@zyt/shared';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveTokens } from '@/api/session';
+import BookingDetail from '@/booking/pages/detail';
+import OutletDetail from '@/outlets/pages/detail';
 import CentrePage from '@/staff/pages/centre';
 import DayPage from '@/staff/pages/day';
 import HandoverPage from '@/staff/pages/handover';
 import Workbench from '@/staff/pages/index';
 import Supervision from '@/staff/pages/supervision';
 import VisitPage from '@/staff/pages/visit';
-import { visit } from '../booking/fixtures';
+import { booking, visit } from '../booking/fixtures';
 import { apiError, fakeBff, tokens, user } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
 
@@ -399,5 +401,81 @@ describe('supervisors: outlets and per-agent figures', () => {
       path: `/api/v1/supervision/staff/${member.id}/outlet`,
       body: { outletId: 'HP-PO-01' },
     });
+  });
+});
+
+describe('the resident side', () => {
+  it('shows their note and tells them the visit changed hands, still waiting for an agent', async () => {
+    saveTokens(tokens(1));
+    setRouterParams({ id });
+    fakeBff((req) =>
+      req.path === `/api/v1/bookings/${id}`
+        ? {
+            status: 200,
+            data: booking({
+              note: '门铃坏了，到了请打电话',
+              events: [
+                {
+                  kind: 'created',
+                  status: 'requested',
+                  at: '2026-12-01T02:00:00.000Z',
+                  actor: 'resident',
+                  note: null,
+                },
+                {
+                  kind: 'status_changed',
+                  status: 'assigned',
+                  at: '2026-12-01T02:05:00.000Z',
+                  actor: 'agent',
+                  note: null,
+                },
+                {
+                  kind: 'handed_back',
+                  status: 'requested',
+                  at: '2026-12-01T02:20:00.000Z',
+                  actor: 'agent',
+                  note: '车辆故障，无法按时上门',
+                },
+              ],
+            }),
+          }
+        : { status: 404 },
+    );
+    render(<BookingDetail />);
+    expect(await screen.findByText('专员无法上门，已重新派单')).toBeTruthy();
+    expect(screen.getByText('车辆故障，无法按时上门')).toBeTruthy();
+    expect(screen.getByText('门铃坏了，到了请打电话')).toBeTruthy();
+  });
+
+  it('opens navigation to an outlet', async () => {
+    setRouterParams({ id: 'HP-PO-01' });
+    fakeBff((req) =>
+      req.path.startsWith('/api/v1/outlets/HP-PO-01')
+        ? {
+            status: 200,
+            data: {
+              id: 'HP-PO-01',
+              name: '黄埔邮局',
+              kind: 'post_office',
+              kindLabel: '邮政网点',
+              address: '广州市黄埔区大沙地东路326号',
+              district: '黄埔区',
+              street: '黄埔街道',
+              lat: 23.1,
+              lng: 113.45,
+              phone: '020-82200000',
+              distanceMeters: null,
+              today: { open: true, text: '08:30–18:00' },
+              hours: [],
+              matters: [],
+            },
+          }
+        : { status: 404 },
+    );
+    render(<OutletDetail />);
+    fireEvent.click(await screen.findByText('导航到网点'));
+    expect(Taro.openLocation).toHaveBeenCalledWith(
+      expect.objectContaining({ latitude: 23.1, longitude: 113.45, name: '黄埔邮局' }),
+    );
   });
 });
