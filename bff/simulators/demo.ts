@@ -2,7 +2,7 @@ import proxy from '@fastify/http-proxy';
 import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { bagBatches, users } from '../src/db/schema';
+import { bagBatches, staffOutlets, users } from '../src/db/schema';
 import { createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
@@ -41,6 +41,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-agent-2': ['resident', 'postal_agent'],
   'demo-centre': ['resident', 'centre_clerk'],
   'demo-resident-bag': ['resident'],
+  'demo-resident-3': ['resident'],
 };
 
 /**
@@ -53,6 +54,27 @@ const agentIdentity = {
 };
 const agentContact = { staffNo: 'HP0012', phone: '13922200012' };
 
+/** The second agent of the same post office (AB岗: one takes over when the other can't go). */
+const agent2Identity = {
+  name: '孙立',
+  idNumber: `44011219900721241${residentIdCheckChar('44011219900721241')}`,
+};
+const agent2Contact = { staffNo: 'HP0013', phone: '13922200013' };
+
+/**
+ * Where the demo staff work: both agents at the post office that serves door visits in 黄埔区 (the first post
+ * office of the catalogue), the centre clerk at the district service centre their materials go to.
+ */
+const demoOutlets: Record<string, string> = {
+  'demo-agent': 'HP-PO-01',
+  'demo-agent-2': 'HP-PO-01',
+  'demo-centre': 'HP-SC-01',
+};
+const demoStaff: Record<string, { identity: typeof agentIdentity; contact: typeof agentContact }> = {
+  'demo-agent': { identity: agentIdentity, contact: agentContact },
+  'demo-agent-2': { identity: agent2Identity, contact: agent2Contact },
+};
+
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
 async function seedDemo(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
@@ -62,15 +84,17 @@ async function seedDemo(app: FastifyInstance): Promise<void> {
       .values({ openid, roles })
       .onConflictDoUpdate({ target: users.openid, set: { roles, updatedAt: sql`now()` } })
       .returning();
-    if (openid === 'demo-agent' && !user!.realNameAt) {
+    const staff = demoStaff[openid];
+    if (staff && !user!.realNameAt) {
       await db
         .update(users)
         .set({ consentVersion: PRIVACY_GUIDE_VERSION, consentAt: sql`now()` })
         .where(eq(users.id, user!.id));
-      await storeIdentity(db, app.pii, { userId: user!.id, ...agentIdentity });
+      await storeIdentity(db, app.pii, { userId: user!.id, ...staff.identity });
     }
-    if (openid === 'demo-agent' && !user!.staffNo)
-      await storeStaffContact(db, app.pii, { userId: user!.id, ...agentContact });
+    if (staff && !user!.staffNo) await storeStaffContact(db, app.pii, { userId: user!.id, ...staff.contact });
+    const outletId = demoOutlets[openid];
+    if (outletId) await db.insert(staffOutlets).values({ userId: user!.id, outletId }).onConflictDoNothing();
   }
   await seedDemoBags(app);
 }

@@ -30,6 +30,7 @@ import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
+import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
@@ -135,6 +136,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
+      await api.register(staffRoutes);
       await api.register(caseRoutes);
       await api.register(subscriptionRoutes);
       await api.register(publicFactsRoutes);

@@ -68,6 +68,13 @@ export interface Config {
     /** Labels' QR holds `<urlBase>/b/<code>`: the prefix of the mini-program's ordinary-link QR rule. */
     urlBase: string;
   };
+  /** Door visits (上门收件). */
+  visits: {
+    /** An open "as soon as possible" order must be accepted within this many minutes (the 1-hour promise). */
+    promiseMinutes: number;
+    /** The outlet's agents are reminded this many minutes before an open order's acceptance window lapses. */
+    remindBeforeMinutes: number;
+  };
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -256,6 +263,10 @@ export function loadConfig(env: Env = process.env): Config {
     bags: {
       codeSecret: bagCodeSecret(env.BAG_CODE_SECRET || DEMO_CREDENTIALS.bags.codeSecret),
       urlBase: url(env, 'BAG_URL_BASE', DEMO_CREDENTIALS.bags.urlBase).replace(/\/+$/, ''),
+    },
+    visits: {
+      promiseMinutes: int(env, 'VISIT_PROMISE_MINUTES', 60, 5, 1440),
+      remindBeforeMinutes: int(env, 'VISIT_REMIND_BEFORE_MINUTES', 15, 1, 720),
     },
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),

@@ -15,6 +15,8 @@ const templates = JSON.stringify({
   bag_delivered: 't7',
   supplement_received: 't8',
   supplement_deadline: 't9',
+  visit_update: 't10',
+  visit_reminder: 't11',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */

@@ -27,6 +27,9 @@ export const routes = {
   bagBatches: '/staff/pages/bags/index',
   bagBind: '/staff/pages/bag-bind/index',
   bagReceive: '/staff/pages/bag-receive/index',
+  agentDay: '/staff/pages/day/index',
+  handover: '/staff/pages/handover/index',
+  centre: '/staff/pages/centre/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

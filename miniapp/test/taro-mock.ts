@@ -33,6 +33,14 @@ export const showModal = vi.fn(async () => ({ confirm: true, cancel: false }));
 export const pageScrollTo = vi.fn(done);
 export const setClipboardData = vi.fn(done);
 export const makePhoneCall = vi.fn(done);
+export const openLocation = vi.fn(done);
+export const chooseLocation = vi.fn(async () => ({
+  name: '',
+  address: '',
+  latitude: 23.1066,
+  longitude: 113.4581,
+  errMsg: 'chooseLocation:ok',
+}));
 export const stopPullDownRefresh = vi.fn();
 export const requestSubscribeMessage = vi.fn(async () => ({ errMsg: 'requestSubscribeMessage:ok' }));
 export const chooseImage = vi.fn(async () => ({ tempFilePaths: ['blob:photo-1'], tempFiles: [] }));
@@ -122,6 +130,8 @@ const Taro = {
   pageScrollTo,
   setClipboardData,
   makePhoneCall,
+  openLocation,
+  chooseLocation,
   stopPullDownRefresh,
   requestSubscribeMessage,
   chooseImage,

@@ -70,6 +70,19 @@ export const ErrorCode = {
   SUPPLEMENT_DEADLINE_PASSED: 'SUPPLEMENT_DEADLINE_PASSED',
   PICKUP_WINDOW_UNAVAILABLE: 'PICKUP_WINDOW_UNAVAILABLE',
   TOLERANT_ACCEPTANCE_NOT_ALLOWED: 'TOLERANT_ACCEPTANCE_NOT_ALLOWED',
+  VISIT_UNDER_REVIEW: 'VISIT_UNDER_REVIEW',
+  VISIT_NOT_IN_OUTLET: 'VISIT_NOT_IN_OUTLET',
+  OUTLET_NOT_ASSIGNED: 'OUTLET_NOT_ASSIGNED',
+  SLOT_OUTSIDE_HOURS: 'SLOT_OUTSIDE_HOURS',
+  STAFF_NOT_FOUND: 'STAFF_NOT_FOUND',
+  OUTLET_KIND_MISMATCH: 'OUTLET_KIND_MISMATCH',
+  HANDOVER_NOT_FOUND: 'HANDOVER_NOT_FOUND',
+  HANDOVER_NOT_FOR_THIS_CENTRE: 'HANDOVER_NOT_FOR_THIS_CENTRE',
+  HANDOVER_ALREADY_RECEIVED: 'HANDOVER_ALREADY_RECEIVED',
+  HANDOVER_CODE_TAKEN: 'HANDOVER_CODE_TAKEN',
+  HANDOVER_VISIT_INVALID: 'HANDOVER_VISIT_INVALID',
+  HANDOVER_MIXED_CENTRES: 'HANDOVER_MIXED_CENTRES',
+  HANDOVER_ITEMS_INCOMPLETE: 'HANDOVER_ITEMS_INCOMPLETE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -143,6 +156,19 @@ export const errorMessages: Record<ErrorCode, string> = {
     '补正期限已过，不能再寄送补正材料；请拨打政务服务热线或到政务服务窗口咨询后续办理',
   PICKUP_WINDOW_UNAVAILABLE: '该上门揽收时段已不可选，请重新选择时段',
   TOLERANT_ACCEPTANCE_NOT_ALLOWED: '该事项不支持容缺受理，材料不齐时不能先收取，请一次性告知申请人缺少的材料',
+  VISIT_UNDER_REVIEW: '材料初审已开始，不能再转交其他专员；请完成初审，或在初审结果中写明情况',
+  VISIT_NOT_IN_OUTLET: '没有找到该上门任务，它可能不属于您所在的网点',
+  OUTLET_NOT_ASSIGNED: '您的账号还没有归属网点，请联系监管人员设置所属网点后再接单',
+  SLOT_OUTSIDE_HOURS: '该时段不在网点营业时间内，请重新选择上门时段',
+  STAFF_NOT_FOUND: '没有找到该工作人员，或其账号不是政邮专员或政务中心收件人员',
+  OUTLET_KIND_MISMATCH: '政邮专员应归属邮政网点，政务中心收件人员应归属政务服务中心，请重新选择',
+  HANDOVER_NOT_FOUND: '没有找到该袋号或运单号的交接记录，请核对袋上的编号',
+  HANDOVER_NOT_FOR_THIS_CENTRE: '该材料袋不是寄往本政务服务中心的，请勿签收，并联系寄出网点',
+  HANDOVER_ALREADY_RECEIVED: '该材料袋已签收，不能重复签收',
+  HANDOVER_CODE_TAKEN: '该袋号或运单号已用于另一次交接，请核对编号',
+  HANDOVER_VISIT_INVALID: '所选上门任务中有未收件、不是您收取或已交接的，请刷新后重新选择',
+  HANDOVER_MIXED_CENTRES: '所选材料要送往不同的政务服务中心，请按中心分袋交接',
+  HANDOVER_ITEMS_INCOMPLETE: '还有材料未核对，或核对了不在袋中的材料，请逐项核对后再签收',
 };
 
 export interface FieldIssue {

@@ -6,6 +6,7 @@ export * from './api/catalogue';
 export * from './api/common';
 export * from './api/me';
 export * from './api/publicFacts';
+export * from './api/staff';
 export * from './api/supervision';
 export * from './bags/code';
 export * from './booking/stateMachine';

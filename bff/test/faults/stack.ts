@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { PRIVACY_GUIDE_VERSION, type Role } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { staffOutlets } from '../../src/db/schema';
 import { setRoles } from '../../src/features/me/users';
 import { type Simulators, startSimulators, TEST_KEYS, testDatabase } from '../helpers';
-import { bookingBody } from '../journey';
+import { bookingBody, SERVING_POST_OFFICE } from '../journey';
 import { until } from '../until';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -151,6 +152,9 @@ async function signInStaff(
 ) {
   const s = await signInResident(base, wechat, openid);
   await setRoles(db.db, { userId: s.id, roles: ['resident', role] });
+  // Agents take the visits of the post office that serves 黄埔区.
+  if (role === 'postal_agent')
+    await db.db.insert(staffOutlets).values({ userId: s.id, outletId: SERVING_POST_OFFICE });
   const fresh = await call(base, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
   return { id: s.id, token: (fresh.body as { accessToken: string }).accessToken };
 }

@@ -34,6 +34,8 @@ const shortNames: Record<NotificationKind, string> = {
   bag_delivered: '补正送达',
   supplement_received: '补正签收',
   supplement_deadline: '补正期限',
+  visit_update: '上门变动',
+  visit_reminder: '待接单',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -6,4 +6,5 @@ export * from './govCallbacks';
 export * from './notifications';
 export * from './refreshTokens';
 export * from './shipments';
+export * from './staff';
 export * from './users';

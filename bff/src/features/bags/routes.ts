@@ -200,7 +200,11 @@ export default async function bagRoutes(fastify: FastifyInstance) {
       } else {
         if (!roles.includes(Role.postalAgent))
           throw new AppError(403, 'FORBIDDEN', '只有上门的政邮专员可以把快递袋绑定到上门订单');
-        const visit = await getVisibleVisit(db, { id: req.body.bookingId, agentId: req.userId });
+        const visit = await getVisibleVisit(db, {
+          id: req.body.bookingId,
+          agentId: req.userId,
+          outletId: null,
+        });
         if (visit.agentId !== req.userId) throw new AppError(404, 'BOOKING_NOT_FOUND');
         await bindAtDoor(db, { code, caseOfVisit: await caseOfBooking(db, visit.id), now });
       }

@@ -26,6 +26,8 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   bag_delivered: '已送达',
   supplement_received: '已签收',
   supplement_deadline: '待补正',
+  visit_update: '有变动',
+  visit_reminder: '待接单',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */

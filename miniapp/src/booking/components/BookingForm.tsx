@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import {
   type BookingView,
   type CreateBookingBody,
+  type GeoPoint,
   type MatterGuide,
   type MissingItem,
   type RebookDraft,
@@ -181,6 +182,19 @@ export function BookingForm({
   const [step, setStep] = useState<'form' | 'confirm'>('form');
   const [busy, setBusy] = useState(false);
   const [slotsReload, setSlotsReload] = useState(0);
+  const [location, setLocation] = useState<GeoPoint>();
+  const [locationHint, setLocationHint] = useState<string>();
+
+  /** 地图选点: the door on the map, so the agent can navigate to it (optional). */
+  const pickLocation = async () => {
+    setLocationHint(undefined);
+    try {
+      const picked = await Taro.chooseLocation({});
+      setLocation({ lat: picked.latitude, lng: picked.longitude });
+    } catch {
+      setLocationHint('未能打开地图，可以不标注，专员会按地址上门');
+    }
+  };
   const attempt = useRef<{ body: string; key: string }>();
 
   // Start from the last address or the nearest outlet's region (a re-booking has its own address); never
@@ -230,7 +244,7 @@ export function BookingForm({
 
   const submit = async () => {
     if (!checked.body) return setStep('form');
-    const body = checked.body(matter.code);
+    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
     const json = JSON.stringify(body);
     // A new key only when what is submitted changed; a retry of the same booking reuses it.
     if (attempt.current?.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
@@ -301,7 +315,7 @@ export function BookingForm({
   );
 
   if (step === 'confirm' && checked.body && time) {
-    const body = checked.body(matter.code);
+    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
     return (
       <View className="booking-confirm">
         {stepsBar}
@@ -434,6 +448,10 @@ export function BookingForm({
 
       <View className="card">
         {field('note', '备注（选填）', { placeholder: '如：工作日18点后在家', maxlength: 200 })}
+        <Button block size="large" id="booking-location" onClick={pickLocation}>
+          {location ? '已在地图上标注位置（点此修改）' : '在地图上标注上门位置（选填，方便专员导航）'}
+        </Button>
+        {locationHint && <Text className="text-hint">{locationHint}</Text>}
       </View>
 
       {noticeView}

@@ -1,4 +1,5 @@
 import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
@@ -78,8 +79,35 @@ export function ReviewChecklist({
   const tolerate = visit.tolerantAcceptance && unchecked.length === 0 && short.length > 0;
   const leftBag = tolerate ? bagCode : undefined;
 
+  /**
+   * What the agent confirms before submitting: the complete list told to the resident (一次性告知), or every
+   * item collected with its copies. The server decides the same way.
+   */
+  const summary = () => {
+    if (short.length > 0)
+      return `将一次性告知居民缺少以下 ${short.length} 项材料，本次不收件：\n${short
+        .map((m, i) => {
+          const given = marks[m.materialId]!;
+          return `${i + 1}. ${m.name}（${given.present ? `需${m.count}份，仅${given.copies}份` : '未提供'}）`;
+        })
+        .join('\n')}`;
+    const taken = visit.checklist.filter(
+      (m) => marks[m.materialId]?.present && marks[m.materialId]!.copies > 0,
+    );
+    return `收取以下 ${taken.length} 项材料：\n${taken
+      .map((m, i) => `${i + 1}. ${m.name} ${marks[m.materialId]!.copies} 份`)
+      .join('\n')}`;
+  };
+
   const submit = async () => {
     if (unchecked.length > 0) return;
+    const { confirm } = await Taro.showModal({
+      title: short.length > 0 ? '确认材料不齐' : '确认收件',
+      content: summary(),
+      confirmText: '确认提交',
+      cancelText: '再核对',
+    });
+    if (!confirm) return;
     setBusy(true);
     setError(undefined);
     try {

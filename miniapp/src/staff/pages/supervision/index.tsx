@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
 import { BagStats } from '@/staff/components/BagStats';
+import { AgentFiguresCard, StaffOutlets } from '@/staff/components/StaffOutlets';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
 import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -86,7 +87,7 @@ function BreachItem({ breach, onChanged }: { breach: Breach; onChanged: () => vo
       {late && <Text className={breach.outstanding ? 'overdue-text' : 'text-body'}>{late}</Text>}
       {breach.at && (
         <Text className="text-hint">
-          {breach.kind === 'logistics_exception' ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
+          {breach.findingId ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
         </Text>
       )}
       <Text className="text-body">{breach.detail}</Text>
@@ -161,6 +162,8 @@ export default function Supervision() {
       <SupervisorGate>
         <Breaches />
         <BagStats />
+        <AgentFiguresCard />
+        <StaffOutlets />
       </SupervisorGate>
     </Page>
   );
