@@ -9,7 +9,6 @@ import { BAG_ALPHABET, formatBagCode, newBagCode, parseBagCode } from '../src/fe
 import { remindSupplementDeadlines } from '../src/features/bags/jobs';
 import { labelOrigin, SHEET } from '../src/features/bags/labels';
 import { syncCatalogue } from '../src/features/catalogue/sync';
-import { setRoles } from '../src/features/me/users';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
 import { bookingBody, doorMatter, journey, until } from './journey';
 
@@ -18,7 +17,8 @@ import { bookingBody, doorMatter, journey, until } from './journey';
  * callbacks and EMS's pushes reach the BFF over HTTP, so a bag goes from the window to the case resuming.
  */
 let t: TestApp;
-const { resident, book, visit, collectAll, caseIdOf } = journey(() => t);
+// Agents serve the post office of 黄埔区 and clerks its centre (journey's staff places them).
+const { resident, staff, book, visit, collectAll, caseIdOf } = journey(() => t);
 const SECRET = 'bag-code-secret-for-tests-0123456789';
 
 beforeAll(async () => {
@@ -32,19 +32,6 @@ beforeAll(async () => {
   await t.ems.admin('/sim/admin/script', { defaultOutcome: 'delivered' });
 });
 afterAll(() => t?.close());
-
-async function staff(role: 'postal_agent' | 'supervisor' | 'centre_clerk') {
-  const s = await t.signIn();
-  await setRoles(t.app.database.db, { userId: s.user.id, roles: ['resident', role] });
-  const fresh = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      payload: { refreshToken: s.refreshToken },
-    })
-  ).json();
-  return { id: s.user.id, h: bearer(fresh.accessToken) };
-}
 
 let clerk: Awaited<ReturnType<typeof staff>>;
 const batch = async (count = 3, validUntil = '2099-12-31') => {

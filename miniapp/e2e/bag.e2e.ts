@@ -16,6 +16,7 @@ import {
   review,
   signInAgent,
   signInFirstTime,
+  submitReview,
   takeToReview,
   top,
 } from './steps';
@@ -170,7 +171,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     await signInAgent(agent, baseUrl);
     await takeToReview(agent, baseUrl, bookingNumber);
     await review(agent);
-    await press(agent, '提交初审结果');
+    await submitReview(agent);
     await top(agent).getByText('材料齐全，已收件').waitFor();
     // 快递送达: the platform receives the case once the materials reach the centre.
     await emsDelivers(earlier);
@@ -309,7 +310,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     await press(agent, '查询');
     await top(agent).getByText(`容缺受理：留下快递袋 ${doorCode}`).waitFor();
     await top(agent).getByText('提交后收取齐全的材料，缺少的 1 项由快递袋补寄').waitFor();
-    await press(agent, '提交初审结果');
+    await submitReview(agent);
     await top(agent).locator('#review-result').getByText('容缺受理，已收件').waitFor();
     await screenshot(agent, 'bag-07-door-tolerance');
 

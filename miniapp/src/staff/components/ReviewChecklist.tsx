@@ -84,25 +84,30 @@ export function ReviewChecklist({
    * item collected with its copies. The server decides the same way.
    */
   const summary = () => {
-    if (short.length > 0)
-      return `将一次性告知居民缺少以下 ${short.length} 项材料，本次不收件：\n${short
-        .map((m, i) => {
-          const given = marks[m.materialId]!;
-          return `${i + 1}. ${m.name}（${given.present ? `需${m.count}份，仅${given.copies}份` : '未提供'}）`;
-        })
-        .join('\n')}`;
+    const missing = short
+      .map((m, i) => {
+        const given = marks[m.materialId]!;
+        return `${i + 1}. ${m.name}（${given.present ? `需${m.count}份，仅${given.copies}份` : '未提供'}）`;
+      })
+      .join('\n');
+    if (short.length > 0 && !leftBag)
+      return `将一次性告知居民缺少以下 ${short.length} 项材料，本次不收件：\n${missing}`;
     const taken = visit.checklist.filter(
       (m) => marks[m.materialId]?.present && marks[m.materialId]!.copies > 0,
     );
-    return `收取以下 ${taken.length} 项材料：\n${taken
+    const collected = `收取以下 ${taken.length} 项材料：\n${taken
       .map((m, i) => `${i + 1}. ${m.name} ${marks[m.materialId]!.copies} 份`)
       .join('\n')}`;
+    // 容缺受理: what is complete is collected; the rest goes in the bag left with the resident.
+    return leftBag
+      ? `${collected}\n缺少的 ${short.length} 项由快递袋 ${leftBag} 补寄：\n${missing}`
+      : collected;
   };
 
   const submit = async () => {
     if (unchecked.length > 0) return;
     const { confirm } = await Taro.showModal({
-      title: short.length > 0 ? '确认材料不齐' : '确认收件',
+      title: short.length > 0 && !leftBag ? '确认材料不齐' : leftBag ? '确认容缺受理' : '确认收件',
       content: summary(),
       confirmText: '确认提交',
       cancelText: '再核对',
