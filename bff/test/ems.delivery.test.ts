@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeTrackPush } from '../simulators/ems/push';
 import { shipmentEvents, shipments } from '../src/db/schema';
+import { REPORT_MATERIALS_ARRIVAL } from '../src/features/cases/materialsArrival';
 import {
   notifyShipmentChanges,
   onShipmentChanged,
@@ -362,6 +363,44 @@ describe('tracking pushes into the BFF', () => {
         });
       }
     }
+  });
+
+  it('reports each materials leg signed for in one push once, as jobs enqueued with it; a replay adds none', async () => {
+    const materials = async () => {
+      const waybillNo = `13${String(randomInt(1e10, 1e11 - 1)).padStart(11, '0')}`;
+      const [row] = await db()
+        .insert(shipments)
+        .values({
+          leg: 'materials_to_centre',
+          subjectKind: 'case',
+          caseId: await testCase(db()),
+          senderSealed: 'sealed',
+          receiverSealed: 'sealed',
+          waybillNo,
+          orderedAt: new Date(),
+        })
+        .returning({ id: shipments.id });
+      return { waybillNo, id: row!.id };
+    };
+    const [a, b, moving] = [await materials(), await materials(), await materials()];
+    const signed = (w: string) => [...travel(w), ev(w, '704', '2026-11-21 10:00:00', { deliverCode: '10' })];
+    const events = [...signed(a.waybillNo), ...signed(b.waybillNo), ...travel(moving.waybillNo)];
+    const reports = () =>
+      t.app.database.rows<{ shipment_id: string; retry_limit: number; dead_letter: string | null }>(sql`
+        select data->>'shipmentId' as shipment_id, retry_limit, dead_letter from pgboss.job
+        where name = ${REPORT_MATERIALS_ARRIVAL}
+          and data->>'shipmentId' in (${a.id}, ${b.id}, ${moving.id})
+        order by 1`);
+    await pushOk(events);
+    const jobs = await reports();
+    expect(jobs.map((j) => j.shipment_id)).toEqual([a.id, b.id].sort());
+    // The queue's policy applies as for a single enqueue: retries, then the dead-letter queue.
+    for (const j of jobs) {
+      expect(j.retry_limit).toBeGreaterThan(0);
+      expect(j.dead_letter).toBe(`${REPORT_MATERIALS_ARRIVAL}.dead`);
+    }
+    await pushOk(events);
+    expect(await reports()).toHaveLength(2);
   });
 
   it('events for a waybill that is not ours are stored and change no leg', async () => {
