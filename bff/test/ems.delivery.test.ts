@@ -162,21 +162,23 @@ describe('tracking pushes into the BFF', () => {
 
   const db = () => t.app.database.db;
   /** A leg of ours with a fresh waybill, as the create-order job leaves it. */
-  async function leg(): Promise<string> {
+  async function legRow(kind: 'result_to_applicant' | 'materials_to_centre' = 'result_to_applicant') {
     const waybillNo = `11${String(randomInt(1e10, 1e11 - 1)).padStart(11, '0')}`;
-    await db()
+    const [row] = await db()
       .insert(shipments)
       .values({
-        leg: 'result_to_applicant',
+        leg: kind,
         subjectKind: 'case',
         caseId: await testCase(db()),
         senderSealed: 'sealed',
         receiverSealed: 'sealed',
         waybillNo,
         orderedAt: new Date(),
-      });
-    return waybillNo;
+      })
+      .returning({ id: shipments.id });
+    return { waybillNo, id: row!.id };
   }
+  const leg = async () => (await legRow()).waybillNo;
   const push = async (events: unknown[]) => {
     const res = await fetch(hook, {
       method: 'POST',
@@ -366,22 +368,7 @@ describe('tracking pushes into the BFF', () => {
   });
 
   it('reports each materials leg signed for in one push once, as jobs enqueued with it; a replay adds none', async () => {
-    const materials = async () => {
-      const waybillNo = `13${String(randomInt(1e10, 1e11 - 1)).padStart(11, '0')}`;
-      const [row] = await db()
-        .insert(shipments)
-        .values({
-          leg: 'materials_to_centre',
-          subjectKind: 'case',
-          caseId: await testCase(db()),
-          senderSealed: 'sealed',
-          receiverSealed: 'sealed',
-          waybillNo,
-          orderedAt: new Date(),
-        })
-        .returning({ id: shipments.id });
-      return { waybillNo, id: row!.id };
-    };
+    const materials = () => legRow('materials_to_centre');
     const [a, b, moving] = [await materials(), await materials(), await materials()];
     const signed = (w: string) => [...travel(w), ev(w, '704', '2026-11-21 10:00:00', { deliverCode: '10' })];
     const events = [...signed(a.waybillNo), ...signed(b.waybillNo), ...travel(moving.waybillNo)];
