@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [name…]`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
  * reference measured in the same run. Names pick scenarios (jobs.ems, booking — both booking.* entries —,
- * ems.push); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
+ * ems.push, bag.scan); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
  * one of the same name, so later scenarios add to the file.
  *
  * A scenario is one entry of SCENARIOS (its name, and a run that measures, checks and returns its results):
@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBagScan } from './bagScan';
 import { benchBookings } from './bookings';
 import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
@@ -144,6 +145,33 @@ const SCENARIOS: Scenario[] = [
           ratio: round(push.throughput / tps, 4),
           target: '≥ 2,000 events/s',
           notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'bag.scan',
+    async run({ databaseUrl }) {
+      const { health, scan } = await benchBagScan(databaseUrl);
+      const healthRps = health.requests.average;
+      console.log(`reference: bare /healthz ${round(healthRps)} req/s`);
+      console.log(
+        `bag.scan: ${round(scan.requests.average)} req/s, p50 ${scan.latency.p50} ms, p99 ${scan.latency.p99} ms, errors ${scan.errors}, non-2xx ${scan.non2xx}`,
+      );
+      if (scan.non2xx > 0 || scan.errors > 0)
+        throw new Error(`bag.scan: ${scan.non2xx} non-2xx answers, ${scan.errors} errors`);
+      return [
+        {
+          name: 'bag.scan',
+          throughput: round(scan.requests.average),
+          unit: 'req/s',
+          p50_ms: scan.latency.p50,
+          p99_ms: scan.latency.p99,
+          reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
+          reference: round(healthRps),
+          ratio: round(scan.requests.average / healthRps, 4),
+          notes:
+            'GET /api/v1/bags/:code by the owner of a bag the centre bound to their case in 补齐补正 (tag check, one joined lookup, drop-off outlets, pickup windows), 50 connections, 10 s, PostgreSQL',
         },
       ];
     },

@@ -2,6 +2,7 @@
  * `pnpm start`: the whole product on one machine, offline. The three simulators (WeChat, EMS, government
  * platform), the BFF on the embedded database with demo data, and the H5 app, all on one origin:
  *   /            H5 app (miniapp/dist/h5)
+ *   /b/<code>    a bag label's QR URL: redirected to the H5 app's bag page
  *   /api/v1      BFF
  *   /docs        OpenAPI UI
  *   /sim/wechat, /sim/ems, /sim/gov   the simulators (demo sign-in; their admin endpoints)
@@ -46,12 +47,18 @@ async function main() {
     WECHAT_API_BASE: wechatUrl,
     EMS_API_BASE: emsUrl,
     GOV_API_BASE: govUrl,
+    // Bag labels printed in the demo open this server (`/b/<code>` below); a fixed PORT is needed for that.
+    BAG_URL_BASE: `http://${host}:${env.PORT ?? 8080}`,
     ...env,
   });
   const server = await createServer({ config });
   await registerDemo(server, { wechatUrl, emsUrl, govUrl });
   if (existsSync(path.join(h5Dir, 'index.html'))) {
     await server.register(fastifyStatic, { root: h5Dir, prefix: '/', index: ['index.html'] });
+    // A bag label's QR (`<base>/b/<code>`) opened in a plain browser: the H5 app's bag page (hash router).
+    server.get<{ Params: { code: string } }>('/b/:code', (req, reply) =>
+      reply.redirect(`/#/bag/pages/index/index?code=${encodeURIComponent(req.params.code)}`),
+    );
   } else {
     server.log.warn(
       `No H5 build at ${h5Dir}: run \`pnpm --filter @zyt/miniapp build:h5\` (pnpm start does it).`,

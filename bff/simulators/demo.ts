@@ -1,8 +1,10 @@
 import proxy from '@fastify/http-proxy';
-import { PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
+import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { users } from '../src/db/schema';
+import { bagBatches, staffOutlets, users } from '../src/db/schema';
+import { createBatch } from '../src/features/bags/bags';
+import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
 
 /**
@@ -38,6 +40,8 @@ const demoRoles: Record<string, Role[]> = {
   'demo-supervisor': ['resident', 'supervisor'],
   'demo-agent-2': ['resident', 'postal_agent'],
   'demo-centre': ['resident', 'centre_clerk'],
+  'demo-resident-bag': ['resident'],
+  'demo-resident-3': ['resident'],
 };
 
 /**
@@ -50,6 +54,27 @@ const agentIdentity = {
 };
 const agentContact = { staffNo: 'HP0012', phone: '13922200012' };
 
+/** The second agent of the same post office (AB岗: one takes over when the other can't go). */
+const agent2Identity = {
+  name: '孙立',
+  idNumber: `44011219900721241${residentIdCheckChar('44011219900721241')}`,
+};
+const agent2Contact = { staffNo: 'HP0013', phone: '13922200013' };
+
+/**
+ * Where the demo staff work: both agents at the post office that serves door visits in 黄埔区 (the first post
+ * office of the catalogue), the centre clerk at the district service centre their materials go to.
+ */
+const demoOutlets: Record<string, string> = {
+  'demo-agent': 'HP-PO-01',
+  'demo-agent-2': 'HP-PO-01',
+  'demo-centre': 'HP-SC-01',
+};
+const demoStaff: Record<string, { identity: typeof agentIdentity; contact: typeof agentContact }> = {
+  'demo-agent': { identity: agentIdentity, contact: agentContact },
+  'demo-agent-2': { identity: agent2Identity, contact: agent2Contact },
+};
+
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
 async function seedDemo(app: FastifyInstance): Promise<void> {
   const { db } = app.database;
@@ -59,14 +84,40 @@ async function seedDemo(app: FastifyInstance): Promise<void> {
       .values({ openid, roles })
       .onConflictDoUpdate({ target: users.openid, set: { roles, updatedAt: sql`now()` } })
       .returning();
-    if (openid === 'demo-agent' && !user!.realNameAt) {
+    const staff = demoStaff[openid];
+    if (staff && !user!.realNameAt) {
       await db
         .update(users)
         .set({ consentVersion: PRIVACY_GUIDE_VERSION, consentAt: sql`now()` })
         .where(eq(users.id, user!.id));
-      await storeIdentity(db, app.pii, { userId: user!.id, ...agentIdentity });
+      await storeIdentity(db, app.pii, { userId: user!.id, ...staff.identity });
     }
-    if (openid === 'demo-agent' && !user!.staffNo)
-      await storeStaffContact(db, app.pii, { userId: user!.id, ...agentContact });
+    if (staff && !user!.staffNo) await storeStaffContact(db, app.pii, { userId: user!.id, ...staff.contact });
+    const outletId = demoOutlets[openid];
+    if (outletId) await db.insert(staffOutlets).values({ userId: user!.id, outletId }).onConflictDoNothing();
   }
+  await seedDemoBags(app);
+}
+
+const DEMO_BAG_NOTE = '演示批次';
+
+/** A batch of courier bags (替你跑) for the demo, made once by the demo centre clerk; its codes are logged. */
+async function seedDemoBags(app: FastifyInstance): Promise<void> {
+  const { db } = app.database;
+  const [existing] = await db.select().from(bagBatches).where(eq(bagBatches.note, DEMO_BAG_NOTE));
+  if (existing) return;
+  const [clerk] = await db.select().from(users).where(eq(users.openid, 'demo-centre'));
+  const validUntil = beijingDate(new Date(Date.now() + 365 * 86_400_000));
+  const { codes } = await createBatch(db, {
+    count: 12,
+    validUntil,
+    note: DEMO_BAG_NOTE,
+    createdBy: clerk!.id,
+    secret: app.config.bags.codeSecret,
+    now: new Date(),
+  });
+  app.log.info(
+    { codes: codes.map(formatBagCode) },
+    'demo courier bags (替你跑), also printable at /staff/bag-batches',
+  );
 }

@@ -7,6 +7,8 @@ import { type DatabaseHandle, openDatabase } from './db/client';
 import adminRoutes from './features/admin/routes';
 import authRoutes from './features/auth/routes';
 import { sessionState } from './features/auth/tokens';
+import { defineBagJobs, scheduleBagReminders } from './features/bags/jobs';
+import bagRoutes from './features/bags/routes';
 import { scheduleBookingExpiry } from './features/bookings/expiry';
 import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
@@ -28,6 +30,7 @@ import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
+import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
@@ -133,9 +136,11 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
+      await api.register(staffRoutes);
       await api.register(caseRoutes);
       await api.register(subscriptionRoutes);
       await api.register(publicFactsRoutes);
+      await api.register(bagRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -148,6 +153,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCaseFollowUps(app);
   defineMaterialsArrival(app);
   defineCasePolling(app);
+  defineBagJobs(app);
+  scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);
   // Started when the app is ready, so every job defined by then has its queue.

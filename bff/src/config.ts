@@ -44,6 +44,8 @@ export interface Config {
     bookingPerHour: number;
     /** Photo uploads per minute per user. */
     uploadPerMinute: number;
+    /** Bag code look-ups (scans) per minute per user: guessing codes takes about a million tries. */
+    bagScanPerMinute: number;
   };
   wechat: {
     apiBase: string;
@@ -59,6 +61,20 @@ export interface Config {
   gov: { apiBase: string; appId: string; appSecret: string; timeoutMs: number };
   /** The region's public facts (服务事项、流程、收费标准、监督热线), served at GET /public/facts. */
   publicFacts: PublicFacts;
+  /** 替你跑 courier bags. */
+  bags: {
+    /** Key of the tag every bag code carries (HMAC), so a forged or mistyped code is refused unlooked-up. */
+    codeSecret: string;
+    /** Labels' QR holds `<urlBase>/b/<code>`: the prefix of the mini-program's ordinary-link QR rule. */
+    urlBase: string;
+  };
+  /** Door visits (上门收件). */
+  visits: {
+    /** An open "as soon as possible" order must be accepted within this many minutes (the 1-hour promise). */
+    promiseMinutes: number;
+    /** The outlet's agents are reminded this many minutes before an open order's acceptance window lapses. */
+    remindBeforeMinutes: number;
+  };
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -82,17 +98,21 @@ export const DEMO_CREDENTIALS = {
   wechat: { appId: 'wx-demo-appid', appSecret: 'wx-demo-secret' },
   ems: { senderNo: '1100000000001', authorization: 'demo-authorization', signKey: DEMO_EMS_SIGN_KEY },
   gov: { appId: 'zyt-demo', appSecret: 'gov-demo-secret-0123456789abcdef' },
+  bags: { codeSecret: 'bag-demo-secret-0123456789abcdef', urlBase: 'http://127.0.0.1:8080' },
 } as const;
 
 /**
- * Secrets shared with an outside system. In production each must be set and must not be the
- * public demo value: a production BFF holding a demo secret would accept hooks anyone can sign.
+ * Secrets shared with an outside system, and the bag-code key. In production each must be set and must not be
+ * the public demo value: a production BFF holding a demo secret would accept hooks (or bag codes) anyone can sign.
  */
 const OUTSIDE_SECRETS = [
   ['WECHAT_APP_SECRET', DEMO_CREDENTIALS.wechat.appSecret],
   ['EMS_AUTHORIZATION', DEMO_CREDENTIALS.ems.authorization],
   ['EMS_SIGN_KEY', DEMO_CREDENTIALS.ems.signKey],
   ['GOV_APP_SECRET', DEMO_CREDENTIALS.gov.appSecret],
+  ['BAG_CODE_SECRET', DEMO_CREDENTIALS.bags.codeSecret],
+  // Printed labels point here: a production sheet must not send residents to a demo address.
+  ['BAG_URL_BASE', DEMO_CREDENTIALS.bags.urlBase],
 ] as const;
 
 function checkOutsideSecrets(env: Env): void {
@@ -103,6 +123,11 @@ function checkOutsideSecrets(env: Env): void {
     demo.length > 0 ? `${demo.join(', ')} must not be the public demo value in production` : '',
   ].filter(Boolean);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
+}
+
+function bagCodeSecret(raw: string): string {
+  if (raw.length < 32) throw new ConfigError('BAG_CODE_SECRET must be at least 32 characters');
+  return raw;
 }
 
 function emsSignKey(raw: string): string {
@@ -212,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
       realNamePerHour: int(env, 'RATE_LIMIT_REAL_NAME_PER_HOUR', 10, 1, 1_000_000),
       bookingPerHour: int(env, 'RATE_LIMIT_BOOKING_PER_HOUR', 20, 1, 1_000_000),
       uploadPerMinute: int(env, 'RATE_LIMIT_UPLOAD_PER_MINUTE', 30, 1, 1_000_000),
+      bagScanPerMinute: int(env, 'RATE_LIMIT_BAG_SCAN_PER_MINUTE', 20, 1, 1_000_000),
     },
     wechat: {
       apiBase: url(env, 'WECHAT_API_BASE', 'http://127.0.0.1:4101'),
@@ -234,6 +260,14 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, 'GOV_TIMEOUT_MS', 10_000, 100, 60_000),
     },
     publicFacts: publicFacts(env),
+    bags: {
+      codeSecret: bagCodeSecret(env.BAG_CODE_SECRET || DEMO_CREDENTIALS.bags.codeSecret),
+      urlBase: url(env, 'BAG_URL_BASE', DEMO_CREDENTIALS.bags.urlBase).replace(/\/+$/, ''),
+    },
+    visits: {
+      promiseMinutes: int(env, 'VISIT_PROMISE_MINUTES', 60, 5, 1440),
+      remindBeforeMinutes: int(env, 'VISIT_REMIND_BEFORE_MINUTES', 15, 1, 720),
+    },
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),
       postageFen: int(env, 'POSTAGE_FEN_PER_PIECE', 1200, 0, 100_000),

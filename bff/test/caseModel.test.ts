@@ -309,7 +309,7 @@ describe('regions', () => {
         { matterCode: doorMatter.serviceCode, outletId: 'GZ-SC-01' },
       ]);
     const r = await resident();
-    const agent = await staff('postal_agent');
+    const agent = await staff('postal_agent', 'GZ-PO-01');
     const booked = await book(
       r.h,
       bookingBody({

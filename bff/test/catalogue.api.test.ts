@@ -207,6 +207,10 @@ describe('GET /api/v1/outlets', () => {
       id: 'HP-PO-01',
       name: '黄埔邮局（政务服务便民点）',
       phone: '020-82211183',
+      // Its region from the catalogue: a booking form with no last address starts from the nearest one's.
+      province: '广东省',
+      city: '广州市',
+      district: '黄埔区',
     });
     expect(items[0]!.distanceMetres).toBeLessThan(150);
     const distances = items.map((o) => o.distanceMetres!);

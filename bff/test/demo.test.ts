@@ -11,6 +11,12 @@ const templates = JSON.stringify({
   case_completed: 't3',
   result_shipped: 't4',
   result_delivered: 't5',
+  bag_picked_up: 't6',
+  bag_delivered: 't7',
+  supplement_received: 't8',
+  supplement_deadline: 't9',
+  visit_update: 't10',
+  visit_reminder: 't11',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */
@@ -75,5 +81,10 @@ describe('demo-only paths', () => {
     const users = await stack.server.inject({ url: '/sim/wechat/demo-users' });
     expect(users.statusCode).toBe(200);
     expect(users.json().length).toBeGreaterThan(0);
+    // The demo has courier bags (替你跑): one batch, seeded once.
+    const batches = await stack.server.database.rows<{ n: number; bags: number }>(
+      sql`select count(*)::int as n, (select count(*)::int from bags) as bags from bag_batches`,
+    );
+    expect(batches[0]).toEqual({ n: 1, bags: 12 });
   });
 });

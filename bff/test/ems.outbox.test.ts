@@ -17,6 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
+/** The EMS simulator's GET /sim/pushes: batches still to deliver, and each batch's deliveries so far. */
+interface Pushes {
+  pending: { serialNo: string }[];
+  log: { serialNo: string; attempts: number; acknowledged: boolean }[];
+}
+
 const pickup = { from: new Date(Date.now() + 3600_000), to: new Date(Date.now() + 3 * 3600_000) };
 const party = (name: string) => ({
   name,
@@ -132,12 +138,23 @@ describe('EMS tracking push (040002)', () => {
       ev('203', '2026-11-20 09:00:00'),
       ev('702', '2026-11-20 13:00:00'),
     ];
-    await t.ems.admin('/sim/admin/push', { events, repeat: 3 });
-    await t.ems.admin('/sim/admin/push', {
-      events: [ev('954', '2026-11-20 11:00:00'), ev('203', '2026-11-20 09:00:00')],
+    const sent = [
+      await t.ems.admin<{ serialNo: string }>('/sim/admin/push', { events, repeat: 3 }),
+      await t.ems.admin<{ serialNo: string }>('/sim/admin/push', {
+        events: [ev('954', '2026-11-20 11:00:00'), ev('203', '2026-11-20 09:00:00')],
+      }),
+    ].map((r) => r.serialNo);
+    // Every delivery (3 + 1) answered by the hook, which stores before it answers: then count.
+    await until(async () => {
+      const { pending, log } = await t.ems.admin<Pushes>('/sim/pushes');
+      return sent.every(
+        (serialNo) =>
+          !pending.some((p) => p.serialNo === serialNo) &&
+          log.some((p) => p.serialNo === serialNo && p.acknowledged),
+      );
     });
-    await until(async () => (await stored()).length === 4);
-    await new Promise((r) => setTimeout(r, 500)); // repeats still in flight change nothing
+    const { log } = await t.ems.admin<Pushes>('/sim/pushes');
+    expect(sent.map((serialNo) => log.find((p) => p.serialNo === serialNo)?.attempts)).toEqual([3, 1]);
     expect((await stored()).map((e) => e.opCode)).toEqual(['203', '954', '702', '704']);
   });
 

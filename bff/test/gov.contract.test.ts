@@ -459,6 +459,68 @@ describe('cases', () => {
     expect(done.map((r) => r.callback.stage)).toEqual(['1', '11', '2', '3', '4']);
   });
 
+  it('resumes a 补正 case on pushSupplement, idempotent on supplementId; refuses an unknown case', async () => {
+    const sub = submission(matterNamed('失业保险稳岗返还（稳岗补贴）申领'));
+    await admin('/sim/admin/script', { ourId: sub.ourId, outcome: 'supplement' });
+    const { projId } = await gov.submitCase(sub);
+    sim.setSpeed(2000);
+    const asked = await eventually(
+      () => receiver.for(projId),
+      (r) => r.some((x) => x.callback.stage === '11'),
+    );
+    const items = asked.find((r) => r.callback.stage === '11')!.callback.supplement!.items;
+    const push = {
+      supplementId: 'c0ffee00-0000-4000-8000-000000000001',
+      items: items.map((i) => ({ name: i.name, ...(i.materialId ? { materialId: i.materialId } : {}) })),
+      receivedAt: new Date().toISOString(),
+      waybillNo: '1100012345678',
+    };
+    await expect(gov.pushSupplement(projId, push)).resolves.toEqual({ projId, stage: '11' });
+    await expect(gov.pushSupplement(projId, push)).resolves.toMatchObject({ projId });
+    const done = await eventually(
+      () => receiver.for(projId),
+      (r) => r.some((x) => x.callback.stage === '4'),
+    );
+    expect(done.map((r) => r.callback.stage)).toEqual(['1', '11', '2', '3', '4']);
+    const simCase = (
+      (await admin(`/sim/cases?ourId=${sub.ourId}`)).body.cases as Record<string, unknown>[]
+    )[0];
+    expect(simCase?.supplementsPushed).toEqual([push.supplementId]);
+    await expect(govError(gov.pushSupplement('NO-SUCH-CASE', push))).resolves.toMatchObject({
+      code: 'CASE_NOT_FOUND',
+      status: 404,
+      retryable: false,
+    });
+    await expect(govError(gov.pushSupplement(projId, { ...push, items: [] }))).resolves.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      retryable: false,
+    });
+  });
+
+  it('takes a 容缺受理 matter with a required material missing, and concludes it only after pushSupplement', async () => {
+    const matter = matterNamed('失业保险金申领');
+    expect(matter.tolerantAcceptance).toBe(true);
+    const sub = submission(matter);
+    sub.acceptList = sub.acceptList.map((a, i) => (i === 0 ? { ...a, provided: false } : a));
+    const { projId } = await gov.submitCase(sub);
+    sim.setSpeed(2000);
+    await eventually(
+      () => receiver.for(projId),
+      (r) => r.some((x) => x.callback.stage === '3'),
+    );
+    await admin('/sim/admin/clock', { advanceSeconds: 86_400 });
+    expect((await gov.getCase(projId)).stage).toBe('3');
+    await gov.pushSupplement(projId, {
+      supplementId: 'c0ffee00-0000-4000-8000-000000000002',
+      items: [{ name: sub.acceptList[0]!.name, materialId: sub.acceptList[0]!.materialId }],
+      receivedAt: new Date().toISOString(),
+    });
+    await eventually(
+      () => receiver.for(projId),
+      (r) => r.some((x) => x.callback.stage === '4'),
+    );
+  });
+
   it('refuses (不予受理) the next case when scripted so', async () => {
     await admin('/sim/admin/script', {
       next: true,

@@ -2,10 +2,11 @@ import { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { staffOutlets } from '../src/db/schema';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { setRoles } from '../src/features/me/users';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
-import { journey } from './journey';
+import { journey, SERVING_POST_OFFICE } from './journey';
 
 /** The request edge: bad input, framework errors, headers, revocation, uploads. */
 let t: TestApp;
@@ -21,6 +22,8 @@ const { resident, book, visit } = journey(() => t);
 async function staffSession(role: 'postal_agent' | 'supervisor') {
   const s = await t.signIn();
   await setRoles(t.app.database.db, { userId: s.user.id, roles: ['resident', role] });
+  if (role === 'postal_agent')
+    await t.app.database.db.insert(staffOutlets).values({ userId: s.user.id, outletId: SERVING_POST_OFFICE });
   const fresh = (
     await t.app.inject({
       method: 'POST',

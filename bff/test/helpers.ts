@@ -72,6 +72,41 @@ export async function startWechatSimulator() {
   };
 }
 
+/**
+ * The three simulators on free ports, and the configuration that points the BFF at them with the test
+ * credentials (generous rate limits: tests sign in and book far more than a person would; the rate-limit
+ * tests set their own).
+ */
+export async function startSimulators() {
+  const wechat = await startWechatSimulator();
+  const ems = await startEmsSimulator();
+  const gov = await startGovSimulator();
+  return {
+    wechat,
+    ems,
+    gov,
+    env: {
+      WECHAT_API_BASE: wechat.url,
+      WECHAT_APP_ID: WECHAT.appId,
+      WECHAT_APP_SECRET: WECHAT.appSecret,
+      EMS_API_BASE: ems.url,
+      EMS_SENDER_NO: EMS.senderNo,
+      EMS_AUTHORIZATION: EMS.authorization,
+      EMS_SIGN_KEY: EMS.signKey,
+      GOV_API_BASE: gov.url,
+      GOV_APP_ID: GOV.appId,
+      GOV_APP_SECRET: GOV.appSecret,
+      ...GENEROUS_RATE_LIMITS,
+    },
+    close: async () => {
+      await wechat.close();
+      await ems.close();
+      await gov.close();
+    },
+  };
+}
+export type Simulators = Awaited<ReturnType<typeof startSimulators>>;
+
 /** A database for one test file: a fresh PostgreSQL database when TEST_DATABASE_URL is set, else PGlite in memory. */
 export async function testDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   const adminUrl = process.env.TEST_DATABASE_URL;
@@ -96,6 +131,7 @@ export const GENEROUS_RATE_LIMITS = {
   RATE_LIMIT_REAL_NAME_PER_HOUR: '100000',
   RATE_LIMIT_BOOKING_PER_HOUR: '100000',
   RATE_LIMIT_UPLOAD_PER_MINUTE: '100000',
+  RATE_LIMIT_BAG_SCAN_PER_MINUTE: '100000',
 };
 
 /** Outside-system secrets for a production-mode app in tests (production refuses missing or demo ones). */
@@ -104,6 +140,8 @@ export const PRODUCTION_SECRETS = {
   EMS_AUTHORIZATION: randomBytes(16).toString('hex'),
   EMS_SIGN_KEY: randomBytes(16).toString('base64'),
   GOV_APP_SECRET: randomBytes(16).toString('hex'),
+  BAG_CODE_SECRET: randomBytes(24).toString('hex'),
+  BAG_URL_BASE: 'https://zyt.example.gov.cn',
 };
 
 export const TEST_KEYS = {
@@ -146,26 +184,14 @@ export async function buildTestApp(
   setup?: (app: FastifyInstance) => void,
   options: Pick<ServerOptions, 'jobs'> = {},
 ): Promise<TestApp> {
-  const wechat = await startWechatSimulator();
-  const ems = await startEmsSimulator();
-  const gov = await startGovSimulator();
+  const sims = await startSimulators();
+  const { wechat, ems, gov } = sims;
   const database = await testDatabase();
   const logs = logCapture();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'trace',
-    WECHAT_API_BASE: wechat.url,
-    WECHAT_APP_ID: WECHAT.appId,
-    WECHAT_APP_SECRET: WECHAT.appSecret,
-    EMS_API_BASE: ems.url,
-    EMS_SENDER_NO: EMS.senderNo,
-    EMS_AUTHORIZATION: EMS.authorization,
-    EMS_SIGN_KEY: EMS.signKey,
-    GOV_API_BASE: gov.url,
-    GOV_APP_ID: GOV.appId,
-    GOV_APP_SECRET: GOV.appSecret,
-    // Test files sign in and book far more than a person would; the rate-limit tests set their own limits.
-    ...GENEROUS_RATE_LIMITS,
+    ...sims.env,
     ...TEST_KEYS,
     ...database.env,
     ...env,
@@ -199,9 +225,7 @@ export async function buildTestApp(
     },
     async close() {
       await app.close();
-      await wechat.close();
-      await ems.close();
-      await gov.close();
+      await sims.close();
       await database.drop();
     },
   };

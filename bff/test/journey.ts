@@ -1,5 +1,6 @@
 import { PRIVACY_GUIDE_VERSION } from '@zyt/shared';
 import { matters as simMatters } from '../simulators/gov/catalogue';
+import { staffOutlets } from '../src/db/schema';
 import { caseOfBooking } from '../src/features/cases/cases';
 import { setRoles } from '../src/features/me/users';
 import { bearer, type TestApp } from './helpers';
@@ -22,6 +23,10 @@ export const bookingBody = (over: Record<string, unknown> = {}) => ({
 
 export { until } from './until';
 
+/** The outlets that serve door visits in 黄埔区 in the simulator's catalogue. */
+export const SERVING_POST_OFFICE = 'HP-PO-01';
+export const SERVING_CENTRE = 'HP-SC-01';
+
 /** Journeys through the API as residents and staff do them (`current` gives the file's app once built). */
 export function journey(current: () => TestApp) {
   let serial = 0;
@@ -43,9 +48,16 @@ export function journey(current: () => TestApp) {
       });
     return { ...s, h };
   }
-  async function staff(role: 'postal_agent' | 'supervisor') {
+  /** A staff member; agents work at the post office serving 黄埔区 and clerks at its centre unless told otherwise. */
+  async function staff(role: 'postal_agent' | 'supervisor' | 'centre_clerk', outletId?: string | null) {
     const s = await current().signIn();
     await setRoles(current().app.database.db, { userId: s.user.id, roles: ['resident', role] });
+    const outlet =
+      outletId === undefined
+        ? { postal_agent: SERVING_POST_OFFICE, centre_clerk: SERVING_CENTRE, supervisor: null }[role]
+        : outletId;
+    if (outlet)
+      await current().app.database.db.insert(staffOutlets).values({ userId: s.user.id, outletId: outlet });
     const fresh = (
       await current().app.inject({
         method: 'POST',

@@ -16,6 +16,8 @@ const REAL = {
   EMS_AUTHORIZATION: secret(),
   EMS_SIGN_KEY: secret(),
   GOV_APP_SECRET: secret(),
+  BAG_CODE_SECRET: randomBytes(24).toString('hex'),
+  BAG_URL_BASE: 'https://zyt.example.gov.cn',
 };
 const BASE = {
   NODE_ENV: 'production',
@@ -29,7 +31,7 @@ describe('production configuration', () => {
   it('refuses to start while an outside-system secret is missing, naming each', () => {
     expect(() => loadConfig(BASE)).toThrow(ConfigError);
     expect(() => loadConfig(BASE)).toThrow(
-      /WECHAT_APP_SECRET, EMS_AUTHORIZATION, EMS_SIGN_KEY, GOV_APP_SECRET must be set in production/,
+      /WECHAT_APP_SECRET, EMS_AUTHORIZATION, EMS_SIGN_KEY, GOV_APP_SECRET, BAG_CODE_SECRET, BAG_URL_BASE must be set in production/,
     );
     const { GOV_APP_SECRET: _, ...allButGov } = REAL;
     expect(() => loadConfig({ ...BASE, ...allButGov })).toThrow(/^GOV_APP_SECRET must be set in production$/);
@@ -41,6 +43,8 @@ describe('production configuration', () => {
       EMS_AUTHORIZATION: DEMO_CREDENTIALS.ems.authorization,
       EMS_SIGN_KEY: DEMO_CREDENTIALS.ems.signKey,
       GOV_APP_SECRET: DEMO_CREDENTIALS.gov.appSecret,
+      BAG_CODE_SECRET: DEMO_CREDENTIALS.bags.codeSecret,
+      BAG_URL_BASE: DEMO_CREDENTIALS.bags.urlBase,
     };
     for (const [name, value] of Object.entries(demo)) {
       expect(() => loadConfig({ ...BASE, ...REAL, [name]: value })).toThrow(

@@ -13,6 +13,7 @@ import {
   review,
   signInAgent,
   signInFirstTime,
+  submitReview,
   takeToReview,
   top,
 } from './steps';
@@ -100,7 +101,7 @@ describe('door-visit booking: resident and postal agent (H5)', () => {
     await photographMaterials(agent);
     await review(agent);
     await screenshot(agent, 'booking-10-agent-review');
-    await press(agent, '提交初审结果');
+    await submitReview(agent);
     await top(agent).getByText('材料齐全，已收件').waitFor();
     await screenshot(agent, 'booking-11-agent-collected');
   });
@@ -130,7 +131,7 @@ describe('door-visit booking: resident and postal agent (H5)', () => {
 
     await takeToReview(agent, baseUrl, numbers[1]!);
     await review(agent, firstRequired);
-    await press(agent, '提交初审结果');
+    await submitReview(agent);
     await top(agent).getByText('材料不齐，未收件').waitFor();
     await expect(top(agent).locator('#review-result').textContent()).resolves.toContain(firstRequired);
     await screenshot(agent, 'booking-13-agent-incomplete');

@@ -197,3 +197,13 @@ export async function review(page: Page, absent?: string) {
     .getByText(absent ? /提交后将告知居民缺少 1 项材料/ : '必需材料齐全，提交后收件')
     .waitFor();
 }
+
+/** Taro's H5 modal (Taro.showModal): the button of the visible dialog. */
+export const confirmModal = (page: Page, label: string) =>
+  page.locator('.taro-modal__foot:visible').getByText(label, { exact: true }).click();
+
+/** Submits the review and confirms the summary the app asks the agent to check (collected or missing list). */
+export async function submitReview(page: Page): Promise<void> {
+  await press(page, '提交初审结果');
+  await confirmModal(page, '确认提交');
+}

@@ -15,6 +15,7 @@ import {
   review,
   signInAgent,
   signInFirstTime,
+  submitReview,
   takeToReview,
   top,
 } from './steps';
@@ -188,7 +189,7 @@ describe('case tracking: accepted → completed → result shipped → delivered
     await takeToReview(agent, baseUrl, bookingNumber);
     await photographMaterials(agent);
     await review(agent);
-    await press(agent, '提交初审结果');
+    await submitReview(agent);
     await top(agent).getByText('材料齐全，已收件').waitFor();
 
     // 快递送达: the centre accepts the case only once the materials are signed for there.

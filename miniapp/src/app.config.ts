@@ -13,7 +13,22 @@ export default defineAppConfig({
     { root: 'cases', pages: ['pages/index/index', 'pages/detail/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
-    { root: 'staff', pages: ['pages/index/index', 'pages/visit/index', 'pages/supervision/index'] },
+    // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).
+    { root: 'bag', pages: ['pages/index/index', 'pages/sent/index'] },
+    {
+      root: 'staff',
+      pages: [
+        'pages/index/index',
+        'pages/visit/index',
+        'pages/supervision/index',
+        'pages/bags/index',
+        'pages/bag-bind/index',
+        'pages/bag-receive/index',
+        'pages/day/index',
+        'pages/handover/index',
+        'pages/centre/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

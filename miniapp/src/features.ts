@@ -18,6 +18,11 @@ export const features = {
     summary: '受理、审批、办结和证照寄递的进度，一处查看',
     route: routes.cases,
   },
+  bag: {
+    title: '替你跑：快递袋寄补正材料',
+    summary: '扫快递袋背面的二维码，装入要补交的材料，EMS 免费寄到政务服务中心',
+    route: routes.bag,
+  },
   catalogue: {
     title: '办事指南',
     summary: '按主题查事项：条件、材料、时限、收费和可办网点',
@@ -30,7 +35,7 @@ export const features = {
   },
   staff: {
     title: '工作台',
-    summary: '政邮专员接单、上门初审；监管人员查看时效与异常',
+    summary: '政邮专员接单、上门初审；政务中心收件；监管人员查看时效与异常',
     route: routes.staff,
   },
 } satisfies Record<string, Feature>;
@@ -38,4 +43,4 @@ export const features = {
 export type FeatureKey = keyof typeof features;
 
 /** Home page entries, in the order a resident needs them. */
-export const homeEntries: FeatureKey[] = ['booking', 'catalogue', 'cases', 'outlets'];
+export const homeEntries: FeatureKey[] = ['booking', 'catalogue', 'cases', 'bag', 'outlets'];

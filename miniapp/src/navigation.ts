@@ -19,9 +19,17 @@ export const routes = {
   outlet: '/outlets/pages/detail/index',
   search: '/catalogue/pages/search/index',
   guide: '/catalogue/pages/guide/index',
+  bag: '/bag/pages/index/index',
+  bagSent: '/bag/pages/sent/index',
   staff: '/staff/pages/index/index',
   visit: '/staff/pages/visit/index',
   supervision: '/staff/pages/supervision/index',
+  bagBatches: '/staff/pages/bags/index',
+  bagBind: '/staff/pages/bag-bind/index',
+  bagReceive: '/staff/pages/bag-receive/index',
+  agentDay: '/staff/pages/day/index',
+  handover: '/staff/pages/handover/index',
+  centre: '/staff/pages/centre/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

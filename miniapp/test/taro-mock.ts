@@ -33,10 +33,20 @@ export const showModal = vi.fn(async () => ({ confirm: true, cancel: false }));
 export const pageScrollTo = vi.fn(done);
 export const setClipboardData = vi.fn(done);
 export const makePhoneCall = vi.fn(done);
+export const openLocation = vi.fn(done);
+export const chooseLocation = vi.fn(async () => ({
+  name: '',
+  address: '',
+  latitude: 23.1066,
+  longitude: 113.4581,
+  errMsg: 'chooseLocation:ok',
+}));
 export const stopPullDownRefresh = vi.fn();
 export const requestSubscribeMessage = vi.fn(async () => ({ errMsg: 'requestSubscribeMessage:ok' }));
 export const chooseImage = vi.fn(async () => ({ tempFilePaths: ['blob:photo-1'], tempFiles: [] }));
 export const uploadFile = vi.fn();
+/** The scanner: each test says what it reads (WeChat answers `{ result }`). */
+export const scanCode = vi.fn(async () => ({ result: '', scanType: 'QR_CODE', errMsg: 'scanCode:ok' }));
 
 let pages: { route: string }[] = [];
 /** Sets the page stack getCurrentPages() reports, top last. */
@@ -120,10 +130,13 @@ const Taro = {
   pageScrollTo,
   setClipboardData,
   makePhoneCall,
+  openLocation,
+  chooseLocation,
   stopPullDownRefresh,
   requestSubscribeMessage,
   chooseImage,
   uploadFile,
+  scanCode,
   getCurrentPages,
   getCurrentInstance,
   useRouter,

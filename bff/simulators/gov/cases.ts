@@ -56,6 +56,10 @@ interface SimCase {
   };
   /** 快递送达 (BUS_MODE 01): the waybill of the materials once they reached the centre; the case waits for it. */
   materialsWaybill?: string;
+  /** Supplements pushed to this case (补正材料 received at the centre), by the sender's supplementId. */
+  supplementsPushed?: string[];
+  /** 容缺受理: taken with required materials missing; it cannot be concluded until a supplement is pushed. */
+  toleratedMissing?: boolean;
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
 }
@@ -245,6 +249,8 @@ export function createCaseBook(opts: {
         move(c, '3', 'in_progress', '恢复办理，进入审核');
         return schedule(c, STAGE_SECONDS['3']);
       case '3': {
+        // 容缺受理: examined, but not concluded until the missing materials arrive (pushSupplement resumes it).
+        if (c.toleratedMissing) return schedule(c, undefined);
         if (outcome === 'returned') {
           v.refusal = {
             reason: c.script.reason ?? '申请人申请撤回，申请材料予以退回',
@@ -335,6 +341,8 @@ export function createCaseBook(opts: {
           ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
         },
       };
+      const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
+      if (matter.materials.some((mt) => mt.required && !provided.has(mt.id))) c.toleratedMissing = true;
       cases.set(view.projId, c);
       byOurId.set(sub.ourId, view.projId);
       // A 快递送达 case is only examined once its materials are in the centre's hands.
@@ -362,6 +370,25 @@ export function createCaseBook(opts: {
       if (c.view.stage !== '11' || c.dueAt !== undefined) return 'not_waiting';
       schedule(c, AFTER_SUPPLEMENT_SECONDS);
       return 'ok';
+    },
+    /**
+     * pushSupplement: the supplement is complete at the centre. A case waiting in 补齐补正 resumes (受理 follows);
+     * a case accepted under 容缺受理 just records it. A repeat of one supplementId changes nothing.
+     */
+    supplementPushed(projId: string, supplementId: string): GovCase | 'not_found' | 'closed' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      c.supplementsPushed ??= [];
+      const pushed = c.supplementsPushed;
+      if (pushed.includes(supplementId)) return c.view;
+      if (['4', '99'].includes(c.view.stage)) return 'closed';
+      pushed.push(supplementId);
+      if (c.view.stage === '11' && c.dueAt === undefined) schedule(c, AFTER_SUPPLEMENT_SECONDS);
+      if (c.toleratedMissing) {
+        c.toleratedMissing = false;
+        if (c.view.stage === '3' && c.dueAt === undefined) schedule(c, STAGE_SECONDS['3']);
+      }
+      return c.view;
     },
     /** Returns the case the script now applies to, if it already exists. */
     setScript(
@@ -392,6 +419,7 @@ export function createCaseBook(opts: {
         outcome: c.script.outcome,
         applicant: c.applicant,
         materialsWaybill: c.materialsWaybill ?? null,
+        supplementsPushed: c.supplementsPushed ?? [],
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

@@ -101,6 +101,8 @@ interface MatterSpec {
   materials: MaterialSpec[];
   fees?: string;
   channels: GovChannels;
+  /** 容缺受理 allowed (the district's 容缺受理制度 lists the matter). */
+  tolerant?: boolean;
   where?: Where;
   result: GovMatter['result'];
   version?: string;
@@ -130,6 +132,7 @@ const PERSON_MATTERS: MatterSpec[] = [
       PROXY,
     ],
     channels: DOOR,
+    tolerant: true,
     result: physical('失业保险待遇核定通知书'),
   },
   {
@@ -332,6 +335,7 @@ const PERSON_MATTERS: MatterSpec[] = [
       BANK_ACCOUNT,
     ],
     channels: DOOR,
+    tolerant: true,
     result: physical('社会保险补贴核定通知书'),
   },
   {
@@ -389,6 +393,7 @@ const PERSON_MATTERS: MatterSpec[] = [
       '毕业学年内有就业创业意愿并积极求职创业的低保家庭、脱贫家庭、残疾及获得国家助学贷款的高校毕业生。',
     materials: [ID_CARD, m('学生证', 'copy'), m('困难身份证明材料', 'copy'), BANK_ACCOUNT],
     channels: DOOR,
+    tolerant: true,
     result: physical('求职创业补贴核定通知书'),
   },
   // 户籍
@@ -1860,6 +1865,7 @@ function buildMatter(spec: MatterSpec): GovMatter {
     })),
     fees: spec.fees ?? '不收费',
     channels: spec.channels,
+    ...(spec.tolerant ? { tolerantAcceptance: true } : {}),
     outletIds: outletsFor(spec),
     result: spec.result,
   };

@@ -11,6 +11,7 @@ import {
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
   GovMaterialsArrival,
+  GovSupplementPush,
 } from '../../src/integrations/gov/types';
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
@@ -70,6 +71,7 @@ const HANG_MS = 120_000;
 
 const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
+const checkSupplementPush = checker(GovSupplementPush);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -240,6 +242,23 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         return { projId, stage: found.stage };
       });
 
+      gov.post('/cases/:projId/supplements', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const body = checkSupplementPush(parseJson(req));
+        if (!body.ok)
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '补正材料数据不符合接口规范',
+            body.errors.map((e) => ({ field: e, message: e })),
+          );
+        const found = book.supplementPushed(projId, body.value.supplementId);
+        if (found === 'not_found') throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在`);
+        if (found === 'closed')
+          throw new SimError(409, 'CASE_CLOSED', `办件 ${projId} 已办结或终止，不再接收补正材料`);
+        return { projId, stage: found.stage };
+      });
+
       gov.get('/cases/:projId', async (req) => {
         const { projId } = req.params as { projId: string };
         const found = book.get(projId);
@@ -296,7 +315,8 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     }
     const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
     const missing = matter.materials.filter((mt) => mt.required && !provided.has(mt.id));
-    if (missing.length > 0) {
+    // 容缺受理: a listed matter is taken with materials missing; they follow as a supplement (pushSupplement).
+    if (missing.length > 0 && !matter.tolerantAcceptance) {
       throw new SimError(
         422,
         'MATERIALS_INCOMPLETE',

@@ -13,6 +13,8 @@ export const demoUsers = [
   { openid: 'demo-supervisor', nickname: '钱主管', description: '监管/运营：时效、差评、结算' },
   { openid: 'demo-agent-2', nickname: '孙专员', description: '政邮专员（同网点 B 岗）' },
   { openid: 'demo-centre', nickname: '周收件', description: '政务中心收件：接收材料和补件袋' },
+  { openid: 'demo-resident-bag', nickname: '吴六', description: '居民：扫快递袋寄补正材料（替你跑）' },
+  { openid: 'demo-resident-3', nickname: '陈六', description: '居民（第三位）' },
 ] as const;
 
 export interface WechatSimulatorOptions {

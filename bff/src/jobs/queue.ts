@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
 import { errorSummary, isDatabaseUnavailable } from '../db/errors';
+import { Sleepers } from '../lib/sleepers';
 
 /**
  * Jobs are the outbox: a state change and the jobs it causes commit in one transaction (pg-boss on the same
@@ -148,7 +148,7 @@ export class JobQueue {
   private readonly definitions = new Map<string, JobDefinition>();
   private readonly deadLetterListeners: DeadLetterListener[] = [];
   private working = false;
-  private readonly idle = new AbortController();
+  private readonly idle = new Sleepers();
   private readonly pollers: Promise<void>[] = [];
   private draining: Promise<void> | undefined;
 
@@ -271,7 +271,7 @@ export class JobQueue {
 
   /** Waits between polls; shutdown ends the wait at once. */
   private pause(ms: number): Promise<void> {
-    return sleep(ms, undefined, { signal: this.idle.signal }).catch(() => {});
+    return this.idle.sleep(ms);
   }
 
   /** Runs a batch concurrently; each job succeeds or fails on its own. */
@@ -403,7 +403,7 @@ export class JobQueue {
 
   private async drain(): Promise<void> {
     this.working = false;
-    this.idle.abort();
+    this.idle.wakeAll();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.options.drainTimeoutMs ?? 25_000);

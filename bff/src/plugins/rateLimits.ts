@@ -16,13 +16,16 @@ import { AppError } from '../lib/errors';
  * app refuses to start when a named route does not exist, so renaming a route cannot silently drop its limit.
  */
 
-type Bucket = 'signIn' | 'realName' | 'booking' | 'upload';
+type Bucket = 'signIn' | 'realName' | 'booking' | 'upload' | 'bagScan';
 
 export const RATE_LIMITED_ROUTES: Record<string, Bucket> = {
   'POST /api/v1/auth/wechat': 'signIn',
   'POST /api/v1/me/identity': 'realName',
   'POST /api/v1/bookings': 'booking',
   'POST /api/v1/staff/visits/:id/photos': 'upload',
+  // Bag codes carry a 20-bit tag: counting look-ups per user makes guessing one hopeless.
+  'GET /api/v1/bags/:code': 'bagScan',
+  'POST /api/v1/bags/:code/confirm': 'bagScan',
 };
 
 const MINUTE = 60_000;
@@ -42,6 +45,7 @@ function buckets(c: Config['rateLimit']): Record<Bucket, BucketRule> {
     realName: { max: c.realNamePerHour, windowMs: HOUR, perUser: true },
     booking: { max: c.bookingPerHour, windowMs: HOUR, perUser: true },
     upload: { max: c.uploadPerMinute, windowMs: MINUTE, perUser: true },
+    bagScan: { max: c.bagScanPerMinute, windowMs: MINUTE, perUser: true },
   };
 }
 

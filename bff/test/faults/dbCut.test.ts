@@ -10,47 +10,36 @@ import {
   type BffProcess,
   bookingBody,
   call,
-  catalogueReady,
   FAULT_WAIT,
-  faultDatabase,
+  type FaultStack,
   type HttpAnswer,
-  signInResident,
-  startBff,
-  startSimulators,
+  startFaultStack,
 } from './stack';
 import { startTcpProxy } from './tcpProxy';
 
-let sims: Awaited<ReturnType<typeof startSimulators>>;
-let database: Awaited<ReturnType<typeof faultDatabase>>;
+let stack: FaultStack;
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let bff: BffProcess;
 
 beforeAll(async () => {
-  sims = await startSimulators();
-  database = await faultDatabase();
-  const pg = new URL(database.url);
+  stack = await startFaultStack();
+  const pg = new URL(stack.database.url);
   proxy = await startTcpProxy({ host: pg.hostname, port: Number(pg.port || 5432) });
-  const viaProxy = new URL(database.url);
+  stack.defer(() => proxy.close());
+  const viaProxy = new URL(stack.database.url);
   viaProxy.hostname = '127.0.0.1';
   viaProxy.port = String(proxy.port);
-  bff = await startBff({ ...sims.env, DATABASE_URL: viaProxy.toString() });
-  await catalogueReady(database.handle);
+  bff = await stack.startBff({ DATABASE_URL: viaProxy.toString() });
+  await stack.catalogueReady();
 });
-afterAll(async () => {
-  await bff?.stop('SIGKILL');
-  await proxy?.close();
-  await database?.close();
-  await sims?.close();
-});
+afterAll(() => stack?.close());
 
 const CLIENTS = 12;
 const MAX_REQUESTS_PER_CLIENT = 3_000;
 
 describe('database cut under load', () => {
   it('stays up, answers 503 while cut, serves again within 10 s of reconnection', async () => {
-    const residents = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => signInResident(bff.url, sims.wechat, `cut-${i}`)),
-    );
+    const residents = await stack.residents(bff.url, 'cut', 4);
     const answers: { at: number; phase: string; res: HttpAnswer; key: string }[] = [];
     let phase = 'before';
     let stop = false;
@@ -119,7 +108,7 @@ describe('database cut under load', () => {
     }
     // Every acknowledged booking exists, once.
     const keys = created().map((a) => a.key);
-    const [stored] = await database.handle.rows<{ n: number; distinct_keys: number }>(
+    const [stored] = await stack.database.handle.rows<{ n: number; distinct_keys: number }>(
       sql`select count(*)::int as n, count(distinct idempotency_key)::int as distinct_keys
           from bookings where idempotency_key = any(${`{${keys.join(',')}}`}::text[])`,
     );

@@ -7,40 +7,23 @@ import { errorMessages } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBMIT_CASE } from '../../src/features/bookings/jobs';
-import {
-  type BffProcess,
-  bookingBody,
-  call,
-  catalogueReady,
-  FAULT_WAIT,
-  faultDatabase,
-  signInResident,
-  signInStaff,
-  startBff,
-  startSimulators,
-} from './stack';
+import { type BffProcess, bookingBody, call, FAULT_WAIT, type FaultStack, startFaultStack } from './stack';
 
-let sims: Awaited<ReturnType<typeof startSimulators>>;
-let database: Awaited<ReturnType<typeof faultDatabase>>;
+let stack: FaultStack;
 let bff: BffProcess;
 
 beforeAll(async () => {
-  sims = await startSimulators();
-  database = await faultDatabase();
+  stack = await startFaultStack();
   // Request lines are logged at debug: the test reads them to know a request is in flight.
-  bff = await startBff({ ...sims.env, DATABASE_URL: database.url, LOG_LEVEL: 'debug' });
-  await catalogueReady(database.handle);
+  bff = await stack.startBff({ LOG_LEVEL: 'debug' });
+  await stack.catalogueReady();
 });
-afterAll(async () => {
-  await bff?.stop('SIGKILL');
-  await database?.close();
-  await sims?.close();
-});
+afterAll(() => stack?.close());
 
 /** The case submission job of a booking's case (a case has its own id), or of a bare job key. */
 const jobState = async (bookingOrKey: string) =>
   (
-    await database.handle.rows<{ state: string }>(sql`
+    await stack.database.handle.rows<{ state: string }>(sql`
       select j.state from pgboss.job j
       where j.name = ${SUBMIT_CASE}
         and (j.data->>'caseId' = ${bookingOrKey}
@@ -76,8 +59,8 @@ async function keptAliveConnection(url: string) {
 
 describe('graceful shutdown', () => {
   it('finishes the request and the job in flight, takes no new job, exits 0', async () => {
-    const resident = await signInResident(bff.url, sims.wechat, 'term-resident');
-    const agent = await signInStaff(bff.url, database.handle, sims.wechat, 'term-agent', 'postal_agent');
+    const resident = await stack.resident(bff.url, 'term-resident');
+    const agent = await stack.staff(bff.url, 'term-agent', 'postal_agent');
     const booked = await call(bff.url, 'POST', '/api/v1/bookings', {
       token: resident.token,
       headers: { 'idempotency-key': 'sigterm-booking-1' },
@@ -98,7 +81,7 @@ describe('graceful shutdown', () => {
     const keptAlive = await keptAliveConnection(bff.url);
 
     // The platform answers slowly: the case submission job and an identity check are in flight at SIGTERM.
-    await sims.gov.admin('/sim/admin/faults', { latencyMs: 3000 });
+    await stack.sims.gov.admin('/sim/admin/faults', { latencyMs: 3000 });
     expect((await step('review', { items })).status).toBe(200);
     await expect.poll(() => jobState(id), { timeout: FAULT_WAIT, interval: 100 }).toBe('active');
     const inFlight = call(bff.url, 'POST', '/api/v1/me/identity', {
@@ -122,7 +105,7 @@ describe('graceful shutdown', () => {
       error: { code: 'SERVER_CLOSING', message: errorMessages.SERVER_CLOSING },
     });
     // Enqueued after SIGTERM (by another instance, say): this process must not take it.
-    await database.handle.rows(sql`
+    await stack.database.handle.rows(sql`
       insert into pgboss.job (name, data) values (${SUBMIT_CASE}, ${JSON.stringify({ caseId: 'after-sigterm' })}::jsonb)`);
 
     expect((await inFlight).status).toBe(200);
@@ -130,7 +113,7 @@ describe('graceful shutdown', () => {
     if (code !== 0) console.log(bff.output().slice(bff.output().indexOf('shutting down') - 200));
     expect(code).toBe(0);
     expect(await jobState(id)).toBe('completed');
-    const [booking] = await database.handle.rows<{ case_number: string | null }>(
+    const [booking] = await stack.database.handle.rows<{ case_number: string | null }>(
       sql`select case_number from bookings where id = ${id}::uuid`,
     );
     expect(booking!.case_number).toBeTruthy();

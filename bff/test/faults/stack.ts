@@ -9,52 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { PRIVACY_GUIDE_VERSION, type Role } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { type DatabaseHandle, openDatabase } from '../../src/db/client';
+import { staffOutlets } from '../../src/db/schema';
 import { setRoles } from '../../src/features/me/users';
-import {
-  EMS,
-  GENEROUS_RATE_LIMITS,
-  GOV,
-  startEmsSimulator,
-  startGovSimulator,
-  startWechatSimulator,
-  TEST_KEYS,
-  testDatabase,
-  WECHAT,
-} from '../helpers';
-import { bookingBody } from '../journey';
+import { type Simulators, startSimulators, TEST_KEYS, testDatabase } from '../helpers';
+import { bookingBody, SERVING_POST_OFFICE } from '../journey';
 import { until } from '../until';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-export async function startSimulators() {
-  const wechat = await startWechatSimulator();
-  const ems = await startEmsSimulator();
-  const gov = await startGovSimulator();
-  return {
-    wechat,
-    ems,
-    gov,
-    env: {
-      WECHAT_API_BASE: wechat.url,
-      WECHAT_APP_ID: WECHAT.appId,
-      WECHAT_APP_SECRET: WECHAT.appSecret,
-      EMS_API_BASE: ems.url,
-      EMS_SENDER_NO: EMS.senderNo,
-      EMS_AUTHORIZATION: EMS.authorization,
-      EMS_SIGN_KEY: EMS.signKey,
-      GOV_API_BASE: gov.url,
-      GOV_APP_ID: GOV.appId,
-      GOV_APP_SECRET: GOV.appSecret,
-      // Load from a few users on one address: the rate limits are for people (test/rateLimits.test.ts).
-      ...GENEROUS_RATE_LIMITS,
-    },
-    close: async () => {
-      await wechat.close();
-      await ems.close();
-      await gov.close();
-    },
-  };
-}
 
 /** A fresh PostgreSQL database (fault tests need TEST_DATABASE_URL; the faults config defaults it). */
 export async function faultDatabase() {
@@ -159,11 +120,7 @@ export async function call(
 }
 
 /** Signs in through the WeChat simulator; a real-named resident who consented. */
-export async function signInResident(
-  base: string,
-  wechat: Awaited<ReturnType<typeof startWechatSimulator>>,
-  openid: string,
-) {
+async function signInResident(base: string, wechat: Simulators['wechat'], openid: string) {
   const signIn = await call(base, 'POST', '/api/v1/auth/wechat', {
     body: { code: await wechat.codeFor(openid) },
   });
@@ -186,26 +143,79 @@ export async function signInResident(
 }
 
 /** A signed-in user given a staff role (set in the database, then a refreshed token carries it). */
-export async function signInStaff(
+async function signInStaff(
   base: string,
   db: DatabaseHandle,
-  wechat: Awaited<ReturnType<typeof startWechatSimulator>>,
+  wechat: Simulators['wechat'],
   openid: string,
   role: Role,
 ) {
   const s = await signInResident(base, wechat, openid);
   await setRoles(db.db, { userId: s.id, roles: ['resident', role] });
+  // Agents take the visits of the post office that serves 黄埔区.
+  if (role === 'postal_agent')
+    await db.db.insert(staffOutlets).values({ userId: s.id, outletId: SERVING_POST_OFFICE });
   const fresh = await call(base, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: s.refreshToken } });
   return { id: s.id, token: (fresh.body as { accessToken: string }).accessToken };
 }
 
 /** Waits until the BFF's catalogue sync job has filled the catalogue (the test's timeout is the limit). */
-export async function catalogueReady(db: DatabaseHandle) {
+async function catalogueReady(db: DatabaseHandle) {
   await until(async () => {
     const [row] = await db.rows<{ n: number }>(sql`select count(*)::int as n from matters`);
     return (row?.n ?? 0) > 0;
   }, 200);
 }
+
+/**
+ * What a fault test file runs against: the simulators, a fresh PostgreSQL database, and the BFF processes it
+ * starts on them. `close` kills the processes (SIGKILL), runs what was deferred (latest first), then closes
+ * the database and the simulators.
+ */
+export async function startFaultStack() {
+  const sims = await startSimulators();
+  let database: Awaited<ReturnType<typeof faultDatabase>>;
+  try {
+    database = await faultDatabase();
+  } catch (err) {
+    await sims.close();
+    throw err;
+  }
+  const processes: BffProcess[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+  return {
+    sims,
+    database,
+    /** A BFF process on the simulators and the database; `env` adds to or overrides that configuration. */
+    async startBff(env: Record<string, string> = {}): Promise<BffProcess> {
+      const bff = await startBff({ ...sims.env, DATABASE_URL: database.url, ...env });
+      processes.push(bff);
+      return bff;
+    },
+    /** A real-named resident signed in through `url` (openid as given). */
+    resident: (url: string, openid: string) => signInResident(url, sims.wechat, openid),
+    /** `count` residents at once, openids `${prefix}-0` …, for load from a few users. */
+    residents: (url: string, prefix: string, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) => signInResident(url, sims.wechat, `${prefix}-${i}`)),
+      ),
+    /** A signed-in user with a staff role. */
+    staff: (url: string, openid: string, role: Role) =>
+      signInStaff(url, database.handle, sims.wechat, openid, role),
+    /** Waits until the BFFs' catalogue sync has filled the catalogue. */
+    catalogueReady: () => catalogueReady(database.handle),
+    defer(close: () => Promise<unknown>) {
+      closers.push(close);
+    },
+    async close() {
+      for (const bff of processes) await bff.stop('SIGKILL');
+      for (const close of closers.reverse()) await close();
+      await database.close();
+      await sims.close();
+    },
+  };
+}
+export type FaultStack = Awaited<ReturnType<typeof startFaultStack>>;
 
 export { bookingBody };
 

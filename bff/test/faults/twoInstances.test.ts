@@ -12,41 +12,28 @@ import {
   type BffProcess,
   bookingBody,
   call,
-  catalogueReady,
   FAULT_WAIT,
-  faultDatabase,
+  type FaultStack,
   type HttpAnswer,
-  signInResident,
-  signInStaff,
-  startBff,
-  startSimulators,
+  startFaultStack,
 } from './stack';
 
-let sims: Awaited<ReturnType<typeof startSimulators>>;
-let database: Awaited<ReturnType<typeof faultDatabase>>;
+let stack: FaultStack;
 let a: BffProcess;
 let b: BffProcess;
 
 beforeAll(async () => {
-  sims = await startSimulators();
-  database = await faultDatabase();
+  stack = await startFaultStack();
   const env = {
-    ...sims.env,
-    DATABASE_URL: database.url,
     // A killed worker's jobs are retried after this (production: the job's real timeout, ~30-60 s).
     FAULT_JOB_EXPIRE_SECONDS: '8',
     FAULT_MAINTENANCE_SECONDS: '2',
     FAULT_RETRY_CAP_SECONDS: '1',
   };
-  [a, b] = await Promise.all([startBff(env), startBff(env)]);
-  await catalogueReady(database.handle);
+  [a, b] = await Promise.all([stack.startBff(env), stack.startBff(env)]);
+  await stack.catalogueReady();
 });
-afterAll(async () => {
-  await a?.stop('SIGKILL');
-  await b?.stop('SIGKILL');
-  await database?.close();
-  await sims?.close();
-});
+afterAll(() => stack?.close());
 
 const BOOKINGS = 40;
 const FLOWS = 8;
@@ -54,13 +41,11 @@ const KILL_AFTER_COLLECTED = 10;
 
 describe('two instances, one killed mid-load', () => {
   it('loses and duplicates nothing; the survivor drains every job', async () => {
-    const residents = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => signInResident(b.url, sims.wechat, `two-${i}`)),
-    );
-    const agent = await signInStaff(b.url, database.handle, sims.wechat, 'two-agent', 'postal_agent');
+    const residents = await stack.residents(b.url, 'two', 4);
+    const agent = await stack.staff(b.url, 'two-agent', 'postal_agent');
     // Slow outside systems keep jobs in flight on both instances, so the killed one dies holding some.
-    await sims.ems.admin('/sim/admin/faults', { latencyMs: 1500 });
-    await sims.gov.admin('/sim/admin/faults', { latencyMs: 1500 });
+    await stack.sims.ems.admin('/sim/admin/faults', { latencyMs: 1500 });
+    await stack.sims.gov.admin('/sim/admin/faults', { latencyMs: 1500 });
 
     let killed = false;
     let turn = 0;
@@ -127,20 +112,20 @@ describe('two instances, one killed mid-load', () => {
     // The survivor drains every job, the dead instance's included.
     const pending = async () =>
       (
-        await database.handle.rows<{ n: number }>(sql`
+        await stack.database.handle.rows<{ n: number }>(sql`
           select count(*)::int as n from pgboss.job
           where name in (${CREATE_EMS_ORDER}, ${SUBMIT_CASE}) and state in ('created', 'retry', 'active')`)
       )[0]!.n;
     const ids = `{${collected.join(',')}}`;
     const done = async () =>
       (
-        await database.handle.rows<{ n: number }>(sql`
+        await stack.database.handle.rows<{ n: number }>(sql`
           select count(*)::int as n from bookings bk join shipments s on s.id = bk.shipment_id
           where bk.id = any(${ids}::uuid[]) and s.waybill_no is not null and bk.case_number is not null`)
       )[0]!.n;
     await expect.poll(done, { timeout: FAULT_WAIT, interval: 500 }).toBe(BOOKINGS);
     await expect.poll(pending, { timeout: FAULT_WAIT, interval: 500 }).toBe(0);
-    const [failed] = await database.handle.rows<{ n: number }>(sql`
+    const [failed] = await stack.database.handle.rows<{ n: number }>(sql`
       select count(*)::int as n from pgboss.job
       where name like ${`${CREATE_EMS_ORDER}%`} or name like ${`${SUBMIT_CASE}%`}
       group by state having state = 'failed'`);
@@ -149,7 +134,7 @@ describe('two instances, one killed mid-load', () => {
 
     // Every acknowledged booking exists once.
     const keys = `{${acknowledged.map((x) => x.key).join(',')}}`;
-    const stored = await database.handle.rows<{ key: string; id: string; n: number }>(sql`
+    const stored = await stack.database.handle.rows<{ key: string; id: string; n: number }>(sql`
       select idempotency_key as key, min(id::text) as id, count(*)::int as n from bookings
       where idempotency_key = any(${keys}::text[]) group by 1`);
     expect(stored).toHaveLength(BOOKINGS);
@@ -159,7 +144,7 @@ describe('two instances, one killed mid-load', () => {
     );
 
     // Every collection: one materials shipment, one EMS order, one platform case.
-    const legs = await database.handle.rows<{
+    const legs = await stack.database.handle.rows<{
       booking: string;
       shipment: string;
       n: number;
@@ -172,11 +157,13 @@ describe('two instances, one killed mid-load', () => {
           where c.booking_id = bk.id and s.leg = 'materials_to_centre') as n
       from bookings bk where bk.id = any(${ids}::uuid[])`);
     expect(legs.every((l) => l.n === 1)).toBe(true);
-    const { orders } = await sims.ems.admin<{ orders: { logisticsOrderNo: string }[] }>('/sim/orders');
+    const { orders } = await stack.sims.ems.admin<{ orders: { logisticsOrderNo: string }[] }>('/sim/orders');
     const orderCount = new Map<string, number>();
     for (const o of orders) orderCount.set(o.logisticsOrderNo, (orderCount.get(o.logisticsOrderNo) ?? 0) + 1);
     expect(legs.map((l) => orderCount.get(logisticsOrderNo(l.shipment)))).toEqual(legs.map(() => 1));
-    const { cases } = await sims.gov.admin<{ cases: { ourId: string; projId: string }[] }>('/sim/cases');
+    const { cases } = await stack.sims.gov.admin<{ cases: { ourId: string; projId: string }[] }>(
+      '/sim/cases',
+    );
     for (const l of legs) {
       // The platform knows the case by our case id (ourId), which is not the booking's id.
       const mine = cases.filter((c) => c.ourId === l.case_id);
@@ -184,7 +171,7 @@ describe('two instances, one killed mid-load', () => {
       expect(mine[0]!.projId).toBe(l.case_number);
     }
     // Jobs that ran more than once: those the killed instance held (nothing else fails in this test).
-    const [rerun] = await database.handle.rows<{ n: number }>(sql`
+    const [rerun] = await stack.database.handle.rows<{ n: number }>(sql`
       select count(*)::int as n from pgboss.job
       where name in (${CREATE_EMS_ORDER}, ${SUBMIT_CASE}) and retry_count > 0`);
     console.log(

@@ -19,6 +19,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Extra headers, e.g. Idempotency-Key. */
   headers?: Record<string, string>;
+  /** Answer as text (e.g. an SVG document) instead of JSON; errors are still read as JSON. */
+  text?: boolean;
 }
 
 interface RawResponse {
@@ -35,6 +37,7 @@ async function send(
   data: unknown,
   token?: string,
   headers?: Record<string, string>,
+  text = false,
 ): Promise<RawResponse> {
   const header: Record<string, string> = { ...headers, 'Content-Type': 'application/json' };
   if (token) header.Authorization = `Bearer ${token}`;
@@ -44,12 +47,23 @@ async function send(
       method,
       data: data as Taro.request.Option['data'],
       header,
-      dataType: 'json',
+      dataType: text ? 'text' : 'json',
+      ...(text ? { responseType: 'text' as const } : {}),
       timeout: TIMEOUT_MS,
     });
-    return { status: res.statusCode, data: res.data };
+    return { status: res.statusCode, data: text && res.statusCode >= 300 ? parsed(res.data) : res.data };
   } catch {
     throw networkError();
+  }
+}
+
+/** A text answer that may be a JSON error body. */
+function parsed(data: unknown): unknown {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
   }
 }
 
@@ -104,8 +118,9 @@ export async function request<T>({
   data,
   auth = true,
   headers,
+  text,
 }: RequestOptions): Promise<T> {
-  return (await withToken(auth, (token) => send(method, path, data, token, headers))) as T;
+  return (await withToken(auth, (token) => send(method, path, data, token, headers, text))) as T;
 }
 
 /** Uploads a local file (a chosen photo) as multipart form field `name`; the answer is JSON like request's. */

@@ -30,6 +30,12 @@ const shortNames: Record<NotificationKind, string> = {
   case_completed: '办结',
   result_shipped: '证照寄出',
   result_delivered: '签收',
+  bag_picked_up: '补正揽收',
+  bag_delivered: '补正送达',
+  supplement_received: '补正签收',
+  supplement_deadline: '补正期限',
+  visit_update: '上门变动',
+  visit_reminder: '待接单',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { Point } from '@/api/catalogue';
+import { listOutlets, type Point } from '@/api/catalogue';
 
 /**
  * Where the person is, in GCJ-02 (the coordinates outlets are listed in), or null when they refuse or the
@@ -22,6 +22,25 @@ export async function currentPosition(): Promise<Point | null> {
       { timeout: 10_000, maximumAge: 5 * 60_000 },
     );
   });
+}
+
+/** 省 / 市 / 区县, as a booking address starts. */
+export interface Region {
+  province: string;
+  city: string;
+  county: string;
+}
+
+/**
+ * The region of the outlet nearest to the person, or null when their position is unknown (refused, failed)
+ * or no outlet is listed. The BFF orders outlets by distance from the point (its one haversine), so the
+ * nearest is the first: no second distance formula here.
+ */
+export async function nearestOutletRegion(): Promise<Region | null> {
+  const point = await currentPosition();
+  if (!point) return null;
+  const [nearest] = (await listOutlets({ point, limit: 1 })).items;
+  return nearest ? { province: nearest.province, city: nearest.city, county: nearest.district } : null;
 }
 
 // The published WGS-84 → GCJ-02 transform (Krasovsky 1940 ellipsoid); outside China there is no shift.

@@ -66,3 +66,22 @@ export function lateText(breach: Breach, now = new Date()): string | undefined {
   const hours = Math.floor((minutes % (24 * 60)) / 60);
   return hours > 0 ? `超时 ${days} 天 ${hours} 小时` : `超时 ${days} 天`;
 }
+
+/** Minutes as people say them: 45 分钟, 2 小时 5 分. */
+export function minutesText(minutes: number): string {
+  if (minutes < 60) return `${minutes} 分钟`;
+  const rest = minutes % 60;
+  return rest > 0 ? `${Math.floor(minutes / 60)} 小时 ${rest} 分` : `${Math.floor(minutes / 60)} 小时`;
+}
+
+/** How long ago the order was made: 已下单 25 分钟. */
+export function ageText(visit: Pick<VisitView, 'createdAt'>, now = new Date()): string {
+  return `已下单 ${minutesText(Math.max(0, Math.floor((now.getTime() - Date.parse(visit.createdAt)) / 60_000)))}`;
+}
+
+/** Time left to accept an open order (the 1-hour promise), or how far past it. */
+export function promiseText(visit: Pick<VisitView, 'acceptBy'>, now = new Date()): string | undefined {
+  if (!visit.acceptBy) return undefined;
+  const left = Math.floor((Date.parse(visit.acceptBy) - now.getTime()) / 60_000);
+  return left >= 0 ? `距接单时限还剩 ${minutesText(left)}` : `已超过接单时限 ${minutesText(-left)}`;
+}

@@ -1,9 +1,10 @@
 import Taro from '@tarojs/taro';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveTokens } from '@/api/session';
 import { BookingForm } from '@/booking/components/BookingForm';
 import { apiError, type FakeReply, type FakeRequest, fakeBff, tokens, user } from '../fakeBff';
+import { outlet } from '../pages/catalogueFixtures';
 import { request } from '../taro-mock';
 import { booking, matter, slots } from './fixtures';
 
@@ -45,26 +46,87 @@ function bff(post: (attempt: number) => FakeReply, address: object | null = last
 }
 
 describe('booking form (预约上门收件)', () => {
-  it('starts from the resident’s last address, or empty (never a fixed district) without one', async () => {
-    bff(() => ({ status: 201, data: booking() }), {
-      province: '甘肃省',
-      city: '张掖市',
-      county: '甘州区',
-      detail: '县府街1号',
+  describe('where the address starts (never a fixed district)', () => {
+    /** The device's answer to a position request: a WGS-84 point, or a refusal. */
+    let position: { lat: number; lng: number } | 'refused';
+    const getCurrentPosition = vi.fn(
+      (ok: (p: { coords: { latitude: number; longitude: number } }) => void, fail: (e: object) => void) =>
+        position === 'refused'
+          ? fail({ code: 1, message: 'User denied Geolocation' })
+          : ok({ coords: { latitude: position.lat, longitude: position.lng } }),
+    );
+    beforeEach(() => {
+      getCurrentPosition.mockClear();
+      Object.defineProperty(navigator, 'geolocation', { configurable: true, value: { getCurrentPosition } });
     });
-    const { unmount } = render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    await waitFor(() => expect(fieldValue('county')).toBe('甘州区'));
-    expect([fieldValue('province'), fieldValue('city'), fieldValue('detail')]).toEqual([
-      '甘肃省',
-      '张掖市',
-      '县府街1号',
-    ]);
-    unmount();
+    afterEach(() => {
+      Reflect.deleteProperty(navigator, 'geolocation');
+    });
 
-    const log = bff(() => ({ status: 201, data: booking() }), null);
-    render(<BookingForm matter={matter} onBooked={vi.fn()} />);
-    await waitFor(() => expect(log.some((r) => r.path === '/api/v1/bookings/defaults')).toBe(true));
-    expect([fieldValue('province'), fieldValue('city'), fieldValue('county')]).toEqual(['', '', '']);
+    /** A BFF with the resident's last address (or none) and one outlet, the nearest, in 甘肃省张掖市甘州区. */
+    const withOutlets = (address: object | null) =>
+      fakeBff((req) => {
+        if (req.path === '/api/v1/bookings/defaults') return { status: 200, data: { address } };
+        if (req.path.startsWith('/api/v1/bookings/slots')) return { status: 200, data: slots };
+        if (req.path.startsWith('/api/v1/outlets?')) {
+          const nearest = outlet({
+            province: '甘肃省',
+            city: '张掖市',
+            district: '甘州区',
+            distanceMetres: 820,
+          });
+          return { status: 200, data: { items: [nearest], districts: ['甘州区'] } };
+        }
+        return { status: 404 };
+      });
+    const region = () => [fieldValue('province'), fieldValue('city'), fieldValue('county')];
+
+    it('starts from the resident’s last address, which wins over their position', async () => {
+      position = { lat: 38.93, lng: 100.45 };
+      const log = withOutlets({ province: '广东省', city: '广州市', county: '天河区', detail: '天河路1号' });
+      render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+      await waitFor(() => expect(fieldValue('county')).toBe('天河区'));
+      expect([...region(), fieldValue('detail')]).toEqual(['广东省', '广州市', '天河区', '天河路1号']);
+      // The position is only asked for when there is no last address.
+      expect(getCurrentPosition).not.toHaveBeenCalled();
+      expect(log.some((r) => r.path.startsWith('/api/v1/outlets'))).toBe(false);
+    });
+
+    it('without a last address, starts from the region of the outlet nearest to the resident', async () => {
+      position = { lat: 38.93, lng: 100.45 };
+      const log = withOutlets(null);
+      render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+      await waitFor(() => expect(region()).toEqual(['甘肃省', '张掖市', '甘州区']));
+      expect(fieldValue('detail')).toBe('');
+      // Asked nearest first from where the resident is (GCJ-02, shifted from the browser's WGS-84).
+      const query = new URL(log.find((r) => r.path.startsWith('/api/v1/outlets'))!.path, 'https://x')
+        .searchParams;
+      expect(query.get('limit')).toBe('1');
+      expect(Number(query.get('lat'))).toBeCloseTo(38.93, 1);
+      expect(Number(query.get('lng'))).toBeCloseTo(100.45, 1);
+      expect(Number(query.get('lng'))).not.toBe(100.45);
+    });
+
+    it('starts empty when there is no last address and the position is refused', async () => {
+      position = 'refused';
+      const log = withOutlets(null);
+      render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+      await waitFor(() => expect(getCurrentPosition).toHaveBeenCalled());
+      // The refusal is answered at once; let the form take it in, then nothing was filled or fetched.
+      await act(async () => {});
+      expect(region()).toEqual(['', '', '']);
+      expect(log.some((r) => r.path.startsWith('/api/v1/outlets'))).toBe(false);
+    });
+
+    it('starts empty without a last address when the device cannot tell the position', async () => {
+      Reflect.deleteProperty(navigator, 'geolocation');
+      const log = withOutlets(null);
+      render(<BookingForm matter={matter} onBooked={vi.fn()} />);
+      await waitFor(() => expect(log.some((r) => r.path === '/api/v1/bookings/defaults')).toBe(true));
+      await act(async () => {});
+      expect(region()).toEqual(['', '', '']);
+      expect(log.some((r) => r.path.startsWith('/api/v1/outlets'))).toBe(false);
+    });
   });
 
   beforeEach(() => {

@@ -104,6 +104,9 @@ describe('办件进度 (case detail)', () => {
     expect(card.textContent).toContain('1. 劳动合同');
     expect(card.textContent).toContain('缺少最后一页签字');
     expect(card.textContent).toContain('2. 银行卡复印件');
+    // 替你跑: a real way to send them, to the bag page with this case chosen.
+    fireEvent.click(within(card as HTMLElement).getByText('扫快递袋寄材料'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/bag/pages/index/index?caseId=${caseId}` });
   });
 
   it('shows the result with its delivery deadline, when it arrived, and a warning when late', async () => {

@@ -22,6 +22,8 @@ export function outlet(overrides: Partial<OutletSummary> = {}): OutletSummary {
     kind: 'post_office',
     kindLabel: '邮政网点',
     address: '广州市黄埔区大沙地东路326号',
+    province: '广东省',
+    city: '广州市',
     district: '黄埔区',
     street: '大沙街道',
     lat: 23.1068,

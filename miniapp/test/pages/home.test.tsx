@@ -1,4 +1,5 @@
-import { render, screen } from '@testing-library/react';
+import Taro from '@tarojs/taro';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import Home from '@/pages/index/index';
 
@@ -6,12 +7,20 @@ import Home from '@/pages/index/index';
 describe('home page', () => {
   it('lists only working services and promises nothing unbuilt', () => {
     const { container } = render(<Home />);
-    for (const entry of ['预约上门收件', '办事指南', '我的办件', '附近网点']) {
+    for (const entry of ['预约上门收件', '办事指南', '我的办件', '替你跑：快递袋寄补正材料', '附近网点']) {
       expect(screen.getByText(entry)).toBeTruthy();
     }
     const text = container.textContent ?? '';
-    for (const promise of ['扫码', '替你跑', '企业服务', '评价', '好差评', '即将开放']) {
+    for (const promise of ['企业服务', '评价', '好差评', '即将开放']) {
       expect(text).not.toContain(promise);
     }
+  });
+});
+
+describe('home page: 替你跑', () => {
+  it('opens the bag page, where the resident scans or types the bag code', () => {
+    render(<Home />);
+    fireEvent.click(screen.getByText('替你跑：快递袋寄补正材料'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/bag/pages/index/index' });
   });
 });

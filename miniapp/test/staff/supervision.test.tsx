@@ -24,6 +24,7 @@ describe('时效监管 (supervisor)', () => {
     const labels = [...document.querySelectorAll('.chip')].map((c) => c.textContent);
     expect(labels).toEqual([
       '全部 3',
+      '超时未接单 0',
       '上门未到达 1',
       '上门超时 0',
       '证照未送达 0',
@@ -31,6 +32,8 @@ describe('时效监管 (supervisor)', () => {
       '物流异常 1',
       '办件超期 0',
       '办件提交受阻 0',
+      '补正逾期未寄 0',
+      '材料交接异常 0',
     ]);
     expect(items()).toHaveLength(3);
     expect(document.querySelector('#breach-summary')!.textContent).toBe('2 项未解决，请优先跟进');

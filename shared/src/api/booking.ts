@@ -45,6 +45,16 @@ export const EntrustInput = Type.Object(
   { additionalProperties: false },
 );
 
+/** A point on the map (GCJ-02, as Taro.chooseLocation gives it): the agent navigates to it. */
+export const GeoPoint = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lng: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { additionalProperties: false },
+);
+export type GeoPoint = Static<typeof GeoPoint>;
+
 export const CreateBookingBody = Type.Object(
   {
     matterCode: Text(64),
@@ -52,7 +62,10 @@ export const CreateBookingBody = Type.Object(
     contact: ContactSchema,
     window: VisitWindowInput,
     entrust: Type.Optional(EntrustInput),
+    /** 备注 for the agent (e.g. 门铃坏了请打电话): stored sealed, shown to the agent on the visit. */
     note: Type.Optional(Type.String({ maxLength: 200 })),
+    /** Where the door is on the map, when the resident picked it. */
+    location: Type.Optional(GeoPoint),
   },
   { additionalProperties: false },
 );
@@ -64,6 +77,9 @@ export const CancelBody = Type.Object(
   { additionalProperties: false },
 );
 export const AgentCancelBody = Type.Object({ reason: Text(200, 2) }, { additionalProperties: false });
+/** AB岗 hand-back: why this agent can't go (told to the resident). */
+export const HandBackBody = Type.Object({ reason: Text(200, 2) }, { additionalProperties: false });
+export type HandBackBody = Static<typeof HandBackBody>;
 
 export const MissingItem = Type.Object({
   materialId: Type.String(),
@@ -74,7 +90,14 @@ export type MissingItem = Static<typeof MissingItem>;
 
 export const BookingEvent = Type.Object({
   /** created, status_changed, rescheduled (BookingEventKind): read this, not the note. */
-  kind: Type.Union([Type.Literal('created'), Type.Literal('status_changed'), Type.Literal('rescheduled')]),
+  kind: Type.Union([
+    Type.Literal('created'),
+    Type.Literal('status_changed'),
+    Type.Literal('rescheduled'),
+    Type.Literal('handed_back'),
+    Type.Literal('handover_sealed'),
+    Type.Literal('centre_received'),
+  ]),
   status: BookingStatusSchema,
   at: Type.String(),
   actor: Type.Union([Type.Literal('resident'), Type.Literal('agent'), Type.Literal('system')]),
@@ -127,6 +150,10 @@ export const BookingView = Type.Object({
   ]),
   events: Type.Array(BookingEvent),
   createdAt: Type.String(),
+  /** The resident's note for the agent (their own, or the agent's while the visit is theirs). */
+  note: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The door on the map (same visibility as the full address). */
+  location: Type.Optional(Type.Union([GeoPoint, Type.Null()])),
 });
 export type BookingView = Static<typeof BookingView>;
 
@@ -171,7 +198,19 @@ export const ReviewItemInput = Type.Object(
   { additionalProperties: false },
 );
 export const ReviewBody = Type.Object(
-  { items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }) },
+  {
+    items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }),
+    /**
+     * 容缺受理 (only for matters with tolerantAcceptance): when something is missing, collect what is complete
+     * and leave this courier bag bound to the rest instead of ending the visit (see shared/src/api/bags.ts).
+     */
+    tolerate: Type.Optional(
+      Type.Object(
+        { bagCode: Type.String({ minLength: 1, maxLength: 200 }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 export type ReviewBody = Static<typeof ReviewBody>;
@@ -192,6 +231,15 @@ export const VisitView = Type.Object({
   overdue: Type.Boolean(),
   /** Accepted by the agent asking. */
   mine: Type.Boolean(),
+  /** The matter allows 容缺受理: with items missing, the agent may collect and leave a bag (review `tolerate`). */
+  tolerantAcceptance: Type.Optional(Type.Boolean()),
+  /**
+   * An open order must be accepted by then (the 1-hour promise for "as soon as possible", the window's start
+   * for a slot); null once accepted.
+   */
+  acceptBy: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  /** The serving post office (网点) the visit belongs to. */
+  outletId: Type.Optional(Type.String()),
 });
 export type VisitView = Static<typeof VisitView>;
 export const VisitList = Type.Object({ items: Type.Array(VisitView) });

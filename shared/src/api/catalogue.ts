@@ -124,6 +124,9 @@ export const OutletSummary = Type.Object({
   kind: OutletKind,
   kindLabel: Type.String(),
   address: Type.String(),
+  /** 省 / 市 / 区县 (district is the county), e.g. to start a booking's region from the nearest outlet. */
+  province: Type.String(),
+  city: Type.String(),
   district: Type.String(),
   street: Type.String(),
   /** GCJ-02 */

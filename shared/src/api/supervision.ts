@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 
 export const BreachKindSchema = Type.Union([
+  Type.Literal('visit_not_accepted'),
   Type.Literal('visit_not_reached'),
   Type.Literal('visit_late'),
   Type.Literal('result_not_delivered'),
@@ -8,6 +9,9 @@ export const BreachKindSchema = Type.Union([
   Type.Literal('logistics_exception'),
   Type.Literal('case_overdue'),
   Type.Literal('case_stuck'),
+  /** 替你跑: a supplement deadline passed and no bag was sent. */
+  Type.Literal('supplement_overdue'),
+  Type.Literal('handover_discrepancy'),
 ]);
 export type BreachKind = Static<typeof BreachKindSchema>;
 

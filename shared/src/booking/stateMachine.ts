@@ -31,6 +31,8 @@ export const bookingActions = {
   cancel: { from: ['requested', 'assigned'], to: 'cancelled', by: 'resident' },
   /** The agent may cancel with a reason, up to the review. */
   agentCancel: { from: ['assigned', 'en_route', 'arrived'], to: 'cancelled', by: 'agent' },
+  /** AB岗: the agent who can't go hands the visit back to the outlet's queue; the booking and its slot stay. */
+  handBack: { from: ['assigned', 'en_route', 'arrived'], to: 'requested', by: 'agent' },
   /** EMS issued the waybill for the materials' leg. */
   handOver: { from: ['collected'], to: 'handed_over', by: 'system' },
   /** The government platform accepted the case (PROJID known); may come before or after the hand-over. */
@@ -71,13 +73,25 @@ export const BookingEventKind = {
   created: 'created',
   statusChanged: 'status_changed',
   rescheduled: 'rescheduled',
+  /** AB岗: the agent handed the visit back to the queue (status back to requested, with the reason). */
+  handedBack: 'handed_back',
+  /** Chain of custody: the agent sealed the collected materials in a bag at the post office (bag code/waybill). */
+  handoverSealed: 'handover_sealed',
+  /** Chain of custody: the service centre confirmed receipt, item by item. */
+  centreReceived: 'centre_received',
 } as const;
 export type BookingEventKind = (typeof BookingEventKind)[keyof typeof BookingEventKind];
 export const bookingEventKinds = Object.values(BookingEventKind);
 
 /** The title of a booking event in a timeline. */
+const eventTitles: Partial<Record<BookingEventKind, string>> = {
+  rescheduled: '已改约上门时间',
+  handed_back: '专员无法上门，已重新派单',
+  handover_sealed: '材料已封袋交寄政务服务中心',
+  centre_received: '政务服务中心已签收材料',
+};
 export const bookingEventTitle = (event: { kind: BookingEventKind; status: BookingStatus }): string =>
-  event.kind === 'rescheduled' ? '已改约上门时间' : bookingStatusLabels[event.status];
+  eventTitles[event.kind] ?? bookingStatusLabels[event.status];
 
 export const finalBookingStatuses: readonly BookingStatus[] = [
   'case_submitted',

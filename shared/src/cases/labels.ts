@@ -140,6 +140,14 @@ export const notificationKinds = [
   'case_completed',
   'result_shipped',
   'result_delivered',
+  'bag_picked_up',
+  'bag_delivered',
+  'supplement_received',
+  'supplement_deadline',
+  /** The resident: the visit changed hands or was cancelled by the agent. */
+  'visit_update',
+  /** Postal agents: an order of their outlet is about to pass its acceptance window. */
+  'visit_reminder',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -148,6 +156,12 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   case_completed: '办结通知',
   result_shipped: '证照寄出通知',
   result_delivered: '签收通知',
+  bag_picked_up: '补正材料揽收通知',
+  bag_delivered: '补正材料送达通知',
+  supplement_received: '补正材料签收确认',
+  supplement_deadline: '补正期限提醒',
+  visit_update: '上门预约变动通知',
+  visit_reminder: '待接单提醒',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */
@@ -170,6 +184,7 @@ export const CASE_PROBLEM_SENTENCE = '提交遇到问题，工作人员正在处
 
 /** Supervisor breach kinds, in the order a supervisor acts on them, and their labels. */
 export const breachKinds = [
+  'visit_not_accepted',
   'visit_not_reached',
   'visit_late',
   'result_not_delivered',
@@ -177,10 +192,13 @@ export const breachKinds = [
   'logistics_exception',
   'case_overdue',
   'case_stuck',
+  'supplement_overdue',
+  'handover_discrepancy',
 ] as const;
 export type BreachKindName = (typeof breachKinds)[number];
 /** Short labels for the supervisors' filter tabs (each breach carries its own specific label too). */
 export const breachKindLabels: Record<BreachKindName, string> = {
+  visit_not_accepted: '超时未接单',
   visit_not_reached: '上门未到达',
   visit_late: '上门超时',
   result_not_delivered: '证照未送达',
@@ -188,4 +206,6 @@ export const breachKindLabels: Record<BreachKindName, string> = {
   logistics_exception: '物流异常',
   case_overdue: '办件超期',
   case_stuck: '办件提交受阻',
+  supplement_overdue: '补正逾期未寄',
+  handover_discrepancy: '材料交接异常',
 };

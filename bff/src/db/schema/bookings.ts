@@ -54,6 +54,10 @@ export const bookings = pgTable(
     caseNumber: text('case_number'),
     shipmentId: uuid('shipment_id'),
     cancelReason: text('cancel_reason'),
+    /** The resident's note for the agent, sealed (it may name people or describe the door). */
+    noteSealed: text('note_sealed'),
+    /** The door on the map ({lat, lng}, GCJ-02), sealed like the address. */
+    locationSealed: text('location_sealed'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -45,6 +45,8 @@ export const matters = pgTable(
     atOutlet: boolean('at_outlet').notNull(),
     /** 邮寄送达: none, one_way (result mailed), two_way (materials in and result out) */
     mail: text('mail').$type<'none' | 'one_way' | 'two_way'>().notNull(),
+    /** 容缺受理: with secondary materials missing, the case may be accepted and the rest supplemented later. */
+    tolerantAcceptance: boolean('tolerant_acceptance').notNull().default(false),
     resultName: text('result_name').notNull(),
     resultKind: text('result_kind').$type<'physical' | 'electronic'>().notNull(),
     /** Order in the platform's list (curated: common matters first), the default order of results. */

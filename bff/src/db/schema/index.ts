@@ -1,3 +1,4 @@
+export * from './bags';
 export * from './bookings';
 export * from './cases';
 export * from './catalogue';
@@ -5,4 +6,5 @@ export * from './govCallbacks';
 export * from './notifications';
 export * from './refreshTokens';
 export * from './shipments';
+export * from './staff';
 export * from './users';

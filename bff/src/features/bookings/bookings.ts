@@ -14,6 +14,7 @@ import {
   type CreateBookingBody,
   canReschedule,
   caseStatusLabels,
+  type GeoPoint,
   maskName,
   maskPhone,
   type RebookDraft,
@@ -34,13 +35,14 @@ import {
   shipments,
   users,
 } from '../../db/schema';
+import type { OpeningHours } from '../../db/schema/catalogue';
 import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { piiContext } from '../me/users';
 import { releaseSlot, takeSlot } from './slots';
 
-export const sealedContext = (bookingId: string, field: 'address' | 'contact') =>
+export const sealedContext = (bookingId: string, field: 'address' | 'contact' | 'note' | 'location') =>
   `bookings/${bookingId}/${field}`;
 
 export const requestHash = (body: CreateBookingBody) =>
@@ -157,7 +159,9 @@ export async function transition(
     note?: string;
     set?: PgUpdateSetSource<typeof bookings>;
     /** Extra condition, e.g. only the agent who accepted the visit may move it. */
-    where?: ReturnType<typeof eq>;
+    where?: SQL;
+    /** The event's kind when it says more than a status change (e.g. handed_back). */
+    kind?: BookingEventKind;
   },
 ): Promise<Booking> {
   const rule = bookingActions[params.action];
@@ -183,7 +187,7 @@ export async function transition(
   }
   await tx.insert(bookingEvents).values({
     bookingId: row.id,
-    kind: 'status_changed',
+    kind: params.kind ?? 'status_changed',
     status: rule.to,
     actor: params.actor,
     actorId: params.actorId,
@@ -329,7 +333,7 @@ export function toBookingView(
   b: Booking,
   events: (typeof bookingEvents.$inferSelect)[],
   pii: PiiCipher,
-  opts: { reveal: boolean; waybillNo?: string | null } & Partial<BookingExtras>,
+  opts: { reveal: boolean; owner?: boolean; waybillNo?: string | null } & Partial<BookingExtras>,
 ): BookingView {
   const address = JSON.parse(pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
   const contact = JSON.parse(pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
@@ -366,6 +370,15 @@ export function toBookingView(
         note: e.note,
       })),
     createdAt: b.createdAt.toISOString(),
+    // The resident wrote the note for the agent: they see it, and the agent does while the visit is theirs.
+    note:
+      b.noteSealed && (opts.reveal || opts.owner)
+        ? pii.decrypt(b.noteSealed, sealedContext(b.id, 'note'))
+        : null,
+    location:
+      b.locationSealed && (opts.reveal || opts.owner)
+        ? (JSON.parse(pii.decrypt(b.locationSealed, sealedContext(b.id, 'location'))) as GeoPoint)
+        : null,
   };
 }
 
@@ -423,12 +436,12 @@ export async function hasRealName(db: DatabaseOrTransaction, userId: string): Pr
 /** The window asked for: "as soon as possible", or a place taken in one of the outlet's slots. */
 export async function visitWindow(
   tx: DatabaseOrTransaction,
-  params: { input: VisitWindowInput; outletId: string; now: Date },
+  params: { input: VisitWindowInput; outletId: string; hours: readonly OpeningHours[]; now: Date },
 ) {
-  const { input, outletId, now } = params;
+  const { input, outletId, hours, now } = params;
   if (input.kind === 'asap')
     return { windowKind: 'asap' as const, slotId: null, windowStart: now, windowEnd: null, dueAt: null };
-  const slot = await takeSlot(tx, { slotId: input.slotId, outletId, now });
+  const slot = await takeSlot(tx, { slotId: input.slotId, outletId, now, hours });
   if (!slot)
     throw new AppError(409, 'SLOT_UNAVAILABLE', undefined, [
       { field: 'window.slotId', message: '该时段已约满或已过期，请重新选择' },
@@ -480,11 +493,20 @@ export async function createBooking(
           matterName: target.matter.name,
           matterVersion: target.matter.version,
           status: 'requested',
-          ...(await visitWindow(tx, { input: body.window, outletId: target.postOffice.id, now })),
+          ...(await visitWindow(tx, {
+            input: body.window,
+            outletId: target.postOffice.id,
+            hours: target.postOffice.hours,
+            now,
+          })),
           county: body.address.county,
           outletId: target.postOffice.id,
           addressSealed: pii.encrypt(JSON.stringify(body.address), sealedContext(id, 'address')),
           contactSealed: pii.encrypt(JSON.stringify(contact), sealedContext(id, 'contact')),
+          noteSealed: body.note?.trim() ? pii.encrypt(body.note.trim(), sealedContext(id, 'note')) : null,
+          locationSealed: body.location
+            ? pii.encrypt(JSON.stringify(body.location), sealedContext(id, 'location'))
+            : null,
           entrust: body.entrust ? { ...body.entrust, recordedAt: now.toISOString() } : null,
         })
         .returning();
@@ -545,7 +567,16 @@ export async function rescheduleBooking(
     if (!current || !canReschedule(current.status as BookingStatus)) {
       throw new AppError(409, 'BOOKING_STATE_CONFLICT', '专员已出发，不能再改约；如需调整请联系专员');
     }
-    const next = await visitWindow(tx, { input: params.window, outletId: current.outletId, now: params.now });
+    const [outlet] = await tx
+      .select({ hours: outlets.hours })
+      .from(outlets)
+      .where(eq(outlets.id, current.outletId));
+    const next = await visitWindow(tx, {
+      input: params.window,
+      outletId: current.outletId,
+      hours: outlet?.hours ?? [],
+      now: params.now,
+    });
     await releaseSlot(tx, current.slotId);
     // An accepted "as soon as possible" visit keeps its 1-hour promise from acceptance.
     const dueAt =

@@ -51,6 +51,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
     const extras = await bookingExtras(db, app.pii, [found.booking]);
     return toBookingView(found.booking, found.events, app.pii, {
       reveal: false,
+      owner: true,
       waybillNo: found.waybillNo,
       ...extras.get(found.booking.id),
     });
@@ -127,7 +128,9 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       });
       // A retry gets the booking it already made; a new one is answered from what was just written.
       if (created.replayed) return reply.code(200).send(await view(created.booking));
-      return reply.code(201).send(toBookingView(created.booking, created.events, app.pii, { reveal: false }));
+      return reply
+        .code(201)
+        .send(toBookingView(created.booking, created.events, app.pii, { reveal: false, owner: true }));
     },
   );
 
@@ -152,6 +155,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         items: rows.map((r) =>
           toBookingView(r.booking, r.events, app.pii, {
             reveal: false,
+            owner: true,
             waybillNo: r.waybillNo,
             ...extras.get(r.booking.id),
           }),

@@ -1,23 +1,43 @@
-import { addWorkingDays, beijingDate, beijingInstant, isWorkingDay } from '@zyt/shared';
+import { beijingDate, beijingInstant, isWorkingDay } from '@zyt/shared';
 import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookingSlots } from '../../db/schema';
 import type { OpeningHours } from '../../db/schema/catalogue';
+import { AppError } from '../../lib/errors';
 
-/** Visit windows: 2 hours inside the serving outlet's opening hours, on the next working days. */
+/**
+ * Visit windows: 2 hours inside the serving outlet's opening hours, on the days it opens in the coming week —
+ * weekends included where its timetable has them (网点周六日不停业) — except official holidays on weekdays.
+ */
 const SLOT_MINUTES = 120;
 const SLOT_CAPACITY = 4;
-const DAYS_AHEAD = 5;
+const DAYS_AHEAD = 7;
 /** A slot must start at least this long from now: the agent needs time to plan the route. */
 const LEAD_MINUTES = 60;
 
 const isoWeekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+const nextDay = (date: string) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** A weekday the official calendar closes (法定节假日); weekends follow the outlet's own timetable. */
+const isHoliday = (date: string) => isoWeekday(date) <= 5 && !isWorkingDay(date);
+
+/** Whether [startsAt, endsAt] lies inside one of the outlet's opening ranges that day (Beijing time). */
+export function withinHours(hours: readonly OpeningHours[], startsAt: Date, endsAt: Date): boolean {
+  const date = beijingDate(startsAt);
+  if (isHoliday(date)) return false;
+  return hours.some(
+    (h) =>
+      h.day === isoWeekday(date) &&
+      beijingInstant(date, h.open).getTime() <= startsAt.getTime() &&
+      endsAt.getTime() <= beijingInstant(date, h.close).getTime(),
+  );
+}
 
 export function slotWindows(hours: readonly OpeningHours[], from: Date): { startsAt: Date; endsAt: Date }[] {
   const windows: { startsAt: Date; endsAt: Date }[] = [];
   let date = beijingDate(from);
-  if (!isWorkingDay(date)) date = addWorkingDays(date, 1).date;
-  for (let d = 0; d < DAYS_AHEAD; d++, date = addWorkingDays(date, 1).date) {
+  for (let d = 0; d < DAYS_AHEAD; d++, date = nextDay(date)) {
+    if (isHoliday(date)) continue;
     for (const range of hours.filter((h) => h.day === isoWeekday(date))) {
       const close = beijingInstant(date, range.close).getTime();
       for (
@@ -44,7 +64,7 @@ export async function availableSlots(
       .values(windows.map((w) => ({ outletId: params.outletId, ...w, capacity: SLOT_CAPACITY })))
       .onConflictDoNothing();
   }
-  return db
+  const rows = await db
     .select()
     .from(bookingSlots)
     .where(
@@ -55,14 +75,24 @@ export async function availableSlots(
       ),
     )
     .orderBy(asc(bookingSlots.startsAt))
-    .limit(60);
+    .limit(120);
+  // Slots made under an older timetable are not offered once the outlet's hours no longer cover them.
+  return rows.filter((s) => withinHours(params.hours, s.startsAt, s.endsAt)).slice(0, 60);
 }
 
 /** Takes one place in a slot; no row back means it is full, gone, too soon or another outlet's. */
 export async function takeSlot(
   db: DatabaseOrTransaction,
-  params: { slotId: string; outletId: string; now: Date },
+  params: { slotId: string; outletId: string; now: Date; hours: readonly OpeningHours[] },
 ) {
+  const [asked] = await db
+    .select({ startsAt: bookingSlots.startsAt, endsAt: bookingSlots.endsAt })
+    .from(bookingSlots)
+    .where(and(eq(bookingSlots.id, params.slotId), eq(bookingSlots.outletId, params.outletId)));
+  if (asked && !withinHours(params.hours, asked.startsAt, asked.endsAt))
+    throw new AppError(422, 'SLOT_OUTSIDE_HOURS', undefined, [
+      { field: 'window.slotId', message: '该时段不在网点营业时间内，请重新选择' },
+    ]);
   const [slot] = await db
     .update(bookingSlots)
     .set({ booked: sql`${bookingSlots.booked} + 1` })

@@ -1,9 +1,10 @@
 import { ASAP_REACH_MINUTES, type BookingAction, type MissingItem } from '@zyt/shared';
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import {
   type Booking,
+  bookingEvents,
   bookings,
   matterMaterials,
   piiAccessLog,
@@ -11,11 +12,25 @@ import {
   slaBreaches,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
+import { notifyUser } from '../notifications/notify';
 import { eventsOf, transition } from './bookings';
 import { queueCollectedWork } from './jobs';
+import { releaseSlot } from './slots';
 
 /** The visits an agent is working on (before collection). */
-const ACTIVE = ['assigned', 'en_route', 'arrived', 'reviewing'] as const;
+export const ACTIVE = ['assigned', 'en_route', 'arrived', 'reviewing'] as const;
+
+/** The agent on the visit sees its address, phone and note in full only while it is on. */
+export const isActiveVisit = (b: Booking) => (ACTIVE as readonly string[]).includes(b.status);
+
+/**
+ * When an open order must be accepted: an "as soon as possible" one within the promise (1 hour by default) of
+ * being made, a slot by the window's start. Same rule in SQL and in code.
+ */
+export const acceptBySql = (promiseMinutes: number): SQL<Date> =>
+  sql<Date>`case when ${bookings.windowKind} = 'asap' then ${bookings.createdAt} + make_interval(mins => ${promiseMinutes}) else ${bookings.windowStart} end`;
+export const acceptByOf = (b: Booking, promiseMinutes: number): Date | null =>
+  b.windowKind === 'asap' ? new Date(b.createdAt.getTime() + promiseMinutes * 60_000) : b.windowStart;
 
 export type ChecklistItem = typeof matterMaterials.$inferSelect;
 
@@ -28,14 +43,17 @@ export function matterChecklist(db: DatabaseOrTransaction, matterCode: string): 
     .orderBy(asc(matterMaterials.position));
 }
 
-/** An open visit, or one the agent holds; anything else is "not found". */
+/**
+ * A visit the agent holds, or an open one of their outlet; anything else (another outlet's, another agent's)
+ * is "not found", so nobody learns what exists elsewhere.
+ */
 export async function getVisibleVisit(
   db: DatabaseOrTransaction,
-  params: { id: string; agentId: string },
+  params: { id: string; agentId: string; outletId: string | null },
 ): Promise<Booking> {
   const [b] = await db.select().from(bookings).where(eq(bookings.id, params.id));
-  if (!b || (b.status !== 'requested' && b.agentId !== params.agentId))
-    throw new AppError(404, 'BOOKING_NOT_FOUND');
+  const open = b?.status === 'requested' && !!params.outletId && b.outletId === params.outletId;
+  if (!b || (!open && b.agentId !== params.agentId)) throw new AppError(404, 'BOOKING_NOT_FOUND');
   return b;
 }
 
@@ -66,23 +84,27 @@ export async function visitDetails(
   return { events, checklist, waybillNo: waybill[0]?.w ?? null };
 }
 
-/** The agent's queue: my visits and open ones, overdue first, then by due time; with events and checklists. */
-export async function listVisitQueue(db: DatabaseOrTransaction, params: { agentId: string; limit: number }) {
+/**
+ * The agent's queue: the visits they hold and the open orders of their outlet (none of other outlets'), overdue
+ * first, then by deadline (an open order's is its acceptance deadline); with events and checklists.
+ */
+export async function listVisitQueue(
+  db: DatabaseOrTransaction,
+  params: { agentId: string; outletId: string | null; promiseMinutes: number; limit: number },
+) {
+  const deadline = sql`coalesce(${bookings.dueAt}, ${acceptBySql(params.promiseMinutes)})`;
   const rows = await db
     .select()
     .from(bookings)
     .where(
       or(
-        eq(bookings.status, 'requested'),
+        params.outletId
+          ? and(eq(bookings.status, 'requested'), eq(bookings.outletId, params.outletId))
+          : undefined,
         and(eq(bookings.agentId, params.agentId), inArray(bookings.status, [...ACTIVE])),
       ),
     )
-    // Overdue first; then the earliest due (an open "as soon as possible" visit counts from when it was made).
-    .orderBy(
-      sql`coalesce(${bookings.dueAt}, ${bookings.createdAt} + interval '1 hour') < now() desc`,
-      sql`coalesce(${bookings.dueAt}, ${bookings.createdAt} + interval '1 hour')`,
-      asc(bookings.createdAt),
-    )
+    .orderBy(sql`${deadline} < now() desc`, deadline, asc(bookings.createdAt))
     .limit(params.limit);
   const events = await eventsOf(
     db,
@@ -100,11 +122,11 @@ export async function listVisitQueue(db: DatabaseOrTransaction, params: { agentI
  */
 export async function acceptVisit(
   db: Database,
-  params: { bookingId: string; agentId: string; now: Date },
+  params: { bookingId: string; agentId: string; now: Date; outletId?: string; promiseMinutes?: number },
 ): Promise<Booking> {
   const due = new Date(params.now.getTime() + ASAP_REACH_MINUTES * 60_000);
-  return db.transaction((tx) =>
-    transition(tx, {
+  return db.transaction(async (tx) => {
+    const b = await transition(tx, {
       bookingId: params.bookingId,
       action: 'accept',
       actor: 'agent',
@@ -114,8 +136,24 @@ export async function acceptVisit(
         acceptedAt: params.now,
         dueAt: sql`case when ${bookings.windowKind} = 'asap' then ${due.toISOString()}::timestamptz else ${bookings.dueAt} end`,
       },
-    }),
-  );
+      // Only an agent of the visit's outlet takes it (checked again here: the outlet may have just changed).
+      where: params.outletId ? eq(bookings.outletId, params.outletId) : undefined,
+    });
+    // Accepted after its window: kept for supervisors (once per visit).
+    const acceptBy = acceptByOf(b, params.promiseMinutes ?? ASAP_REACH_MINUTES);
+    if (acceptBy && params.now > acceptBy)
+      await tx
+        .insert(slaBreaches)
+        .values({
+          kind: 'visit_not_accepted',
+          subjectId: b.id,
+          dueAt: acceptBy,
+          resolvedAt: params.now,
+          detail: { minutesLate: Math.ceil((params.now.getTime() - acceptBy.getTime()) / 60_000) },
+        })
+        .onConflictDoNothing();
+    return b;
+  });
 }
 
 /** A step by the agent who holds the visit; arriving after the deadline is recorded for supervisors. */
@@ -166,6 +204,8 @@ export async function recordReview(
     agentId: string;
     review: { materialId: string; present: boolean; copies: number }[];
     missing: MissingItem[];
+    /** Runs in the review's transaction once collected (容缺受理: the bag left for the rest). */
+    onCollected?: (tx: DatabaseOrTransaction, collected: Booking) => Promise<void>;
   },
 ): Promise<Booking> {
   const { bookingId, agentId, review, missing } = params;
@@ -189,17 +229,38 @@ export async function recordReview(
       set: { review },
       where: eq(bookings.agentId, agentId),
     });
-    return queueCollectedWork(tx, app, collected);
+    const queued = await queueCollectedWork(tx, app, collected);
+    await params.onCollected?.(tx, queued);
+    return queued;
   });
 }
 
-/** The agent who holds the visit cancels it with a reason. */
+/** What the resident is told when their visit changes hands or is cancelled (上门预约变动通知). */
+function visitUpdate(b: Booking, what: string, reason: string, key: string) {
+  return {
+    userId: b.userId,
+    kind: 'visit_update' as const,
+    dedupeKey: `booking:${b.id}:${key}`,
+    page: `booking/pages/detail/index?id=${b.id}`,
+    data: {
+      character_string1: { value: b.number },
+      thing2: { value: [...b.matterName].slice(0, 20).join('') },
+      phrase3: { value: what },
+      thing4: { value: [...reason].slice(0, 20).join('') },
+    },
+  };
+}
+
+/**
+ * The agent who holds the visit cancels it for good (resident unreachable, wrong address): the resident is
+ * told, and the slot place is given back for someone else.
+ */
 export function agentCancelVisit(
-  db: Database,
+  app: FastifyInstance,
   params: { bookingId: string; agentId: string; reason: string },
 ): Promise<Booking> {
-  return db.transaction((tx) =>
-    transition(tx, {
+  return app.database.db.transaction(async (tx) => {
+    const b = await transition(tx, {
       bookingId: params.bookingId,
       action: 'agentCancel',
       actor: 'agent',
@@ -207,6 +268,65 @@ export function agentCancelVisit(
       note: params.reason,
       set: { cancelReason: params.reason },
       where: eq(bookings.agentId, params.agentId),
-    }),
-  );
+    });
+    await releaseSlot(tx, b.slotId);
+    await notifyUser(tx, app, visitUpdate(b, '已取消', params.reason, 'agent-cancel'));
+    return b;
+  });
+}
+
+/**
+ * AB岗: the agent who can't go hands the visit back. It returns to the outlet's queue with the reason (the
+ * resident is told), nothing is cancelled, and the slot keeps its place; an "as soon as possible" order keeps
+ * its original promise. Once the review has started it can no longer change hands.
+ */
+export async function handBackVisit(
+  app: FastifyInstance,
+  params: { bookingId: string; agentId: string; reason: string },
+): Promise<Booking> {
+  return app.database.db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: bookings.status, agentId: bookings.agentId })
+      .from(bookings)
+      .where(eq(bookings.id, params.bookingId))
+      .for('update');
+    if (current?.agentId === params.agentId && current.status === 'reviewing')
+      throw new AppError(409, 'VISIT_UNDER_REVIEW');
+    const b = await transition(tx, {
+      bookingId: params.bookingId,
+      action: 'handBack',
+      kind: 'handed_back',
+      actor: 'agent',
+      actorId: params.agentId,
+      note: params.reason,
+      set: {
+        agentId: null,
+        acceptedAt: null,
+        arrivedAt: null,
+        dueAt: sql`case when ${bookings.windowKind} = 'slot' then ${bookings.windowEnd} else null end`,
+      },
+      where: eq(bookings.agentId, params.agentId),
+    });
+    const handBacks = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(bookingEvents)
+      .where(and(eq(bookingEvents.bookingId, b.id), eq(bookingEvents.kind, 'handed_back')));
+    await notifyUser(tx, app, visitUpdate(b, '重新派单', params.reason, `hand-back-${handBacks[0]?.n ?? 1}`));
+    return b;
+  });
+}
+
+/** Visits still waiting for an agent whose acceptance window has passed (live: they show the moment it does). */
+export function unacceptedVisits(db: DatabaseOrTransaction, params: { now: Date; promiseMinutes: number }) {
+  return db
+    .select()
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.status, 'requested'),
+        sql`${acceptBySql(params.promiseMinutes)} < ${params.now.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(bookings.createdAt)
+    .limit(200);
 }

@@ -1,10 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AgentCancelBody,
+  AgentDay,
   type BookingAction,
+  HandBackBody,
   type MissingItem,
   ReviewBody,
   Role,
+  StaffProfile,
   VisitList,
   VisitView,
 } from '@zyt/shared';
@@ -12,12 +15,18 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Booking } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
+import { allowsTolerance, prepareDoorTolerance } from '../bags/door';
+import { staffOutlet } from '../staff/outlets';
 import { type eventsOf, toBookingView } from './bookings';
+import { agentDay } from './day';
 import {
+  acceptByOf,
   acceptVisit,
   agentCancelVisit,
   type ChecklistItem,
   getVisibleVisit,
+  handBackVisit,
+  isActiveVisit,
   listVisitQueue,
   matterChecklist,
   moveVisit,
@@ -33,15 +42,25 @@ const Params = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export default async function visitRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.database;
+  const { promiseMinutes } = app.config.visits;
+
+  /** The visit as this agent may see it: theirs, or an open one of their outlet; else 404. */
+  async function visible(id: string, agentId: string) {
+    const outlet = await staffOutlet(db, agentId);
+    return { outlet, booking: await getVisibleVisit(db, { id, agentId, outletId: outlet?.id ?? null }) };
+  }
 
   /**
-   * The visit as the agent sees it. Address and phone are shown in full only to the agent who accepted the
-   * visit, and each such read is written to the staff access log.
+   * The visit as the agent sees it. Address, phone and note are shown in full only to the agent who accepted
+   * the visit, while it is on, and each such read is written to the staff access log.
    */
   async function visitView(b: Booking, agentId: string, purpose: string) {
-    const mine = b.agentId === agentId;
+    const mine = b.agentId === agentId && isActiveVisit(b);
     const d = await visitDetails(db, { booking: b, agentId, reveal: mine, purpose });
-    return toVisit(b, d.events, d.checklist, agentId, { reveal: mine, waybillNo: d.waybillNo });
+    return {
+      ...toVisit(b, d.events, d.checklist, agentId, { reveal: mine, waybillNo: d.waybillNo }),
+      tolerantAcceptance: await allowsTolerance(db, b.matterCode),
+    };
   }
 
   /** A booking as a visit: the checklist to review, and whether it is late and whose it is. */
@@ -63,8 +82,12 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         required: m.required,
         note: m.note,
       })),
-      overdue: !!b.dueAt && !b.arrivedAt && b.dueAt.getTime() < Date.now(),
+      overdue:
+        (!!b.dueAt && !b.arrivedAt && b.dueAt.getTime() < Date.now()) ||
+        (b.status === 'requested' && (acceptByOf(b, promiseMinutes)?.getTime() ?? Infinity) < Date.now()),
       mine: b.agentId === agentId,
+      acceptBy: b.status === 'requested' ? (acceptByOf(b, promiseMinutes)?.toISOString() ?? null) : null,
+      outletId: b.outletId,
     };
   }
 
@@ -74,12 +97,19 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       config: { access: agents },
       schema: {
         tags: ['visits'],
-        summary: "The agent's queue: my visits and open ones, overdue first, then by due time",
+        summary:
+          "The agent's queue: my visits and my outlet's open orders, overdue first, then by deadline (an open order's is its acceptance deadline)",
         response: { 200: VisitList, ...errors },
       },
     },
     async (req) => {
-      const { rows, events, checklists } = await listVisitQueue(db, { agentId: req.userId, limit: 100 });
+      const outlet = await staffOutlet(db, req.userId);
+      const { rows, events, checklists } = await listVisitQueue(db, {
+        agentId: req.userId,
+        outletId: outlet?.id ?? null,
+        promiseMinutes,
+        limit: 100,
+      });
       return {
         // The queue never shows full addresses.
         items: rows.map((b) =>
@@ -100,8 +130,34 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         response: { 200: VisitView, ...errors },
       },
     },
-    async (req) =>
-      visitView(await getVisibleVisit(db, { id: req.params.id, agentId: req.userId }), req.userId, 'visit'),
+    async (req) => visitView((await visible(req.params.id, req.userId)).booking, req.userId, 'visit'),
+  );
+
+  app.get(
+    '/staff/me',
+    {
+      config: { access: [Role.postalAgent, Role.centreClerk] },
+      schema: {
+        tags: ['visits'],
+        summary: 'Where I work (my outlet, set by supervisors) and the acceptance promise',
+        response: { 200: StaffProfile, ...errors },
+      },
+    },
+    async (req) => ({ outlet: await staffOutlet(db, req.userId), promiseMinutes }),
+  );
+
+  app.get(
+    '/staff/day',
+    {
+      config: { access: agents },
+      schema: {
+        tags: ['visits'],
+        summary:
+          "The agent's day: today's visits (Beijing date), finished ones too, with what happened at each",
+        response: { 200: AgentDay, ...errors },
+      },
+    },
+    async (req) => agentDay(db, app.pii, { agentId: req.userId, now: new Date() }),
   );
 
   /** A step by the agent who holds the visit. */
@@ -118,7 +174,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         schema: { tags: ['visits'], summary, params: Params, response: { 200: VisitView, ...errors } },
       },
       async (req) => {
-        await getVisibleVisit(db, { id: req.params.id, agentId: req.userId });
+        await visible(req.params.id, req.userId);
         const b = await moveVisit(db, {
           bookingId: req.params.id,
           agentId: req.userId,
@@ -142,8 +198,16 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      await getVisibleVisit(db, { id: req.params.id, agentId: req.userId });
-      const b = await acceptVisit(db, { bookingId: req.params.id, agentId: req.userId, now: new Date() });
+      const outlet = await staffOutlet(db, req.userId);
+      if (!outlet) throw new AppError(409, 'OUTLET_NOT_ASSIGNED');
+      await getVisibleVisit(db, { id: req.params.id, agentId: req.userId, outletId: outlet.id });
+      const b = await acceptVisit(db, {
+        bookingId: req.params.id,
+        agentId: req.userId,
+        now: new Date(),
+        outletId: outlet.id,
+        promiseMinutes,
+      });
       return visitView(b, req.userId, 'accept');
     },
   );
@@ -165,7 +229,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      const b = await getVisibleVisit(db, { id: req.params.id, agentId: req.userId });
+      const { booking: b } = await visible(req.params.id, req.userId);
       const checklist = await matterChecklist(db, b.matterCode);
       const given = new Map(req.body.items.map((i) => [i.materialId, i]));
       const unknown = req.body.items.filter((i) => !checklist.some((m) => m.id === i.materialId));
@@ -186,11 +250,21 @@ export default async function visitRoutes(fastify: FastifyInstance) {
             return [{ materialId: m.id, name: m.name, reason: `需${m.count}份，仅提供${item.copies}份` }];
           return [];
         });
+      // 容缺受理: with something missing, collect what is complete and leave a bag for the rest.
+      const tolerate =
+        req.body.tolerate && missing.length > 0
+          ? await prepareDoorTolerance(app, {
+              matterCode: b.matterCode,
+              bagCode: req.body.tolerate.bagCode,
+              missing,
+            })
+          : undefined;
       const done = await recordReview(app, {
         bookingId: b.id,
         agentId: req.userId,
         review: req.body.items,
-        missing,
+        missing: tolerate ? [] : missing,
+        onCollected: tolerate,
       });
       return visitView(done, req.userId, 'review');
     },
@@ -202,20 +276,45 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       config: { access: agents },
       schema: {
         tags: ['visits'],
-        summary: 'Cancel a visit with a reason',
+        summary:
+          'Cancel a visit for good (resident unreachable, wrong address), with a reason the resident is told; the slot is freed',
         params: Params,
         body: AgentCancelBody,
         response: { 200: VisitView, ...errors },
       },
     },
     async (req) => {
-      await getVisibleVisit(db, { id: req.params.id, agentId: req.userId });
-      const b = await agentCancelVisit(db, {
+      await visible(req.params.id, req.userId);
+      const b = await agentCancelVisit(app, {
         bookingId: req.params.id,
         agentId: req.userId,
         reason: req.body.reason,
       });
       return visitView(b, req.userId, 'cancel');
+    },
+  );
+
+  app.post(
+    '/staff/visits/:id/hand-back',
+    {
+      config: { access: agents },
+      schema: {
+        tags: ['visits'],
+        summary:
+          'AB岗: hand the visit back to the outlet queue with a reason (the resident is told; nothing is cancelled; the slot keeps its place)',
+        params: Params,
+        body: HandBackBody,
+        response: { 200: VisitView, ...errors },
+      },
+    },
+    async (req) => {
+      await visible(req.params.id, req.userId);
+      const b = await handBackVisit(app, {
+        bookingId: req.params.id,
+        agentId: req.userId,
+        reason: req.body.reason.trim(),
+      });
+      return visitView(b, req.userId, 'hand-back');
     },
   );
 }

@@ -22,6 +22,12 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   case_completed: '已办结',
   result_shipped: '已寄出',
   result_delivered: '已签收',
+  bag_picked_up: '已揽收',
+  bag_delivered: '已送达',
+  supplement_received: '已签收',
+  supplement_deadline: '待补正',
+  visit_update: '有变动',
+  visit_reminder: '待接单',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
@@ -32,7 +38,7 @@ const toUuidArray = (ids: string[]) => `{${ids.join(',')}}`;
  * character_string1 办件编号, thing2 事项名称, phrase3 办理状态, time4 时间, thing5 温馨提示 — each within
  * WeChat's limits (thing ≤ 20, phrase ≤ 5 Chinese characters, character_string ≤ 32).
  */
-async function notice(
+export async function notice(
   tx: DatabaseOrTransaction,
   app: FastifyInstance,
   c: Case,

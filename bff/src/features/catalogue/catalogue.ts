@@ -142,6 +142,8 @@ function toOutletSummary(row: OutletRow, now: Date): OutletSummary {
     kind: row.kind,
     kindLabel: outletKindLabels[row.kind],
     address: row.address,
+    province: row.province,
+    city: row.city,
     district: row.district,
     street: row.street,
     lat: row.lat,

@@ -95,6 +95,7 @@ export function prepareCatalogue(fetched: {
         doorPickup: m.channels.doorPickup,
         atOutlet: m.channels.outlet,
         mail: m.channels.mail,
+        tolerantAcceptance: m.tolerantAcceptance ?? false,
         resultName: m.result.documentName,
         resultKind: m.result.kind,
         position,

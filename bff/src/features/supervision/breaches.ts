@@ -1,9 +1,11 @@
 import { type Breach, breachKindLabels, shipmentFlagLabels } from '@zyt/shared';
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { bookings, cases, shipments, slaBreaches } from '../../db/schema';
+import { bookings, cases, handoverItems, handovers, outlets, shipments, slaBreaches } from '../../db/schema';
 import type { PiiCipher } from '../../lib/pii';
-import { findingOpen, handlingsOf } from './findings';
+import { supplementBreaches } from '../bags/jobs';
+import { unacceptedVisits } from '../bookings/visitQueries';
+import { findingOpen, handlingsOf, handoverHandlingsOf } from './findings';
 
 const LIMIT = 200;
 const minutesBetween = (from: Date, to: Date) =>
@@ -209,15 +211,136 @@ export async function stuckCases(db: DatabaseOrTransaction): Promise<Breach[]> {
   }));
 }
 
+/**
+ * Orders nobody accepted within their window: live while still open (they show the moment the window passes),
+ * and recorded once accepted late or expired.
+ */
+export async function unacceptedBreaches(
+  db: DatabaseOrTransaction,
+  params: { now: Date; promiseMinutes: number },
+): Promise<Breach[]> {
+  const [open, recorded] = await Promise.all([
+    unacceptedVisits(db, params),
+    db
+      .select({ breach: slaBreaches, b: bookings })
+      .from(slaBreaches)
+      .innerJoin(bookings, eq(bookings.id, slaBreaches.subjectId))
+      .where(eq(slaBreaches.kind, 'visit_not_accepted'))
+      .orderBy(desc(slaBreaches.dueAt))
+      .limit(LIMIT),
+  ]);
+  const openIds = new Set(open.map((b) => b.id));
+  const base = (b: typeof bookings.$inferSelect) => ({
+    kind: 'visit_not_accepted' as const,
+    subjectId: b.id,
+    bookingId: b.id,
+    bookingNumber: b.number,
+    caseNumber: null,
+    waybillNo: null,
+    matterName: b.matterName,
+  });
+  return [
+    ...open.map((b) => {
+      const dueAt =
+        b.windowKind === 'asap'
+          ? new Date(b.createdAt.getTime() + params.promiseMinutes * 60_000)
+          : b.windowStart!;
+      return {
+        ...base(b),
+        label:
+          b.windowKind === 'asap' ? `下单后${params.promiseMinutes}分钟内无人接单` : '预约时段开始前无人接单',
+        dueAt: dueAt.toISOString(),
+        at: null,
+        minutesLate: minutesBetween(dueAt, params.now),
+        detail: `网点 ${b.outletId} 尚无专员接单`,
+        outstanding: true,
+      };
+    }),
+    ...recorded
+      .filter((r) => !openIds.has(r.b.id))
+      .map(({ breach, b }) => ({
+        ...base(b),
+        label: '超时未接单',
+        dueAt: breach.dueAt.toISOString(),
+        at: breach.resolvedAt?.toISOString() ?? breach.detectedAt.toISOString(),
+        minutesLate: minutesBetween(breach.dueAt, breach.resolvedAt ?? breach.detectedAt),
+        detail: breach.resolvedAt ? '已接单，但超过接单时限' : '无人接单，预约已过期',
+        outstanding: false,
+      })),
+  ];
+}
+
+/**
+ * 材料交接异常: items the service centre found missing or damaged in a handover bag, one per visit in the bag;
+ * open until a supervisor marks the bag's finding handled.
+ */
+export async function handoverDiscrepancies(db: DatabaseOrTransaction, pii: PiiCipher): Promise<Breach[]> {
+  const rows = await db
+    .select({ item: handoverItems, h: handovers, b: bookings, centre: outlets.name })
+    .from(handoverItems)
+    .innerJoin(handovers, eq(handovers.id, handoverItems.handoverId))
+    .innerJoin(bookings, eq(bookings.id, handoverItems.bookingId))
+    .leftJoin(outlets, eq(outlets.id, handovers.toCentreId))
+    .where(inArray(handoverItems.state, ['missing', 'damaged']))
+    .orderBy(desc(handovers.receivedAt))
+    .limit(LIMIT);
+  const handled = await handoverHandlingsOf(
+    db,
+    pii,
+    rows.map((r) => r.h),
+  );
+  const byBag = new Map<string, typeof rows>();
+  for (const r of rows) byBag.set(`${r.h.id}|${r.b.id}`, [...(byBag.get(`${r.h.id}|${r.b.id}`) ?? []), r]);
+  return [...byBag.values()].map((items) => {
+    const { h, b, centre } = items[0]!;
+    return {
+      kind: 'handover_discrepancy' as const,
+      label: '材料交接异常',
+      subjectId: b.id,
+      bookingId: b.id,
+      bookingNumber: b.number,
+      caseNumber: b.caseNumber,
+      waybillNo: h.code,
+      matterName: b.matterName,
+      dueAt: null,
+      at: h.receivedAt?.toISOString() ?? null,
+      minutesLate: null,
+      detail: `${centre ?? h.toCentreId}签收袋 ${h.code}：${items
+        .map(
+          (i) =>
+            `${i.item.name}${i.item.state === 'missing' ? '缺失' : '破损'}${i.item.note ? `（${i.item.note}）` : ''}`,
+        )
+        .join('；')}`,
+      outstanding: !handled.has(h.id),
+      findingId: h.id,
+      handled: handled.get(h.id) ?? null,
+    };
+  });
+}
+
 /** Every breach, open problems first, then the most recent; with a count per kind. */
-export async function listBreaches(db: DatabaseOrTransaction, params: { now: Date; pii: PiiCipher }) {
-  const [visits, caseItems, exceptions, stuck] = await Promise.all([
+export async function listBreaches(
+  db: DatabaseOrTransaction,
+  params: { now: Date; pii: PiiCipher; promiseMinutes?: number },
+) {
+  const [unaccepted, visits, caseItems, exceptions, stuck, supplementsLate, handover] = await Promise.all([
+    unacceptedBreaches(db, { now: params.now, promiseMinutes: params.promiseMinutes ?? 60 }),
     visitBreaches(db, params.now),
     caseBreaches(db, params.now),
     logisticsExceptions(db, params.pii),
     stuckCases(db),
+    supplementBreaches(db, params.now),
+    handoverDiscrepancies(db, params.pii),
   ]);
-  const items = [...visits, ...caseItems, ...exceptions, ...stuck].sort(
+  const items = [
+    ...unaccepted,
+    ...visits,
+    ...caseItems,
+    ...exceptions,
+    ...stuck,
+    ...supplementsLate,
+    ...handover,
+  ].sort(
     (a, b) =>
       Number(b.outstanding) - Number(a.outstanding) ||
       (b.at ?? b.dueAt ?? '').localeCompare(a.at ?? a.dueAt ?? ''),

@@ -1,7 +1,14 @@
 import { maskName } from '@zyt/shared';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { type ShipmentFlag, shipmentFlagHandlings, shipments, users } from '../../db/schema';
+import {
+  handoverItems,
+  handovers,
+  type ShipmentFlag,
+  shipmentFlagHandlings,
+  shipments,
+  users,
+} from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { piiContext } from '../me/users';
@@ -49,7 +56,46 @@ export async function handlingsOf(
 export const findingOpen = (flags: readonly ShipmentFlag[], handled: FindingHandling | undefined) =>
   !handled || flags.some((f) => Date.parse(f.at) > Date.parse(handled.at));
 
-/** A supervisor marks a flagged leg handled (a repeat records the latest handling). */
+/** Who followed up a handover bag's missing or damaged items, by handover id (the finding's id). */
+export async function handoverHandlingsOf(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  rows: readonly {
+    id: string;
+    findingHandledBy: string | null;
+    findingHandledAt: Date | null;
+    findingNote: string | null;
+  }[],
+): Promise<Map<string, FindingHandling>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.findingHandledBy ? [r.findingHandledBy] : [])))];
+  const people = ids.length
+    ? await db
+        .select({ id: users.id, staffNo: users.staffNo, nameSealed: users.nameSealed })
+        .from(users)
+        .where(inArray(users.id, ids))
+    : [];
+  return new Map(
+    rows.flatMap((r) => {
+      if (!r.findingHandledAt) return [];
+      const who = people.find((p) => p.id === r.findingHandledBy);
+      return [
+        [
+          r.id,
+          {
+            by: who ? staffLabel(who, pii) : '监管人员',
+            at: r.findingHandledAt.toISOString(),
+            note: r.findingNote ?? '',
+          },
+        ],
+      ];
+    }),
+  );
+}
+
+/**
+ * A supervisor marks a finding handled (a repeat records the latest handling): a flagged EMS leg (by shipment
+ * id) or a handover bag with missing or damaged items (by handover id).
+ */
 export async function handleFinding(
   db: DatabaseOrTransaction,
   params: { shipmentId: string; supervisorId: string; note: string },
@@ -58,7 +104,21 @@ export async function handleFinding(
     .select({ flags: shipments.flags })
     .from(shipments)
     .where(eq(shipments.id, params.shipmentId));
-  if (!leg || leg.flags.length === 0) throw new AppError(404, 'FINDING_NOT_FOUND');
+  if (!leg) {
+    const [bag] = await db
+      .update(handovers)
+      .set({ findingHandledBy: params.supervisorId, findingHandledAt: sql`now()`, findingNote: params.note })
+      .where(
+        and(
+          eq(handovers.id, params.shipmentId),
+          sql`exists (select 1 from ${handoverItems} where ${handoverItems.handoverId} = ${handovers.id} and ${handoverItems.state} in ('missing', 'damaged'))`,
+        ),
+      )
+      .returning({ id: handovers.id });
+    if (!bag) throw new AppError(404, 'FINDING_NOT_FOUND');
+    return;
+  }
+  if (leg.flags.length === 0) throw new AppError(404, 'FINDING_NOT_FOUND');
   await db
     .insert(shipmentFlagHandlings)
     .values({ shipmentId: params.shipmentId, handledBy: params.supervisorId, note: params.note })

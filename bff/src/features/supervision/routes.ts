@@ -24,7 +24,12 @@ export default async function supervisionRoutes(fastify: FastifyInstance) {
         response: { 200: BreachListResponse, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
-    async () => listBreaches(app.database.db, { now: new Date(), pii: app.pii }),
+    async () =>
+      listBreaches(app.database.db, {
+        now: new Date(),
+        pii: app.pii,
+        promiseMinutes: app.config.visits.promiseMinutes,
+      }),
   );
 
   app.post(

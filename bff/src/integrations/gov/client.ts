@@ -11,6 +11,7 @@ import {
   GovMaterialsArrivalResult,
   type GovPlatformApi,
   GovSubmitResult,
+  GovSupplementPushResult,
 } from './types';
 
 export interface GovClientConfig {
@@ -28,6 +29,7 @@ const checks = {
   submit: checker(GovSubmitResult),
   case: checker(GovCase),
   materials: checker(GovMaterialsArrivalResult),
+  supplement: checker(GovSupplementPushResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -132,6 +134,9 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
         checks.materials,
         arrival,
       );
+    },
+    pushSupplement(projId, push) {
+      return call('POST', `/cases/${encodeURIComponent(projId)}/supplements`, checks.supplement, push);
     },
   };
 }

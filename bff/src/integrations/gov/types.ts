@@ -104,6 +104,8 @@ export const GovMatter = Type.Object({
   /** 收费标准 */
   fees: Text,
   channels: GovChannels,
+  /** 容缺受理: the matter may be accepted with secondary materials missing, supplemented within a deadline. */
+  tolerantAcceptance: Type.Optional(Type.Boolean()),
   outletIds: Type.Array(Text),
   /** 办理结果: what the applicant receives and whether it can travel by post. */
   result: Type.Object({ documentName: Text, kind: ResultKind }),
@@ -298,6 +300,24 @@ export type GovMaterialsArrival = Static<typeof GovMaterialsArrival>;
 export const GovMaterialsArrivalResult = Type.Object({ projId: Text, stage: StageSchema });
 export type GovMaterialsArrivalResult = Static<typeof GovMaterialsArrivalResult>;
 
+/**
+ * 补齐补正 done: the centre has the supplemented materials in hand (a 替你跑 bag received complete), so the case
+ * can go on (受理 after 补正). Also used after 容缺受理, when the case never stopped. Idempotent on supplementId.
+ */
+export const GovSupplementPush = Type.Object(
+  {
+    supplementId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    items: Type.Array(Type.Object({ name: Text, materialId: Type.Optional(Text) }), { minItems: 1 }),
+    receivedAt: Instant,
+    /** The EMS waybill that carried them, when they came by post. */
+    waybillNo: Type.Optional(Text),
+  },
+  { additionalProperties: false },
+);
+export type GovSupplementPush = Static<typeof GovSupplementPush>;
+export const GovSupplementPushResult = Type.Object({ projId: Text, stage: StageSchema });
+export type GovSupplementPushResult = Static<typeof GovSupplementPushResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -308,6 +328,8 @@ export interface GovPlatformApi {
   getCase(projId: string): Promise<GovCase>;
   /** The materials of a 快递送达 case reached the centre. Idempotent: a repeat changes nothing. */
   materialsArrived(projId: string, arrival: GovMaterialsArrival): Promise<GovMaterialsArrivalResult>;
+  /** The supplement (补正材料) is complete at the centre. Idempotent on push.supplementId. */
+  pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
 }
 
 /**

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import {
   type BookingView,
   type CreateBookingBody,
+  type GeoPoint,
   type MatterGuide,
   type MissingItem,
   type RebookDraft,
@@ -16,6 +17,7 @@ import { FormField } from '@/components/FormField';
 import { Kv } from '@/components/Kv';
 import { beijingDatePlus } from '@/lib/beijingTime';
 import { routes, withQuery } from '@/navigation';
+import { nearestOutletRegion, type Region } from '@/outlets/location';
 import { Button, Switch } from '@/ui/nutui';
 import { visitTimeText, whenText } from '../format';
 import { MaterialsChecklist, NextSteps } from './Guidance';
@@ -49,8 +51,8 @@ interface Values {
 
 const DEFAULT_SCOPE = '代为提交申请材料、跟进办理并领取办理结果';
 /**
- * The address starts from the resident's last booking (GET /bookings/defaults), else empty: never a fixed
- * district. Booking again (e.g. after 材料不齐) starts from the earlier booking's address, contact and entrust.
+ * The address starts empty and is filled from `startingAddress` once known: never a fixed district. Booking
+ * again (e.g. after 材料不齐) starts from the earlier booking's address, contact and entrust.
  */
 const initialValues = (draft?: RebookDraft): Values => ({
   province: draft?.address.province ?? '',
@@ -67,6 +69,18 @@ const initialValues = (draft?: RebookDraft): Values => ({
       ? draft.entrust.validUntil
       : beijingDatePlus(90),
 });
+
+/**
+ * Where a new booking's address starts: the resident's last address (GET /bookings/defaults); without one, the
+ * region of the outlet nearest to where they are; null when neither is known (they pick the region).
+ */
+async function startingAddress(): Promise<(Region & { detail?: string }) | null> {
+  const last = await getBookingDefaults().then(
+    (d) => d.address,
+    () => null,
+  );
+  return last ?? nearestOutletRegion().catch(() => null);
+}
 
 const length = (s: string) => [...s.trim()].length;
 
@@ -168,24 +182,36 @@ export function BookingForm({
   const [step, setStep] = useState<'form' | 'confirm'>('form');
   const [busy, setBusy] = useState(false);
   const [slotsReload, setSlotsReload] = useState(0);
+  const [location, setLocation] = useState<GeoPoint>();
+  const [locationHint, setLocationHint] = useState<string>();
+
+  /** 地图选点: the door on the map, so the agent can navigate to it (optional). */
+  const pickLocation = async () => {
+    setLocationHint(undefined);
+    try {
+      const picked = await Taro.chooseLocation({});
+      setLocation({ lat: picked.latitude, lng: picked.longitude });
+    } catch {
+      setLocationHint('未能打开地图，可以不标注，专员会按地址上门');
+    }
+  };
   const attempt = useRef<{ body: string; key: string }>();
 
-  // Start from the resident's last address (a re-booking has its own); never overwrite what they typed.
+  // Start from the last address or the nearest outlet's region (a re-booking has its own address); never
+  // overwrite what the resident typed meanwhile.
   useEffect(() => {
     if (draft) return;
     let live = true;
-    getBookingDefaults()
-      .then(({ address }) => {
-        if (!live || !address) return;
-        setValues((v) => ({
-          ...v,
-          province: v.province || address.province,
-          city: v.city || address.city,
-          county: v.county || address.county,
-          detail: v.detail || address.detail,
-        }));
-      })
-      .catch(() => {}); // no last address: the resident types it
+    startingAddress().then((start) => {
+      if (!live || !start) return;
+      setValues((v) => ({
+        ...v,
+        province: v.province || start.province,
+        city: v.city || start.city,
+        county: v.county || start.county,
+        detail: v.detail || (start.detail ?? ''),
+      }));
+    });
     return () => {
       live = false;
     };
@@ -218,7 +244,7 @@ export function BookingForm({
 
   const submit = async () => {
     if (!checked.body) return setStep('form');
-    const body = checked.body(matter.code);
+    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
     const json = JSON.stringify(body);
     // A new key only when what is submitted changed; a retry of the same booking reuses it.
     if (attempt.current?.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
@@ -289,7 +315,7 @@ export function BookingForm({
   );
 
   if (step === 'confirm' && checked.body && time) {
-    const body = checked.body(matter.code);
+    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
     return (
       <View className="booking-confirm">
         {stepsBar}
@@ -422,6 +448,10 @@ export function BookingForm({
 
       <View className="card">
         {field('note', '备注（选填）', { placeholder: '如：工作日18点后在家', maxlength: 200 })}
+        <Button block size="large" id="booking-location" onClick={pickLocation}>
+          {location ? '已在地图上标注位置（点此修改）' : '在地图上标注上门位置（选填，方便专员导航）'}
+        </Button>
+        {locationHint && <Text className="text-hint">{locationHint}</Text>}
       </View>
 
       {noticeView}

@@ -1,8 +1,10 @@
 import { Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
 import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import { submitReview } from '@/api/visits';
+import { LeaveBag } from '@/staff/components/LeaveBag';
 import { formLabel } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 
@@ -59,9 +61,11 @@ export function ReviewChecklist({
   onReviewed,
 }: {
   visit: VisitView;
-  onReviewed: (v: VisitView) => void;
+  /** With `leftBag`: collected under 容缺受理, that bag left for what is missing. */
+  onReviewed: (v: VisitView, leftBag?: string) => void;
 }) {
   const [marks, setMarks] = useState<Record<string, Mark | undefined>>({});
+  const [bagCode, setBagCode] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -71,9 +75,39 @@ export function ReviewChecklist({
     const given = marks[m.materialId];
     return m.required && given && (!given.present || given.copies < m.count);
   });
+  // 容缺受理 only when the matter allows it and something is missing; else the bag is not sent.
+  const tolerate = visit.tolerantAcceptance && unchecked.length === 0 && short.length > 0;
+  const leftBag = tolerate ? bagCode : undefined;
+
+  /**
+   * What the agent confirms before submitting: the complete list told to the resident (一次性告知), or every
+   * item collected with its copies. The server decides the same way.
+   */
+  const summary = () => {
+    if (short.length > 0)
+      return `将一次性告知居民缺少以下 ${short.length} 项材料，本次不收件：\n${short
+        .map((m, i) => {
+          const given = marks[m.materialId]!;
+          return `${i + 1}. ${m.name}（${given.present ? `需${m.count}份，仅${given.copies}份` : '未提供'}）`;
+        })
+        .join('\n')}`;
+    const taken = visit.checklist.filter(
+      (m) => marks[m.materialId]?.present && marks[m.materialId]!.copies > 0,
+    );
+    return `收取以下 ${taken.length} 项材料：\n${taken
+      .map((m, i) => `${i + 1}. ${m.name} ${marks[m.materialId]!.copies} 份`)
+      .join('\n')}`;
+  };
 
   const submit = async () => {
     if (unchecked.length > 0) return;
+    const { confirm } = await Taro.showModal({
+      title: short.length > 0 ? '确认材料不齐' : '确认收件',
+      content: summary(),
+      confirmText: '确认提交',
+      cancelText: '再核对',
+    });
+    if (!confirm) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -81,7 +115,8 @@ export function ReviewChecklist({
         const given = marks[m.materialId]!;
         return { materialId: m.materialId, present: given.present, copies: given.present ? given.copies : 0 };
       });
-      onReviewed(await submitReview(visit.id, items));
+      const reviewed = await submitReview(visit.id, items, leftBag ? { bagCode: leftBag } : undefined);
+      onReviewed(reviewed, leftBag);
     } catch (e) {
       setError(asApiError(e));
     } finally {
@@ -140,6 +175,7 @@ export function ReviewChecklist({
           </View>
         );
       })}
+      {tolerate && <LeaveBag missing={short.length} bagCode={bagCode} onChange={setBagCode} busy={busy} />}
       {error && (
         <View className="notice" role="alert">
           <Text>{error.message}</Text>
@@ -151,9 +187,11 @@ export function ReviewChecklist({
       <Text className={unchecked.length > 0 ? 'text-hint' : short.length > 0 ? 'short' : 'text-body'}>
         {unchecked.length > 0
           ? `还有 ${unchecked.length} 项未核对`
-          : short.length > 0
-            ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
-            : '必需材料齐全，提交后收件'}
+          : leftBag
+            ? `提交后收取齐全的材料，缺少的 ${short.length} 项由快递袋补寄`
+            : short.length > 0
+              ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
+              : '必需材料齐全，提交后收件'}
       </Text>
       <Button
         block

@@ -190,6 +190,7 @@ function Details({ booking }: { booking: BookingView }) {
       <Text className="booking-section-title">预约信息</Text>
       <Kv label="上门地址" value={`${a.province}${a.city}${a.county}${a.detail}`} />
       <Kv label="联系人" value={`${booking.contact.name} ${booking.contact.phone}`} />
+      {booking.note && <Kv label="给专员的备注" value={booking.note} />}
       {booking.entrust && (
         <Kv label="委托代办" value={`${booking.entrust.scope}（有效期至 ${booking.entrust.validUntil}）`} />
       )}

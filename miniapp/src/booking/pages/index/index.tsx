@@ -1,5 +1,5 @@
 import Taro, { useRouter } from '@tarojs/taro';
-import type { RebookDraft } from '@zyt/shared';
+import type { MatterGuide, RebookDraft } from '@zyt/shared';
 import { getRebookDraft } from '@/api/bookings';
 import { getMatterGuide } from '@/api/catalogue';
 import { BookingForm } from '@/booking/components/BookingForm';
@@ -12,6 +12,23 @@ import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../booking.css';
 
+/** Why a matter cannot be booked for a door visit by a resident, or null when it can. */
+function notBookable(matter: MatterGuide): { title: string; text: string } | null {
+  if (matter.applicantType === 'enterprise') {
+    return {
+      title: '该事项需由企业办理',
+      text: `“${matter.name}”的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约。`,
+    };
+  }
+  if (!matter.channels.doorPickup) {
+    return {
+      title: '该事项不支持上门收件',
+      text: `“${matter.name}”请到网点办理，或查看办事指南了解其他办理方式。`,
+    };
+  }
+  return null;
+}
+
 /** The matter's guide decides what can be booked: door pickup must be on, and it gives the checklist. */
 function BookMatter({ matterCode, draft }: { matterCode: string; draft?: RebookDraft }) {
   const guide = useLoader(() => getMatterGuide(matterCode));
@@ -19,28 +36,10 @@ function BookMatter({ matterCode, draft }: { matterCode: string; draft?: RebookD
   if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
   const matter = guide.data;
   if (!matter) return null;
-  if (matter.applicantType === 'enterprise') {
+  const refusal = notBookable(matter);
+  if (refusal) {
     return (
-      <EmptyState
-        title="该事项需由企业办理"
-        text={`“${matter.name}”的服务对象是企业（法人），需由企业作为申请人办理，不能以个人身份预约。`}
-      >
-        <Button
-          type="primary"
-          size="large"
-          onClick={() => Taro.redirectTo({ url: withQuery(routes.guide, { code: matter.code }) })}
-        >
-          查看办事指南
-        </Button>
-      </EmptyState>
-    );
-  }
-  if (!matter.channels.doorPickup) {
-    return (
-      <EmptyState
-        title="该事项不支持上门收件"
-        text={`“${matter.name}”请到网点办理，或查看办事指南了解其他办理方式。`}
-      >
+      <EmptyState title={refusal.title} text={refusal.text}>
         <Button
           type="primary"
           size="large"

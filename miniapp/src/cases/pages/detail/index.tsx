@@ -82,8 +82,14 @@ function Head({ c, stale }: { c: CaseDetail; stale?: string }) {
   );
 }
 
-/** 补齐补正: everything the platform asks for, at once, with the deadline. */
-function Supplement({ supplement }: { supplement: NonNullable<CaseDetail['supplement']> }) {
+/** 补齐补正: everything the platform asks for, at once, with the deadline, and how to send it (替你跑). */
+function Supplement({
+  caseId,
+  supplement,
+}: {
+  caseId: string;
+  supplement: NonNullable<CaseDetail['supplement']>;
+}) {
   return (
     <View className="case-supplement" id="case-supplement">
       <Text className="case-supplement__title">需要补齐补正：共 {supplement.items.length} 项</Text>
@@ -96,6 +102,17 @@ function Supplement({ supplement }: { supplement: NonNullable<CaseDetail['supple
           <Text className="case-supplement__reason">{item.reason}</Text>
         </View>
       ))}
+      <Text className="text-hint">
+        备齐后装入快递袋（政务服务中心窗口、邮政网点或上门专员提供），扫袋子背面的二维码，EMS
+        免费寄到政务服务中心。
+      </Text>
+      <Button
+        type="primary"
+        size="large"
+        onClick={() => Taro.navigateTo({ url: withQuery(routes.bag, { caseId }) })}
+      >
+        扫快递袋寄材料
+      </Button>
     </View>
   );
 }
@@ -186,7 +203,7 @@ export default function CaseProgress() {
   return (
     <Page className="case-detail">
       <Head c={c} stale={live.error?.message} />
-      {c.supplement && <Supplement supplement={c.supplement} />}
+      {c.supplement && <Supplement caseId={c.id} supplement={c.supplement} />}
       {c.result && <Result result={c.result} />}
       {c.shipments.map((s) => (
         <Shipment key={`${s.leg}|${s.waybillNo ?? ''}`} shipment={s} />

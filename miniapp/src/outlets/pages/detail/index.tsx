@@ -82,6 +82,23 @@ export default function OutletDetail() {
         拨打电话 {o.phone}
       </Button>
       <View className="outlet-detail__gap" />
+      <Button
+        block
+        size="large"
+        id="outlet-navigate"
+        onClick={() =>
+          Taro.openLocation({
+            latitude: o.lat,
+            longitude: o.lng,
+            name: o.name,
+            address: o.address,
+            scale: 17,
+          })
+        }
+      >
+        导航到网点
+      </Button>
+      <View className="outlet-detail__gap" />
       <WeeklyHours outlet={o} />
       <View className="card">
         <Text className="text-title">可办事项（{o.matters.length}）</Text>

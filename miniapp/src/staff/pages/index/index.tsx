@@ -3,14 +3,16 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Role, type VisitView } from '@zyt/shared';
 import { useRef } from 'react';
 import { useSession } from '@/api/session';
-import { listVisits } from '@/api/visits';
+import { getStaffProfile, listVisits } from '@/api/visits';
 import { Page } from '@/components/Page';
+import { SubscribeCard } from '@/components/SubscribeCard';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
 import { usePolling } from '@/lib/usePolling';
 import { routes, withQuery } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
-import { dueLine, statusTones, windowLine } from '@/staff/format';
+import { BagEntries } from '@/staff/components/BagEntries';
+import { ageText, dueLine, promiseText, statusTones, windowLine } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
@@ -32,12 +34,48 @@ function VisitItem({ visit }: { visit: VisitView }) {
           <Tag type={statusTones[visit.status]}>{visit.statusLabel}</Tag>
         </View>
       </View>
-      <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>{dueLine(visit)}</Text>
+      {visit.status === 'requested' ? (
+        <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>
+          {ageText(visit)} · {promiseText(visit) ?? dueLine(visit)}
+        </Text>
+      ) : (
+        <Text className={visit.overdue ? 'overdue-text' : 'text-body'}>{dueLine(visit)}</Text>
+      )}
       {windowLine(visit) && <Text className="text-hint">{windowLine(visit)}</Text>}
       <Text className="text-hint">
         {visit.address.county} {visit.address.detail} · 材料 {visit.checklist.length} 项
       </Text>
       <Text className="text-hint">预约号 {visit.number}</Text>
+    </View>
+  );
+}
+
+/** The agent's outlet: its open orders come to this queue. */
+function OutletLine() {
+  const profile = useLoader(getStaffProfile);
+  if (!profile.data) return null;
+  const { outlet, promiseMinutes } = profile.data;
+  return outlet ? (
+    <Text className="text-hint" id="agent-outlet">
+      所属网点：{outlet.name} · 下单后 {promiseMinutes} 分钟内须接单
+    </Text>
+  ) : (
+    <Text className="overdue-text" id="agent-outlet">
+      您的账号还没有归属网点，暂时只能看到自己已接的任务。请联系监管人员设置所属网点。
+    </Text>
+  );
+}
+
+/** The agent's other pages: the day so far, and the sealed bag handed in at the post office. */
+function AgentLinks() {
+  return (
+    <View className="actions">
+      <Button block size="large" onClick={() => Taro.navigateTo({ url: routes.agentDay })}>
+        今日上门记录
+      </Button>
+      <Button block size="large" onClick={() => Taro.navigateTo({ url: routes.handover })}>
+        材料封袋交接
+      </Button>
     </View>
   );
 }
@@ -64,6 +102,7 @@ function Queue() {
     <>
       <View className="card">
         <Text className="text-title">上门任务</Text>
+        <OutletLine />
         <Text className="text-hint">
           我的 {items.filter((v) => v.mine).length} 个 · 待接单{' '}
           {items.filter((v) => v.status === 'requested').length} 个
@@ -78,7 +117,22 @@ function Queue() {
       <Button block size="large" loading={visits.loading} onClick={visits.reload}>
         刷新
       </Button>
+      <AgentLinks />
+      <SubscribeCard kinds={['visit_reminder']} />
     </>
+  );
+}
+
+/** A centre clerk's way in to 材料签收. */
+function CentreEntry() {
+  return (
+    <View className="card" id="centre-entry">
+      <Text className="text-title">材料签收</Text>
+      <Text className="text-hint">核对专员交来的材料袋，逐项签收</Text>
+      <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.centre })}>
+        去签收
+      </Button>
+    </View>
   );
 }
 
@@ -95,15 +149,18 @@ function SupervisionEntry() {
   );
 }
 
-/** 工作台: 时效监管 for supervisors; the agent's queue of door visits, overdue first. */
+/** 工作台: 时效监管 for supervisors; 补件袋 for the centre; the agent's queue of door visits, overdue first. */
 export default function Workbench() {
   const roles = useSession()?.user.roles ?? [];
   const supervisor = roles.includes(Role.supervisor);
+  const centre = roles.includes(Role.centreClerk);
   return (
     <Page className="workbench">
       {supervisor && <SupervisionEntry />}
-      {/* A supervisor who is not also an agent has no visit queue: the entry above is their workbench. */}
-      {(!supervisor || roles.includes(Role.postalAgent)) && (
+      {centre && <CentreEntry />}
+      {(centre || supervisor) && <BagEntries centre={centre} />}
+      {/* Supervisors and centre clerks who are not also agents have no visit queue: the entries above are theirs. */}
+      {((!supervisor && !centre) || roles.includes(Role.postalAgent)) && (
         <AgentGate>
           <Queue />
         </AgentGate>

@@ -9,6 +9,8 @@ import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
+import { BagStats } from '@/staff/components/BagStats';
+import { AgentFiguresCard, StaffOutlets } from '@/staff/components/StaffOutlets';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
 import { breachKindLabels, breachKinds, lateText } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -85,7 +87,7 @@ function BreachItem({ breach, onChanged }: { breach: Breach; onChanged: () => vo
       {late && <Text className={breach.outstanding ? 'overdue-text' : 'text-body'}>{late}</Text>}
       {breach.at && (
         <Text className="text-hint">
-          {breach.kind === 'logistics_exception' ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
+          {breach.findingId ? '发生于' : '完成于'} {beijingDateTime(breach.at)}
         </Text>
       )}
       <Text className="text-body">{breach.detail}</Text>
@@ -159,6 +161,9 @@ export default function Supervision() {
     <Page className="supervision">
       <SupervisorGate>
         <Breaches />
+        <BagStats />
+        <AgentFiguresCard />
+        <StaffOutlets />
       </SupervisorGate>
     </Page>
   );

@@ -12,6 +12,7 @@ import { type ApiError, asApiError } from '@/api/errors';
 import {
   cancelVisit,
   getVisit,
+  handBackVisit,
   listVisitPhotos,
   takeVisitStep,
   uploadVisitPhoto,
@@ -47,11 +48,12 @@ const collectedStatuses: readonly BookingStatus[] = ['collected', 'handed_over',
 const photoStatuses: readonly BookingStatus[] = ['arrived', 'reviewing'];
 
 /** What the review decided: collected, or the one complete list told to the resident. */
-function ReviewResult({ visit }: { visit: VisitView }) {
+function ReviewResult({ visit, leftBag }: { visit: VisitView; leftBag?: string }) {
   if (collectedStatuses.includes(visit.status)) {
     return (
       <View className="result result--collected" id="review-result">
-        <Text className="result__title">材料齐全，已收件</Text>
+        <Text className="result__title">{leftBag ? '容缺受理，已收件' : '材料齐全，已收件'}</Text>
+        {leftBag && <Text className="text-body">缺少的材料由居民装入快递袋 {leftBag} 补寄。</Text>}
         <Text className="text-body">材料将由 EMS 寄往政务服务中心，并提交政务服务平台审批。</Text>
         {visit.waybillNo && <Kv label="EMS 运单号" value={visit.waybillNo} />}
         {visit.caseNumber && <Kv label="办件编号" value={visit.caseNumber} />}
@@ -139,19 +141,56 @@ function Photos({ visit }: { visit: VisitView }) {
   );
 }
 
-function CancelVisit({ visit, onCancelled }: { visit: VisitView; onCancelled: (v: VisitView) => void }) {
+/**
+ * What the agent can do when the visit can't go ahead: hand it back to the outlet's queue (AB岗: a colleague
+ * takes it, the booking and its slot stay) or cancel it for good (resident unreachable, wrong address: the
+ * slot is freed). Either way the reason is told to the resident.
+ */
+const endings = {
+  handBack: {
+    open: '转交其他专员（AB岗）',
+    label: '转交原因（会告知居民）',
+    placeholder: '如：车辆故障，无法按时上门',
+    confirm: '确认转交',
+    done: '已转交',
+    id: 'visit-handback-reason',
+    presets: ['临时有紧急任务', '车辆故障，无法按时上门'],
+  },
+  cancel: {
+    open: '取消上门',
+    label: '取消原因（会告知居民，时段将释放）',
+    placeholder: '如：多次致电居民无人接听',
+    confirm: '确认取消上门',
+    done: '已取消',
+    id: 'visit-cancel-reason',
+    presets: ['多次致电居民无人接听', '上门地址有误，无法联系居民更正'],
+  },
+} as const;
+
+function EndVisit({
+  visit,
+  kind,
+  onDone,
+}: {
+  visit: VisitView;
+  kind: keyof typeof endings;
+  onDone: (v: VisitView) => void;
+}) {
+  const text = endings[kind];
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const tooShort = [...reason.trim()].length < 2;
 
-  const cancel = async () => {
+  const submit = async () => {
     if (tooShort) return;
     setBusy(true);
     setError(undefined);
     try {
-      onCancelled(await cancelVisit(visit.id, reason.trim()));
+      const act = kind === 'handBack' ? handBackVisit : cancelVisit;
+      onDone(await act(visit.id, reason.trim()));
+      Taro.showToast({ title: text.done, icon: 'success' });
     } catch (e) {
       setError(asApiError(e));
     } finally {
@@ -162,34 +201,54 @@ function CancelVisit({ visit, onCancelled }: { visit: VisitView; onCancelled: (v
   if (!open) {
     return (
       <Button block size="large" onClick={() => setOpen(true)}>
-        取消上门
+        {text.open}
       </Button>
     );
   }
   return (
     <View className="card">
       <View className={`field${error ? ' field--invalid' : ''}`}>
-        <Text className="field__label">取消原因（会告知居民）</Text>
+        <Text className="field__label">{text.label}</Text>
+        <View className="staff-tags">
+          {text.presets.map((p) => (
+            <Tag key={p} type={reason === p ? 'primary' : 'default'} onClick={() => setReason(p)}>
+              {p}
+            </Tag>
+          ))}
+        </View>
         <Input
           className="field__input"
-          id="visit-cancel-reason"
+          id={text.id}
           value={reason}
           maxlength={200}
-          placeholder="如：居民要求改天，已电话沟通"
+          placeholder={text.placeholder}
           onInput={(e) => setReason(e.detail.value)}
         />
         {error && <Text className="field__error">{error.message}</Text>}
       </View>
       <View className="actions">
-        <Button block type="danger" size="large" loading={busy} disabled={tooShort} onClick={cancel}>
-          确认取消上门
+        <Button block type="danger" size="large" loading={busy} disabled={tooShort} onClick={submit}>
+          {text.confirm}
         </Button>
         <Button block size="large" disabled={busy} onClick={() => setOpen(false)}>
-          不取消
+          返回
         </Button>
       </View>
     </View>
   );
+}
+
+/** Opens the map app at the door (the point the resident marked). */
+function navigateTo(visit: VisitView) {
+  if (!visit.location) return;
+  const a = visit.address;
+  Taro.openLocation({
+    latitude: visit.location.lat,
+    longitude: visit.location.lng,
+    name: `${a.county}${a.detail}`,
+    address: `${a.province}${a.city}${a.county}${a.detail}`,
+    scale: 17,
+  });
 }
 
 function useVisit(id: string) {
@@ -207,6 +266,8 @@ function Visit({ id }: { id: string }) {
   const { visit, error, refresh, replace } = useVisit(id);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<ApiError>();
+  /** The bag left under 容缺受理 by this review (the visit itself does not say). */
+  const [leftBag, setLeftBag] = useState<string>();
   usePullDownRefresh(() => {
     refresh().finally(() => Taro.stopPullDownRefresh());
   });
@@ -232,7 +293,7 @@ function Visit({ id }: { id: string }) {
   const a = visit.address;
   return (
     <>
-      <ReviewResult visit={visit} />
+      <ReviewResult visit={visit} leftBag={leftBag} />
       <View className="card">
         <View className="row">
           <Text className="staff-title">{visit.matter.name}</Text>
@@ -255,12 +316,32 @@ function Visit({ id }: { id: string }) {
         <Kv label="地址" value={`${a.province}${a.city}${a.county}${a.detail}`} id="visit-address" />
         <Kv label="联系人" value={visit.contact.name} />
         <Kv label="电话" value={visit.contact.phone} id="visit-phone" />
-        {visit.mine ? (
-          <Button block size="large" onClick={() => Taro.makePhoneCall({ phoneNumber: visit.contact.phone })}>
-            拨打电话 {visit.contact.phone}
-          </Button>
+        {visit.note && <Kv label="居民备注" value={visit.note} id="visit-note" />}
+        {visit.mine &&
+        !finalBookingStatuses.includes(visit.status) &&
+        !collectedStatuses.includes(visit.status) ? (
+          <View className="actions">
+            <Button
+              block
+              size="large"
+              onClick={() => Taro.makePhoneCall({ phoneNumber: visit.contact.phone })}
+            >
+              拨打电话 {visit.contact.phone}
+            </Button>
+            {visit.location ? (
+              <Button block size="large" id="visit-navigate" onClick={() => navigateTo(visit)}>
+                导航到上门地址
+              </Button>
+            ) : (
+              <Text className="text-hint">居民未在地图上标注位置，请按地址前往。</Text>
+            )}
+          </View>
         ) : (
-          <Text className="text-hint">接单后显示完整地址和电话（查看会留痕）。</Text>
+          <Text className="text-hint">
+            {visit.mine
+              ? '上门已结束，地址、电话和备注不再显示。'
+              : '接单后显示完整地址、电话和居民备注（查看会留痕）。'}
+          </Text>
         )}
         {visit.entrust && (
           <Kv
@@ -285,7 +366,13 @@ function Visit({ id }: { id: string }) {
       )}
 
       {visit.status === 'reviewing' && visit.mine ? (
-        <ReviewChecklist visit={visit} onReviewed={replace} />
+        <ReviewChecklist
+          visit={visit}
+          onReviewed={(v, bag) => {
+            replace(v);
+            setLeftBag(bag);
+          }}
+        />
       ) : (
         !finalBookingStatuses.includes(visit.status) &&
         !collectedStatuses.includes(visit.status) && (
@@ -305,8 +392,11 @@ function Visit({ id }: { id: string }) {
 
       {visit.mine && photoStatuses.includes(visit.status) && <Photos visit={visit} />}
 
+      {visit.mine && allows('handBack', visit.status) && (
+        <EndVisit visit={visit} kind="handBack" onDone={replace} />
+      )}
       {visit.mine && allows('agentCancel', visit.status) && (
-        <CancelVisit visit={visit} onCancelled={replace} />
+        <EndVisit visit={visit} kind="cancel" onDone={replace} />
       )}
     </>
   );

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '已预约寄出' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '材料签收', enablePullDownRefresh: true });
