@@ -18,7 +18,7 @@ import {
   formatEmsTime,
 } from '../src/integrations/ems/tracking';
 import { percentile } from './reference';
-import { benchCase } from './subject';
+import { caseForLegs } from './subject';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HOUR = 3_600_000;
@@ -103,7 +103,7 @@ export async function benchEmsPush(
   const waybills = Array.from({ length: legs }, (_, i) => `12${String(100_000_000 + i).padStart(11, '0')}`);
 
   const handle = await openDatabase({ databaseUrl, dataDir: 'memory://' });
-  const caseId = await benchCase(handle.db);
+  const caseId = await caseForLegs(handle.db, 'bench');
   for (let i = 0; i < legs; i += 500) {
     await handle.db.insert(shipments).values(
       waybills.slice(i, i + 500).map((waybillNo, j) => ({

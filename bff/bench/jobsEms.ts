@@ -9,7 +9,7 @@ import { shipments } from '../src/db/schema';
 import { CREATE_EMS_ORDER, requestShipment } from '../src/features/shipments/shipments';
 import { createServer } from '../src/server';
 import { percentile } from './reference';
-import { benchCase } from './subject';
+import { caseForLegs } from './subject';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -49,7 +49,7 @@ export async function benchJobsEms(databaseUrl: string, orders = 4000) {
   try {
     const api = await createServer({ config: loadConfig({ ...env, JOB_WORKERS: 'off' }) });
     await api.ready();
-    const caseId = await benchCase(api.database.db);
+    const caseId = await caseForLegs(api.database.db, 'bench');
     const enqueueStart = Date.now();
     let next = 0;
     await Promise.all(

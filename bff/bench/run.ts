@@ -1,8 +1,11 @@
 /**
  * `pnpm bench [name…]`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
  * reference measured in the same run. Names pick scenarios (jobs.ems, booking — both booking.* entries —,
- * ems.push); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
+ * ems.push, bag.scan); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
  * one of the same name, so later scenarios add to the file.
+ *
+ * A scenario is one entry of SCENARIOS (its name, and a run that measures, checks and returns its results):
+ * adding one touches nothing else.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
 import { pgbenchInsertTps, scratchDatabase } from './reference';
 
-interface Result {
+export interface Result {
   name: string;
   throughput: number;
   unit: string;
@@ -26,49 +29,57 @@ interface Result {
   notes?: string;
 }
 
+/** What every scenario gets: its scratch database and the run's pgbench reference. */
+export interface BenchContext {
+  databaseUrl: string;
+  /** pgbench one-row insert tps, measured once per run on the same database server. */
+  pgbenchTps: number;
+}
+
+export interface Scenario {
+  /** What `pnpm bench <name>` picks; `<name>.*` picks it too (booking.create → booking). */
+  name: string;
+  /** Measures, throws when the outcome is wrong (lost, duplicated, errors), returns the entries to record. */
+  run(ctx: BenchContext): Promise<Result[]>;
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.resolve(here, '../../bench-results.json');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const SCENARIOS = ['jobs.ems', 'booking', 'ems.push', 'bag.scan'];
-const wanted = process.argv.slice(2).map((a) => (a.startsWith('booking.') ? 'booking' : a));
-for (const name of wanted) {
-  if (!SCENARIOS.includes(name))
-    throw new Error(`unknown scenario ${name}: choose from ${SCENARIOS.join(', ')}`);
-}
-const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
+const PGBENCH_REFERENCE = 'pgbench one-row insert tps (8 clients, same run)';
 
-async function main() {
-  const db = await scratchDatabase(adminUrl);
-  const results: Result[] = [];
-  try {
-    const tps = await pgbenchInsertTps(db.url);
-    console.log(`reference: pgbench one-row insert ${round(tps)} tps`);
-
-    if (runs('jobs.ems')) {
-      const jobs = await benchJobsEms(db.url);
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'jobs.ems',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const jobs = await benchJobsEms(databaseUrl);
       console.log(
         `jobs.ems: ${round(jobs.throughput)} jobs/s, p50 ${round(jobs.p50_ms)} ms, p99 ${round(jobs.p99_ms)} ms`,
         jobs.check,
       );
       if (jobs.check.duplicates > 0 || jobs.check.created !== jobs.check.orders)
         throw new Error(`jobs.ems lost or duplicated orders: ${JSON.stringify(jobs.check)}`);
-      results.push({
-        name: 'jobs.ems',
-        throughput: round(jobs.throughput),
-        unit: 'jobs/s',
-        p50_ms: round(jobs.p50_ms),
-        p99_ms: round(jobs.p99_ms),
-        reference_name: 'pgbench one-row insert tps (8 clients, same run)',
-        reference: round(tps),
-        ratio: round(jobs.throughput / tps, 4),
-        target: '≥ 500 jobs/s',
-        notes: `backlog of ${jobs.check.orders} EMS orders drained over HTTP to the simulator (own process), each created exactly once; enqueue ${jobs.check.enqueuePerSecond}/s from 16 concurrent transactions; p50/p99 = one job's handling`,
-      });
-    }
-
-    if (runs('booking')) {
-      const http = await benchBookings(db.url);
+      return [
+        {
+          name: 'jobs.ems',
+          throughput: round(jobs.throughput),
+          unit: 'jobs/s',
+          p50_ms: round(jobs.p50_ms),
+          p99_ms: round(jobs.p99_ms),
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(jobs.throughput / tps, 4),
+          target: '≥ 500 jobs/s',
+          notes: `backlog of ${jobs.check.orders} EMS orders drained over HTTP to the simulator (own process), each created exactly once; enqueue ${jobs.check.enqueuePerSecond}/s from 16 concurrent transactions; p50/p99 = one job's handling`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'booking',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const http = await benchBookings(databaseUrl);
       const healthRps = http.health.requests.average;
       const { create, detail } = http;
       console.log(`reference: bare /healthz ${round(healthRps)} req/s`);
@@ -82,35 +93,39 @@ async function main() {
         if (r.non2xx > 0 || r.errors > 0)
           throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       }
-      results.push({
-        name: 'booking.create',
-        throughput: round(create.requests.average),
-        unit: 'req/s',
-        p50_ms: create.latency.p50,
-        p99_ms: create.latency.p99,
-        reference_name: 'pgbench one-row insert tps (8 clients, same run)',
-        reference: round(tps),
-        ratio: round(create.requests.average / tps, 4),
-        target: '≥ 0.10 × pgbench tps, p99 ≤ 50 ms',
-        notes:
-          'POST /api/v1/bookings, 50 connections, 10 s, PostgreSQL; JWT, validation, sealed PII, booking + event in one transaction',
-      });
-      results.push({
-        name: 'booking.detail',
-        throughput: round(detail.requests.average),
-        unit: 'req/s',
-        p50_ms: detail.latency.p50,
-        p99_ms: detail.latency.p99,
-        reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
-        reference: round(healthRps),
-        ratio: round(detail.requests.average / healthRps, 4),
-        target: '≥ 0.08 × /healthz',
-        notes: 'GET /api/v1/bookings/:id by its owner, 50 connections, 10 s, PostgreSQL',
-      });
-    }
-
-    if (runs('ems.push')) {
-      const push = await benchEmsPush(db.url);
+      return [
+        {
+          name: 'booking.create',
+          throughput: round(create.requests.average),
+          unit: 'req/s',
+          p50_ms: create.latency.p50,
+          p99_ms: create.latency.p99,
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(create.requests.average / tps, 4),
+          target: '≥ 0.10 × pgbench tps, p99 ≤ 50 ms',
+          notes:
+            'POST /api/v1/bookings, 50 connections, 10 s, PostgreSQL; JWT, validation, sealed PII, booking + event in one transaction',
+        },
+        {
+          name: 'booking.detail',
+          throughput: round(detail.requests.average),
+          unit: 'req/s',
+          p50_ms: detail.latency.p50,
+          p99_ms: detail.latency.p99,
+          reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
+          reference: round(healthRps),
+          ratio: round(detail.requests.average / healthRps, 4),
+          target: '≥ 0.08 × /healthz',
+          notes: 'GET /api/v1/bookings/:id by its owner, 50 connections, 10 s, PostgreSQL',
+        },
+      ];
+    },
+  },
+  {
+    name: 'ems.push',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const push = await benchEmsPush(databaseUrl);
       console.log(
         `ems.push: ${round(push.throughput)} events/s, p50 ${round(push.p50_ms)} ms, p99 ${round(push.p99_ms)} ms per push`,
         push.check,
@@ -118,21 +133,26 @@ async function main() {
       const c = push.check;
       if (c.lost > 0 || c.duplicated > 0 || c.wrongState > 0 || c.clearIds > 0)
         throw new Error(`ems.push lost, duplicated or mis-stated events: ${JSON.stringify(c)}`);
-      results.push({
-        name: 'ems.push',
-        throughput: round(push.throughput),
-        unit: 'events/s',
-        p50_ms: round(push.p50_ms),
-        p99_ms: round(push.p99_ms),
-        reference_name: 'pgbench one-row insert tps (8 clients, same run)',
-        reference: round(tps),
-        ratio: round(push.throughput / tps, 4),
-        target: '≥ 2,000 events/s',
-        notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
-      });
-    }
-    if (runs('bag.scan')) {
-      const { health, scan } = await benchBagScan(db.url);
+      return [
+        {
+          name: 'ems.push',
+          throughput: round(push.throughput),
+          unit: 'events/s',
+          p50_ms: round(push.p50_ms),
+          p99_ms: round(push.p99_ms),
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(push.throughput / tps, 4),
+          target: '≥ 2,000 events/s',
+          notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'bag.scan',
+    async run({ databaseUrl }) {
+      const { health, scan } = await benchBagScan(databaseUrl);
       const healthRps = health.requests.average;
       console.log(`reference: bare /healthz ${round(healthRps)} req/s`);
       console.log(
@@ -140,18 +160,39 @@ async function main() {
       );
       if (scan.non2xx > 0 || scan.errors > 0)
         throw new Error(`bag.scan: ${scan.non2xx} non-2xx answers, ${scan.errors} errors`);
-      results.push({
-        name: 'bag.scan',
-        throughput: round(scan.requests.average),
-        unit: 'req/s',
-        p50_ms: scan.latency.p50,
-        p99_ms: scan.latency.p99,
-        reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
-        reference: round(healthRps),
-        ratio: round(scan.requests.average / healthRps, 4),
-        notes:
-          'GET /api/v1/bags/:code by the owner of a bag the centre bound to their case in 补齐补正 (tag check, one joined lookup, drop-off outlets, pickup windows), 50 connections, 10 s, PostgreSQL',
-      });
+      return [
+        {
+          name: 'bag.scan',
+          throughput: round(scan.requests.average),
+          unit: 'req/s',
+          p50_ms: scan.latency.p50,
+          p99_ms: scan.latency.p99,
+          reference_name: 'bare GET /healthz req/s of the same BFF process (50 connections, same run)',
+          reference: round(healthRps),
+          ratio: round(scan.requests.average / healthRps, 4),
+          notes:
+            'GET /api/v1/bags/:code by the owner of a bag the centre bound to their case in 补齐补正 (tag check, one joined lookup, drop-off outlets, pickup windows), 50 connections, 10 s, PostgreSQL',
+        },
+      ];
+    },
+  },
+];
+
+const names = SCENARIOS.map((s) => s.name);
+const wanted = process.argv.slice(2).map((a) => names.find((n) => a === n || a.startsWith(`${n}.`)) ?? a);
+for (const name of wanted) {
+  if (!names.includes(name)) throw new Error(`unknown scenario ${name}: choose from ${names.join(', ')}`);
+}
+
+async function main() {
+  const db = await scratchDatabase(adminUrl);
+  const results: Result[] = [];
+  try {
+    const pgbenchTps = await pgbenchInsertTps(db.url);
+    console.log(`reference: pgbench one-row insert ${round(pgbenchTps)} tps`);
+    for (const scenario of SCENARIOS) {
+      if (wanted.length === 0 || wanted.includes(scenario.name))
+        results.push(...(await scenario.run({ databaseUrl: db.url, pgbenchTps })));
     }
   } finally {
     await db.drop();

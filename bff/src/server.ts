@@ -65,15 +65,18 @@ async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promi
   server.addHook('preClose', async () => {
     closing = true;
   });
-  server.addHook('onRequest', async (req, reply) => {
+  // Callback style, as the other app-wide hooks: an async hook costs a promise and a microtask per request.
+  server.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     if (closing) {
       // A kept-alive connection still sends requests while in-flight ones finish: refuse them, and close it.
-      return reply
+      // Answered here, so `done` is not called.
+      reply
         .code(503)
         .header('connection', 'close')
         .header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS))
         .send({ error: { code: ErrorCode.SERVER_CLOSING, message: errorMessages.SERVER_CLOSING } });
+      return;
     }
     // A POST without a body (e.g. 接单) is "no body" whatever its content-type says; a route that needs a body
     // still refuses it with VALIDATION_FAILED.
@@ -82,6 +85,7 @@ async function buildServer(opts: ServerOptions, database: DatabaseHandle): Promi
     if (empty && req.headers['content-type']?.startsWith('application/json')) {
       delete req.headers['content-type'];
     }
+    done();
   });
   await server.register(app, { config: opts.config, wechat: opts.wechat, jobs: opts.jobs, database });
   return server;

@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeTrackPush } from '../simulators/ems/push';
 import { shipmentEvents, shipments } from '../src/db/schema';
+import { REPORT_MATERIALS_ARRIVAL } from '../src/features/cases/materialsArrival';
 import {
   notifyShipmentChanges,
   onShipmentChanged,
@@ -161,21 +162,23 @@ describe('tracking pushes into the BFF', () => {
 
   const db = () => t.app.database.db;
   /** A leg of ours with a fresh waybill, as the create-order job leaves it. */
-  async function leg(): Promise<string> {
+  async function legRow(kind: 'result_to_applicant' | 'materials_to_centre' = 'result_to_applicant') {
     const waybillNo = `11${String(randomInt(1e10, 1e11 - 1)).padStart(11, '0')}`;
-    await db()
+    const [row] = await db()
       .insert(shipments)
       .values({
-        leg: 'result_to_applicant',
+        leg: kind,
         subjectKind: 'case',
         caseId: await testCase(db()),
         senderSealed: 'sealed',
         receiverSealed: 'sealed',
         waybillNo,
         orderedAt: new Date(),
-      });
-    return waybillNo;
+      })
+      .returning({ id: shipments.id });
+    return { waybillNo, id: row!.id };
   }
+  const leg = async () => (await legRow()).waybillNo;
   const push = async (events: unknown[]) => {
     const res = await fetch(hook, {
       method: 'POST',
@@ -362,6 +365,29 @@ describe('tracking pushes into the BFF', () => {
         });
       }
     }
+  });
+
+  it('reports each materials leg signed for in one push once, as jobs enqueued with it; a replay adds none', async () => {
+    const materials = () => legRow('materials_to_centre');
+    const [a, b, moving] = [await materials(), await materials(), await materials()];
+    const signed = (w: string) => [...travel(w), ev(w, '704', '2026-11-21 10:00:00', { deliverCode: '10' })];
+    const events = [...signed(a.waybillNo), ...signed(b.waybillNo), ...travel(moving.waybillNo)];
+    const reports = () =>
+      t.app.database.rows<{ shipment_id: string; retry_limit: number; dead_letter: string | null }>(sql`
+        select data->>'shipmentId' as shipment_id, retry_limit, dead_letter from pgboss.job
+        where name = ${REPORT_MATERIALS_ARRIVAL}
+          and data->>'shipmentId' in (${a.id}, ${b.id}, ${moving.id})
+        order by 1`);
+    await pushOk(events);
+    const jobs = await reports();
+    expect(jobs.map((j) => j.shipment_id)).toEqual([a.id, b.id].sort());
+    // The queue's policy applies as for a single enqueue: retries, then the dead-letter queue.
+    for (const j of jobs) {
+      expect(j.retry_limit).toBeGreaterThan(0);
+      expect(j.dead_letter).toBe(`${REPORT_MATERIALS_ARRIVAL}.dead`);
+    }
+    await pushOk(events);
+    expect(await reports()).toHaveLength(2);
   });
 
   it('events for a waybill that is not ours are stored and change no leg', async () => {

@@ -1,30 +1,11 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { caseForLegs } from '../bench/subject';
 import type { DatabaseOrTransaction } from '../src/db/client';
-import { cases, shipments, users } from '../src/db/schema';
+import { shipments } from '../src/db/schema';
 import type { TestApp } from './helpers';
 
-/**
- * A case for legs to serve (shipments name their subject by a checked foreign key): a person's door-visit
- * case, with a user of its own. Returns its id.
- */
-export async function testCase(db: DatabaseOrTransaction): Promise<string> {
-  const [user] = await db
-    .insert(users)
-    .values({ openid: `ems-test-${randomUUID()}` })
-    .returning({ id: users.id });
-  const [c] = await db
-    .insert(cases)
-    .values({
-      userId: user!.id,
-      channel: 'door_visit',
-      applicantKind: 'person',
-      matterCode: 'TEST',
-      matterName: '测试事项',
-      promisedWorkingDays: 5,
-    })
-    .returning({ id: cases.id });
-  return c!.id;
-}
+/** A case for legs to serve, with a user of its own (see caseForLegs). Returns its id. */
+export const testCase = (db: DatabaseOrTransaction): Promise<string> => caseForLegs(db, 'ems-test');
 
 export const testParty = {
   name: '李四',

@@ -349,6 +349,24 @@ export class JobQueue {
     return this.boss.send(name, data, { ...options, db: drizzleExecutor(tx) });
   }
 
+  /**
+   * Enqueues one job per item in a single statement, inside the caller's transaction (hot paths such as the
+   * EMS push enqueue several per transaction; one round trip each would dominate them). Queue policy (retries,
+   * expiry, dead letter) applies as for `enqueue`.
+   */
+  async enqueueMany<T extends object>(
+    tx: DatabaseOrTransaction,
+    name: string,
+    items: readonly T[],
+  ): Promise<void> {
+    if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
+    if (items.length === 0) return;
+    await this.boss.insert(
+      items.map((data) => ({ name, data })),
+      { db: drizzleExecutor(tx) },
+    );
+  }
+
   /** Jobs that ran out of retries, newest first. */
   async listFailed(params: { name?: string; limit: number }): Promise<FailedJob[]> {
     const names = params.name ? [params.name] : [...this.definitions.keys()];

@@ -92,15 +92,7 @@ export default fp(
     app.decorateRequest('userId', '');
     const cache = sessionCache(opts.sessionCacheMs ?? 60_000);
 
-    app.addHook('onRoute', (route) => {
-      if (route.url.startsWith('/api/') && route.config?.access === undefined) {
-        throw new Error(`Route ${route.method} ${route.url} must declare config.access`);
-      }
-    });
-
-    app.addHook('onRequest', async (req: FastifyRequest) => {
-      const rule = req.routeOptions.config?.access;
-      if (rule === undefined || rule === 'public') return;
+    async function check(req: FastifyRequest, rule: Exclude<Access, 'public'>) {
       try {
         await req.jwtVerify();
       } catch (err) {
@@ -121,6 +113,19 @@ export default fp(
       }
       if (rule !== 'signed-in' && !req.user.roles.some((r) => rule.includes(r)))
         throw new AppError(403, 'FORBIDDEN');
+    }
+
+    // The check is attached to each route that needs it, not run (and skipped) on every request: public routes
+    // (health, hooks, sign-in) pay nothing. Route-level onRequest hooks run after the app-wide ones (security
+    // headers first) and ahead of any the route has or a later plugin attaches (rate limits need req.userId).
+    app.addHook('onRoute', (route) => {
+      const rule = route.config?.access;
+      if (route.url.startsWith('/api/') && rule === undefined) {
+        throw new Error(`Route ${route.method} ${route.url} must declare config.access`);
+      }
+      if (rule === undefined || rule === 'public') return;
+      const existing = route.onRequest ? [route.onRequest].flat() : [];
+      route.onRequest = [(req: FastifyRequest) => check(req, rule), ...existing] as never;
     });
   },
   { name: 'access' },

@@ -59,7 +59,48 @@ export function findBadInput(root: unknown, base: string): FieldIssue | undefine
   return undefined;
 }
 
+/**
+ * Whether `root` holds an unusable value: the same walk as findBadInput without building field names, for the
+ * common case (every request passes here; nearly all are fine). Scalars and flat objects allocate nothing.
+ */
+function hasBadInput(root: unknown): boolean {
+  if (typeof root === 'string') return BAD_TEXT.test(root);
+  if (typeof root === 'number') return !Number.isFinite(root);
+  if (typeof root !== 'object' || root === null) return false;
+  const stack: unknown[] = [root];
+  let seen: Set<object> | undefined;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (BAD_TEXT.test(value)) return true;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return true;
+    } else if (typeof value === 'object' && value !== null) {
+      seen ??= new Set();
+      if (seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) {
+        for (const v of value) stack.push(v);
+      } else if (isPlainObject(value)) {
+        for (const k in value) {
+          if (!Object.hasOwn(value, k)) continue;
+          if (BAD_TEXT.test(k)) return true;
+          stack.push(value[k]);
+        }
+      }
+    }
+  }
+  return false;
+}
+
 function checkRequest(req: FastifyRequest): void {
+  if (
+    !hasBadInput(req.params) &&
+    !hasBadInput(req.query) &&
+    !hasBadInput(req.body) &&
+    !hasBadInput(req.headers)
+  )
+    return;
   const issue =
     findBadInput(req.params, 'params') ??
     findBadInput(req.query, 'query') ??
@@ -72,7 +113,10 @@ function checkRequest(req: FastifyRequest): void {
 
 export default fp(
   async function inputGuard(app: FastifyInstance) {
-    app.addHook('preHandler', async (req) => checkRequest(req));
+    app.addHook('preHandler', (req, _reply, done) => {
+      checkRequest(req);
+      done();
+    });
   },
   { name: 'input-guard' },
 );

@@ -1,9 +1,10 @@
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /**
- * Security headers on every response (@fastify/helmet: nosniff, frame and referrer policies, HSTS, …), a
+ * Security headers on every response (helmet: nosniff, frame and referrer policies, HSTS, …), a
  * Content-Security-Policy that fits what is answered, and `Cache-Control: no-store` on every signed-in API
  * answer (they carry personal data: no browser, WebView or proxy may keep a copy).
  */
@@ -45,15 +46,40 @@ const APP_CSP = csp({
   'frame-ancestors': "'none'",
 });
 
+/**
+ * The headers helmet sets, computed once. None of them depends on the request (CSP, the one that could, is
+ * ours, below), so running helmet's middleware chain on every request (as @fastify/helmet does, building the
+ * chain anew each time) only cost time: helmet stays the source of the values.
+ */
+function helmetHeaders(options: HelmetOptions): [string, string | string[]][] {
+  const headers: [string, string | string[]][] = [];
+  const res = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers.push([name.toLowerCase(), Array.isArray(value) ? [...value] : String(value)]);
+      return res;
+    },
+    removeHeader() {}, // X-Powered-By: Fastify never sets it
+  };
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  if (headers.length === 0) throw new Error('helmet set no headers');
+  return headers;
+}
+
 export default fp(
   async function securityHeaders(app: FastifyInstance) {
-    await app.register(helmet, {
-      global: true,
+    const headers = helmetHeaders({
       // Set per kind of answer below; helmet has one policy for all.
       contentSecurityPolicy: false,
       frameguard: { action: 'deny' },
     });
-    app.addHook('onSend', async (req, reply) => {
+    // On the raw response, as helmet does: an answer refused by a later hook (401, 429) carries them too.
+    app.addHook('onRequest', (_req, reply, done) => {
+      for (const [name, value] of headers) reply.raw.setHeader(name, value);
+      done();
+    });
+    app.addHook('onSend', (req, reply, _payload, done) => {
       const path = req.url;
       if (path.startsWith('/api/')) {
         reply.header('content-security-policy', API_CSP);
@@ -63,6 +89,7 @@ export default fp(
       } else {
         reply.header('content-security-policy', APP_CSP);
       }
+      done();
     });
   },
   { name: 'security-headers' },

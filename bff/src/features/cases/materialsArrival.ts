@@ -15,11 +15,15 @@ export const REPORT_MATERIALS_ARRIVAL = 'cases.report-materials-arrival';
 export function defineMaterialsArrival(app: FastifyInstance): void {
   const { db } = app.database;
 
+  // One statement for all the push's arrivals: this runs inside the EMS push transaction (`pnpm bench`, ems.push).
   onShipmentChanged(app, async (tx, changes) => {
-    for (const { shipment: s, previousStatus } of changes) {
-      if (s.leg === 'materials_to_centre' && s.status === 'delivered' && previousStatus !== 'delivered')
-        await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, { shipmentId: s.id });
-    }
+    const arrived = changes
+      .filter(
+        ({ shipment: s, previousStatus }) =>
+          s.leg === 'materials_to_centre' && s.status === 'delivered' && previousStatus !== 'delivered',
+      )
+      .map(({ shipment: s }) => ({ shipmentId: s.id }));
+    await app.jobs.enqueueMany(tx, REPORT_MATERIALS_ARRIVAL, arrived);
   });
 
   app.jobs.define<{ shipmentId: string }>({
