@@ -12,7 +12,6 @@ import {
   type Resident,
   review,
   signInFirstTime,
-  submitReview,
   takeToReview,
   top,
 } from './steps';
