@@ -1,36 +1,12 @@
-import { spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { createGovSimulator } from '../simulators/gov/server';
-import { DEMO_CREDENTIALS } from '../src/config';
-import { openDatabase } from '../src/db/client';
 import { cases, matters } from '../src/db/schema';
 import { issueRefreshToken } from '../src/features/auth/tokens';
 import { bindAtWindow, createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { openCase } from '../src/features/cases/cases';
-import { syncCatalogue } from '../src/features/catalogue/sync';
 import { upsertUserByOpenid } from '../src/features/me/users';
-import { createGovClient } from '../src/integrations/gov/client';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CONNECTIONS = 50;
-const SECONDS = 10;
-
-/** An HS256 access token, as the BFF signs them (sid: the sign-in session it belongs to). */
-function accessToken(secret: string, sub: string, sid: string) {
-  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const head = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub, roles: ['resident'], sid, iat: now, exp: now + 3600 })}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
-
-const run = (opts: autocannon.Options) =>
-  autocannon({ connections: CONNECTIONS, duration: SECONDS, ...opts });
+import { accessToken, CONNECTIONS, openWithCatalogue, run, withBff } from './residentBench';
 
 /**
  * bag.scan: GET /api/v1/bags/:code by the bag's owner (tag check, bag + batch + supplement + case in one query,
@@ -44,14 +20,7 @@ export async function benchBagScan(databaseUrl: string) {
     JWT_SECRET: randomBytes(32).toString('hex'),
     BAG_CODE_SECRET: randomBytes(24).toString('hex'),
   };
-  const gov = createGovSimulator({ ...DEMO_CREDENTIALS.gov });
-  const govUrl = await gov.listen({ host: '127.0.0.1', port: 0 });
-  const handle = await openDatabase({ databaseUrl, dataDir: 'memory://' });
-  await syncCatalogue(
-    handle.db,
-    createGovClient({ apiBase: govUrl, ...DEMO_CREDENTIALS.gov, timeoutMs: 10_000 }),
-  );
-  await gov.close();
+  const handle = await openWithCatalogue(databaseUrl);
   const [matter] = await handle.db.select().from(matters).where(eq(matters.doorPickup, true)).limit(1);
   const clerk = await upsertUserByOpenid(handle.db, { openid: 'bench-bag-clerk' });
   const { codes } = await createBatch(handle.db, {
@@ -96,13 +65,7 @@ export async function benchBagScan(databaseUrl: string) {
   }
   await handle.close();
 
-  const bff = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'bffProcess.ts')], {
-    env: { ...process.env, ...keys, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(bff.stdout, 'data')) as [Buffer];
-  const url = line.toString().trim();
-  try {
+  return withBff({ ...keys, DATABASE_URL: databaseUrl }, async (url) => {
     const health = await run({ url: `${url}/healthz` });
     let n = 0;
     const scan = await run({
@@ -122,8 +85,5 @@ export async function benchBagScan(databaseUrl: string) {
       ],
     });
     return { health, scan };
-  } finally {
-    bff.kill('SIGTERM');
-    await once(bff, 'exit');
-  }
+  });
 }
