@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import { submitReview } from '@/api/visits';
 import { LeaveBag } from '@/staff/components/LeaveBag';
+import { OptionToggle, presenceOptions } from '@/staff/components/OptionToggle';
 import { formLabel } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
 
@@ -148,26 +149,19 @@ export function ReviewChecklist({
               {formLabel(m.form)} {m.count} 份{m.note ? `；${m.note}` : ''}
             </Text>
             <View className="review-controls">
-              <View className="toggle" role="radiogroup" aria-label={m.name}>
-                <View
-                  className={`toggle__option${given?.present === true ? ' toggle__option--present' : ''}`}
-                  role="radio"
-                  aria-checked={given?.present === true}
-                  onClick={() =>
-                    mark(m.materialId, { present: true, copies: given?.present ? given.copies : m.count })
-                  }
-                >
-                  有
-                </View>
-                <View
-                  className={`toggle__option${given?.present === false ? ' toggle__option--absent' : ''}`}
-                  role="radio"
-                  aria-checked={given?.present === false}
-                  onClick={() => mark(m.materialId, { present: false, copies: 0 })}
-                >
-                  无
-                </View>
-              </View>
+              <OptionToggle
+                label={m.name}
+                options={presenceOptions}
+                value={given?.present}
+                onChange={(present) =>
+                  mark(
+                    m.materialId,
+                    present
+                      ? { present: true, copies: given?.present ? given.copies : m.count }
+                      : { present: false, copies: 0 },
+                  )
+                }
+              />
               {given?.present && (
                 <Stepper
                   label={m.name}

@@ -7,6 +7,8 @@ import { CodeEntry } from '@/bag/components/CodeEntry';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
+import { MissingItems } from '@/staff/components/MissingItems';
+import { OptionToggle, presenceOptions } from '@/staff/components/OptionToggle';
 import { RoleGate } from '@/staff/components/RoleGate';
 import { StaffBagCard } from '@/staff/components/StaffBagCard';
 import { Button } from '@/ui/nutui';
@@ -28,14 +30,7 @@ function Receipt({ bag }: { bag: StaffBagView }) {
     <View className="result result--incomplete" id="bag-receipt">
       <Text className="result__title">已收件，材料仍不齐</Text>
       <Text className="text-body">已一次性告知申请人仍缺少的全部 {receipt.missing.length} 项材料：</Text>
-      {receipt.missing.map((item, i) => (
-        <View key={item.id} className="result__item">
-          <Text className="text-body">
-            {i + 1}. {item.name}
-          </Text>
-          <Text className="short">{item.reason}</Text>
-        </View>
-      ))}
+      <MissingItems items={receipt.missing.map((item) => ({ ...item, key: item.id }))} />
     </View>
   );
 }
@@ -78,24 +73,12 @@ function Checklist({ bag, onReceived }: { bag: StaffBagView; onReceived: (b: Sta
             {item.specification ? `${item.specification}；` : ''}
             {item.reason}
           </Text>
-          <View className="toggle" role="radiogroup" aria-label={item.name}>
-            <View
-              className={`toggle__option${marks[item.id] === true ? ' toggle__option--present' : ''}`}
-              role="radio"
-              aria-checked={marks[item.id] === true}
-              onClick={() => setMarks((m) => ({ ...m, [item.id]: true }))}
-            >
-              有
-            </View>
-            <View
-              className={`toggle__option${marks[item.id] === false ? ' toggle__option--absent' : ''}`}
-              role="radio"
-              aria-checked={marks[item.id] === false}
-              onClick={() => setMarks((m) => ({ ...m, [item.id]: false }))}
-            >
-              无
-            </View>
-          </View>
+          <OptionToggle
+            label={item.name}
+            options={presenceOptions}
+            value={marks[item.id]}
+            onChange={(present) => setMarks((m) => ({ ...m, [item.id]: present }))}
+          />
         </View>
       ))}
       {error && (

@@ -10,11 +10,14 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes } from '@/navigation';
+import { OptionToggle, type ToggleOption } from '@/staff/components/OptionToggle';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
 const stateLabels: Record<HandoverItemState, string> = { received: '完好', missing: '缺失', damaged: '破损' };
-const states: HandoverItemState[] = ['received', 'missing', 'damaged'];
+const stateOptions: ToggleOption<HandoverItemState>[] = (['received', 'missing', 'damaged'] as const).map(
+  (st) => ({ value: st, label: stateLabels[st], tone: st === 'received' ? 'present' : 'absent' }),
+);
 
 /** Item by item: 完好 / 缺失 / 破损, a note for anything wrong, then one confirmation. */
 function Receipt({ bag, onDone }: { bag: HandoverView; onDone: (b: HandoverView) => void }) {
@@ -72,19 +75,12 @@ function Receipt({ bag, onDone }: { bag: HandoverView; onDone: (b: HandoverView)
             </Text>
             <Text className="text-hint">预约号 {item.bookingNumber}</Text>
           </View>
-          <View className="toggle" role="radiogroup" aria-label={item.name}>
-            {states.map((st) => (
-              <View
-                key={st}
-                className={`toggle__option${marks[item.id] === st ? (st === 'received' ? ' toggle__option--present' : ' toggle__option--absent') : ''}`}
-                role="radio"
-                aria-checked={marks[item.id] === st}
-                onClick={() => setMarks((m) => ({ ...m, [item.id]: st }))}
-              >
-                {stateLabels[st]}
-              </View>
-            ))}
-          </View>
+          <OptionToggle
+            label={item.name}
+            options={stateOptions}
+            value={marks[item.id]}
+            onChange={(st) => setMarks((m) => ({ ...m, [item.id]: st }))}
+          />
           {marks[item.id] && marks[item.id] !== 'received' && (
             <Input
               className="field__input"

@@ -26,6 +26,7 @@ import { useLive } from '@/lib/useLive';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam } from '@/navigation';
 import { AgentGate } from '@/staff/components/AgentGate';
+import { MissingItems } from '@/staff/components/MissingItems';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
 import { dueLine, formLabel, statusTones, windowLine } from '@/staff/format';
 import { Button, Tag } from '@/ui/nutui';
@@ -66,14 +67,7 @@ function ReviewResult({ visit, leftBag }: { visit: VisitView; leftBag?: string }
       <View className="result result--incomplete" id="review-result">
         <Text className="result__title">材料不齐，未收件</Text>
         <Text className="text-body">已一次性告知居民缺少的全部 {missing.length} 项材料：</Text>
-        {missing.map((item, i) => (
-          <View key={item.materialId} className="result__item">
-            <Text className="text-body">
-              {i + 1}. {item.name}
-            </Text>
-            <Text className="short">{item.reason}</Text>
-          </View>
-        ))}
+        <MissingItems items={missing.map((item) => ({ ...item, key: item.materialId }))} />
       </View>
     );
   }
