@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { type PropsWithChildren, useEffect } from 'react';
 import { getMe } from '@/api/me';
 import { useSession } from '@/api/session';
-import { needsConsent } from '@/auth/profile';
+import { SignInGate } from '@/components/SignInGate';
 import { EmptyState } from '@/components/states';
 import { routes } from '@/navigation';
 import { Button } from '@/ui/nutui';
@@ -21,35 +21,23 @@ export function ResidentGate({ children }: PropsWithChildren) {
     if (unverified) getMe().catch(() => undefined);
   }, []);
 
-  if (!user) {
-    return (
-      <EmptyState title="请先登录" text="登录后预约政邮专员上门收件">
-        <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.login })}>
-          去登录
-        </Button>
-      </EmptyState>
-    );
-  }
-  if (needsConsent(user)) {
-    return (
-      <EmptyState title="请先阅读并同意《隐私保护指引》" text="预约需要填写地址和联系电话，同意后才能继续">
-        <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.privacy })}>
-          阅读《隐私保护指引》
-        </Button>
-      </EmptyState>
-    );
-  }
-  if (!user.identity) {
-    return (
-      <EmptyState
-        title="预约上门收件需要先实名认证"
-        text="为核实办事人身份，请先完成实名认证。认证后回到这里继续预约。"
-      >
-        <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.identity })}>
-          去实名认证
-        </Button>
-      </EmptyState>
-    );
-  }
-  return <>{children}</>;
+  return (
+    <SignInGate
+      loginText="登录后预约政邮专员上门收件"
+      consentText="预约需要填写地址和联系电话，同意后才能继续"
+    >
+      {user && !user.identity ? (
+        <EmptyState
+          title="预约上门收件需要先实名认证"
+          text="为核实办事人身份，请先完成实名认证。认证后回到这里继续预约。"
+        >
+          <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.identity })}>
+            去实名认证
+          </Button>
+        </EmptyState>
+      ) : (
+        children
+      )}
+    </SignInGate>
+  );
 }

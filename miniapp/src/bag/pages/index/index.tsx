@@ -1,48 +1,20 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { type PropsWithChildren, useState } from 'react';
+import { useState } from 'react';
 import { scanBag } from '@/api/bags';
 import type { ApiError } from '@/api/errors';
-import { useSession } from '@/api/session';
-import { needsConsent } from '@/auth/profile';
 import { bagCodeFrom } from '@/bag/code';
 import { CodeEntry } from '@/bag/components/CodeEntry';
 import { Refusal } from '@/bag/components/Refusal';
 import { SendForm } from '@/bag/components/SendForm';
 import { rememberSent } from '@/bag/sent';
 import { Page } from '@/components/Page';
+import { SignInGate } from '@/components/SignInGate';
 import { EmptyState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../bag.css';
-
-/** Sending a bag needs a signed-in person who agreed to the privacy guide (the pickup takes an address). */
-function SignedIn({ children }: PropsWithChildren) {
-  const user = useSession()?.user;
-  if (!user) {
-    return (
-      <EmptyState title="请先登录" text="登录后查看这个快递袋可以寄哪个办件的补正材料">
-        <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.login })}>
-          去登录
-        </Button>
-      </EmptyState>
-    );
-  }
-  if (needsConsent(user)) {
-    return (
-      <EmptyState
-        title="请先阅读并同意《隐私保护指引》"
-        text="寄送需要填写揽收地址和联系电话，同意后才能继续"
-      >
-        <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.privacy })}>
-          阅读《隐私保护指引》
-        </Button>
-      </EmptyState>
-    );
-  }
-  return <>{children}</>;
-}
 
 /** One scanned bag: what it can carry, then the form; refusals explained with the way on. */
 function SendBag({ code, caseId, onRescan }: { code: string; caseId?: string; onRescan: () => void }) {
@@ -117,9 +89,13 @@ export default function BagEntry() {
   return (
     <Page className="bag">
       {code ? (
-        <SignedIn>
+        // Sending a bag needs a signed-in person who agreed to the privacy guide (the pickup takes an address).
+        <SignInGate
+          loginText="登录后查看这个快递袋可以寄哪个办件的补正材料"
+          consentText="寄送需要填写揽收地址和联系电话，同意后才能继续"
+        >
           <SendBag key={code} code={code} caseId={caseId} onRescan={() => setCode(undefined)} />
-        </SignedIn>
+        </SignInGate>
       ) : (
         <>
           {given && !bagCodeFrom(given) && (
