@@ -50,6 +50,19 @@ export function SupplementSummary({ supplement }: { supplement: SupplementView }
   );
 }
 
+/** The pickup address, field by field (ids `bag-<key>`). */
+const addressFields: readonly {
+  key: 'province' | 'city' | 'county' | 'detail';
+  label: string;
+  placeholder?: string;
+  maxlength: number;
+}[] = [
+  { key: 'province', label: '省份', maxlength: 20 },
+  { key: 'city', label: '城市', maxlength: 20 },
+  { key: 'county', label: '区县', maxlength: 20 },
+  { key: 'detail', label: '详细地址', placeholder: '街道、小区、楼栋和门牌号', maxlength: 120 },
+];
+
 /**
  * 替你跑, the resident's form: which case (an unbound bag), what goes into the bag, free EMS pickup at an
  * address and window or a drop at an outlet, the sender's contact; then one confirm screen and one submit.
@@ -320,39 +333,18 @@ export function SendForm({
       {handover === 'pickup' ? (
         <View className="card" id="bag-pickup">
           <Text className="bag-section-title">揽收地址和时段</Text>
-          <FormField
-            id="bag-province"
-            label="省份"
-            value={address.province}
-            message={errors.province}
-            maxlength={20}
-            onInput={(province) => setAddress((a) => ({ ...a, province }))}
-          />
-          <FormField
-            id="bag-city"
-            label="城市"
-            value={address.city}
-            message={errors.city}
-            maxlength={20}
-            onInput={(city) => setAddress((a) => ({ ...a, city }))}
-          />
-          <FormField
-            id="bag-county"
-            label="区县"
-            value={address.county}
-            message={errors.county}
-            maxlength={20}
-            onInput={(county) => setAddress((a) => ({ ...a, county }))}
-          />
-          <FormField
-            id="bag-detail"
-            label="详细地址"
-            placeholder="街道、小区、楼栋和门牌号"
-            value={address.detail}
-            message={errors.detail}
-            maxlength={120}
-            onInput={(detail) => setAddress((a) => ({ ...a, detail }))}
-          />
+          {addressFields.map((f) => (
+            <FormField
+              key={f.key}
+              id={`bag-${f.key}`}
+              label={f.label}
+              placeholder={f.placeholder}
+              value={address[f.key]}
+              message={errors[f.key]}
+              maxlength={f.maxlength}
+              onInput={(value) => setAddress((a) => ({ ...a, [f.key]: value }))}
+            />
+          ))}
           <Text className="field__label">上门揽收时段</Text>
           {errors.window && (
             <Text className="field__error" id="bag-window-error">
