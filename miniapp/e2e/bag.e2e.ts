@@ -6,6 +6,7 @@ import { artifactsDir, openBrowser, screenshot } from './browser';
 import {
   ADDRESS_DETAIL,
   bookAsap,
+  caseStatus,
   findDoorMatter,
   input,
   type Matter,
@@ -14,11 +15,14 @@ import {
   press,
   type Resident,
   review,
+  type SimClocks,
   signInAgent,
   signInFirstTime,
+  simulators,
   submitReview,
   takeToReview,
   top,
+  watchCases,
 } from './steps';
 
 /**
@@ -68,22 +72,13 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
   let code: string;
   /** A second bag of the batch, left at the door under 容缺受理. */
   let doorCode: string;
-  let restore: { ems?: number; gov?: number } = {};
+  let restore: SimClocks = {};
   let lastCase: CaseDetail | undefined;
   /** EMS orders before the bag's pickup was booked. */
   let beforeBag = new Set<string>();
 
-  async function sim<T>(url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${baseUrl}${url}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${url} → ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const sims = simulators(baseUrl);
+  const { sim } = sims;
   const emsOrders = async () => (await sim<{ orders: EmsOrder[] }>('/sim/ems/sim/orders')).orders;
 
   /** Runs EMS fast until the order not among `earlier` is delivered. */
@@ -101,24 +96,15 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     }
   }
 
-  const caseStatus = (page: Page, label: string) =>
-    top(page).locator('.case-status').filter({ hasText: label }).first();
-
   beforeAll(async () => {
     // A fresh profile each: four phones (or desks) that share nothing.
     const browsers = [await openBrowser(), await openBrowser(), await openBrowser(), await openBrowser()];
     [resident, agent, centre, newcomer] = browsers.map((b) => b.page) as [Page, Page, Page, Page];
     closers.push(...browsers.map((b) => b.close));
-    for (const page of [resident, newcomer]) {
-      page.on('response', async (res) => {
-        if (res.request().method() !== 'GET' || !/\/api\/v1\/cases\/[0-9a-f-]{36}$/.test(res.url())) return;
-        try {
-          if (res.ok()) lastCase = (await res.json()) as CaseDetail;
-        } catch {
-          // the page went away with the body
-        }
+    for (const page of [resident, newcomer])
+      watchCases<CaseDetail>(page, (detail) => {
+        lastCase = detail;
       });
-    }
     ({ matter, firstRequired } = await findDoorMatter(baseUrl));
     const [gov, ems] = await Promise.all([
       sim<{ speed: number }>('/sim/gov/sim/health'),
@@ -128,11 +114,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
   });
   afterAll(async () => {
     try {
-      if (restore.gov !== undefined) await sim('/sim/gov/sim/admin/clock', { speed: restore.gov });
-      if (restore.ems !== undefined) {
-        await sim('/sim/ems/sim/admin/clock', { speed: restore.ems });
-        await sim('/sim/ems/sim/admin/script', { defaultOutcome: null });
-      }
+      await sims.restore(restore);
     } finally {
       for (const close of closers) await close();
     }
@@ -148,10 +130,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
       code,
       bookingNumber,
       lastCase,
-      ems: await emsOrders().catch((e: Error) => e.message),
-      gov: await sim(caseId ? `/sim/gov/sim/cases?ourId=${caseId}` : '/sim/gov/sim/cases').catch(
-        (e: Error) => e.message,
-      ),
+      ...(await sims.state(caseId)),
     };
     writeFileSync(path.join(artifactsDir, 'bag-failed-state.json'), JSON.stringify(state, null, 2));
   });

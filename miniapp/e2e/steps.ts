@@ -1,11 +1,11 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { currentPage } from './browser';
 
 /**
- * Steps the door-visit journeys share (booking.e2e.ts, tracking.e2e.ts): finding a matter to book, a resident's
- * first sign-in (privacy guide, real name), booking "as soon as possible", and the agent taking the visit to
- * the review and collecting.
+ * Steps the door-visit journeys share (booking.e2e.ts, tracking.e2e.ts, bag.e2e.ts…): finding a matter to book,
+ * a resident's first sign-in (privacy guide, real name), booking "as soon as possible", the agent taking the
+ * visit to the review and collecting, and the simulators' admin calls.
  */
 
 export interface Matter {
@@ -206,4 +206,63 @@ export const confirmModal = (page: Page, label: string) =>
 export async function submitReview(page: Page): Promise<void> {
   await press(page, '提交初审结果');
   await confirmModal(page, '确认提交');
+}
+
+/** The simulators' clocks as found (read before a file speeds them up), put back afterwards. */
+export interface SimClocks {
+  ems?: number;
+  gov?: number;
+}
+
+/** Admin calls to the simulators through the demo launcher's proxy (/sim/ems, /sim/gov, /sim/wechat). */
+export function simulators(baseUrl: string) {
+  async function sim<T>(url: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${url} → ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+  return {
+    sim,
+    /** Puts the clocks and EMS's default outcome back as found. */
+    async restore(clocks: SimClocks): Promise<void> {
+      if (clocks.gov !== undefined) await sim('/sim/gov/sim/admin/clock', { speed: clocks.gov });
+      if (clocks.ems !== undefined) {
+        await sim('/sim/ems/sim/admin/clock', { speed: clocks.ems });
+        await sim('/sim/ems/sim/admin/script', { defaultOutcome: null });
+      }
+    },
+    /** What EMS and the government platform hold (for the case, once known), for the report of a failure. */
+    async state(caseId: string | undefined) {
+      return {
+        ems: await sim<{ orders: unknown[] }>('/sim/ems/sim/orders')
+          .then((r) => r.orders)
+          .catch((e: Error) => e.message),
+        gov: await sim(caseId ? `/sim/gov/sim/cases?ourId=${caseId}` : '/sim/gov/sim/cases').catch(
+          (e: Error) => e.message,
+        ),
+      };
+    },
+  };
+}
+
+/** The case's status on the resident's page (我的办件 or the case), by its label. */
+export const caseStatus = (page: Page, label: string): Locator =>
+  top(page).locator('.case-status').filter({ hasText: label }).first();
+
+/** Tells `onCase` of every case the page fetches (GET /api/v1/cases/:id): the last one goes in a failure's report. */
+export function watchCases<T>(page: Page, onCase: (detail: T) => void): void {
+  page.on('response', async (res) => {
+    if (res.request().method() !== 'GET' || !/\/api\/v1\/cases\/[0-9a-f-]{36}$/.test(res.url())) return;
+    try {
+      if (res.ok()) onCase((await res.json()) as T);
+    } catch {
+      // the page went away with the body
+    }
+  });
 }

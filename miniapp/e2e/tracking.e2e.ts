@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { artifactsDir, openBrowser, screenshot } from './browser';
 import {
   bookAsap,
+  caseStatus,
   findDoorMatter,
   input,
   type Matter,
@@ -13,11 +14,14 @@ import {
   press,
   type Resident,
   review,
+  type SimClocks,
   signInAgent,
   signInFirstTime,
+  simulators,
   submitReview,
   takeToReview,
   top,
+  watchCases,
 } from './steps';
 
 /**
@@ -80,22 +84,12 @@ describe('case tracking: accepted → completed → result shipped → delivered
   let caseId: string | undefined;
   let waybill: string;
   /** The clocks and EMS outcome as found, put back in afterAll. */
-  let restore: { ems?: number; gov?: number } = {};
+  let restore: SimClocks = {};
   /** The last case the resident's page fetched (GET /api/v1/cases/:id), for the report of a failure. */
   let lastCase: CaseDetail | undefined;
 
-  /** A simulator admin call through the demo launcher's proxy (/sim/ems, /sim/gov, /sim/wechat). */
-  async function sim<T>(url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${baseUrl}${url}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${url} → ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  }
+  const sims = simulators(baseUrl);
+  const { sim } = sims;
   const emsOrders = async () => (await sim<{ orders: EmsOrder[] }>('/sim/ems/sim/orders')).orders;
 
   /** The whole page, not just the screen: Taro scrolls inside the page, so the window grows to its height. */
@@ -110,33 +104,21 @@ describe('case tracking: accepted → completed → result shipped → delivered
     }
   }
 
-  const caseStatus = (page: Page, label: string): Locator =>
-    top(page).locator('.case-status').filter({ hasText: label }).first();
-
   beforeAll(async () => {
     const a = await openBrowser();
     const b = await openBrowser();
     resident = a.page;
     agent = b.page;
     closers.push(a.close, b.close);
-    resident.on('response', async (res) => {
-      if (res.request().method() !== 'GET' || !/\/api\/v1\/cases\/[0-9a-f-]{36}$/.test(res.url())) return;
-      try {
-        if (res.ok()) lastCase = (await res.json()) as CaseDetail;
-      } catch {
-        // the page went away with the body
-      }
+    watchCases<CaseDetail>(resident, (detail) => {
+      lastCase = detail;
     });
     // A result on paper, so it travels back by EMS.
     ({ matter, firstRequired } = await findDoorMatter(baseUrl, (g) => g.result.kind === 'physical'));
   });
   afterAll(async () => {
     try {
-      if (restore.gov !== undefined) await sim('/sim/gov/sim/admin/clock', { speed: restore.gov });
-      if (restore.ems !== undefined) {
-        await sim('/sim/ems/sim/admin/clock', { speed: restore.ems });
-        await sim('/sim/ems/sim/admin/script', { defaultOutcome: null });
-      }
+      await sims.restore(restore);
     } finally {
       for (const close of closers) await close();
     }
@@ -151,10 +133,7 @@ describe('case tracking: accepted → completed → result shipped → delivered
       caseId,
       bookingNumber,
       lastCase,
-      ems: await emsOrders().catch((e: Error) => e.message),
-      gov: await sim(caseId ? `/sim/gov/sim/cases?ourId=${caseId}` : '/sim/gov/sim/cases').catch(
-        (e: Error) => e.message,
-      ),
+      ...(await sims.state(caseId)),
     };
     writeFileSync(path.join(artifactsDir, 'tracking-failed-state.json'), JSON.stringify(state, null, 2));
   });
