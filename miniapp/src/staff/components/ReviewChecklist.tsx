@@ -4,10 +4,11 @@ import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
 import { submitReview } from '@/api/visits';
+import { CheckSubmit } from '@/staff/components/CheckSubmit';
 import { LeaveBag } from '@/staff/components/LeaveBag';
 import { OptionToggle, presenceOptions } from '@/staff/components/OptionToggle';
 import { formLabel } from '@/staff/format';
-import { Button, Tag } from '@/ui/nutui';
+import { Tag } from '@/ui/nutui';
 
 interface Mark {
   present: boolean;
@@ -183,25 +184,20 @@ export function ReviewChecklist({
           ))}
         </View>
       )}
-      <Text className={unchecked.length > 0 ? 'text-hint' : short.length > 0 ? 'short' : 'text-body'}>
-        {unchecked.length > 0
-          ? `还有 ${unchecked.length} 项未核对`
-          : leftBag
+      <CheckSubmit
+        unchecked={unchecked.length}
+        wrong={short.length > 0}
+        outcome={
+          leftBag
             ? `提交后收取齐全的材料，缺少的 ${short.length} 项由快递袋补寄`
             : short.length > 0
               ? `提交后将告知居民缺少 ${short.length} 项材料，本次不收件`
-              : '必需材料齐全，提交后收件'}
-      </Text>
-      <Button
-        block
-        type="primary"
-        size="large"
-        loading={busy}
-        disabled={unchecked.length > 0}
-        onClick={submit}
-      >
-        提交初审结果
-      </Button>
+              : '必需材料齐全，提交后收件'
+        }
+        label="提交初审结果"
+        busy={busy}
+        onSubmit={submit}
+      />
     </View>
   );
 }

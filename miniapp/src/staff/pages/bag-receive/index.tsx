@@ -7,6 +7,7 @@ import { CodeEntry } from '@/bag/components/CodeEntry';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
 import { useLoader } from '@/lib/useLoader';
+import { CheckSubmit } from '@/staff/components/CheckSubmit';
 import { MissingItems } from '@/staff/components/MissingItems';
 import { OptionToggle, presenceOptions } from '@/staff/components/OptionToggle';
 import { RoleGate } from '@/staff/components/RoleGate';
@@ -86,23 +87,18 @@ function Checklist({ bag, onReceived }: { bag: StaffBagView; onReceived: (b: Sta
           <Text>{error.message}</Text>
         </View>
       )}
-      <Text className={unchecked.length > 0 ? 'text-hint' : absent.length > 0 ? 'short' : 'text-body'}>
-        {unchecked.length > 0
-          ? `还有 ${unchecked.length} 项未核对`
-          : absent.length > 0
+      <CheckSubmit
+        unchecked={unchecked.length}
+        wrong={absent.length > 0}
+        outcome={
+          absent.length > 0
             ? `提交后将一次性告知申请人仍缺少 ${absent.length} 项材料`
-            : '材料齐全，提交后推送政务服务平台，办件继续办理'}
-      </Text>
-      <Button
-        block
-        type="primary"
-        size="large"
-        loading={busy}
-        disabled={unchecked.length > 0}
-        onClick={submit}
-      >
-        确认收件
-      </Button>
+            : '材料齐全，提交后推送政务服务平台，办件继续办理'
+        }
+        label="确认收件"
+        busy={busy}
+        onSubmit={submit}
+      />
     </View>
   );
 }

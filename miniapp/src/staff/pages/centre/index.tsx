@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes } from '@/navigation';
+import { CheckSubmit } from '@/staff/components/CheckSubmit';
 import { OptionToggle, type ToggleOption } from '@/staff/components/OptionToggle';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
@@ -97,23 +98,14 @@ function Receipt({ bag, onDone }: { bag: HandoverView; onDone: (b: HandoverView)
           <Text>{error.message}</Text>
         </View>
       )}
-      <Text className={unchecked.length > 0 ? 'text-hint' : wrong.length > 0 ? 'short' : 'text-body'}>
-        {unchecked.length > 0
-          ? `还有 ${unchecked.length} 项未核对`
-          : wrong.length > 0
-            ? `${wrong.length} 项缺失或破损，签收后报监管人员跟进`
-            : '全部完好'}
-      </Text>
-      <Button
-        block
-        type="primary"
-        size="large"
-        loading={busy}
-        disabled={unchecked.length > 0}
-        onClick={submit}
-      >
-        确认签收
-      </Button>
+      <CheckSubmit
+        unchecked={unchecked.length}
+        wrong={wrong.length > 0}
+        outcome={wrong.length > 0 ? `${wrong.length} 项缺失或破损，签收后报监管人员跟进` : '全部完好'}
+        label="确认签收"
+        busy={busy}
+        onSubmit={submit}
+      />
     </View>
   );
 }
