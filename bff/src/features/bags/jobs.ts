@@ -1,5 +1,5 @@
 import { type BagStatsResponse, type Breach, breachKindLabels } from '@zyt/shared';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseOrTransaction, rowsOf } from '../../db/client';
 import { bags, type Case, cases, shipments, supplements } from '../../db/schema';
@@ -225,10 +225,7 @@ export function defineBagJobs(app: FastifyInstance): void {
           throw new PermanentJobError(`platform refused the supplement: ${err.code} ${err.message}`);
         throw err;
       }
-      await db
-        .update(supplements)
-        .set({ pushedAt: sql`now()` })
-        .where(and(eq(supplements.id, supplementId)));
+      await db.update(supplements).set({ pushedAt: sql`now()` }).where(eq(supplements.id, supplementId));
     },
   });
 }

@@ -321,10 +321,10 @@ export async function handoverDiscrepancies(db: DatabaseOrTransaction, pii: PiiC
 /** Every breach, open problems first, then the most recent; with a count per kind. */
 export async function listBreaches(
   db: DatabaseOrTransaction,
-  params: { now: Date; pii: PiiCipher; promiseMinutes?: number },
+  params: { now: Date; pii: PiiCipher; promiseMinutes: number },
 ) {
   const [unaccepted, visits, caseItems, exceptions, stuck, supplementsLate, handover] = await Promise.all([
-    unacceptedBreaches(db, { now: params.now, promiseMinutes: params.promiseMinutes ?? 60 }),
+    unacceptedBreaches(db, { now: params.now, promiseMinutes: params.promiseMinutes }),
     visitBreaches(db, params.now),
     caseBreaches(db, params.now),
     logisticsExceptions(db, params.pii),
