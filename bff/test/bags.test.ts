@@ -60,13 +60,21 @@ const address = { province: '广东省', city: '广州市', county: '黄埔区',
 const contact = { name: '张三', phone: '13800138000' };
 const detailOf = async (h: Record<string, string>, id: string) =>
   (await t.app.inject({ url: `/api/v1/cases/${id}`, headers: h })).json();
-const counts = async () =>
+/**
+ * What a test could have written: bags anywhere (only tests make them), supplements and shipments of one
+ * user's cases and bookings (other tests' cases keep moving in the background as the simulators run).
+ */
+const counts = async (userId: string) =>
   (
     await t.app.database.rows<{ bags: number; bound: number; supplements: number; shipments: number }>(sql`
       select (select count(*)::int from bags where state <> 'issued') as bound,
         (select count(*)::int from bags) as bags,
-        (select count(*)::int from supplements) as supplements,
-        (select count(*)::int from shipments) as shipments`)
+        (select count(*)::int from supplements s join cases c on c.id = s.case_id
+          where c.user_id = ${userId}) as supplements,
+        (select count(*)::int from shipments sh
+          left join cases c on c.id = sh.case_id
+          left join bookings b on b.id = sh.booking_id
+          where c.user_id = ${userId} or b.user_id = ${userId}) as shipments`)
   )[0]!;
 
 /** A resident's door case that the platform sent into 补齐补正 (through the simulators). */
@@ -230,7 +238,7 @@ describe('the window hands out a bag; the resident sends it; the centre receives
       contact,
       handover: { kind: 'pickup', address, window: view.pickupWindows[0] },
     };
-    const before = await counts();
+    const before = await counts(r.user.id);
     const sent = await confirm(r.h, first, body, 'confirm-key-0001');
     expect(sent.statusCode, sent.body).toBe(201);
     expect(sent.json()).toMatchObject({ state: 'sent', caseId: id, shipment: { handover: 'pickup' } });
@@ -238,7 +246,7 @@ describe('the window hands out a bag; the resident sends it; the centre receives
     const retry = await confirm(r.h, first, body, 'confirm-key-0001');
     expect(retry.statusCode).toBe(200);
     expect(retry.json().code).toBe(sent.json().code);
-    expect((await counts()).shipments).toBe(before.shipments + 1);
+    expect((await counts(r.user.id)).shipments).toBe(before.shipments + 1);
     const changed = await confirm(r.h, first, { ...body, items: itemIds }, 'confirm-key-0001');
     expect(errorOf(changed).code).toBe('IDEMPOTENCY_KEY_REUSED');
     const reused = await confirm(r.h, first, body);
@@ -344,7 +352,7 @@ describe('refusals write nothing', () => {
   it('refuses forged, mistyped, unknown, expired, late and unneeded bags, each with its code', async () => {
     const r = await resident();
     const [code, expiring] = (await batch(2)).codes as [string, string];
-    const before = await counts();
+    const before = await counts(r.user.id);
 
     const forged = await scan(r.h, formatBagCode(newBagCode('forger-key-forger-key-forger-key-x')));
     expect(forged.statusCode).toBe(400);
@@ -391,7 +399,7 @@ describe('refusals write nothing', () => {
     expect(old.statusCode).toBe(410);
     expect(errorOf(old).code).toBe('BAG_EXPIRED');
 
-    expect(await counts()).toEqual(before);
+    expect(await counts(r.user.id)).toEqual(before);
   });
 
   it('refuses a case whose supplement deadline passed, and shows supervisors the breach', async () => {
@@ -404,7 +412,7 @@ describe('refusals write nothing', () => {
       .update(cases)
       .set({ supplement: { ...c!.supplement!, deadline: past } })
       .where(eq(cases.id, id));
-    const before = await counts();
+    const before = await counts(r.user.id);
     const late = await scan(r.h, code);
     expect(late.statusCode).toBe(409);
     expect(errorOf(late)).toMatchObject({
@@ -420,7 +428,7 @@ describe('refusals write nothing', () => {
     expect(errorOf(lateConfirm).code).toBe('SUPPLEMENT_DEADLINE_PASSED');
     const window = await staffPost(clerk.h, code, 'bind', { caseNumber: detail.caseNumber });
     expect(errorOf(window).code).toBe('SUPPLEMENT_DEADLINE_PASSED');
-    expect(await counts()).toEqual(before);
+    expect(await counts(r.user.id)).toEqual(before);
 
     const supervisor = await staff('supervisor');
     const breaches = (
@@ -513,13 +521,13 @@ describe('door visits with 容缺受理', () => {
       present: i > 0,
       copies: i > 0 ? 5 : 0,
     }));
-    const before = await counts();
+    const before = await counts(r.user.id);
     const refused = await visit(agent.h, bookingId, 'review', { items, tolerate: { bagCode: bag } });
     expect(refused.statusCode).toBe(422);
     expect(errorOf(refused).code).toBe('TOLERANT_ACCEPTANCE_NOT_ALLOWED');
     const still = (await t.app.inject({ url: `/api/v1/staff/visits/${bookingId}`, headers: agent.h })).json();
     expect(still.status).toBe('reviewing');
-    expect(await counts()).toEqual(before);
+    expect(await counts(r.user.id)).toEqual(before);
     // Without 容缺 the visit ends with one complete list, and no bag can be bound to it.
     const ended = await visit(agent.h, bookingId, 'review', { items });
     expect(ended.json().status).toBe('materials_incomplete');
