@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { CaseDetail } from '@zyt/shared';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveTokens } from '@/api/session';
 import CaseProgress from '@/cases/pages/detail';
 import { setLargeText } from '@/settings/largeText';
@@ -55,8 +55,14 @@ const shown = (selector: string) =>
 
 describe('办件进度 (case detail)', () => {
   beforeEach(() => {
+    // Dates render relative to today (今天/明天): freeze the clock after every fixture date.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-10T04:00:00.000Z'));
     saveTokens(tokens(1));
     setRouterParams({ id: caseId });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('opens with the status, the promised completion date and the next step', async () => {
