@@ -229,20 +229,39 @@ export class JobQueue {
   }
 
   /**
-   * One poller: fetch a batch, run it, repeat; wait a moment when the queue is empty. Our own loop rather than
-   * `boss.work`, which completes jobs without awaiting (a database outage then rejects unhandled and kills the
-   * process) and cannot be told to stop fetching while letting running jobs finish.
+   * One poller: keeps up to a batch of jobs running, fetching more as soon as half of them are done (a batch
+   * waits for no straggler); waits a moment when the queue is empty. Our own loop rather than `boss.work`,
+   * which completes jobs without awaiting (a database outage then rejects unhandled and kills the process)
+   * and cannot be told to stop fetching while letting running jobs finish.
    */
   private async poll(d: JobDefinition): Promise<void> {
     const batchSize = d.batchSize ?? 20;
+    const batches = new Set<Promise<void>>();
+    let inFlight = 0;
+    let jobDone = () => {};
     while (this.working) {
+      if (inFlight > batchSize / 2) {
+        await new Promise<void>((resolve) => {
+          jobDone = resolve;
+        });
+        continue;
+      }
+      const room = batchSize - inFlight;
       // pg-boss's fetch answers [] when the database is unreachable; the loop just waits and asks again.
       const jobs = await this.boss
-        .fetch<object>(d.name, { batchSize, includeMetadata: true })
+        .fetch<object>(d.name, { batchSize: room, includeMetadata: true })
         .catch(() => [] as PgBoss.JobWithMetadata<object>[]);
-      if (jobs.length > 0) await this.run(d, jobs);
-      if (jobs.length < batchSize) await this.pause(POLLING_INTERVAL_MS);
+      if (jobs.length > 0) {
+        inFlight += jobs.length;
+        const batch: Promise<void> = this.run(d, jobs, () => {
+          inFlight--;
+          jobDone();
+        }).finally(() => batches.delete(batch));
+        batches.add(batch);
+      }
+      if (jobs.length < room) await this.pause(POLLING_INTERVAL_MS);
     }
+    await Promise.all(batches);
   }
 
   /**
@@ -274,8 +293,15 @@ export class JobQueue {
     return this.idle.sleep(ms);
   }
 
-  /** Runs a batch concurrently; each job succeeds or fails on its own. */
-  private async run(d: JobDefinition, jobs: PgBoss.JobWithMetadata<object>[]): Promise<void> {
+  /**
+   * Runs a batch concurrently; each job succeeds or fails on its own (`settled` hears of each as it ends), and
+   * the batch's successes are completed together.
+   */
+  private async run(
+    d: JobDefinition,
+    jobs: PgBoss.JobWithMetadata<object>[],
+    settled: () => void,
+  ): Promise<void> {
     const done: string[] = [];
     const limitMs = this.expiryOf(d) * 1000;
     await Promise.all(
@@ -293,6 +319,7 @@ export class JobQueue {
           await this.fail(d, job, err as Error);
         } finally {
           clearTimeout(timer);
+          settled();
         }
       }),
     );

@@ -65,6 +65,8 @@ export const bookings = pgTable(
     uniqueIndex('bookings_user_idempotency_idx').on(t.userId, t.idempotencyKey),
     index('bookings_user_idx').on(t.userId, t.createdAt),
     index('bookings_queue_idx').on(t.status, t.dueAt),
+    // Every EMS order looks up the booking whose materials it carries.
+    index('bookings_shipment_idx').on(t.shipmentId),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "bookings_shipment_idx" ON "bookings" USING btree ("shipment_id");
