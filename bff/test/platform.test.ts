@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
@@ -150,6 +151,22 @@ describe('embedded database', () => {
     }
     const again = await openDatabase({ dataDir: dir });
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a directory a running process holds, and takes over the lock of one that died', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'zyt-lock-'));
+    mkdirSync(dir, { recursive: true });
+    // Another process holds the lock (as a BFF would): refused, whatever time passes.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    writeFileSync(path.join(dir, '.lock'), String(other.pid));
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`PID ${other.pid}`);
+    // It is killed without releasing (kill -9): the next start takes the directory.
+    const exited = new Promise((resolve) => other.once('exit', resolve));
+    other.kill('SIGKILL');
+    await exited;
+    const db = await openDatabase({ dataDir: dir });
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 });

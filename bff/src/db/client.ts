@@ -9,8 +9,10 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDataDir } from './dataDirLock';
 import * as schema from './schema';
+
+export { DataDirLockedError } from './dataDirLock';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -47,15 +49,6 @@ export function migrationsAtHead(): number {
     entries: unknown[];
   };
   return journal.entries.length;
-}
-
-export class DataDirLockedError extends Error {
-  constructor(dir: string) {
-    super(
-      `The data directory ${dir} is in use by another process (an embedded database allows one process). ` +
-        'Stop the other process, or set DATA_DIR to another directory.',
-    );
-  }
 }
 
 const MIGRATION_LOCK = 7_301_001; // advisory lock key: one instance migrates at a time
@@ -115,20 +108,10 @@ async function openPostgres(url: string, onError: (err: Error) => void = () => {
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir === 'memory://';
-  let release: (() => Promise<void>) | undefined;
+  let release: (() => void) | undefined;
   if (!inMemory) {
     mkdirSync(dataDir, { recursive: true });
-    // Two processes on one PGlite directory silently lose writes: hold an exclusive lock for our lifetime.
-    release = await lockfile
-      .lock(dataDir, {
-        lockfilePath: path.join(dataDir, '.lock'),
-        stale: 15_000,
-        update: 5_000,
-        realpath: false,
-      })
-      .catch((err: NodeJS.ErrnoException) => {
-        throw err.code === 'ELOCKED' ? new DataDirLockedError(dataDir) : err;
-      });
+    release = lockDataDir(dataDir);
   }
   try {
     const client = new PGlite(inMemory ? undefined : path.join(dataDir, 'pglite'));
@@ -143,11 +126,11 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
       exclusively: (_key, fn) => fn(),
       close: async () => {
         await client.close();
-        await release?.();
+        release?.();
       },
     };
   } catch (err) {
-    await release?.();
+    release?.();
     throw err;
   }
 }
