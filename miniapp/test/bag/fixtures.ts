@@ -36,6 +36,7 @@ export const boundScan = (overrides: Partial<BagScanResponse> = {}): BagScanResp
   validUntil: '2027-05-31',
   supplement: supplement(),
   candidates: [],
+  visits: [],
   pickupWindows: WINDOWS,
   outlets: [OUTLET],
   ...overrides,

@@ -191,7 +191,7 @@ export function SendForm({
         setTicked([]);
         onStale();
       }
-      if (error.code === 'BAG_CASE_REQUIRED') byField.case = error.message;
+      if (error.code === 'BAG_TARGET_AMBIGUOUS') byField.case = error.message;
       setErrors(byField);
       setNotice(error.message);
       if (Object.keys(byField).length > 0) setStep('form');
