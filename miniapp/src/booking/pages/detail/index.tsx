@@ -8,7 +8,7 @@ import { MissingList } from '@/booking/components/MissingList';
 import { StatusTag } from '@/booking/components/StatusTag';
 import { Timeline } from '@/booking/components/Timeline';
 import { TimePicker, type WindowChoice } from '@/booking/components/TimePicker';
-import { dueText, visitTimeText } from '@/booking/format';
+import { canSendVisitByBag, dueText, visitTimeText } from '@/booking/format';
 import { CaseStatusTag } from '@/cases/components/CaseStatusTag';
 import { CopyRow } from '@/components/CopyRow';
 import { Kv } from '@/components/Kv';
@@ -232,6 +232,18 @@ export default function BookingDetail() {
           >
             备齐后重新预约上门
           </Button>
+          {canSendVisitByBag(booking) && (
+            <>
+              <View className="spacer" />
+              <Button
+                block
+                size="large"
+                onClick={() => Taro.navigateTo({ url: withQuery(routes.bag, { bookingId: booking.id }) })}
+              >
+                已备齐？扫描邮袋寄送
+              </Button>
+            </>
+          )}
           <View className="spacer" />
         </>
       )}
