@@ -20,7 +20,8 @@ import { AddressSchema, ContactSchema } from './booking';
  *                                    confirm) and incomplete door visits (`visits`; or one bookingId). Also the hand-over options (pickup windows, outlets). Read only.
  *                                    Rate limited per user (RATE_LIMITED).
  * - POST /bags/:code/confirm         header Idempotency-Key (required): send the bag. Binds an unbound bag to
- *                                    `caseId`, records the ticked items and the hand-over (free EMS pickup at
+ *                                    `caseId`, or to `bookingId` (an incomplete visit: its case opens as
+ *                                    awaiting_materials and is submitted once the centre has it all), records the ticked items and the hand-over (free EMS pickup at
  *                                    an address and window, or drop at a listed outlet), creates the
  *                                    supplement_to_centre EMS leg. A retry with the same key and body returns
  *                                    the same answer (200); the same key with another body → 422
