@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import { VISIT_BAG_LOOKBACK_DAYS } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matterNamed } from '../simulators/gov/catalogue';
-import { bagBatches, bags, cases, notifications, settlementItems, supplements } from '../src/db/schema';
+import {
+  bagBatches,
+  bags,
+  bookingEvents,
+  bookings,
+  cases,
+  notifications,
+  settlementItems,
+  supplements,
+} from '../src/db/schema';
+import { VISIT_SUPPLEMENT_WORKING_DAYS } from '../src/features/bags/bags';
 import { BAG_ALPHABET, formatBagCode, newBagCode, parseBagCode } from '../src/features/bags/codes';
 import { remindSupplementDeadlines } from '../src/features/bags/jobs';
 import { labelOrigin, SHEET } from '../src/features/bags/labels';
+import { caseOfBooking } from '../src/features/cases/cases';
 import { syncCatalogue } from '../src/features/catalogue/sync';
+import { workingDeadline } from '../src/lib/calendar';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
 import { bookingBody, doorMatter, journey, until } from './journey';
 
@@ -310,7 +323,7 @@ describe('the window hands out a bag; the resident sends it; the centre receives
     expect(fresh.candidates[0]).toMatchObject({ caseId: id, source: 'centre' });
     expect(fresh.candidates[0].items.map((i: { id: string }) => i.id)).toEqual(itemIds.slice(1));
     const noCase = await confirm(r.h, second, { ...body, items: itemIds.slice(1) });
-    expect(errorOf(noCase).code).toBe('BAG_CASE_REQUIRED');
+    expect(errorOf(noCase).code).toBe('BAG_TARGET_AMBIGUOUS');
     const outlet = fresh.outlets[0];
     const sent2 = await confirm(r.h, second, {
       caseId: id,
@@ -377,7 +390,7 @@ describe('refusals write nothing', () => {
       contact,
       handover: { kind: 'outlet', outletId: 'nope' },
     });
-    expect(errorOf(noConfirm).code).toBe('BAG_CASE_REQUIRED');
+    expect(errorOf(noConfirm).code).toBe('BAG_TARGET_AMBIGUOUS');
     const missingKey = await t.app.inject({
       method: 'POST',
       url: `/api/v1/bags/${code}/confirm`,
@@ -533,6 +546,211 @@ describe('door visits with 容缺受理', () => {
     expect(ended.json().status).toBe('materials_incomplete');
     const bind = await staffPost(agent.h, bag, 'bind', { bookingId });
     expect(errorOf(bind).code).toBe('SUPPLEMENT_NOT_NEEDED');
+  });
+});
+
+describe('a door visit that ended 材料不齐 is sent by bag instead of re-booked', () => {
+  /** A visit whose review found the first `absent` required materials missing (no 容缺): no case opens. */
+  async function incompleteVisit(h: Record<string, string>, absent = 1) {
+    const agent = await staff('postal_agent');
+    const bookingId = (await book(h)).json().id as string;
+    for (const step of ['accept', 'depart', 'arrive', 'start-review']) await visit(agent.h, bookingId, step);
+    const v = (await t.app.inject({ url: `/api/v1/staff/visits/${bookingId}`, headers: agent.h })).json();
+    const missing = (v.checklist as { materialId: string; name: string; required: boolean }[])
+      .filter((m) => m.required)
+      .slice(0, absent);
+    const gone = new Set(missing.map((m) => m.materialId));
+    const items = v.checklist.map((m: { materialId: string; count: number }) => ({
+      materialId: m.materialId,
+      present: !gone.has(m.materialId),
+      copies: gone.has(m.materialId) ? 0 : m.count,
+    }));
+    const reviewed = await visit(agent.h, bookingId, 'review', { items });
+    expect(reviewed.json().status, reviewed.body).toBe('materials_incomplete');
+    expect(await caseOfBooking(t.app.database.db, bookingId)).toBeUndefined();
+    return { bookingId, missing };
+  }
+  const casesOf = (bookingId: string) =>
+    t.app.database.db.select().from(cases).where(eq(cases.bookingId, bookingId));
+
+  it('lists the visit, opens its case awaiting materials, and submits it once the centre has it all', async () => {
+    const openid = `res-${randomUUID().slice(0, 8)}`;
+    const r = await resident(true, openid);
+    const { bookingId, missing } = await incompleteVisit(r.h, 2);
+    const ids = missing.map((m) => m.materialId);
+    const [first, second, third] = (await batch(3)).codes as [string, string, string];
+
+    // The scan offers the visit, with its missing list and what the agent already checked.
+    const view = (await scan(r.h, first)).json();
+    expect(view.candidates).toEqual([]);
+    expect(view.visits).toHaveLength(1);
+    expect(view.visits[0]).toMatchObject({ bookingId, matterName: doorMatter.name });
+    expect(view.visits[0].items.map((i: { id: string }) => i.id)).toEqual(ids);
+    expect(view.visits[0].items[0].specification).toMatch(/份$/);
+    expect(view.visits[0].checkedAtDoor.length).toBeGreaterThan(0);
+
+    // Confirm once: supplement (visit) + leg + case (awaiting_materials); a retry answers the same.
+    const body = {
+      bookingId,
+      items: ids,
+      contact,
+      handover: { kind: 'pickup', address, window: view.pickupWindows[0] },
+    };
+    const before = await counts(r.user.id);
+    const sent = await confirm(r.h, first, body, 'visit-confirm-0001');
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.json().nextStep).toContain('一并装入');
+    const retry = await confirm(r.h, first, body, 'visit-confirm-0001');
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().caseId).toBe(sent.json().caseId);
+    const after = await counts(r.user.id);
+    expect(after.supplements).toBe(before.supplements + 1);
+    expect(after.shipments).toBe(before.shipments + 1);
+    const opened = await casesOf(bookingId);
+    expect(opened).toHaveLength(1);
+    const caseId = opened[0]!.id;
+    expect(sent.json().caseId).toBe(caseId);
+    const [s] = await t.app.database.db.select().from(supplements).where(eq(supplements.caseId, caseId));
+    expect(s).toMatchObject({ source: 'visit', status: 'open' });
+    expect(s!.deadline.getTime()).toBe(
+      workingDeadline(s!.createdAt, VISIT_SUPPLEMENT_WORKING_DAYS).at.getTime(),
+    );
+    const waiting = await detailOf(r.h, caseId);
+    expect(waiting).toMatchObject({
+      status: 'awaiting_materials',
+      statusLabel: '补齐材料寄送中',
+      caseNumber: null,
+    });
+    expect(waiting.nextStep).toContain('收齐后提交');
+
+    // Sent already: no longer offered, and refused by bookingId with nothing written.
+    expect(errorOf(await scan(r.h, second)).code).toBe('SUPPLEMENT_NOT_NEEDED');
+    const twice = await confirm(r.h, second, {
+      ...body,
+      handover: { kind: 'outlet', outletId: view.outlets[0].id },
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(errorOf(twice).code).toBe('VISIT_ALREADY_SENT');
+    expect(await counts(r.user.id)).toEqual(after);
+
+    // The centre finds one of the two inside: one new complete list; the case still waits; its timeline says so.
+    await until(async () => {
+      const d = await detailOf(r.h, caseId);
+      return (
+        d.shipments.find((x: { leg: string }) => x.leg === 'supplement_to_centre')?.status === 'delivered'
+      );
+    });
+    const partial = await staffPost(clerk.h, first, 'receive', {
+      items: ids.map((id, n) => ({ id, present: n === 0 })),
+    });
+    expect(partial.json().receipt.missing.map((i: { id: string }) => i.id)).toEqual(ids.slice(1));
+    const still = await detailOf(r.h, caseId);
+    expect(still.status).toBe('awaiting_materials');
+    expect(still.timeline.filter((i: { source: string }) => i.source === 'centre')).toEqual([
+      expect.objectContaining({
+        title: '政务中心已收到补正材料',
+        detail: expect.stringContaining(missing[1]!.name),
+      }),
+    ]);
+
+    // The next bag carries the new list (the case is a candidate now); complete → submitted exactly once.
+    const next = (await scan(r.h, second)).json();
+    expect(next.visits).toEqual([]);
+    expect(next.candidates).toEqual([
+      expect.objectContaining({ caseId, source: 'centre', items: [expect.objectContaining({ id: ids[1] })] }),
+    ]);
+    const sent2 = await confirm(r.h, second, {
+      caseId,
+      items: [ids[1]],
+      contact,
+      handover: { kind: 'outlet', outletId: next.outlets[0].id },
+    });
+    expect(sent2.statusCode, sent2.body).toBe(201);
+    const complete = await staffPost(clerk.h, second, 'receive', { items: [{ id: ids[1], present: true }] });
+    expect(complete.json().receipt).toMatchObject({ complete: true });
+    // Submitted: the platform numbers it and takes it on (it may already be further along).
+    await until(async () => {
+      const d = await detailOf(r.h, caseId);
+      return !['awaiting_materials', 'submitting', 'received'].includes(d.status);
+    });
+    const sim = await t.gov.admin<{
+      cases: { supplementsPushed: string[] }[];
+      submissions: Record<string, number>;
+    }>(`/sim/cases?ourId=${caseId}`);
+    expect(sim.cases).toHaveLength(1);
+    expect(sim.submissions[caseId]).toBe(1);
+    expect(sim.cases[0]!.supplementsPushed).toEqual([]);
+    const moved = await detailOf(r.h, caseId);
+    expect(moved.caseNumber).toMatch(/\S/);
+    expect(
+      moved.timeline
+        .filter((i: { source: string }) => i.source === 'centre')
+        .map((i: { detail: string }) => i.detail),
+    ).toEqual([expect.stringContaining('仍缺1项'), '材料齐全']);
+    const booking = (await t.app.inject({ url: `/api/v1/bookings/${bookingId}`, headers: r.h })).json();
+    expect(booking.status).toBe('case_submitted');
+    expect(errorOf(await scan(r.h, third)).code).toBe('SUPPLEMENT_NOT_NEEDED');
+  });
+
+  it('refuses ambiguous targets, no items, foreign, old and re-booked visits, writing nothing', async () => {
+    const r = await resident();
+    const { bookingId, missing } = await incompleteVisit(r.h);
+    const [code] = (await batch(1)).codes as [string];
+    const view = (await scan(r.h, code)).json();
+    const body = {
+      bookingId,
+      items: [missing[0]!.materialId],
+      contact,
+      handover: { kind: 'outlet', outletId: view.outlets[0].id },
+    };
+    const before = await counts(r.user.id);
+
+    const both = await confirm(r.h, code, { ...body, caseId: randomUUID() });
+    expect(both.statusCode).toBe(422);
+    expect(errorOf(both)).toMatchObject({
+      code: 'BAG_TARGET_AMBIGUOUS',
+      message: expect.stringContaining('上门'),
+    });
+    const { bookingId: _, ...neither } = body;
+    expect(errorOf(await confirm(r.h, code, neither)).code).toBe('BAG_TARGET_AMBIGUOUS');
+    const empty = await confirm(r.h, code, { ...body, items: [] });
+    expect(empty.statusCode).toBe(422);
+    expect(errorOf(empty).code).toBe('VISIT_ITEMS_REQUIRED');
+    expect(errorOf(await confirm(r.h, code, { ...body, items: ['not-on-the-list'] })).code).toBe(
+      'BAG_ITEMS_UNKNOWN',
+    );
+
+    // Someone else's visit answers exactly as one that does not exist.
+    const stranger = await resident();
+    const foreign = await confirm(stranger.h, code, body);
+    const unknown = await confirm(stranger.h, code, { ...body, bookingId: randomUUID() });
+    expect(foreign.statusCode).toBe(404);
+    expect(errorOf(foreign).code).toBe('BOOKING_NOT_FOUND');
+    expect(foreign.json()).toEqual(unknown.json());
+
+    // Past the look-back window: not offered, and refused.
+    const { db } = t.app.database;
+    const old = new Date(Date.now() - (VISIT_BAG_LOOKBACK_DAYS + 1) * 86_400_000);
+    await db.update(bookingEvents).set({ at: old }).where(eq(bookingEvents.bookingId, bookingId));
+    await db.update(bookings).set({ updatedAt: old }).where(eq(bookings.id, bookingId));
+    expect(errorOf(await scan(r.h, code)).code).toBe('SUPPLEMENT_NOT_NEEDED');
+    expect(errorOf(await confirm(r.h, code, body)).code).toBe('VISIT_NOT_SENDABLE');
+    await db.update(bookingEvents).set({ at: new Date() }).where(eq(bookingEvents.bookingId, bookingId));
+    await db.update(bookings).set({ updatedAt: new Date() }).where(eq(bookings.id, bookingId));
+    expect((await scan(r.h, code)).json().visits).toHaveLength(1);
+
+    // Re-booked the same matter: the new visit takes the materials; the bag is refused.
+    expect((await book(r.h)).statusCode).toBe(201);
+    expect(errorOf(await scan(r.h, code)).code).toBe('SUPPLEMENT_NOT_NEEDED');
+    const rebooked = await confirm(r.h, code, body);
+    expect(rebooked.statusCode).toBe(409);
+    expect(errorOf(rebooked)).toMatchObject({
+      code: 'VISIT_REBOOKED',
+      message: expect.stringContaining('重新预约'),
+    });
+
+    expect(await counts(r.user.id)).toEqual(before);
+    expect(await casesOf(bookingId)).toEqual([]);
   });
 });
 

@@ -72,6 +72,8 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
   let code: string;
   /** A second bag of the batch, left at the door under 容缺受理. */
   let doorCode: string;
+  /** The third, which carries what a visit that ended 材料不齐 lacked (no re-booking). */
+  let visitCode: string;
   let restore: SimClocks = {};
   let lastCase: CaseDetail | undefined;
   /** EMS orders before the bag's pickup was booked. */
@@ -185,6 +187,7 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     expect(batch.codes).toHaveLength(3);
     code = batch.codes[0]!;
     doorCode = batch.codes[1]!;
+    visitCode = batch.codes[2]!;
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     await top(centre).getByText('3 个快递袋', { exact: false }).first().waitFor();
 
@@ -299,5 +302,65 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     const items = top(newcomer).locator('#bag-items .nut-checkbox');
     await expect(items.count()).resolves.toBe(1);
     await expect(items.first().textContent()).resolves.toContain(firstRequired);
+  });
+
+  it('a visit that ended 材料不齐 is sent by bag from its booking page; the centre has it all; the case is submitted', async () => {
+    await open(resident, baseUrl, `/booking/pages/index/index?matterCode=${encodeURIComponent(matter.code)}`);
+    const number = await bookAsap(resident, { name: RESIDENT.name, firstRequired });
+    await takeToReview(agent, baseUrl, number);
+    await review(agent, firstRequired);
+    // No bag left at the door: the visit ends with the one complete list (一次性告知).
+    await submitReview(agent);
+    await top(agent).locator('#review-result').getByText('材料不齐，未收件').waitFor();
+
+    // The resident has it now: from the booking page to the bag page, with this visit chosen.
+    await open(newcomer, baseUrl, '/booking/pages/list/index');
+    await top(newcomer).locator('.booking-item').filter({ hasText: number }).click();
+    await press(newcomer, '已备齐？扫描邮袋寄送');
+    await input(newcomer, 'bag-code').fill(visitCode);
+    await press(newcomer, '查询');
+    await top(newcomer).locator('#bag-visit-hint').waitFor();
+    const items = top(newcomer).locator('#bag-items .nut-checkbox');
+    await expect(items.count()).resolves.toBe(1);
+    await expect(items.first().textContent()).resolves.toContain(firstRequired);
+    await items.first().click();
+    await top(newcomer).locator('#bag-pickup .nut-radio').first().click();
+    await input(newcomer, 'bag-name').fill(RESIDENT.name);
+    await input(newcomer, 'bag-phone').fill(PHONE);
+    await press(newcomer, '下一步：核对寄件信息');
+    await top(newcomer).getByText('请核对后寄出').waitFor();
+    const confirmed = newcomer.waitForResponse(
+      (res) => res.request().method() === 'POST' && res.url().includes('/confirm'),
+    );
+    const earlier = new Set((await emsOrders()).map((o) => o.logisticsOrderNo));
+    await press(newcomer, '确认寄出');
+    const visitCaseId = ((await (await confirmed).json()) as { caseId: string }).caseId;
+    await top(newcomer).locator('#bag-sent-title').waitFor();
+    await screenshot(newcomer, 'bag-08-visit-sent');
+
+    await emsDelivers(earlier);
+    await open(centre, baseUrl, '/staff/pages/bag-receive/index');
+    await input(centre, 'bag-code').fill(visitCode);
+    await press(centre, '查询');
+    await top(centre).getByText('逐项核对袋内材料').waitFor();
+    await top(centre).locator('.review-item').first().getByText('有', { exact: true }).click();
+    await press(centre, '确认收件');
+    await top(centre).locator('#bag-receipt').getByText('已确认收件，材料齐全').waitFor();
+
+    // The case was waiting for the materials; now it is submitted and the centre's receipt is on its timeline.
+    await open(newcomer, baseUrl, `/cases/pages/detail/index?id=${visitCaseId}`);
+    await top(newcomer).locator('#case-next-step').waitFor();
+    await expect
+      .poll(async () => (await top(newcomer).locator('.case-status').first().textContent())?.trim(), {
+        timeout: 60_000,
+        interval: 1000,
+      })
+      .not.toMatch(/补齐材料寄送中|材料已收取/);
+    const titles = (await top(newcomer).locator('.case-timeline__title').allTextContents()).map((t) =>
+      t.trim(),
+    );
+    expect(titles).toContain('政务中心已收到补正材料');
+    expect(titles).toContain(`${LEG} · 已签收`);
+    await screenshot(newcomer, 'bag-09-visit-case');
   });
 });

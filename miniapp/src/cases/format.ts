@@ -5,6 +5,7 @@ export type Tone = 'primary' | 'success' | 'warning' | 'danger' | 'default';
 
 /** Status chip colours: moving, needs the resident, result on its way or done, or refused. */
 export const caseStatusTones: Record<CaseStatus, Tone> = {
+  awaiting_materials: 'warning',
   submitting: 'primary',
   received: 'primary',
   in_progress: 'primary',

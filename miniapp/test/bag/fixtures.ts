@@ -1,4 +1,10 @@
-import type { BagConfirmation, BagScanResponse, StaffBagView, SupplementView } from '@zyt/shared';
+import type {
+  BagConfirmation,
+  BagScanResponse,
+  StaffBagView,
+  SupplementView,
+  VisitTarget,
+} from '@zyt/shared';
 
 export const CODE = 'K7QM-2XNP-8RTV';
 export const CASE_ID = '0b9a4a52-5a5e-4c1f-9d7e-3f1a2b3c4d5e';
@@ -36,6 +42,7 @@ export const boundScan = (overrides: Partial<BagScanResponse> = {}): BagScanResp
   validUntil: '2027-05-31',
   supplement: supplement(),
   candidates: [],
+  visits: [],
   pickupWindows: WINDOWS,
   outlets: [OUTLET],
   ...overrides,
@@ -74,5 +81,17 @@ export const staffBag = (overrides: Partial<StaffBagView> = {}): StaffBagView =>
     outlet: null,
   },
   receipt: null,
+  ...overrides,
+});
+
+export const VISIT_BOOKING_ID = '6f1d2f6e-1111-4000-8000-000000000077';
+export const visitTarget = (overrides: Partial<VisitTarget> = {}): VisitTarget => ({
+  bookingId: VISIT_BOOKING_ID,
+  bookingNumber: '261201000077',
+  matterName: '失业保险金申领',
+  reviewedAt: '2026-12-01T03:00:00.000Z',
+  sendByDate: '2027-01-30',
+  items: [{ id: 'm-proof', name: '终止或解除劳动关系证明', reason: '未提供', specification: '原件1份' }],
+  checkedAtDoor: ['居民身份证'],
   ...overrides,
 });

@@ -7,7 +7,16 @@ import BagEntry from '@/bag/pages/index';
 import BagSent from '@/bag/pages/sent';
 import { apiError, type FakeRequest, fakeBff, tokens, user } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
-import { boundScan, CASE_ID, CODE, confirmation, OTHER_CASE_ID, OUTLET, supplement } from './fixtures';
+import {
+  boundScan,
+  CASE_ID,
+  CODE,
+  confirmation,
+  OTHER_CASE_ID,
+  OUTLET,
+  supplement,
+  visitTarget,
+} from './fixtures';
 
 const LABEL_URL = `https://zyt.example.gov.cn/b/${CODE}`;
 const signIn = () => saveTokens(tokens(1, user()));
@@ -144,6 +153,44 @@ describe('替你跑: the resident sends a bag', () => {
     expect(log.find((r) => r.path.endsWith('/confirm'))!.body).toEqual({
       caseId: OTHER_CASE_ID,
       items: ['m1'],
+      contact: { name: '张三', phone: '13800138000' },
+      handover: { kind: 'outlet', outletId: OUTLET.id },
+    });
+  });
+
+  it('an incomplete door visit, chosen from its booking page: what else goes in; confirm names the booking', async () => {
+    signIn();
+    const v = visitTarget();
+    const log = fakeBff((req) => {
+      if (req.path === `/api/v1/bags/${CODE}`)
+        return {
+          status: 200,
+          data: boundScan({ state: 'issued', supplement: null, candidates: [supplement()], visits: [v] }),
+        };
+      if (req.path.endsWith('/confirm'))
+        return { status: 201, data: confirmation({ caseId: OTHER_CASE_ID }) };
+      return { status: 200, data: { address: null } };
+    });
+    setRouterParams({ code: CODE, bookingId: v.bookingId });
+    render(<BagEntry />);
+    await screen.findByText('这个快递袋寄哪个办件的材料？');
+    expect(screen.getByText(/上门材料不齐：/)).toBeTruthy();
+    // The visit is chosen: its missing list, its booking number, and what the agent already checked goes in too.
+    expect(screen.getByText('终止或解除劳动关系证明')).toBeTruthy();
+    expect(screen.getByText(v.bookingNumber)).toBeTruthy();
+    expect(document.querySelector('#bag-visit-hint')!.textContent).toContain('居民身份证也请一并装入');
+    fireEvent.click(screen.getByText('终止或解除劳动关系证明'));
+    fireEvent.click(screen.getByText('自己送到邮政网点'));
+    fireEvent.click(screen.getByText(OUTLET.name));
+    type('bag-name', '张三');
+    type('bag-phone', '13800138000');
+    fireEvent.click(screen.getByText('下一步：核对寄件信息'));
+    await screen.findByText('请核对后寄出');
+    fireEvent.click(screen.getByText('确认寄出'));
+    await waitFor(() => expect(Taro.redirectTo).toHaveBeenCalled());
+    expect(log.find((r) => r.path.endsWith('/confirm'))!.body).toEqual({
+      bookingId: v.bookingId,
+      items: ['m-proof'],
       contact: { name: '张三', phone: '13800138000' },
       handover: { kind: 'outlet', outletId: OUTLET.id },
     });

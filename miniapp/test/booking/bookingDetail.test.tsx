@@ -49,6 +49,52 @@ describe('booking detail (预约详情)', () => {
     expect(screen.queryByText('改约上门时间')).toBeNull();
   });
 
+  it('offers sending an incomplete visit by bag (已备齐？扫描邮袋寄送), which opens the bag page for it', async () => {
+    serve(
+      booking({
+        status: 'materials_incomplete',
+        statusLabel: '材料不齐',
+        missingItems: [{ materialId: 'm-id', name: '居民身份证', reason: '未提供' }],
+        events: [
+          {
+            kind: 'status_changed',
+            status: 'materials_incomplete',
+            at: new Date().toISOString(),
+            actor: 'agent',
+            note: '缺少1项材料',
+          },
+        ],
+      }),
+    );
+    render(<BookingDetail />);
+    fireEvent.click(await screen.findByText('已备齐？扫描邮袋寄送'));
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/bag/pages/index/index?bookingId=${id}` });
+  });
+
+  it("once the visit was sent by bag: neither the bag nor re-booking, the case's progress instead", async () => {
+    serve(
+      booking({
+        status: 'materials_incomplete',
+        statusLabel: '材料不齐',
+        missingItems: [{ materialId: 'm-id', name: '居民身份证', reason: '未提供' }],
+        case: { id: caseId, status: 'awaiting_materials', statusLabel: '补齐材料寄送中' },
+        events: [
+          {
+            kind: 'status_changed',
+            status: 'materials_incomplete',
+            at: new Date().toISOString(),
+            actor: 'agent',
+            note: null,
+          },
+        ],
+      }),
+    );
+    render(<BookingDetail />);
+    expect((await screen.findByText(/缺少的材料已用快递袋寄出/)).textContent).toContain('补齐材料寄送中');
+    expect(screen.queryByText('已备齐？扫描邮袋寄送')).toBeNull();
+    expect(screen.queryByText('备齐后重新预约上门')).toBeNull();
+  });
+
   it('shows the case number once submitted, and copies the waybill number', async () => {
     serve(
       booking({

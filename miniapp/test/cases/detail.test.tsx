@@ -168,6 +168,35 @@ describe('办件进度 (case detail)', () => {
     expect(items[3]!.querySelector('.case-timeline__marker')).toBeNull();
   });
 
+  it('a visit sent by bag: waiting for the materials in plain words, and the centre’s receipt with what is missing', async () => {
+    serve(() =>
+      caseDetail({
+        status: 'awaiting_materials',
+        statusLabel: '补齐材料寄送中',
+        caseNumber: null,
+        result: null,
+        nextStep:
+          '补齐的材料正由快递袋寄往政务服务中心，中心收齐后提交政务服务平台；如中心告知仍缺材料，请按清单补寄。',
+        timeline: [
+          { at: '2026-11-22T03:00:00.000Z', source: 'booking', title: '材料不齐' },
+          {
+            at: '2026-11-24T03:00:00.000Z',
+            source: 'centre',
+            title: '政务中心已收到补正材料',
+            detail: '仍缺1项：户口簿，请按清单补寄',
+          },
+        ],
+      }),
+    );
+    render(<CaseProgress />);
+    await screen.findByText('补齐材料寄送中');
+    expect(screen.getByText(/中心收齐后提交政务服务平台/)).toBeTruthy();
+    const latest = document.querySelector('.case-timeline__item')!;
+    expect(latest.querySelector('.case-timeline__title')!.textContent).toBe('政务中心已收到补正材料');
+    expect(latest.textContent).toContain('仍缺1项：户口簿');
+    expect(latest.textContent).toContain('政务服务中心');
+  });
+
   it('reloads on pull-down and stops the indicator', async () => {
     let view = caseDetail();
     const log = serve(() => view);

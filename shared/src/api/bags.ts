@@ -17,10 +17,11 @@ import { AddressSchema, ContactSchema } from './booking';
  * - GET  /bags/:code                 resolve a scanned/typed code: a bound bag → its case and exactly what is
  *                                    missing (items with specification, deadline); an unbound bag → the
  *                                    resident's cases needing supplements (`candidates`; pick one caseId at
- *                                    confirm). Also the hand-over options (pickup windows, outlets). Read only.
+ *                                    confirm) and incomplete door visits (`visits`; or one bookingId). Also the hand-over options (pickup windows, outlets). Read only.
  *                                    Rate limited per user (RATE_LIMITED).
  * - POST /bags/:code/confirm         header Idempotency-Key (required): send the bag. Binds an unbound bag to
- *                                    `caseId`, records the ticked items and the hand-over (free EMS pickup at
+ *                                    `caseId`, or to `bookingId` (an incomplete visit: its case opens as
+ *                                    awaiting_materials and is submitted once the centre has it all), records the ticked items and the hand-over (free EMS pickup at
  *                                    an address and window, or drop at a listed outlet), creates the
  *                                    supplement_to_centre EMS leg. A retry with the same key and body returns
  *                                    the same answer (200); the same key with another body → 422
@@ -77,8 +78,16 @@ export const SupplementViewSchema = Type.Object({
   /** PROJID 办件编号; null while the platform has not numbered the case yet. */
   caseNumber: Type.Union([Type.String(), Type.Null()]),
   matterName: Type.String(),
-  /** platform: 补正 asked by the platform; door: 容缺受理 at a door visit; centre: still missing after a bag. */
-  source: Type.Union([Type.Literal('platform'), Type.Literal('door'), Type.Literal('centre')]),
+  /**
+   * platform: 补正 asked by the platform; door: 容缺受理 at a door visit; visit: a door visit that ended 材料不齐
+   * sent later by bag; centre: still missing after a bag.
+   */
+  source: Type.Union([
+    Type.Literal('platform'),
+    Type.Literal('door'),
+    Type.Literal('visit'),
+    Type.Literal('centre'),
+  ]),
   items: Type.Array(SupplementItemSchema),
   /** Instant the materials must be sent by, and the same as a Beijing calendar day. */
   deadline: Type.String({ format: 'date-time' }),
@@ -102,6 +111,27 @@ export const DropOutletSchema = Type.Object({
 });
 export type DropOutlet = Static<typeof DropOutletSchema>;
 
+/**
+ * A door visit whose review ended 材料不齐 (一次性告知, no case opened) that an unbound bag can carry instead of
+ * re-booking: within VISIT_BAG_LOOKBACK_DAYS of the review, not re-booked (no later booking of the same matter
+ * that is still on or done), not sent already (no case for it). Confirming opens its case (awaiting_materials);
+ * the centre's complete receipt submits it to the platform.
+ */
+export const VisitTargetSchema = Type.Object({
+  bookingId: Type.String({ format: 'uuid' }),
+  bookingNumber: Type.String(),
+  matterName: Type.String(),
+  /** When the agent's review found the materials incomplete. */
+  reviewedAt: Type.String({ format: 'date-time' }),
+  /** Last Beijing day the visit can still be sent by bag. */
+  sendByDate: Type.String({ format: 'date' }),
+  /** What the review found missing (tick what goes into the bag). */
+  items: Type.Array(SupplementItemSchema),
+  /** Materials the agent checked at the door (not collected): they go into the bag too. */
+  checkedAtDoor: Type.Array(Type.String()),
+});
+export type VisitTarget = Static<typeof VisitTargetSchema>;
+
 /** GET /bags/:code (200): the bag and what to do with it. */
 export const BagScanResponse = Type.Object({
   code: Type.String({ pattern: BAG_CODE_PATTERN }),
@@ -113,6 +143,8 @@ export const BagScanResponse = Type.Object({
   supplement: Type.Union([SupplementViewSchema, Type.Null()]),
   /** Unbound bag: the resident's cases that need supplements (pick one: caseId at confirm). Empty when bound. */
   candidates: Type.Array(SupplementViewSchema),
+  /** Unbound bag: the resident's incomplete door visits it can carry (pick one: bookingId at confirm). */
+  visits: Type.Array(VisitTargetSchema),
   /** Free EMS pickup windows (上门揽收) to choose from, soonest first. */
   pickupWindows: Type.Array(PickupWindowSchema),
   /** Or drop the bag at one of these outlets (邮政网点). */
@@ -140,10 +172,17 @@ export type BagHandoverInput = Static<typeof BagHandoverInput>;
 /** POST /bags/:code/confirm body (with header Idempotency-Key). */
 export const ConfirmBagBody = Type.Object(
   {
-    /** Required when the bag is unbound: which of `candidates` it carries. Must match when bound. */
+    /**
+     * An unbound bag carries exactly one of: a case of `candidates` (caseId) or a visit of `visits`
+     * (bookingId); both or neither → BAG_TARGET_AMBIGUOUS. A bound bag: caseId may be given and must match.
+     */
     caseId: Type.Optional(Type.String({ format: 'uuid' })),
-    /** Item ids put into the bag (at least one; all of them for a complete supplement). */
-    items: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 60 }),
+    bookingId: Type.Optional(Type.String({ format: 'uuid' })),
+    /**
+     * Item ids put into the bag: at least one (none → VALIDATION_FAILED, or VISIT_ITEMS_REQUIRED for a visit);
+     * all of them for a complete supplement.
+     */
+    items: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 60 }),
     /** Sender on the EMS waybill (the courier calls this phone). */
     contact: ContactSchema,
     handover: BagHandoverInput,

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 
 export const CaseStatusSchema = Type.Union([
+  Type.Literal('awaiting_materials'),
   Type.Literal('submitting'),
   Type.Literal('received'),
   Type.Literal('in_progress'),
@@ -56,7 +57,13 @@ export type CaseShipment = Static<typeof CaseShipmentSchema>;
 
 export const TimelineItemSchema = Type.Object({
   at: Type.String({ format: 'date-time' }),
-  source: Type.Union([Type.Literal('booking'), Type.Literal('gov'), Type.Literal('ems')]),
+  /** centre: the service centre received a bag (补正材料), complete or with what is still missing. */
+  source: Type.Union([
+    Type.Literal('booking'),
+    Type.Literal('gov'),
+    Type.Literal('ems'),
+    Type.Literal('centre'),
+  ]),
   title: Type.String(),
   detail: Type.Optional(Type.String()),
   /** EMS events: which leg, the waybill, the raw opCode and our unified status beside it. */

@@ -35,8 +35,15 @@ export const bookingActions = {
   handBack: { from: ['assigned', 'en_route', 'arrived'], to: 'requested', by: 'agent' },
   /** EMS issued the waybill for the materials' leg. */
   handOver: { from: ['collected'], to: 'handed_over', by: 'system' },
-  /** The government platform accepted the case (PROJID known); may come before or after the hand-over. */
-  submitCase: { from: ['collected', 'handed_over'], to: 'case_submitted', by: 'system' },
+  /**
+   * The government platform accepted the case (PROJID known); may come before or after the hand-over, or after
+   * a visit that ended 材料不齐 was completed by bag (替你跑).
+   */
+  submitCase: {
+    from: ['collected', 'handed_over', 'materials_incomplete'],
+    to: 'case_submitted',
+    by: 'system',
+  },
   /** Nobody took the visit before its window ended. */
   expire: { from: ['requested'], to: 'expired', by: 'system' },
 } as const satisfies Record<string, { from: readonly BookingStatus[]; to: BookingStatus; by: BookingActor }>;

@@ -3,6 +3,8 @@
  * the TypeBox schemas so mini-program pages can import them without pulling TypeBox into their package.
  */
 export const caseStatuses = [
+  /** A door visit ended 材料不齐 and the resident sent the rest by bag: submitted once the centre has it all. */
+  'awaiting_materials',
   'submitting',
   'received',
   'in_progress',
@@ -17,6 +19,7 @@ export const caseStatuses = [
 export type CaseStatus = (typeof caseStatuses)[number];
 
 export const caseStatusLabels: Record<CaseStatus, string> = {
+  awaiting_materials: '补齐材料寄送中',
   submitting: '材料已收取',
   received: '已收件',
   in_progress: '办理中',

@@ -27,7 +27,8 @@ export interface StoredSupplementItem {
 /**
  * A supplement request (补齐补正) of one case that a courier bag can carry: the platform's 补正 list (source
  * platform, one row per platform request, keyed by its requestedAt), what a door visit under 容缺受理 left
- * missing (door), or what the centre found still missing in a bag (centre: one new complete list, 一次性告知).
+ * missing (door), what a door visit that ended 材料不齐 listed, sent later by bag (visit), or what the centre
+ * found still missing in a bag (centre: one new complete list, 一次性告知).
  * Open until a bag carrying it is received; then received (complete) or superseded (incomplete).
  */
 export const supplements = pgTable(
@@ -37,7 +38,7 @@ export const supplements = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => cases.id),
-    source: text('source').$type<'platform' | 'door' | 'centre'>().notNull(),
+    source: text('source').$type<'platform' | 'door' | 'visit' | 'centre'>().notNull(),
     /** The platform request this belongs to (its requestedAt), for platform rows and their centre follow-ups. */
     govRequestedAt: text('gov_requested_at'),
     items: jsonb('items').$type<StoredSupplementItem[]>().notNull(),
@@ -55,7 +56,7 @@ export const supplements = pgTable(
     uniqueIndex('supplements_platform_request_idx')
       .on(t.caseId, t.govRequestedAt)
       .where(sql`${t.source} = 'platform'`),
-    check('supplements_source_check', sql`${t.source} in ('platform', 'door', 'centre')`),
+    check('supplements_source_check', sql`${t.source} in ('platform', 'door', 'visit', 'centre')`),
     check('supplements_status_check', sql`${t.status} in ('open', 'received', 'superseded')`),
   ],
 );

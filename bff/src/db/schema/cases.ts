@@ -18,6 +18,7 @@ import { shipments } from './shipments';
 import { users } from './users';
 
 export type CaseStatus =
+  | 'awaiting_materials'
   | 'submitting'
   | 'received'
   | 'in_progress'

@@ -22,6 +22,7 @@ import {
   type Bag,
   bagBatches,
   bags,
+  bookings,
   type Case,
   cases,
   outlets,
@@ -34,7 +35,9 @@ import {
 import { workingDeadline } from '../../lib/calendar';
 import { AppError } from '../../lib/errors';
 import { outletParty, servingOutlets } from '../bookings/bookings';
+import { openDoorCase, SUBMIT_CASE } from '../bookings/jobs';
 import { notice } from '../cases/followUps';
+import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
 import { piiContext } from '../me/users';
 import { requestShipment } from '../shipments/shipments';
 import { formatBagCode, newBagCode, parseBagCode } from './codes';
@@ -47,12 +50,20 @@ import {
   supplementCandidates,
   supplementRow,
   supplementView,
+  visitCandidates,
+  visitItems,
+  visitSendable,
 } from './supplements';
 
 /** Job that tells the platform a supplement is complete at the centre (pushSupplement). */
 export const PUSH_SUPPLEMENT = 'bags.push-supplement';
 /** Working days a door visit's 容缺受理 leaves for the rest (the same 5 days 行政许可法 §32 gives the notice). */
 export const DOOR_SUPPLEMENT_WORKING_DAYS = 5;
+/**
+ * Working days from sending a visit that ended 材料不齐 by bag until everything must be at the centre: the
+ * deadline a new list keeps if the centre finds something still missing (reminders and breaches follow it).
+ */
+export const VISIT_SUPPLEMENT_WORKING_DAYS = 20;
 
 type Row = { bag: Bag; validUntil: string; supplement: Supplement | null; c: Case | null };
 
@@ -171,10 +182,11 @@ export async function resolveBag(
   };
   if (row.supplement && row.c) {
     checkStillWanted(row.c, row.supplement, now);
-    return { ...base, supplement: supplementView(row.c, row.supplement), candidates: [] };
+    return { ...base, supplement: supplementView(row.c, row.supplement), candidates: [], visits: [] };
   }
   const { open, late } = await supplementCandidates(db, userId, now);
-  if (open.length === 0) {
+  const visits = await visitCandidates(db, userId, now);
+  if (open.length === 0 && visits.length === 0) {
     if (late.length > 0) throw new AppError(409, 'SUPPLEMENT_DEADLINE_PASSED');
     throw new AppError(
       409,
@@ -186,6 +198,7 @@ export async function resolveBag(
     ...base,
     supplement: null,
     candidates: open.map(({ c, s }) => supplementView(c, supplementRow(s))),
+    visits,
   };
 }
 
@@ -236,17 +249,79 @@ async function confirmationOf(
     items: s.items.filter((i) => ticked.has(i.id)).map(itemView),
     notIncluded: s.items.filter((i) => !ticked.has(i.id)).map(itemView),
     shipment,
-    nextStep:
+    nextStep: `${
       bag.handover?.kind === 'pickup'
-        ? '快递员将在您选择的时段上门免费揽收，请把材料装入快递袋并封好；政务服务中心收到后会通知您。'
-        : `请在网点营业时间把封好的快递袋交到${shipment.outlet?.name ?? '所选网点'}，免费寄往政务服务中心；中心收到后会通知您。`,
+        ? '快递员将在您选择的时段上门免费揽收，请把材料装入快递袋并封好'
+        : `请在网点营业时间把封好的快递袋交到${shipment.outlet?.name ?? '所选网点'}，免费寄往政务服务中心`
+    }${
+      s.source === 'visit'
+        ? '；上门时专员已核对的其他申请材料也请一并装入。政务服务中心收齐后提交办件，并通知您。'
+        : '；中心收到后会通知您。'
+    }`,
   };
 }
 
+type Sender = Parameters<typeof requestShipment>[2]['sender'];
+
+/** How the bag leaves: free EMS pickup in one of the offered windows, or dropped at a post office. */
+async function handoverOf(
+  tx: DatabaseOrTransaction,
+  params: { handover: ConfirmBagBody['handover']; name: string; phone: string; now: Date },
+): Promise<{
+  sender: Sender;
+  county: string;
+  pickup: { from: Date; to: Date };
+  handover: NonNullable<Bag['handover']>;
+  dropAt?: DropOutlet;
+}> {
+  const { name, phone, now } = params;
+  if (params.handover.kind === 'pickup') {
+    const { window: w, address: a } = params.handover;
+    if (!pickupWindows(now).some((o) => o.start === w.start && o.end === w.end))
+      throw new AppError(422, 'PICKUP_WINDOW_UNAVAILABLE');
+    return {
+      county: a.county,
+      sender: { name, mobile: phone, prov: a.province, city: a.city, county: a.county, address: a.detail },
+      pickup: { from: new Date(w.start), to: new Date(w.end) },
+      handover: { kind: 'pickup', window: { start: w.start, end: w.end } },
+    };
+  }
+  const [o] = await tx
+    .select()
+    .from(outlets)
+    .where(and(eq(outlets.id, params.handover.outletId), eq(outlets.kind, 'post_office')));
+  if (!o) throw new AppError(404, 'OUTLET_NOT_FOUND');
+  return {
+    county: o.district,
+    // Handed in at the outlet's counter: the outlet is where EMS collects it, the resident is the sender.
+    sender: { ...outletParty(o), name, mobile: phone, phone: undefined },
+    pickup: { from: now, to: new Date(now.getTime() + 3 * 86_400_000) },
+    handover: { kind: 'outlet', outletId: o.id, outletName: o.name },
+    dropAt: dropOutlet(o),
+  };
+}
+
+/** An incomplete door visit of this person that the bag is to carry, locked; refused with why not. */
+async function visitToSend(tx: DatabaseOrTransaction, bookingId: string, userId: string, now: Date) {
+  const [b] = await tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.id, bookingId), eq(bookings.userId, userId)))
+    .for('update');
+  if (!b) throw new AppError(404, 'BOOKING_NOT_FOUND');
+  const { state } = await visitSendable(tx, b, now);
+  if (state === 'not_sendable') throw new AppError(409, 'VISIT_NOT_SENDABLE');
+  if (state === 'sent') throw new AppError(409, 'VISIT_ALREADY_SENT');
+  if (state === 'rebooked') throw new AppError(409, 'VISIT_REBOOKED');
+  return b;
+}
+
 /**
- * POST /bags/:code/confirm: binds an unbound bag to the chosen case's supplement, records what went in and how
- * it leaves, and creates the supplement_to_centre leg (its EMS order is a job enqueued in this transaction).
- * A retry with the same Idempotency-Key and body answers the same; `created` says whether this call did it.
+ * POST /bags/:code/confirm: binds an unbound bag to the chosen case's supplement, or to an incomplete door
+ * visit (opening its case, awaiting_materials, with the visit's missing list as its supplement), records what
+ * went in and how it leaves, and creates the supplement_to_centre leg (its EMS order is a job enqueued in this
+ * transaction). A retry with the same Idempotency-Key and body answers the same; `created` says whether this
+ * call did it.
  */
 export async function confirmBag(
   app: FastifyInstance,
@@ -272,21 +347,31 @@ export async function confirmBag(
       };
     }
     const row = residentChecks(found, userId, now);
+    const noItems = () =>
+      new AppError(400, 'VALIDATION_FAILED', undefined, [
+        { field: 'items', message: '请勾选装进快递袋的材料' },
+      ]);
 
-    let c: Case;
-    let current: CurrentSupplement;
+    // What the bag carries: a case's supplement (stored or the platform's pending one), or a visit's list.
+    let target:
+      | { kind: 'case'; c: Case; current: CurrentSupplement }
+      | { kind: 'visit'; b: typeof bookings.$inferSelect; items: StoredSupplementItem[] };
     if (row.supplement && row.c) {
-      if (body.caseId && body.caseId !== row.c.id)
+      if ((body.caseId && body.caseId !== row.c.id) || body.bookingId)
         throw new AppError(409, 'BAG_ALREADY_BOUND', '这个快递袋已绑定您的另一件办件，请核对后重新扫码');
       checkStillWanted(row.c, row.supplement, now);
-      c = row.c;
-      current = { stored: row.supplement };
+      target = { kind: 'case', c: row.c, current: { stored: row.supplement } };
+    } else if (!body.caseId === !body.bookingId) {
+      throw new AppError(422, 'BAG_TARGET_AMBIGUOUS');
+    } else if (body.bookingId) {
+      const b = await visitToSend(tx, body.bookingId, userId, now);
+      if (body.items.length === 0) throw new AppError(422, 'VISIT_ITEMS_REQUIRED');
+      target = { kind: 'visit', b, items: await visitItems(tx, b) };
     } else {
-      if (!body.caseId) throw new AppError(422, 'BAG_CASE_REQUIRED');
       const [mine] = await tx
         .select()
         .from(cases)
-        .where(and(eq(cases.id, body.caseId), eq(cases.userId, userId)))
+        .where(and(eq(cases.id, body.caseId!), eq(cases.userId, userId)))
         .for('update');
       if (!mine) throw new AppError(404, 'CASE_NOT_FOUND');
       const s = await currentSupplement(tx, mine);
@@ -302,11 +387,11 @@ export async function confirmBag(
             `这件办件的补正材料已有快递袋（袋码${formatBagCode(other.code)}），请使用那个快递袋`,
           );
       }
-      c = mine;
-      current = s;
+      target = { kind: 'case', c: mine, current: s };
     }
+    if (body.items.length === 0) throw noItems();
 
-    const items = supplementRow(current).items;
+    const items = target.kind === 'case' ? supplementRow(target.current).items : target.items;
     const unknown = body.items.filter((id) => !items.some((i) => i.id === id));
     if (unknown.length > 0)
       throw new AppError(
@@ -316,51 +401,35 @@ export async function confirmBag(
         unknown.map((id) => ({ field: `items.${id}`, message: '不在补正清单中' })),
       );
 
-    let sender: Parameters<typeof requestShipment>[2]['sender'];
-    let county: string;
-    let pickup: { from: Date; to: Date };
-    let handover: NonNullable<Bag['handover']>;
-    let dropAt: DropOutlet | undefined;
-    if (body.handover.kind === 'pickup') {
-      const w = body.handover.window;
-      if (!pickupWindows(now).some((o) => o.start === w.start && o.end === w.end))
-        throw new AppError(422, 'PICKUP_WINDOW_UNAVAILABLE');
-      const a = body.handover.address;
-      county = a.county;
-      sender = {
-        name: name.value,
-        mobile: phone.value,
-        prov: a.province,
-        city: a.city,
-        county: a.county,
-        address: a.detail,
-      };
-      pickup = { from: new Date(w.start), to: new Date(w.end) };
-      handover = { kind: 'pickup', window: { start: w.start, end: w.end } };
-    } else {
-      const outletId = body.handover.outletId;
-      const [o] = await tx
-        .select()
-        .from(outlets)
-        .where(and(eq(outlets.id, outletId), eq(outlets.kind, 'post_office')));
-      if (!o) throw new AppError(404, 'OUTLET_NOT_FOUND');
-      county = o.district;
-      // Handed in at the outlet's counter: the outlet is where EMS collects it, the resident is the sender.
-      sender = { ...outletParty(o), name: name.value, mobile: phone.value, phone: undefined };
-      pickup = { from: now, to: new Date(now.getTime() + 3 * 86_400_000) };
-      handover = { kind: 'outlet', outletId: o.id, outletName: o.name };
-      dropAt = dropOutlet(o);
-    }
-    const { centre } = await servingOutlets(tx, { matterCode: c.matterCode, county });
+    const how = await handoverOf(tx, { handover: body.handover, name: name.value, phone: phone.value, now });
+    const matterCode = target.kind === 'case' ? target.c.matterCode : target.b.matterCode;
+    const { centre } = await servingOutlets(tx, { matterCode, county: how.county });
 
-    const s = await ensureSupplement(tx, current);
+    let c: Case;
+    let s: Supplement;
+    if (target.kind === 'case') {
+      c = target.c;
+      s = await ensureSupplement(tx, target.current);
+    } else {
+      // The visit's case opens now and waits for the centre to have everything before it is submitted.
+      c = await openDoorCase(tx, target.b, 'awaiting_materials');
+      [s] = (await tx
+        .insert(supplements)
+        .values({
+          caseId: c.id,
+          source: 'visit',
+          items: target.items,
+          deadline: workingDeadline(now, VISIT_SUPPLEMENT_WORKING_DAYS).at,
+        })
+        .returning()) as [Supplement];
+    }
     const shipmentId = await requestShipment(tx, app, {
       leg: 'supplement_to_centre',
       subject: { kind: 'case', id: c.id },
-      sender,
+      sender: how.sender,
       receiver: outletParty(centre),
       weightGrams: 300,
-      pickup,
+      pickup: how.pickup,
     });
     const [sent] = await tx
       .update(bags)
@@ -370,7 +439,7 @@ export async function confirmBag(
         boundBy: row.bag.boundBy ?? 'resident',
         boundAt: row.bag.boundAt ?? now,
         ticked: body.items,
-        handover,
+        handover: how.handover,
         confirmKey: key,
         confirmHash: hash,
         shipmentId,
@@ -378,7 +447,7 @@ export async function confirmBag(
       })
       .where(eq(bags.code, code))
       .returning();
-    return { created: true, confirmation: await confirmationOf(tx, sent!, s, c, dropAt) };
+    return { created: true, confirmation: await confirmationOf(tx, sent!, s, c, how.dropAt) };
   });
 }
 
@@ -649,6 +718,24 @@ export async function receiveBag(
       .where(eq(bags.code, code));
     if (complete) {
       await tx.update(supplements).set({ status: 'received' }).where(eq(supplements.id, s.id));
+      if (c.status === 'awaiting_materials') {
+        // A visit that ended 材料不齐, now complete at the centre: submitted once, like a collected visit.
+        const [moved] = await tx
+          .update(cases)
+          .set({ status: 'submitting', updatedAt: now })
+          .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')))
+          .returning({ id: cases.id });
+        if (moved) {
+          await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id, bookingId: c.bookingId });
+          // Submitted as 快递送达: the platform examines it once told the materials are at the centre.
+          await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, {
+            shipmentId: row.bag.shipmentId,
+            receivedAt: now.toISOString(),
+          });
+        }
+        await notice(tx, app, c, 'supplement_received', '材料已收齐，办件正在提交', `bag:${code}:received`);
+        return;
+      }
       await app.jobs.enqueue(tx, PUSH_SUPPLEMENT, { supplementId: s.id });
       await notice(tx, app, c, 'supplement_received', '补正材料已收齐，办件继续办理', `bag:${code}:received`);
       return;

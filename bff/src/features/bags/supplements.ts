@@ -1,8 +1,17 @@
-import { beijingDate, type SupplementItem, type SupplementView } from '@zyt/shared';
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import {
+  beijingDate,
+  type SupplementItem,
+  type SupplementView,
+  VISIT_BAG_LOOKBACK_DAYS,
+  type VisitTarget,
+} from '@zyt/shared';
+import { and, desc, eq, gt, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
+  type Booking,
   bags,
+  bookingEvents,
+  bookings,
   type Case,
   cases,
   matterMaterials,
@@ -171,4 +180,109 @@ export async function supplementCandidates(db: DatabaseOrTransaction, userId: st
     (supplementRow(s).deadline.getTime() < now.getTime() ? late : open).push({ c, s });
   }
   return { open, late };
+}
+
+/**
+ * Whether a door visit that ended 材料不齐 can still be sent by bag instead of re-booking. The rule, in order:
+ * the visit ended incomplete with a missing list (else `not_sendable`), within VISIT_BAG_LOOKBACK_DAYS of that
+ * review (else `not_sendable`), not sent already (no case opened for it; else `sent`), not re-booked (no later
+ * booking of the same matter by the same person that is not cancelled or expired; else `rebooked`).
+ */
+export async function visitSendable(
+  db: DatabaseOrTransaction,
+  b: Booking,
+  now: Date,
+): Promise<{ state: 'ok' | 'not_sendable' | 'sent' | 'rebooked'; reviewedAt: Date }> {
+  const [ended] = await db
+    .select({ at: sql<Date>`max(${bookingEvents.at})`.mapWith(bookingEvents.at) })
+    .from(bookingEvents)
+    .where(and(eq(bookingEvents.bookingId, b.id), eq(bookingEvents.status, 'materials_incomplete')));
+  const reviewedAt = ended?.at ?? b.updatedAt;
+  if (
+    b.status !== 'materials_incomplete' ||
+    !b.missingItems?.length ||
+    reviewedAt.getTime() + VISIT_BAG_LOOKBACK_DAYS * 86_400_000 < now.getTime()
+  )
+    return { state: 'not_sendable', reviewedAt };
+  const [opened] = await db.select({ id: cases.id }).from(cases).where(eq(cases.bookingId, b.id));
+  if (opened) return { state: 'sent', reviewedAt };
+  const [later] = await db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.userId, b.userId),
+        eq(bookings.matterCode, b.matterCode),
+        gt(bookings.createdAt, reviewedAt),
+        notInArray(bookings.status, ['cancelled', 'expired']),
+      ),
+    )
+    .limit(1);
+  return { state: later ? 'rebooked' : 'ok', reviewedAt };
+}
+
+/** The missing list of an incomplete visit as supplement items (ticked by material id). */
+export async function visitItems(db: DatabaseOrTransaction, b: Booking): Promise<StoredSupplementItem[]> {
+  return storedItems(b.missingItems ?? [], await materialSpecs(db, b.matterCode));
+}
+
+/** A visit a bag can carry, as the resident sees it. */
+export async function visitTarget(
+  db: DatabaseOrTransaction,
+  b: Booking,
+  reviewedAt: Date,
+): Promise<VisitTarget> {
+  const present = new Set((b.review ?? []).filter((r) => r.present).map((r) => r.materialId));
+  const materials = await db
+    .select({ id: matterMaterials.id, name: matterMaterials.name })
+    .from(matterMaterials)
+    .where(eq(matterMaterials.matterCode, b.matterCode))
+    .orderBy(matterMaterials.position);
+  return {
+    bookingId: b.id,
+    bookingNumber: b.number,
+    matterName: b.matterName,
+    reviewedAt: reviewedAt.toISOString(),
+    sendByDate: beijingDate(new Date(reviewedAt.getTime() + VISIT_BAG_LOOKBACK_DAYS * 86_400_000)),
+    items: (await visitItems(db, b)).map(itemView),
+    checkedAtDoor: materials.filter((m) => present.has(m.id)).map((m) => m.name),
+  };
+}
+
+/** A person's incomplete door visits an unbound bag can carry (see visitSendable), latest first. */
+export async function visitCandidates(
+  db: DatabaseOrTransaction,
+  userId: string,
+  now: Date,
+): Promise<VisitTarget[]> {
+  const rows = await db
+    .select()
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.userId, userId),
+        eq(bookings.status, 'materials_incomplete'),
+        // The review is the visit's last step: updatedAt is at or after it, so this only narrows the search.
+        gt(bookings.updatedAt, new Date(now.getTime() - VISIT_BAG_LOOKBACK_DAYS * 86_400_000)),
+      ),
+    )
+    .orderBy(desc(bookings.updatedAt))
+    .limit(20);
+  const out: VisitTarget[] = [];
+  for (const b of rows) {
+    const { state, reviewedAt } = await visitSendable(db, b, now);
+    if (state === 'ok') out.push(await visitTarget(db, b, reviewedAt));
+  }
+  return out;
+}
+
+/** The centre's receipts of a case's bags (complete, or what was still missing), oldest first. */
+export async function bagReceipts(db: DatabaseOrTransaction, caseId: string) {
+  const rows = await db
+    .select({ receivedAt: bags.receivedAt, receipt: bags.receipt })
+    .from(bags)
+    .innerJoin(supplements, eq(supplements.id, bags.supplementId))
+    .where(and(eq(supplements.caseId, caseId), isNotNull(bags.receivedAt)))
+    .orderBy(bags.receivedAt);
+  return rows.flatMap((r) => (r.receivedAt && r.receipt ? [{ at: r.receivedAt, ...r.receipt }] : []));
 }

@@ -1,8 +1,18 @@
 import { type Address, beijingInstant, type Contact } from '@zyt/shared';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { type Booking, bookings, cases, matterMaterials, matters, users } from '../../db/schema';
+import {
+  type Booking,
+  bookings,
+  type Case,
+  type CaseStatus,
+  cases,
+  matterMaterials,
+  matters,
+  supplements,
+  users,
+} from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
@@ -12,6 +22,30 @@ import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
 import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
 
 export const SUBMIT_CASE = 'bookings.submit-case';
+
+/**
+ * Opens the case of a door visit: when its materials are collected, or (status awaiting_materials) when a visit
+ * that ended 材料不齐 is sent by bag and waits for the centre to have everything.
+ */
+export async function openDoorCase(
+  tx: DatabaseOrTransaction,
+  b: Booking,
+  status?: Extract<CaseStatus, 'awaiting_materials'>,
+): Promise<Case> {
+  const [matter] = await tx
+    .select({ promisedWorkingDays: matters.promisedWorkingDays })
+    .from(matters)
+    .where(eq(matters.code, b.matterCode));
+  // A resident books as a person (enterprise matters are refused at booking).
+  return openCase(tx, {
+    userId: b.userId,
+    channel: 'door_visit',
+    applicant: { kind: 'person' },
+    matter: { code: b.matterCode, name: b.matterName, promisedWorkingDays: matter?.promisedWorkingDays ?? 0 },
+    bookingId: b.id,
+    status,
+  });
+}
 
 /**
  * What follows collection, in the same transaction as the "collected" state: the EMS leg that carries the
@@ -24,18 +58,7 @@ export async function queueCollectedWork(
   b: Booking,
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
-  const [matter] = await tx
-    .select({ promisedWorkingDays: matters.promisedWorkingDays })
-    .from(matters)
-    .where(eq(matters.code, b.matterCode));
-  // A resident books as a person (enterprise matters are refused at booking).
-  const c = await openCase(tx, {
-    userId: b.userId,
-    channel: 'door_visit',
-    applicant: { kind: 'person' },
-    matter: { code: b.matterCode, name: b.matterName, promisedWorkingDays: matter?.promisedWorkingDays ?? 0 },
-    bookingId: b.id,
-  });
+  const c = await openDoorCase(tx, b);
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
     leg: 'materials_to_centre',
@@ -137,6 +160,15 @@ export function defineBookingJobs(app: FastifyInstance): void {
             }
           : { applyType: 0 as const, applicant: { ...person, address: fullAddress } };
       const reviewed = new Map((b.review ?? []).map((r) => [r.materialId, r]));
+      // A visit that ended 材料不齐 and was completed by bag: what its missing list named reached the centre.
+      const byBag = new Set(
+        (
+          await db
+            .select({ items: supplements.items })
+            .from(supplements)
+            .where(and(eq(supplements.caseId, c.id), eq(supplements.source, 'visit')))
+        ).flatMap((r) => r.items.flatMap((i) => (i.materialId ? [i.materialId] : []))),
+      );
       const agent =
         b.entrust && b.agentId
           ? (await db.select().from(users).where(eq(users.id, b.agentId)))[0]
@@ -153,8 +185,8 @@ export function defineBookingJobs(app: FastifyInstance): void {
             materialId: m.id,
             name: m.name,
             form: m.form,
-            count: reviewed.get(m.id)?.copies ?? 0,
-            provided: reviewed.get(m.id)?.present ?? false,
+            count: byBag.has(m.id) ? m.count : (reviewed.get(m.id)?.copies ?? 0),
+            provided: byBag.has(m.id) || (reviewed.get(m.id)?.present ?? false),
           })),
           busMode: '01',
           infoType: matter.caseType as 1 | 2 | 3 | 4,

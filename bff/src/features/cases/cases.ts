@@ -37,6 +37,8 @@ export async function openCase(
     applicant: CaseApplicant;
     matter: { code: string; name: string; promisedWorkingDays: number };
     bookingId?: string;
+    /** Where it starts: submitting (the default), or awaiting_materials (see openDoorCase). */
+    status?: CaseStatus;
   },
 ): Promise<Case> {
   const { applicant } = params;
@@ -56,6 +58,7 @@ export async function openCase(
       matterCode: params.matter.code,
       matterName: params.matter.name,
       promisedWorkingDays: params.matter.promisedWorkingDays,
+      ...(params.status ? { status: params.status } : {}),
     })
     .onConflictDoNothing()
     .returning();

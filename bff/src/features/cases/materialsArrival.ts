@@ -10,7 +10,8 @@ export const REPORT_MATERIALS_ARRIVAL = 'cases.report-materials-arrival';
 /**
  * A door case is submitted as 快递送达 (BUS_MODE 01): the centre can only accept (受理) it once the materials
  * are on its desk. When the EMS leg carrying them is signed for, we tell the platform through the binding, as a
- * job queued in the push's transaction (nothing lost, no network inside it).
+ * job queued in the push's transaction (nothing lost, no network inside it). A door visit that ended 材料不齐
+ * and was completed by bag reports the bag that completed it, when the centre receives it.
  */
 export function defineMaterialsArrival(app: FastifyInstance): void {
   const { db } = app.database;
@@ -26,24 +27,26 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
     await app.jobs.enqueueMany(tx, REPORT_MATERIALS_ARRIVAL, arrived);
   });
 
-  app.jobs.define<{ shipmentId: string }>({
+  app.jobs.define<{ shipmentId: string; receivedAt?: string }>({
     name: REPORT_MATERIALS_ARRIVAL,
     // The platform may not have given the case its number yet, or may be down for a day: the outage schedule.
     retrySchedule: OUTAGE_RETRY_SCHEDULE,
     expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
-    async handle({ shipmentId }) {
+    async handle({ shipmentId, receivedAt }) {
       const [row] = await db
         .select({ waybillNo: shipments.waybillNo, deliveredAt: shipments.deliveredAt, projId: cases.projId })
         .from(shipments)
         .innerJoin(cases, eq(cases.id, shipments.caseId))
         .where(eq(shipments.id, shipmentId));
-      // A 743 may have voided the delivery meanwhile: the next 704 queues this again.
-      if (!row?.waybillNo || !row.deliveredAt) return;
+      // A 743 may have voided the delivery meanwhile: the next 704 queues this again. A bag the centre
+      // received (receivedAt) is on its desk whatever EMS has pushed so far.
+      const deliveredAt = row?.deliveredAt ?? (receivedAt ? new Date(receivedAt) : null);
+      if (!row?.waybillNo || !deliveredAt) return;
       if (!row.projId) throw new Error('the platform has not numbered the case yet');
       try {
         await app.gov.materialsArrived(row.projId, {
           waybillNo: row.waybillNo,
-          deliveredAt: row.deliveredAt.toISOString(),
+          deliveredAt: deliveredAt.toISOString(),
         });
       } catch (err) {
         if (err instanceof GovError && !err.retryable)

@@ -35,6 +35,7 @@ import {
   unifiedStatus,
 } from '../../integrations/ems/tracking';
 import { chineseDate } from '../../lib/calendar';
+import { bagReceipts } from '../bags/supplements';
 import type { GovStageEvent } from './cases';
 
 type Shipment = typeof shipments.$inferSelect;
@@ -66,6 +67,8 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
   // A stuck job (dead-lettered) is never silent: staff see a breach, the resident this sentence.
   if (c.problem) return `${CASE_PROBLEM_SENTENCE}。`;
   switch (c.status) {
+    case 'awaiting_materials':
+      return '补齐的材料正由快递袋寄往政务服务中心，中心收齐后提交政务服务平台；如中心告知仍缺材料，请按清单补寄。';
     case 'submitting':
       return '材料已收取，正在提交政务服务平台，提交后生成办件编号；材料原件由EMS寄往政务服务中心。';
     case 'received':
@@ -174,11 +177,23 @@ function emsItems(s: Shipment, events: readonly EmsTrackEvent[]): TimelineItem[]
   });
 }
 
-const SOURCE_ORDER = { booking: 0, gov: 1, ems: 2 } as const;
+const SOURCE_ORDER = { booking: 0, gov: 1, ems: 2, centre: 3 } as const;
+
+/** The centre's receipt of a bag (替你跑): complete, or what is still missing (one new list, 一次性告知). */
+function receiptItem(r: Awaited<ReturnType<typeof bagReceipts>>[number]): TimelineItem {
+  return {
+    at: r.at.toISOString(),
+    source: 'centre',
+    title: '政务中心已收到补正材料',
+    detail: r.complete
+      ? '材料齐全'
+      : `仍缺${r.missing.length}项：${r.missing.map((i) => i.name).join('、')}，请按清单补寄`,
+  };
+}
 
 /** One case, all of it: booking steps, platform stages and every EMS leg's events, oldest first. */
 export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<CaseDetail> {
-  const [booking, steps, stages, legs] = await Promise.all([
+  const [booking, steps, stages, legs, receipts] = await Promise.all([
     c.bookingId
       ? db
           .select({ id: bookings.id, number: bookings.number })
@@ -208,6 +223,7 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
           : eq(shipments.caseId, c.id),
       )
       .orderBy(asc(shipments.createdAt)),
+    bagReceipts(db, c.id),
   ]);
   const waybills = legs.flatMap((s) => (s.waybillNo ? [s.waybillNo] : []));
   const tracked = waybills.length
@@ -231,6 +247,7 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
         tracked.filter((t) => t.waybillNo === s.waybillNo).map((t) => t.raw as EmsTrackEvent),
       ),
     ),
+    ...receipts.map(receiptItem),
   ].sort((a, b) => a.at.localeCompare(b.at) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
 
   const result = legs.find((s) => s.id === c.resultShipmentId);

@@ -5,7 +5,6 @@ import {
   type BagScanResponse,
   type ConfirmBagBody,
   type PickupWindow,
-  type SupplementView,
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
@@ -15,12 +14,13 @@ import { getBookingDefaults, newIdempotencyKey } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { FormField } from '@/components/FormField';
 import { Kv } from '@/components/Kv';
-import { beijingClock, beijingDateTime, beijingDayLabel } from '@/lib/beijingTime';
+import { beijingClock, beijingDayLabel } from '@/lib/beijingTime';
 import { Button, Checkbox, Radio } from '@/ui/nutui';
+import { type BagTarget, bagTargets, initialTarget } from '../targets';
 import { isBagRefusal } from './Refusal';
 
 type Field =
-  | 'case'
+  | 'target'
   | 'items'
   | 'province'
   | 'city'
@@ -37,15 +37,21 @@ export const windowText = (w: PickupWindow) =>
 const windowKey = (w: PickupWindow) => `${w.start}|${w.end}`;
 const length = (s: string) => [...s.trim()].length;
 
-/** One case's supplement: the case, the deadline, and every item with what is asked for. */
-export function SupplementSummary({ supplement }: { supplement: SupplementView }) {
+/** What the bag carries: the case or visit, the deadline, and (a visit) what else goes in. */
+export function TargetSummary({ target }: { target: BagTarget }) {
   return (
     <>
-      <Text className="text-body">{supplement.matterName}</Text>
-      <Kv label="办件编号" value={supplement.caseNumber ?? '政务服务平台受理后生成'} />
+      <Text className="text-body">{target.matterName}</Text>
+      <Kv label={target.numberLabel} value={target.number} />
       <Text className="bag-deadline" id="bag-deadline">
-        请于 {beijingDateTime(supplement.deadline)} 前寄出
+        请于 {target.sendBy} 前寄出
       </Text>
+      {target.kind === 'visit' && (
+        <Text className="text-hint" id="bag-visit-hint">
+          上门时材料不齐的预约：寄出后开始办件，政务服务中心收齐后提交，无需重新预约。
+          {target.alsoInBag.length > 0 && `上门时已核对的${target.alsoInBag.join('、')}也请一并装入。`}
+        </Text>
+      )}
     </>
   );
 }
@@ -71,6 +77,7 @@ export function SendForm({
   code,
   scan,
   preferredCaseId,
+  preferredBookingId,
   onSent,
   onRefused,
   onStale,
@@ -79,17 +86,19 @@ export function SendForm({
   scan: BagScanResponse;
   /** The case the person came from (case page), chosen first when the bag can carry it. */
   preferredCaseId?: string;
+  /** The incomplete visit the person came from (booking page), chosen first when the bag can carry it. */
+  preferredBookingId?: string;
   onSent: (confirmation: BagConfirmation) => void;
   /** A refusal that ends this bag's form (used meanwhile, expired, deadline passed…). */
   onRefused: (error: ApiError) => void;
   /** The options changed on the server (a window filled up, the list changed): fetch them again. */
   onStale: () => void;
 }) {
-  const cases = scan.supplement ? [scan.supplement] : scan.candidates;
-  const [caseId, setCaseId] = useState<string | undefined>(
-    cases.length === 1 ? cases[0]!.caseId : cases.find((c) => c.caseId === preferredCaseId)?.caseId,
+  const targets = bagTargets(scan);
+  const [targetKey, setTargetKey] = useState(() =>
+    initialTarget(targets, { caseId: preferredCaseId, bookingId: preferredBookingId }),
   );
-  const chosen = cases.find((c) => c.caseId === caseId);
+  const chosen = targets.find((c) => c.key === targetKey);
   const [ticked, setTicked] = useState<string[]>([]);
   const [handover, setHandover] = useState<Handover>(scan.pickupWindows.length > 0 ? 'pickup' : 'outlet');
   const [windowChoice, setWindowChoice] = useState<string>();
@@ -118,7 +127,7 @@ export function SendForm({
     const e: Partial<Record<Field, string>> = {};
     const name = validatePersonName(contact.name);
     const phone = validateMobile(contact.phone);
-    if (!chosen) e.case = '请选择这个快递袋要补交材料的办件';
+    if (!chosen) e.target = '请选择这个快递袋要寄送材料的办件或上门预约';
     else if (ticked.length === 0) e.items = '请勾选装进快递袋的材料';
     if (handover === 'pickup') {
       if (!address.province.trim()) e.province = '请填写省份';
@@ -134,7 +143,7 @@ export function SendForm({
     return {
       errors: e,
       body: {
-        ...(scan.supplement ? {} : { caseId: chosen.caseId }),
+        ...chosen.body,
         items: chosen.items.filter((i) => ticked.includes(i.id)).map((i) => i.id),
         contact: { name: name.value, phone: phone.value },
         handover:
@@ -191,7 +200,8 @@ export function SendForm({
         setTicked([]);
         onStale();
       }
-      if (error.code === 'BAG_CASE_REQUIRED') byField.case = error.message;
+      if (error.code === 'BAG_TARGET_AMBIGUOUS') byField.target = error.message;
+      if (error.code === 'VISIT_ITEMS_REQUIRED') byField.items = error.message;
       setErrors(byField);
       setNotice(error.message);
       if (Object.keys(byField).length > 0) setStep('form');
@@ -200,7 +210,7 @@ export function SendForm({
     }
   };
 
-  if (cases.length === 0) return null;
+  if (targets.length === 0) return null;
 
   if (step === 'confirm' && chosen) {
     const inBag = chosen.items.filter((i) => ticked.includes(i.id));
@@ -209,7 +219,7 @@ export function SendForm({
       <>
         <View className="card">
           <Text className="text-title">请核对后寄出</Text>
-          <SupplementSummary supplement={chosen} />
+          <TargetSummary target={chosen} />
           <Kv label="快递袋" value={code} />
         </View>
         <View className="card" id="bag-confirm-items">
@@ -270,21 +280,22 @@ export function SendForm({
 
   return (
     <>
-      {!scan.supplement && cases.length > 1 && (
+      {!scan.supplement && targets.length > 1 && (
         <View className="card" id="bag-cases">
           <Text className="bag-section-title">这个快递袋寄哪个办件的材料？</Text>
-          {errors.case && <Text className="field__error">{errors.case}</Text>}
+          {errors.target && <Text className="field__error">{errors.target}</Text>}
           <Radio.Group
-            value={caseId}
+            value={targetKey}
             onChange={(value) => {
-              setCaseId(String(value));
+              setTargetKey(String(value));
               setTicked([]);
             }}
           >
             <View className="bag-options">
-              {cases.map((c) => (
-                <Radio key={c.caseId} value={c.caseId}>
-                  {c.matterName}（{c.items.length} 项，{beijingDateTime(c.deadline)}前）
+              {targets.map((c) => (
+                <Radio key={c.key} value={c.key}>
+                  {c.kind === 'visit' ? '上门材料不齐：' : ''}
+                  {c.matterName}（{c.items.length} 项，{c.sendBy}前）
                 </Radio>
               ))}
             </View>
@@ -294,7 +305,7 @@ export function SendForm({
 
       {chosen && (
         <View className="card" id="bag-items">
-          <SupplementSummary supplement={chosen} />
+          <TargetSummary target={chosen} />
           <Text className="bag-section-title">需要补交 {chosen.items.length} 项，请勾选装进快递袋的材料</Text>
           {errors.items && (
             <Text className="field__error" id="bag-items-error">

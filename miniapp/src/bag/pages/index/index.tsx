@@ -17,7 +17,17 @@ import { Button } from '@/ui/nutui';
 import '../../bag.css';
 
 /** One scanned bag: what it can carry, then the form; refusals explained with the way on. */
-function SendBag({ code, caseId, onRescan }: { code: string; caseId?: string; onRescan: () => void }) {
+function SendBag({
+  code,
+  caseId,
+  bookingId,
+  onRescan,
+}: {
+  code: string;
+  caseId?: string;
+  bookingId?: string;
+  onRescan: () => void;
+}) {
   const scan = useLoader(() => scanBag(code));
   const [refused, setRefused] = useState<ApiError>();
 
@@ -37,7 +47,7 @@ function SendBag({ code, caseId, onRescan }: { code: string; caseId?: string; on
   }
   const bag = scan.data;
   if (!bag) return null;
-  if (!bag.supplement && bag.candidates.length === 0) {
+  if (!bag.supplement && bag.candidates.length === 0 && bag.visits.length === 0) {
     return (
       <EmptyState
         title="您目前没有需要补交材料的办件"
@@ -56,13 +66,14 @@ function SendBag({ code, caseId, onRescan }: { code: string; caseId?: string; on
         <Text className="text-hint">
           {bag.supplement
             ? '这个快递袋已指定用于下面的办件。'
-            : '选择办件、勾选材料、约好揽收，EMS 免费寄到政务服务中心。'}
+            : '选择办件或上门预约、勾选材料、约好揽收，EMS 免费寄到政务服务中心。'}
         </Text>
       </View>
       <SendForm
         code={bag.code}
         scan={bag}
         preferredCaseId={caseId}
+        preferredBookingId={bookingId}
         onSent={(confirmation) => {
           rememberSent(confirmation);
           Taro.redirectTo({
@@ -85,6 +96,8 @@ export default function BagEntry() {
   const given = routeParam(params, 'q') ?? routeParam(params, 'code');
   const [code, setCode] = useState(bagCodeFrom(given));
   const caseId = routeParam(params, 'caseId');
+  // From an incomplete visit's booking page: that visit is chosen once the bag is scanned.
+  const bookingId = routeParam(params, 'bookingId');
 
   return (
     <Page className="bag">
@@ -94,13 +107,26 @@ export default function BagEntry() {
           loginText="登录后查看这个快递袋可以寄哪个办件的补正材料"
           consentText="寄送需要填写揽收地址和联系电话，同意后才能继续"
         >
-          <SendBag key={code} code={code} caseId={caseId} onRescan={() => setCode(undefined)} />
+          <SendBag
+            key={code}
+            code={code}
+            caseId={caseId}
+            bookingId={bookingId}
+            onRescan={() => setCode(undefined)}
+          />
         </SignInGate>
       ) : (
         <>
           {given && !bagCodeFrom(given) && (
             <View className="notice" role="alert">
               <Text>这个二维码不是政邮通快递袋的二维码，请扫描快递袋背面的二维码。</Text>
+            </View>
+          )}
+          {bookingId && (
+            <View className="notice">
+              <Text>
+                上门时缺少的材料备齐后，扫描快递袋背面的二维码即可免费寄往政务服务中心，无需重新预约。
+              </Text>
             </View>
           )}
           <CodeEntry onCode={setCode} />

@@ -8,7 +8,7 @@ import { MissingList } from '@/booking/components/MissingList';
 import { StatusTag } from '@/booking/components/StatusTag';
 import { Timeline } from '@/booking/components/Timeline';
 import { TimePicker, type WindowChoice } from '@/booking/components/TimePicker';
-import { dueText, visitTimeText } from '@/booking/format';
+import { canSendVisitByBag, dueText, visitTimeText } from '@/booking/format';
 import { CaseStatusTag } from '@/cases/components/CaseStatusTag';
 import { CopyRow } from '@/components/CopyRow';
 import { Kv } from '@/components/Kv';
@@ -212,9 +212,10 @@ export default function BookingDetail() {
   }
 
   const due = dueText(booking.dueAt);
-  const missing = booking.status === 'materials_incomplete' ? (booking.missingItems ?? []) : [];
-  // Once the materials became a case, the case is the one truth about progress.
+  // Once the materials became a case, the case is the one truth about progress (also once an incomplete
+  // visit's materials were sent by bag: no list to act on, no re-booking).
   const theCase = booking.case;
+  const missing = booking.status === 'materials_incomplete' && !theCase ? (booking.missingItems ?? []) : [];
   return (
     <Page className="booking-detail">
       {missing.length > 0 && (
@@ -232,6 +233,18 @@ export default function BookingDetail() {
           >
             备齐后重新预约上门
           </Button>
+          {canSendVisitByBag(booking) && (
+            <>
+              <View className="spacer" />
+              <Button
+                block
+                size="large"
+                onClick={() => Taro.navigateTo({ url: withQuery(routes.bag, { bookingId: booking.id }) })}
+              >
+                已备齐？扫描邮袋寄送
+              </Button>
+            </>
+          )}
           <View className="spacer" />
         </>
       )}
@@ -246,7 +259,7 @@ export default function BookingDetail() {
         </View>
         <Text className="text-body" id="booking-status-text">
           {theCase
-            ? `材料已收取，办件进度：${theCase.statusLabel}。办理情况以办件进度为准。`
+            ? `${booking.status === 'materials_incomplete' ? '缺少的材料已用快递袋寄出' : '材料已收取'}，办件进度：${theCase.statusLabel}。办理情况以办件进度为准。`
             : explanations[booking.status]}
         </Text>
         <Kv label="预约号" value={booking.number} />

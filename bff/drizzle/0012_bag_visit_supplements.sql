@@ -1,0 +1,2 @@
+ALTER TABLE "supplements" DROP CONSTRAINT "supplements_source_check";--> statement-breakpoint
+ALTER TABLE "supplements" ADD CONSTRAINT "supplements_source_check" CHECK ("supplements"."source" in ('platform', 'door', 'visit', 'centre'));
