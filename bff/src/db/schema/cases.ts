@@ -51,10 +51,11 @@ export const cases = pgTable(
   'cases',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** The person: the applicant, or the enterprise's operator (经办人). */
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /**
+     * The person: the applicant, or the enterprise's operator (经办人). Null for a case a service centre ordered
+     * result mailing for (单程寄递) whose applicant has no account with us: nobody to notify in the app.
+     */
+    userId: uuid('user_id').references(() => users.id),
     channel: text('channel').$type<CaseChannel>().notNull(),
     applicantKind: text('applicant_kind').$type<ApplicantKind>().notNull(),
     /** Enterprise applicants: public registry data, not personal data. */
