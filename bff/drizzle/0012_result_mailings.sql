@@ -16,4 +16,5 @@ ALTER TABLE "cases" ALTER COLUMN "user_id" DROP NOT NULL;--> statement-breakpoin
 ALTER TABLE "result_mailings" ADD CONSTRAINT "result_mailings_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_mailings" ADD CONSTRAINT "result_mailings_centre_outlet_id_outlets_id_fk" FOREIGN KEY ("centre_outlet_id") REFERENCES "public"."outlets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "result_mailings_key_idx" ON "result_mailings" USING btree ("ordered_by_id","idempotency_key") WHERE "result_mailings"."idempotency_key" is not null;--> statement-breakpoint
-CREATE INDEX "result_mailings_centre_idx" ON "result_mailings" USING btree ("centre_outlet_id","created_at");
+CREATE INDEX "result_mailings_centre_idx" ON "result_mailings" USING btree ("centre_outlet_id","created_at");--> statement-breakpoint
+CREATE INDEX "cases_result_shipment_idx" ON "cases" USING btree ("result_shipment_id");

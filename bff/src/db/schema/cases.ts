@@ -103,6 +103,8 @@ export const cases = pgTable(
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
+    // Each EMS order of a result moves its cases (several when a parcel carries one person's results).
+    index('cases_result_shipment_idx').on(t.resultShipmentId),
     // The platform's callbacks name a case by the ourId we gave it (its id, as text; other channels' ids are
     // not UUIDs): found by this index before the PROJID is known.
     index('cases_our_id_idx').on(sql`(${t.id}::text)`),

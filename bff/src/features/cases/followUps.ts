@@ -13,6 +13,7 @@ import {
   onShipmentChanged,
   onShipmentOrdered,
   requestShipment,
+  type ShipmentRequest,
 } from '../shipments/shipments';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {
@@ -139,16 +140,16 @@ const RESULT_PIECE_GRAMS = 200;
 
 /**
  * One EMS parcel (BUS_MODE 01) carrying `pieces` results from the service centre to the applicant, paid by the
- * government, in the caller's transaction; the callers point each case's resultShipmentId at it.
+ * government; the callers point each case's resultShipmentId at it.
  */
-export async function requestResultParcel(
-  tx: DatabaseOrTransaction,
-  app: FastifyInstance,
-  params: { subjectCaseId: string; to: ResultDestination; pieces: number },
-): Promise<string> {
+export function resultParcel(params: {
+  subjectCaseId: string;
+  to: ResultDestination;
+  pieces: number;
+}): ShipmentRequest {
   const { to } = params;
   const now = Date.now();
-  return requestShipment(tx, app, {
+  return {
     leg: 'result_to_applicant',
     subject: { kind: 'case', id: params.subjectCaseId },
     sender: outletParty(to.centre),
@@ -162,14 +163,14 @@ export async function requestResultParcel(
     },
     weightGrams: RESULT_PIECE_GRAMS * params.pieces,
     pickup: { from: new Date(now), to: new Date(now + 4 * 3600_000) },
-  });
+  };
 }
 
 /** The result travels to the applicant by EMS as soon as it is issued. */
 async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
   const to = await destinationOf(tx, app, c);
   if (!to) return;
-  const shipmentId = await requestResultParcel(tx, app, { subjectCaseId: c.id, to, pieces: 1 });
+  const shipmentId = await requestShipment(tx, app, resultParcel({ subjectCaseId: c.id, to, pieces: 1 }));
   await tx.update(cases).set({ resultShipmentId: shipmentId }).where(eq(cases.id, c.id));
 }
 

@@ -7,7 +7,7 @@ import {
   type StaffResultMailingsBody,
   type StaffResultMailingsResponse,
 } from '@zyt/shared';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
@@ -17,9 +17,10 @@ import { workingDeadline } from '../../lib/calendar';
 import { AppError } from '../../lib/errors';
 import { servingOutlets } from '../bookings/bookings';
 import { applyStageEvents, DELIVERY_WORKING_DAYS, openCase } from '../cases/cases';
-import { mailingSealedContext, requestResultParcel } from '../cases/followUps';
+import { mailingSealedContext, resultParcel } from '../cases/followUps';
 import { stageEventsOf } from '../cases/poll';
 import { piiContext } from '../me/users';
+import { requestShipments } from '../shipments/shipments';
 
 type Matter = typeof matters.$inferSelect;
 type Outlet = typeof outlets.$inferSelect;
@@ -340,28 +341,34 @@ async function orderInOneTransaction(
       else parcels.push([s]);
       groups.set(key, parcels);
     }
-    let parcels = 0;
-    for (const group of groups.values())
-      for (const parcel of group) {
-        const first = parcel[0]!;
-        const parcelId = await requestResultParcel(tx, app, {
-          subjectCaseId: first.caseId,
-          to: { centre, address: first.item.address, contact: first.item.contact },
+    const parcels = [...groups.values()].flat();
+    const parcelIds = await requestShipments(
+      tx,
+      app,
+      parcels.map((parcel) =>
+        resultParcel({
+          subjectCaseId: parcel[0]!.caseId,
+          to: { centre, address: parcel[0]!.item.address, contact: parcel[0]!.item.contact },
           pieces: parcel.length,
-        });
-        parcels++;
-        await tx
-          .update(cases)
-          .set({ resultShipmentId: parcelId })
-          .where(
-            inArray(
-              cases.id,
-              parcel.map((p) => p.caseId),
-            ),
-          );
-        for (const p of parcel)
-          outcomes[p.index] = { caseNumber: numbers[p.index]!, outcome: 'ordered', parcelId };
+        }),
+      ),
+    );
+    const caseIds: string[] = [];
+    const shipmentIds: string[] = [];
+    parcels.forEach((parcel, i) => {
+      for (const p of parcel) {
+        caseIds.push(p.caseId);
+        shipmentIds.push(parcelIds[i]!);
+        outcomes[p.index] = { caseNumber: numbers[p.index]!, outcome: 'ordered', parcelId: parcelIds[i]! };
       }
-    return { items: outcomes, ordered: toShip.length, parcels };
+    });
+    // Every case to its parcel in one statement (uuid[] literals: both drivers bind them alike).
+    if (caseIds.length > 0)
+      await tx.execute(sql`
+        update ${cases} set result_shipment_id = m.shipment_id
+        from unnest(${`{${caseIds.join(',')}}`}::uuid[], ${`{${shipmentIds.join(',')}}`}::uuid[])
+          as m(case_id, shipment_id)
+        where ${cases.id} = m.case_id`);
+    return { items: outcomes, ordered: toShip.length, parcels: parcels.length };
   });
 }
