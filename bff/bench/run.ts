@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [name…]`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
  * reference measured in the same run. Names pick scenarios (jobs.ems, booking — both booking.* entries —,
- * ems.push, bag.scan); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
+ * ems.push, bag.scan, results.bulk); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
  * one of the same name, so later scenarios add to the file.
  *
  * A scenario is one entry of SCENARIOS (its name, and a run that measures, checks and returns its results):
@@ -15,6 +15,7 @@ import { benchBookings } from './bookings';
 import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
 import { pgbenchInsertTps, scratchDatabase } from './reference';
+import { benchResultsBulk } from './resultsBulk';
 
 export interface Result {
   name: string;
@@ -72,6 +73,33 @@ const SCENARIOS: Scenario[] = [
           ratio: round(jobs.throughput / tps, 4),
           target: '≥ 500 jobs/s',
           notes: `backlog of ${jobs.check.orders} EMS orders drained over HTTP to the simulator (own process), each created exactly once; enqueue ${jobs.check.enqueuePerSecond}/s from 16 concurrent transactions; p50/p99 = one job's handling`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'results.bulk',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const bulk = await benchResultsBulk(databaseUrl);
+      const { check } = bulk;
+      console.log(
+        `results.bulk: ${round(bulk.throughput)} EMS orders/s, p50 ${round(bulk.p50_ms)} ms, p99 ${round(bulk.p99_ms)} ms`,
+        check,
+      );
+      if (check.duplicates > 0 || check.created !== check.parcels)
+        throw new Error(`results.bulk lost or duplicated orders: ${JSON.stringify(check)}`);
+      return [
+        {
+          name: 'results.bulk',
+          throughput: round(bulk.throughput),
+          unit: 'orders/s',
+          p50_ms: round(bulk.p50_ms),
+          p99_ms: round(bulk.p99_ms),
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(bulk.throughput / tps, 4),
+          target: '≥ jobs.ems; 11,000 results ordered and drained in under a minute',
+          notes: `${check.results} results (1–3 per person) in lists of 500 from 4 clerks at once → ${check.parcels} parcels (one EMS order each, ≤5 results per parcel), each created exactly once; lists taken in ${round(check.orderSeconds)} s, orders drained to the simulator (own process) in ${round(check.drainSeconds)} s; p50/p99 = one job's handling`,
         },
       ];
     },

@@ -3,6 +3,7 @@
  * platform), the BFF on the embedded database with demo data, and the H5 app, all on one origin:
  *   /            H5 app (miniapp/dist/h5)
  *   /b/<code>    a bag label's QR URL: redirected to the H5 app's bag page
+ *   /r/<n>/<q>   an acceptance receipt's QR URL (单程寄递): redirected to the H5 app's result-mailing page
  *   /api/v1      BFF
  *   /docs        OpenAPI UI
  *   /sim/wechat, /sim/ems, /sim/gov   the simulators (demo sign-in; their admin endpoints)
@@ -58,6 +59,14 @@ async function main() {
     // A bag label's QR (`<base>/b/<code>`) opened in a plain browser: the H5 app's bag page (hash router).
     server.get<{ Params: { code: string } }>('/b/:code', (req, reply) =>
       reply.redirect(`/#/bag/pages/index/index?code=${encodeURIComponent(req.params.code)}`),
+    );
+    // An acceptance receipt's QR (`<base>/r/<办件编号>/<查询码>`): the H5 app's result-mailing page.
+    server.get<{ Params: { caseNumber: string; queryCode: string } }>(
+      '/r/:caseNumber/:queryCode',
+      (req, reply) =>
+        reply.redirect(
+          `/#/cases/pages/mail/index?q=${encodeURIComponent(`r/${req.params.caseNumber}/${req.params.queryCode}`)}`,
+        ),
     );
   } else {
     server.log.warn(

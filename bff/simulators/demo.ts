@@ -1,11 +1,12 @@
 import proxy from '@fastify/http-proxy';
-import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, residentIdCheckChar } from '@zyt/shared';
+import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, receiptUrl, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { bagBatches, staffOutlets, users } from '../src/db/schema';
 import { createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
+import { matters as simMatters } from './gov/catalogue';
 
 /**
  * The demo stack only (`pnpm start`, browser tests): the simulators on the BFF's origin under /sim/* (the H5
@@ -27,7 +28,7 @@ export async function registerDemo(
   ] as const) {
     await server.register(proxy, { upstream, prefix, rewritePrefix: prefix === '/sim/wechat' ? '/sim' : '' });
   }
-  server.addHook('onReady', () => seedDemo(server));
+  server.addHook('onReady', () => seedDemo(server, simulators.govUrl));
   return true;
 }
 
@@ -42,6 +43,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-centre': ['resident', 'centre_clerk'],
   'demo-resident-bag': ['resident'],
   'demo-resident-3': ['resident'],
+  'demo-resident-mail': ['resident'],
 };
 
 /**
@@ -53,6 +55,12 @@ const agentIdentity = {
   idNumber: `44011219850315123${residentIdCheckChar('44011219850315123')}`,
 };
 const agentContact = { staffNo: 'HP0012', phone: '13922200012' };
+
+/** The resident who applied at a window and has the result mailed (单程寄递). */
+export const mailResidentIdentity = {
+  name: '郑七',
+  idNumber: `44011219880606352${residentIdCheckChar('44011219880606352')}`,
+};
 
 /** The second agent of the same post office (AB岗: one takes over when the other can't go). */
 const agent2Identity = {
@@ -70,13 +78,15 @@ const demoOutlets: Record<string, string> = {
   'demo-agent-2': 'HP-PO-01',
   'demo-centre': 'HP-SC-01',
 };
-const demoStaff: Record<string, { identity: typeof agentIdentity; contact: typeof agentContact }> = {
+const demoStaff: Record<string, { identity: typeof agentIdentity; contact?: typeof agentContact }> = {
   'demo-agent': { identity: agentIdentity, contact: agentContact },
   'demo-agent-2': { identity: agent2Identity, contact: agent2Contact },
+  // Real-named already: the window case seeded for them (单程寄递) names this applicant.
+  'demo-resident-mail': { identity: mailResidentIdentity },
 };
 
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */
-async function seedDemo(app: FastifyInstance): Promise<void> {
+async function seedDemo(app: FastifyInstance, govUrl: string): Promise<void> {
   const { db } = app.database;
   for (const [openid, roles] of Object.entries(demoRoles)) {
     const [user] = await db
@@ -92,11 +102,46 @@ async function seedDemo(app: FastifyInstance): Promise<void> {
         .where(eq(users.id, user!.id));
       await storeIdentity(db, app.pii, { userId: user!.id, ...staff.identity });
     }
-    if (staff && !user!.staffNo) await storeStaffContact(db, app.pii, { userId: user!.id, ...staff.contact });
+    if (staff?.contact && !user!.staffNo)
+      await storeStaffContact(db, app.pii, { userId: user!.id, ...staff.contact });
     const outletId = demoOutlets[openid];
     if (outletId) await db.insert(staffOutlets).values({ userId: user!.id, outletId }).onConflictDoNothing();
   }
   await seedDemoBags(app);
+  // Not worth failing the demo's start over: the platform simulator may still be starting.
+  await seedWindowCase(app, govUrl).catch((err: Error) =>
+    app.log.warn({ err: err.message }, 'demo window case not seeded'),
+  );
+}
+
+/**
+ * A case 郑七 applied for at a window (the platform has it, we do not yet), once: its acceptance receipt's QR
+ * URL is logged, for adding it in the app and having the result mailed (单程寄递).
+ */
+async function seedWindowCase(app: FastifyInstance, govUrl: string): Promise<void> {
+  const listed = (await (await fetch(`${govUrl}/sim/cases`)).json()) as {
+    cases: { projId: string; applicant: { cardNumber: string }; receipt: { queryCode: string } | null }[];
+  };
+  if (!Array.isArray(listed.cases)) throw new Error('the government simulator did not list its cases');
+  let seeded = listed.cases.find(
+    (c) => c.receipt && c.applicant.cardNumber === mailResidentIdentity.idNumber,
+  );
+  if (!seeded) {
+    const matter = simMatters.find(
+      (m) => m.applicantType === 'person' && m.channels.mail !== 'none' && m.result.kind === 'physical',
+    )!;
+    const res = await fetch(`${govUrl}/sim/admin/elsewhere-cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceCode: matter.serviceCode, applicant: mailResidentIdentity }),
+    });
+    const made = (await res.json()) as { projId: string; queryCode: string };
+    seeded = { projId: made.projId, applicant: { cardNumber: '' }, receipt: { queryCode: made.queryCode } };
+  }
+  app.log.info(
+    { receipt: receiptUrl(app.config.bags.urlBase, seeded.projId, seeded.receipt!.queryCode) },
+    'demo window case of 郑七 (受理单二维码, 单程寄递)',
+  );
 }
 
 const DEMO_BAG_NOTE = '演示批次';

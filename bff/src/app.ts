@@ -28,6 +28,7 @@ import { defineNotificationJobs } from './features/notifications/notify';
 import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
+import resultMailingRoutes from './features/resultMailings/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
@@ -138,6 +139,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(supervisionRoutes);
       await api.register(staffRoutes);
       await api.register(caseRoutes);
+      await api.register(resultMailingRoutes);
       await api.register(subscriptionRoutes);
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);

@@ -565,6 +565,42 @@ describe('other scripted ends', () => {
   });
 });
 
+describe('applicant check (单程寄递)', () => {
+  it('confirms the applicant of a case applied for elsewhere, the same 404 for an unknown case or wrong query code', async () => {
+    const matter = matters.find((m) => m.applicantType === 'person' && m.channels.mail !== 'none')!;
+    const applicant = { name: '张三', idNumber: '11010519491231002X' };
+    const seeded = await admin('/sim/admin/elsewhere-cases', {
+      serviceCode: matter.serviceCode,
+      applicant,
+      applyChannel: 'online',
+      queryCode: '246810',
+    });
+    expect(seeded.status).toBe(201);
+    const projId = seeded.body.projId as string;
+    const who = { name: applicant.name, cardType: '111' as const, cardNumber: applicant.idNumber };
+    const found = await gov.checkApplicant(projId, { queryCode: '246810', applicant: who });
+    expect(found).toMatchObject({ match: true, applyChannel: 'online', resultCollected: false });
+    if (found.match)
+      expect(found.case).toMatchObject({ projId, serviceCode: matter.serviceCode, stage: '1' });
+    expect(
+      await gov.checkApplicant(projId, { queryCode: '246810', applicant: { ...who, name: '李四' } }),
+    ).toEqual({ match: false });
+    const wrong = await govError(gov.checkApplicant(projId, { queryCode: '135790', applicant: who }));
+    const unknown = await govError(
+      gov.checkApplicant('44011299990101999999', { queryCode: '246810', applicant: who }),
+    );
+    for (const e of [wrong, unknown])
+      expect(e).toMatchObject({ code: 'CASE_NOT_FOUND', status: 404, retryable: false });
+    // A case we submitted ourselves has no receipt code: not found the same way.
+    const ours = await gov.submitCase(submission(matter));
+    expect(
+      (await govError(gov.checkApplicant(ours.projId, { queryCode: '246810', applicant: who }))).code,
+    ).toBe('CASE_NOT_FOUND');
+    // Collecting needs a result: refused before 办结.
+    expect((await admin(`/sim/admin/cases/${projId}/collect`, {})).status).toBe(409);
+  });
+});
+
 describe('faults', () => {
   it('reports a platform that is down, failing or silent as retryable', async () => {
     await admin('/sim/admin/faults', { downForSeconds: 30 });

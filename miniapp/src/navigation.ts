@@ -15,6 +15,7 @@ export const routes = {
   bookingDone: '/booking/pages/success/index',
   cases: '/cases/pages/index/index',
   caseDetail: '/cases/pages/detail/index',
+  caseMail: '/cases/pages/mail/index',
   outlets: '/outlets/pages/index/index',
   outlet: '/outlets/pages/detail/index',
   search: '/catalogue/pages/search/index',

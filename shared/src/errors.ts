@@ -87,6 +87,16 @@ export const ErrorCode = {
   HANDOVER_VISIT_INVALID: 'HANDOVER_VISIT_INVALID',
   HANDOVER_MIXED_CENTRES: 'HANDOVER_MIXED_CENTRES',
   HANDOVER_ITEMS_INCOMPLETE: 'HANDOVER_ITEMS_INCOMPLETE',
+  RECEIPT_CODE_INVALID: 'RECEIPT_CODE_INVALID',
+  RESULT_MAILING_CASE_NOT_FOUND: 'RESULT_MAILING_CASE_NOT_FOUND',
+  RESULT_MAILING_APPLICANT_MISMATCH: 'RESULT_MAILING_APPLICANT_MISMATCH',
+  RESULT_MAILING_ALREADY_ADDED: 'RESULT_MAILING_ALREADY_ADDED',
+  RESULT_MAILING_CASE_CLOSED: 'RESULT_MAILING_CASE_CLOSED',
+  RESULT_ALREADY_COLLECTED: 'RESULT_ALREADY_COLLECTED',
+  RESULT_NOT_MAILABLE: 'RESULT_NOT_MAILABLE',
+  RESULT_MAILING_NOT_SUPPORTED: 'RESULT_MAILING_NOT_SUPPORTED',
+  RESULT_MAILING_CHECK_UNAVAILABLE: 'RESULT_MAILING_CHECK_UNAVAILABLE',
+  RESULT_MAILING_LIST_INVALID: 'RESULT_MAILING_LIST_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -179,6 +189,18 @@ export const errorMessages: Record<ErrorCode, string> = {
   HANDOVER_VISIT_INVALID: '所选上门任务中有未收件、不是您收取或已交接的，请刷新后重新选择',
   HANDOVER_MIXED_CENTRES: '所选材料要送往不同的政务服务中心，请按中心分袋交接',
   HANDOVER_ITEMS_INCOMPLETE: '还有材料未核对，或核对了不在袋中的材料，请逐项核对后再签收',
+  RECEIPT_CODE_INVALID:
+    '办件编号或查询码格式不正确：请核对受理单上的办件编号和6位查询码，或重新扫描受理单上的二维码',
+  RESULT_MAILING_CASE_NOT_FOUND: '没有找到与该办件编号和查询码对应的办件，请核对受理单后重新输入',
+  RESULT_MAILING_APPLICANT_MISMATCH:
+    '该办件的申请人与您实名认证的身份不一致，只能由申请人本人申请邮寄办理结果',
+  RESULT_MAILING_ALREADY_ADDED: '该办件已申请邮寄办理结果，无需重复申请；可在“我的办件”查看进度',
+  RESULT_MAILING_CASE_CLOSED: '该办件已不予受理或已退件，没有需要邮寄的办理结果',
+  RESULT_ALREADY_COLLECTED: '该办件的办理结果已在窗口领取，无需邮寄',
+  RESULT_NOT_MAILABLE: '该办件的办理结果是电子证照，无需邮寄，可在政务服务平台查看下载',
+  RESULT_MAILING_NOT_SUPPORTED: '该事项的办理结果不支持邮寄送达，请到窗口领取',
+  RESULT_MAILING_CHECK_UNAVAILABLE: '暂时无法向政务服务平台核对该办件，请稍后再试',
+  RESULT_MAILING_LIST_INVALID: '邮寄清单中有不能办理的办件，请按提示修改后重新提交，本次没有寄出任何办件',
 };
 
 export interface FieldIssue {

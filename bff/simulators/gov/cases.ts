@@ -62,6 +62,10 @@ interface SimCase {
   toleratedMissing?: boolean;
   /** Simulated ms at which the case moves on; undefined while it waits (补正) or has ended. */
   dueAt?: number;
+  /** A case applied for elsewhere (online or at a window): its receipt's 查询码, and where it came in. */
+  receipt?: { queryCode: string; applyChannel: 'online' | 'window' };
+  /** The result was handed over at the window (领取). */
+  resultCollected?: boolean;
 }
 
 /** Simulated time: runs `speed` times faster than the wall clock and can jump ahead. */
@@ -350,6 +354,52 @@ export function createCaseBook(opts: {
       schedule(c, sub.busMode === '01' ? undefined : STAGE_SECONDS['1']);
       return view;
     },
+    /**
+     * A case applied for online or at a window (not through us): registered like a submission, with the
+     * receipt's query code. A seeding control for tests and the demo.
+     */
+    openElsewhere(
+      sub: GovCaseSubmission,
+      matter: GovMatter,
+      receipt: { queryCode: string; applyChannel: 'online' | 'window' },
+    ): GovCase {
+      const view = this.create(sub, matter);
+      cases.get(view.projId)!.receipt = receipt;
+      return view;
+    },
+    /** The applicant check of 单程寄递: same answer for an unknown case and a wrong query code. */
+    checkApplicant(
+      projId: string,
+      queryCode: string,
+      who: { name: string; cardType: string; cardNumber: string },
+    ):
+      | 'not_found'
+      | { match: false }
+      | { match: true; applyChannel: 'online' | 'window'; resultCollected: boolean; case: GovCase } {
+      const c = cases.get(projId);
+      if (!c?.receipt || c.receipt.queryCode !== queryCode) return 'not_found';
+      const a = c.applicant;
+      if (
+        a.name !== who.name ||
+        a.cardType !== who.cardType ||
+        a.cardNumber.toUpperCase() !== who.cardNumber.toUpperCase()
+      )
+        return { match: false };
+      return {
+        match: true,
+        applyChannel: c.receipt.applyChannel,
+        resultCollected: c.resultCollected ?? false,
+        case: c.view,
+      };
+    },
+    /** The applicant collected the result at the window (领取). */
+    collectResult(projId: string): GovCase | 'not_found' | 'not_completed' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      if (c.view.stage !== '4') return 'not_completed';
+      c.resultCollected = true;
+      return c.view;
+    },
     /** The EMS leg carrying a 快递送达 case's materials was signed for at the centre: examination starts. */
     materialsArrived(
       projId: string,
@@ -420,6 +470,8 @@ export function createCaseBook(opts: {
         applicant: c.applicant,
         materialsWaybill: c.materialsWaybill ?? null,
         supplementsPushed: c.supplementsPushed ?? [],
+        receipt: c.receipt ?? null,
+        resultCollected: c.resultCollected ?? false,
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { validateCreditCode, validateResidentId } from '@zyt/shared';
@@ -7,6 +8,7 @@ import { verifySignature } from '../../src/integrations/gov/signing';
 import {
   checker,
   GOV_API_PREFIX,
+  GovApplicantCheck,
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
@@ -72,6 +74,7 @@ const HANG_MS = 120_000;
 const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
 const checkSupplementPush = checker(GovSupplementPush);
+const checkApplicantCheck = checker(GovApplicantCheck);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -259,6 +262,17 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         return { projId, stage: found.stage };
       });
 
+      gov.post('/cases/:projId/applicant-check', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const body = checkApplicantCheck(parseJson(req));
+        if (!body.ok) throw new SimError(400, 'VALIDATION_FAILED', '需要 queryCode 和 applicant');
+        const found = book.checkApplicant(projId, body.value.queryCode, body.value.applicant);
+        // An unknown case and a wrong query code answer alike: case numbers cannot be probed.
+        if (found === 'not_found')
+          throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在或查询码不正确`);
+        return found;
+      });
+
       gov.get('/cases/:projId', async (req) => {
         const { projId } = req.params as { projId: string };
         const found = book.get(projId);
@@ -375,6 +389,73 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
       if (outcome === 'not_waiting')
         throw new SimError(409, 'NOT_AWAITING_SUPPLEMENT', '该办件不在补齐补正环节或已收到补正材料');
       return { projId: req.params.projId, received: true };
+    },
+  );
+
+  admin.post(
+    '/sim/admin/elsewhere-cases',
+    {
+      schema: {
+        body: Type.Object({
+          serviceCode: Type.String({ minLength: 1 }),
+          applicant: Type.Object({
+            name: Type.String({ minLength: 1 }),
+            idNumber: Type.String({ minLength: 1 }),
+          }),
+          applyChannel: Type.Optional(Type.Enum(['online', 'window'])),
+          queryCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+          outcome: Type.Optional(Type.Enum([...OUTCOMES])),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { serviceCode, applicant, applyChannel = 'window', outcome } = req.body;
+      const matter = matterByCode.get(serviceCode);
+      if (!matter) throw new SimError(404, 'SERVICE_NOT_FOUND', `实施编码 ${serviceCode} 不存在`);
+      const ourId = `W${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+      if (outcome) book.setScript({ ourId }, { outcome });
+      const queryCode = req.body.queryCode ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const view = book.openElsewhere(
+        {
+          ourId,
+          serviceCode,
+          serviceVersion: matter.serviceVersion,
+          projectName: `${applicant.name}申请${matter.name}`,
+          applyType: matter.applicantType === 'person' ? 0 : 1,
+          applicant: {
+            name: applicant.name,
+            cardType: '111',
+            cardNumber: applicant.idNumber.toUpperCase(),
+            mobile: '13800138000',
+            address: matter.name,
+          },
+          acceptList: matter.materials.map((mt) => ({
+            materialId: mt.id,
+            name: mt.name,
+            form: mt.form,
+            count: mt.count,
+            provided: true,
+          })),
+          busMode: '00',
+          infoType: matter.infoType,
+        },
+        matter,
+        { queryCode, applyChannel },
+      );
+      return reply.code(201).send({ projId: view.projId, queryCode, ourId });
+    },
+  );
+
+  admin.post(
+    '/sim/admin/cases/:projId/collect',
+    { schema: { params: Type.Object({ projId: Type.String() }) } },
+    async (req) => {
+      const found = book.collectResult(req.params.projId);
+      if (found === 'not_found')
+        throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${req.params.projId} 不存在`);
+      if (found === 'not_completed')
+        throw new SimError(409, 'NOT_COMPLETED', '该办件尚未办结，没有可领取的结果');
+      return { projId: req.params.projId, collected: true };
     },
   );
 

@@ -15,6 +15,7 @@ export const demoUsers = [
   { openid: 'demo-centre', nickname: '周收件', description: '政务中心收件：接收材料和补件袋' },
   { openid: 'demo-resident-bag', nickname: '吴六', description: '居民：扫快递袋寄补正材料（替你跑）' },
   { openid: 'demo-resident-3', nickname: '陈六', description: '居民（第三位）' },
+  { openid: 'demo-resident-mail', nickname: '郑七', description: '居民：窗口办件，扫受理单邮寄办理结果' },
 ] as const;
 
 export interface WechatSimulatorOptions {

@@ -26,6 +26,8 @@ export const RATE_LIMITED_ROUTES: Record<string, Bucket> = {
   // Bag codes carry a 20-bit tag: counting look-ups per user makes guessing one hopeless.
   'GET /api/v1/bags/:code': 'bagScan',
   'POST /api/v1/bags/:code/confirm': 'bagScan',
+  // So do receipt codes (a 6-digit 查询码 beside the case number): same bucket, one count of code look-ups.
+  'POST /api/v1/cases/result-mailings': 'bagScan',
 };
 
 const MINUTE = 60_000;

@@ -52,10 +52,11 @@ export const cases = pgTable(
   'cases',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** The person: the applicant, or the enterprise's operator (经办人). */
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /**
+     * The person: the applicant, or the enterprise's operator (经办人). Null for a case a service centre ordered
+     * result mailing for (单程寄递) whose applicant has no account with us: nobody to notify in the app.
+     */
+    userId: uuid('user_id').references(() => users.id),
     channel: text('channel').$type<CaseChannel>().notNull(),
     applicantKind: text('applicant_kind').$type<ApplicantKind>().notNull(),
     /** Enterprise applicants: public registry data, not personal data. */
@@ -103,6 +104,8 @@ export const cases = pgTable(
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
+    // Each EMS order of a result moves its cases (several when a parcel carries one person's results).
+    index('cases_result_shipment_idx').on(t.resultShipmentId),
     // The platform's callbacks name a case by the ourId we gave it (its id, as text; other channels' ids are
     // not UUIDs): found by this index before the PROJID is known.
     index('cases_our_id_idx').on(sql`(${t.id}::text)`),

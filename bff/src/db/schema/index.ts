@@ -5,6 +5,7 @@ export * from './catalogue';
 export * from './govCallbacks';
 export * from './notifications';
 export * from './refreshTokens';
+export * from './resultMailings';
 export * from './shipments';
 export * from './staff';
 export * from './users';

@@ -541,7 +541,7 @@ export async function staffBagView(
   if (!row) throw new AppError(404, 'BAG_NOT_FOUND');
   const { bag, supplement: s, c } = row;
   let applicantName = '—';
-  if (c) {
+  if (c?.userId) {
     const [u] = await db
       .select({ nameSealed: users.nameSealed, id: users.id })
       .from(users)

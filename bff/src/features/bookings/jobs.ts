@@ -125,7 +125,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
       // The materials, address and contact travel with the booking; other ways in bring their own later.
       const [b] = c.bookingId ? await db.select().from(bookings).where(eq(bookings.id, c.bookingId)) : [];
       if (!b) throw new PermanentJobError('case has no collected materials to submit');
-      const [user] = await db.select().from(users).where(eq(users.id, c.userId));
+      const [user] = c.userId ? await db.select().from(users).where(eq(users.id, c.userId)) : [];
       const [matter] = await db.select().from(matters).where(eq(matters.code, c.matterCode));
       if (!user?.nameSealed || !user.idNumberSealed || !matter)
         throw new PermanentJobError('applicant identity or matter missing');

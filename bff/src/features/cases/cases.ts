@@ -32,13 +32,16 @@ export type CaseApplicant =
 export async function openCase(
   tx: DatabaseOrTransaction,
   params: {
-    userId: string;
+    /** Null only for a centre's result mailing whose applicant has no account. */
+    userId: string | null;
     channel: CaseChannel;
     applicant: CaseApplicant;
     matter: { code: string; name: string; promisedWorkingDays: number };
     bookingId?: string;
     /** Where it starts: submitting (the default), or awaiting_materials (see openDoorCase). */
     status?: CaseStatus;
+    /** A case applied for elsewhere comes with its PROJID. */
+    projId?: string;
   },
 ): Promise<Case> {
   const { applicant } = params;
@@ -55,6 +58,7 @@ export async function openCase(
       enterpriseName: applicant.kind === 'enterprise' ? applicant.name : null,
       enterpriseCreditCode: applicant.kind === 'enterprise' ? applicant.creditCode.toUpperCase() : null,
       bookingId: params.bookingId,
+      projId: params.projId,
       matterCode: params.matter.code,
       matterName: params.matter.name,
       promisedWorkingDays: params.matter.promisedWorkingDays,
@@ -63,7 +67,9 @@ export async function openCase(
     .onConflictDoNothing()
     .returning();
   if (opened) return opened;
-  const [existing] = await tx.select().from(cases).where(eq(cases.bookingId, params.bookingId!));
+  const [existing] = params.bookingId
+    ? await tx.select().from(cases).where(eq(cases.bookingId, params.bookingId))
+    : await tx.select().from(cases).where(eq(cases.projId, params.projId!));
   return existing!;
 }
 
@@ -167,6 +173,8 @@ export async function applyStageEvents(
   app: FastifyInstance,
   projId: string,
   events: readonly GovStageEvent[],
+  /** Fold the stored events even when none is new (a case just opened for events heard earlier). */
+  opts: { refold?: boolean } = {},
 ): Promise<number> {
   const inserted =
     events.length === 0
@@ -195,7 +203,7 @@ export async function applyStageEvents(
     .limit(1)
     .for('update');
   if (!c) return inserted.length; // not a case of ours (yet): the events are kept for when it is
-  if (inserted.length === 0) {
+  if (inserted.length === 0 && !opts.refold) {
     await tx.update(cases).set({ lastHeardAt: sql`now()` }).where(eq(cases.id, c.id));
     return 0;
   }

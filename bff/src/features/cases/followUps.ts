@@ -2,7 +2,7 @@ import type { Address, Contact, NotificationKind } from '@zyt/shared';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { bookings, type Case, cases, settlementItems } from '../../db/schema';
+import { bookings, type Case, cases, outlets, resultMailings, settlementItems } from '../../db/schema';
 import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { chineseDate } from '../../lib/calendar';
@@ -13,6 +13,7 @@ import {
   onShipmentChanged,
   onShipmentOrdered,
   requestShipment,
+  type ShipmentRequest,
 } from '../shipments/shipments';
 
 const STATUS_PHRASE: Record<NotificationKind, string> = {
@@ -45,6 +46,7 @@ export async function notice(
   hint: string,
   key: string = kind,
 ) {
+  if (!c.userId) return; // a centre's mailing for someone without an account: nobody to tell in the app
   await notifyUser(tx, app, {
     userId: c.userId,
     kind,
@@ -87,33 +89,88 @@ export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, 
   }
 }
 
+/** Where a case's result goes and where it leaves from. */
+export interface ResultDestination {
+  centre: typeof outlets.$inferSelect;
+  address: Address;
+  contact: Contact;
+}
+
+export const mailingSealedContext = (caseId: string, field: 'address' | 'contact') =>
+  `result_mailings/${caseId}/${field}`;
+
 /**
- * The result travels to the applicant by EMS (BUS_MODE 01), from the service centre to the address the
- * materials were collected from, paid by the government.
+ * A door-visit case's result goes back to the address the materials were collected from; a case added for
+ * result mailing (单程寄递) to the address its mailing names.
  */
-async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
-  if (!c.bookingId) return;
-  const [b] = await tx.select().from(bookings).where(eq(bookings.id, c.bookingId));
-  if (!b) return;
-  const { centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
-  const address = JSON.parse(app.pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
-  const contact = JSON.parse(app.pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
+async function destinationOf(
+  tx: DatabaseOrTransaction,
+  app: FastifyInstance,
+  c: Case,
+): Promise<ResultDestination | undefined> {
+  if (c.bookingId) {
+    const [b] = await tx.select().from(bookings).where(eq(bookings.id, c.bookingId));
+    if (!b) return undefined;
+    const { centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
+    return {
+      centre,
+      address: JSON.parse(app.pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address,
+      contact: JSON.parse(app.pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact,
+    };
+  }
+  const [m] = await tx
+    .select({ mailing: resultMailings, centre: outlets })
+    .from(resultMailings)
+    .innerJoin(outlets, eq(outlets.id, resultMailings.centreOutletId))
+    .where(eq(resultMailings.caseId, c.id));
+  if (!m) return undefined;
+  return {
+    centre: m.centre,
+    address: JSON.parse(
+      app.pii.decrypt(m.mailing.addressSealed, mailingSealedContext(c.id, 'address')),
+    ) as Address,
+    contact: JSON.parse(
+      app.pii.decrypt(m.mailing.contactSealed, mailingSealedContext(c.id, 'contact')),
+    ) as Contact,
+  };
+}
+
+/** Grams per result (certificate in an envelope): a parcel of several weighs that many times more. */
+const RESULT_PIECE_GRAMS = 200;
+
+/**
+ * One EMS parcel (BUS_MODE 01) carrying `pieces` results from the service centre to the applicant, paid by the
+ * government; the callers point each case's resultShipmentId at it.
+ */
+export function resultParcel(params: {
+  subjectCaseId: string;
+  to: ResultDestination;
+  pieces: number;
+}): ShipmentRequest {
+  const { to } = params;
   const now = Date.now();
-  const shipmentId = await requestShipment(tx, app, {
+  return {
     leg: 'result_to_applicant',
-    subject: { kind: 'case', id: c.id },
-    sender: outletParty(centre),
+    subject: { kind: 'case', id: params.subjectCaseId },
+    sender: outletParty(to.centre),
     receiver: {
-      name: contact.name,
-      mobile: contact.phone,
-      prov: address.province,
-      city: address.city,
-      county: address.county,
-      address: address.detail,
+      name: to.contact.name,
+      mobile: to.contact.phone,
+      prov: to.address.province,
+      city: to.address.city,
+      county: to.address.county,
+      address: to.address.detail,
     },
-    weightGrams: 200,
+    weightGrams: RESULT_PIECE_GRAMS * params.pieces,
     pickup: { from: new Date(now), to: new Date(now + 4 * 3600_000) },
-  });
+  };
+}
+
+/** The result travels to the applicant by EMS as soon as it is issued. */
+async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
+  const to = await destinationOf(tx, app, c);
+  if (!to) return;
+  const shipmentId = await requestShipment(tx, app, resultParcel({ subjectCaseId: c.id, to, pieces: 1 }));
   await tx.update(cases).set({ resultShipmentId: shipmentId }).where(eq(cases.id, c.id));
 }
 
@@ -158,14 +215,14 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
         ),
       )
       .returning();
-    const byShipment = new Map(moved.map((c) => [c.resultShipmentId, c]));
+    // A parcel may carry several results for one person (a centre's list): each case hears of it.
     for (const { shipment: s, previousStatus } of results) {
-      const c = byShipment.get(s.id);
-      if (!c) continue;
-      if (previousStatus === 'pending' && s.status !== 'pending' && s.status !== 'cancelled')
-        await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
-      if (s.status === 'delivered' && previousStatus !== 'delivered')
-        await notice(tx, app, c, 'result_delivered', '请核对证照内容');
+      for (const c of moved.filter((m) => m.resultShipmentId === s.id)) {
+        if (previousStatus === 'pending' && s.status !== 'pending' && s.status !== 'cancelled')
+          await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
+        if (s.status === 'delivered' && previousStatus !== 'delivered')
+          await notice(tx, app, c, 'result_delivered', '请核对证照内容');
+      }
     }
   });
 }

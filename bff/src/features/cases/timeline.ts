@@ -218,9 +218,12 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
       .select()
       .from(shipments)
       .where(
-        c.bookingId
-          ? or(eq(shipments.caseId, c.id), eq(shipments.bookingId, c.bookingId))
-          : eq(shipments.caseId, c.id),
+        or(
+          eq(shipments.caseId, c.id),
+          c.bookingId ? eq(shipments.bookingId, c.bookingId) : undefined,
+          // A parcel shared with the applicant's other results names one of them as its subject.
+          c.resultShipmentId ? eq(shipments.id, c.resultShipmentId) : undefined,
+        ),
       )
       .orderBy(asc(shipments.createdAt)),
     bagReceipts(db, c.id),

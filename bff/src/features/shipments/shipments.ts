@@ -66,6 +66,16 @@ export type ShipmentSubject = { kind: 'case'; id: string } | { kind: 'booking'; 
 
 const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/${id}/${role}`;
 
+export interface ShipmentRequest {
+  leg: ShipmentLeg;
+  subject: ShipmentSubject;
+  sender: EmsParty;
+  receiver: EmsParty;
+  weightGrams?: number;
+  /** The courier collects at the sender's door (上门揽收) within this window. */
+  pickup: { from: Date; to: Date };
+}
+
 /**
  * Records an EMS leg and enqueues the order for it, in the caller's transaction: the order is created after
  * the state change commits, or not at all. Returns our order number (EMS `logisticsOrderNo`).
@@ -73,31 +83,43 @@ const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/$
 export async function requestShipment(
   tx: DatabaseOrTransaction,
   deps: { jobs: JobQueue; pii: PiiCipher },
-  params: {
-    leg: ShipmentLeg;
-    subject: ShipmentSubject;
-    sender: EmsParty;
-    receiver: EmsParty;
-    weightGrams?: number;
-    /** The courier collects at the sender's door (上门揽收) within this window. */
-    pickup: { from: Date; to: Date };
-  },
+  params: ShipmentRequest,
 ): Promise<string> {
-  const id = crypto.randomUUID();
-  await tx.insert(shipments).values({
-    id,
-    leg: params.leg,
-    subjectKind: params.subject.kind,
-    caseId: params.subject.kind === 'case' ? params.subject.id : null,
-    bookingId: params.subject.kind === 'booking' ? params.subject.id : null,
-    senderSealed: deps.pii.encrypt(JSON.stringify(params.sender), partiesContext(id, 'sender')),
-    receiverSealed: deps.pii.encrypt(JSON.stringify(params.receiver), partiesContext(id, 'receiver')),
-    weightGrams: params.weightGrams ?? 500,
-    pickupFrom: params.pickup.from,
-    pickupTo: params.pickup.to,
+  const [id] = await requestShipments(tx, deps, [params]);
+  return id!;
+}
+
+/** Many legs at once (a centre's list of results): one insert and one enqueue statement, same guarantees. */
+export async function requestShipments(
+  tx: DatabaseOrTransaction,
+  deps: { jobs: JobQueue; pii: PiiCipher },
+  list: readonly ShipmentRequest[],
+): Promise<string[]> {
+  if (list.length === 0) return [];
+  const rows = list.map((params) => {
+    const id = crypto.randomUUID();
+    return {
+      id,
+      leg: params.leg,
+      subjectKind: params.subject.kind,
+      caseId: params.subject.kind === 'case' ? params.subject.id : null,
+      bookingId: params.subject.kind === 'booking' ? params.subject.id : null,
+      senderSealed: deps.pii.encrypt(JSON.stringify(params.sender), partiesContext(id, 'sender')),
+      receiverSealed: deps.pii.encrypt(JSON.stringify(params.receiver), partiesContext(id, 'receiver')),
+      weightGrams: params.weightGrams ?? 500,
+      pickupFrom: params.pickup.from,
+      pickupTo: params.pickup.to,
+    };
   });
-  await deps.jobs.enqueue(tx, CREATE_EMS_ORDER, { shipmentId: id });
-  return id;
+  await tx.insert(shipments).values(rows);
+  if (rows.length === 1) await deps.jobs.enqueue(tx, CREATE_EMS_ORDER, { shipmentId: rows[0]!.id });
+  else
+    await deps.jobs.enqueueMany(
+      tx,
+      CREATE_EMS_ORDER,
+      rows.map((r) => ({ shipmentId: r.id })),
+    );
+  return rows.map((r) => r.id);
 }
 
 /** EMS order numbers are compact: our UUID without dashes (32 chars). */

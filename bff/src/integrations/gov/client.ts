@@ -3,6 +3,7 @@ import {
   type Checked,
   checker,
   GOV_API_PREFIX,
+  GovApplicantCheckResult,
   GovCase,
   GovCataloguePage,
   GovError,
@@ -30,6 +31,7 @@ const checks = {
   case: checker(GovCase),
   materials: checker(GovMaterialsArrivalResult),
   supplement: checker(GovSupplementPushResult),
+  applicant: checker(GovApplicantCheckResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -137,6 +139,9 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     pushSupplement(projId, push) {
       return call('POST', `/cases/${encodeURIComponent(projId)}/supplements`, checks.supplement, push);
+    },
+    checkApplicant(projId, check) {
+      return call('POST', `/cases/${encodeURIComponent(projId)}/applicant-check`, checks.applicant, check);
     },
   };
 }

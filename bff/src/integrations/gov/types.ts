@@ -318,6 +318,32 @@ export type GovSupplementPush = Static<typeof GovSupplementPush>;
 export const GovSupplementPushResult = Type.Object({ projId: Text, stage: StageSchema });
 export type GovSupplementPushResult = Static<typeof GovSupplementPushResult>;
 
+/**
+ * 单程寄递 for a case applied for elsewhere (online, or at a window): does the applicant of this case match the
+ * person asking? The query code (查询码) printed on the acceptance receipt proves they hold it; an unknown case
+ * and a wrong query code get the same 404 CASE_NOT_FOUND, so the call cannot be used to probe case numbers.
+ */
+export const GovApplicantCheck = Type.Object(
+  {
+    queryCode: Text,
+    applicant: Type.Object({ name: Text, cardType: GovCardType, cardNumber: Text }),
+  },
+  { additionalProperties: false },
+);
+export type GovApplicantCheck = Static<typeof GovApplicantCheck>;
+export const GovApplicantCheckResult = Type.Union([
+  Type.Object({ match: Type.Literal(false) }),
+  Type.Object({
+    match: Type.Literal(true),
+    /** Where it was applied for: 网上申请 or 窗口. */
+    applyChannel: literals('online', 'window'),
+    /** The result was already handed over at the window (领取): nothing left to mail. */
+    resultCollected: Type.Boolean(),
+    case: GovCase,
+  }),
+]);
+export type GovApplicantCheckResult = Static<typeof GovApplicantCheckResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -330,6 +356,8 @@ export interface GovPlatformApi {
   materialsArrived(projId: string, arrival: GovMaterialsArrival): Promise<GovMaterialsArrivalResult>;
   /** The supplement (补正材料) is complete at the centre. Idempotent on push.supplementId. */
   pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
+  /** Does this case (by its receipt's query code) belong to this applicant? Read-only. */
+  checkApplicant(projId: string, check: GovApplicantCheck): Promise<GovApplicantCheckResult>;
 }
 
 /**

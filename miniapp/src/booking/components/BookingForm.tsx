@@ -74,7 +74,7 @@ const initialValues = (draft?: RebookDraft): Values => ({
  * Where a new booking's address starts: the resident's last address (GET /bookings/defaults); without one, the
  * region of the outlet nearest to where they are; null when neither is known (they pick the region).
  */
-async function startingAddress(): Promise<(Region & { detail?: string }) | null> {
+export async function startingAddress(): Promise<(Region & { detail?: string }) | null> {
   const last = await getBookingDefaults().then(
     (d) => d.address,
     () => null,

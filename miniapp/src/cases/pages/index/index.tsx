@@ -89,6 +89,14 @@ export default function MyCases() {
           </Button>
         </EmptyState>
       )}
+      <Button
+        block
+        size="large"
+        id="cases-add-mailing"
+        onClick={() => Taro.navigateTo({ url: routes.caseMail })}
+      >
+        添加窗口或网上办的件，结果邮寄到家
+      </Button>
       <Button block size="large" onClick={() => Taro.navigateTo({ url: routes.bookings })}>
         我的上门预约
       </Button>
