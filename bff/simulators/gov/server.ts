@@ -10,6 +10,8 @@ import {
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
+  type GovEvaluationReport,
+  GovEvaluationReport as GovEvaluationReportSchema,
   GovMaterialsArrival,
   GovSupplementPush,
 } from '../../src/integrations/gov/types';
@@ -72,6 +74,7 @@ const HANG_MS = 120_000;
 const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
 const checkSupplementPush = checker(GovSupplementPush);
+const checkEvaluation = checker(GovEvaluationReportSchema);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -106,6 +109,10 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
   });
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
+  /** 好差评 ratings as received, once each (by evaluationId), and how many calls delivered each. */
+  const evaluations = new Map<string, { report: GovEvaluationReport; receivedAt: string; calls: number }>();
+  /** The next rating reports fail with 503: before storing, or after storing (the answer is lost). */
+  let evaluationFailures = { before: 0, after: 0 };
   let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
   /** Aborted on close/reset, to release requests held by latency or timeout faults. */
   let held = new AbortController();
@@ -257,6 +264,30 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         if (found === 'closed')
           throw new SimError(409, 'CASE_CLOSED', `办件 ${projId} 已办结或终止，不再接收补正材料`);
         return { projId, stage: found.stage };
+      });
+
+      gov.post('/evaluations', async (req) => {
+        const body = checkEvaluation(parseJson(req));
+        if (!body.ok)
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '评价数据不符合接口规范',
+            body.errors.map((e) => ({ field: e, message: e })),
+          );
+        if (evaluationFailures.before > 0) {
+          evaluationFailures.before--;
+          throw new SimError(503, 'SERVICE_UNAVAILABLE', '好差评系统暂时不可用');
+        }
+        const r = body.value;
+        const known = evaluations.get(r.evaluationId);
+        if (known) known.calls++;
+        else evaluations.set(r.evaluationId, { report: r, receivedAt: new Date().toISOString(), calls: 1 });
+        if (evaluationFailures.after > 0) {
+          evaluationFailures.after--;
+          throw new SimError(503, 'SERVICE_UNAVAILABLE', '好差评系统暂时不可用');
+        }
+        return { evaluationId: r.evaluationId, receivedAt: evaluations.get(r.evaluationId)!.receivedAt };
       });
 
       gov.get('/cases/:projId', async (req) => {
@@ -425,7 +456,30 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     },
   );
 
+  admin.post(
+    '/sim/admin/evaluations/fail',
+    {
+      schema: {
+        body: Type.Object({
+          before: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+          after: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+        }),
+      },
+    },
+    async (req) => {
+      evaluationFailures = { before: req.body.before ?? 0, after: req.body.after ?? 0 };
+      return evaluationFailures;
+    },
+  );
+
+  admin.get('/sim/evaluations', async () => ({
+    evaluations: [...evaluations.values()],
+    failuresLeft: evaluationFailures,
+  }));
+
   admin.post('/sim/admin/reset', async () => {
+    evaluations.clear();
+    evaluationFailures = { before: 0, after: 0 };
     book.reset();
     outbox.clear();
     nonces.clear();

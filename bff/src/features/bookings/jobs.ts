@@ -7,6 +7,7 @@ import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
+import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
 import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
@@ -36,6 +37,7 @@ export async function queueCollectedWork(
     matter: { code: b.matterCode, name: b.matterName, promisedWorkingDays: matter?.promisedWorkingDays ?? 0 },
     bookingId: b.id,
   });
+  await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
     leg: 'materials_to_centre',

@@ -7,6 +7,7 @@ import {
   GovCataloguePage,
   GovError,
   GovErrorBody,
+  GovEvaluationReportResult,
   GovIdentityResult,
   GovMaterialsArrivalResult,
   type GovPlatformApi,
@@ -30,6 +31,7 @@ const checks = {
   case: checker(GovCase),
   materials: checker(GovMaterialsArrivalResult),
   supplement: checker(GovSupplementPushResult),
+  evaluation: checker(GovEvaluationReportResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -137,6 +139,9 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     pushSupplement(projId, push) {
       return call('POST', `/cases/${encodeURIComponent(projId)}/supplements`, checks.supplement, push);
+    },
+    reportEvaluation(report) {
+      return call('POST', '/evaluations', checks.evaluation, report);
     },
   };
 }

@@ -318,6 +318,32 @@ export type GovSupplementPush = Static<typeof GovSupplementPush>;
 export const GovSupplementPushResult = Type.Object({ projId: Text, stage: StageSchema });
 export type GovSupplementPushResult = Static<typeof GovSupplementPushResult>;
 
+/**
+ * One 好差评 rating reported to the platform (as provinces report them: case number, stage, matter, level,
+ * indicators, reason tags, user type). No personal data: the platform knows the applicant by the case.
+ * Idempotent on evaluationId.
+ */
+export const GovEvaluationReport = Type.Object(
+  {
+    evaluationId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** The id we gave the case (ourId); projId once the platform has numbered it (affairSerialNo). */
+    ourId: Text,
+    projId: Type.Optional(Text),
+    serviceCode: Text,
+    /** evalProcess: visit (上门收件), completion (办结), delivery (送达). */
+    stage: Type.Union([Type.Literal('visit'), Type.Literal('completion'), Type.Literal('delivery')]),
+    level: Type.Integer({ minimum: 1, maximum: 5 }),
+    indicators: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 5 })),
+    tags: Type.Array(Type.String()),
+    userType: Type.Union([Type.Literal('person'), Type.Literal('enterprise')]),
+    evaluatedAt: Instant,
+  },
+  { additionalProperties: false },
+);
+export type GovEvaluationReport = Static<typeof GovEvaluationReport>;
+export const GovEvaluationReportResult = Type.Object({ evaluationId: Text, receivedAt: Instant });
+export type GovEvaluationReportResult = Static<typeof GovEvaluationReportResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -330,6 +356,8 @@ export interface GovPlatformApi {
   materialsArrived(projId: string, arrival: GovMaterialsArrival): Promise<GovMaterialsArrivalResult>;
   /** The supplement (补正材料) is complete at the centre. Idempotent on push.supplementId. */
   pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
+  /** 好差评: one rating. Idempotent on report.evaluationId: a repeat stores nothing new. */
+  reportEvaluation(report: GovEvaluationReport): Promise<GovEvaluationReportResult>;
 }
 
 /**
