@@ -6,6 +6,7 @@ import { cases, evaluations, notifications, rectificationTickets } from '../src/
 import { applyStageEvents, type GovStageEvent } from '../src/features/cases/cases';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { REINVITE_EVALUATION, REPORT_EVALUATION } from '../src/features/evaluations/jobs';
+import { openTicket } from '../src/features/evaluations/tickets';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
 import { journey, until } from './journey';
 
@@ -346,6 +347,19 @@ describe('rectification tickets', () => {
     expect(
       errorOf(await post(supervisor.h, ticket.id, 'void', { reason: '恶意差评，经核实不属实' })).code,
     ).toBe('TICKET_STATE_CONFLICT');
+  });
+
+  it('falls due 5 working days after the rating, across the National Day holiday', async () => {
+    const r = await resident();
+    const id = await caseOf(r.user.id);
+    const e = (await rate(r.h, id, 'completion', bad)).json();
+    // A rating on the working day before National Day (1–7 October 2026; Saturday 10 October is worked).
+    const ticket = await db().transaction(async (tx) => {
+      await tx.delete(rectificationTickets).where(eq(rectificationTickets.evaluationId, e.id));
+      return openTicket(tx, { evaluationId: e.id, now: new Date('2026-09-30T03:00:00Z'), workingDays: 5 });
+    });
+    expect(ticket).toMatchObject({ dueDate: '2026-10-13', dueProvisional: false });
+    expect(ticket.dueAt.toISOString()).toBe('2026-10-13T15:59:59.999Z');
   });
 
   it('lets a supervisor void a malicious rating through a recorded appeal', async () => {

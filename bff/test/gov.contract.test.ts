@@ -541,6 +541,40 @@ describe('cases', () => {
   });
 });
 
+describe('evaluations (好差评)', () => {
+  const report = {
+    evaluationId: 'e-contract-1',
+    ourId: 'our-contract-1',
+    serviceCode: 'sim-matter',
+    stage: 'completion' as const,
+    level: 2,
+    indicators: { overall: 2, efficiency: 1 },
+    tags: ['slow'],
+    userType: 'person' as const,
+    evaluatedAt: new Date().toISOString(),
+  };
+  it('stores a rating once, idempotent on evaluationId, and refuses a malformed one for good', async () => {
+    const first = await gov.reportEvaluation(report);
+    const again = await gov.reportEvaluation(report);
+    expect(again).toEqual(first);
+    const { body } = await admin('/sim/evaluations');
+    const stored = (body.evaluations as { report: { evaluationId: string }; calls: number }[]).filter(
+      (e) => e.report.evaluationId === report.evaluationId,
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.calls).toBe(2);
+    const err = await govError(gov.reportEvaluation({ ...report, level: 9 }));
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
+  });
+
+  it('can be made to fail, retryably', async () => {
+    await admin('/sim/admin/evaluations/fail', { before: 1 });
+    const err = await govError(gov.reportEvaluation({ ...report, evaluationId: 'e-contract-2' }));
+    expect(err).toMatchObject({ status: 503, retryable: true });
+    await gov.reportEvaluation({ ...report, evaluationId: 'e-contract-2' });
+  });
+});
+
 describe('other scripted ends', () => {
   it('suspends (挂起) and resumes one case, and returns (退件) every case of a scripted matter', async () => {
     const suspended = submission(matterNamed('社会保障卡补换'));
