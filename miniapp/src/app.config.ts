@@ -10,7 +10,7 @@ export default defineAppConfig({
       root: 'booking',
       pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],
     },
-    { root: 'cases', pages: ['pages/index/index', 'pages/detail/index'] },
+    { root: 'cases', pages: ['pages/index/index', 'pages/detail/index', 'pages/evaluate/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).
@@ -27,6 +27,8 @@ export default defineAppConfig({
         'pages/day/index',
         'pages/handover/index',
         'pages/centre/index',
+        'pages/tickets/index',
+        'pages/ticket/index',
       ],
     },
   ],

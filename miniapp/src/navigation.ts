@@ -15,6 +15,7 @@ export const routes = {
   bookingDone: '/booking/pages/success/index',
   cases: '/cases/pages/index/index',
   caseDetail: '/cases/pages/detail/index',
+  evaluate: '/cases/pages/evaluate/index',
   outlets: '/outlets/pages/index/index',
   outlet: '/outlets/pages/detail/index',
   search: '/catalogue/pages/search/index',
@@ -30,6 +31,8 @@ export const routes = {
   agentDay: '/staff/pages/day/index',
   handover: '/staff/pages/handover/index',
   centre: '/staff/pages/centre/index',
+  tickets: '/staff/pages/tickets/index',
+  ticket: '/staff/pages/ticket/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 
