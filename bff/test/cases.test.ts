@@ -139,6 +139,17 @@ describe('a case from the door to the door', () => {
       .where(eq(notifications.userId, r.user.id));
     expect(recorded.find((n) => n.key === `case:${id}:result_delivered`)?.status).toBe('not_subscribed');
     expect(recorded.filter((n) => n.key === `case:${id}:case_accepted`)).toHaveLength(1);
+    // 好差评: an invitation to rate each stage as it was done (the agent's visit, completion, delivery).
+    expect(
+      recorded
+        .map((n) => n.key)
+        .filter((k) => k.startsWith(`case:${id}:evaluation:`))
+        .sort(),
+    ).toEqual([
+      `case:${id}:evaluation:completion`,
+      `case:${id}:evaluation:delivery`,
+      `case:${id}:evaluation:visit`,
+    ]);
 
     // The government pays per piece: both legs recorded for settlement, once.
     const pieces = await t.app.database.db
