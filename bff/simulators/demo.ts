@@ -42,6 +42,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-centre': ['resident', 'centre_clerk'],
   'demo-resident-bag': ['resident'],
   'demo-resident-3': ['resident'],
+  'demo-resident-4': ['resident'],
 };
 
 /**

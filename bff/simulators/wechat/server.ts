@@ -15,6 +15,7 @@ export const demoUsers = [
   { openid: 'demo-centre', nickname: '周收件', description: '政务中心收件：接收材料和补件袋' },
   { openid: 'demo-resident-bag', nickname: '吴六', description: '居民：扫快递袋寄补正材料（替你跑）' },
   { openid: 'demo-resident-3', nickname: '陈六', description: '居民（第三位）' },
+  { openid: 'demo-resident-4', nickname: '郑七', description: '居民：评价服务（好差评）' },
 ] as const;
 
 export interface WechatSimulatorOptions {

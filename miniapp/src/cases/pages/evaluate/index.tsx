@@ -93,7 +93,9 @@ function EvaluateForm({
       <Text className="case-section-title">评价指标</Text>
       {indicators.map((k) => (
         <View key={k} className="evaluate-indicator" id={`indicator-${k}`}>
-          <Text className="text-body">{evaluationIndicatorLabels[k as EvaluationIndicator] ?? k}</Text>
+          <Text className="text-body evaluate-indicator__label">
+            {evaluationIndicatorLabels[k as EvaluationIndicator] ?? k}
+          </Text>
           <Rate value={scores[k] ?? 0} count={5} onChange={(v) => setScores((s) => ({ ...s, [k]: v }))} />
           <Text className="text-hint">{scores[k] ? levelLabel(scores[k]) : '未打分'}</Text>
         </View>
@@ -101,7 +103,7 @@ function EvaluateForm({
       {errors.indicators && <Text className="field__error">{errors.indicators}</Text>}
 
       {bad && (
-        <View id="evaluate-reasons">
+        <View id="evaluate-reasons" className="evaluate-reasons">
           <Text className="case-section-title">不满意的原因（必填）</Text>
           {evaluationReasonTags.map((t) => (
             <Checkbox
