@@ -1,6 +1,7 @@
 import type {
   CallbackOutcome,
   CaseEvaluations,
+  EvaluationFigures,
   EvaluationStage,
   EvaluationView,
   SubmitEvaluationBody,
@@ -35,3 +36,7 @@ export const closeTicket = (id: string, reply: string) =>
   request<void>({ method: 'POST', path: ticketPath(id, 'close'), data: { reply } });
 export const voidTicket = (id: string, reason: string) =>
   request<void>({ method: 'POST', path: ticketPath(id, 'void'), data: { reason } });
+
+/** 好差评公开: satisfaction rate, bad ratings rectified on time, call-back rate. Public: no sign-in needed. */
+export const getEvaluationFigures = () =>
+  request<EvaluationFigures>({ path: '/api/v1/public/evaluation-figures', auth: false });
