@@ -380,6 +380,14 @@ describe('rectification tickets', () => {
     ).json();
     expect(detail).toMatchObject({ status: 'voided', appeal: { reason: '恶意差评，录音核实不属实' } });
     expect((await stagesOf(r.h, id)).stages[1].evaluation).toMatchObject({ voided: true, rectifying: false });
+    // The platform hears of it (reported once, then voided); the appeal's reason stays here.
+    type Sim = { evaluations: { report: { evaluationId: string }; calls: number; voidedAt?: string }[] };
+    const atPlatform = await until(async () =>
+      (await t.gov.admin<Sim>('/sim/evaluations')).evaluations.find(
+        (x) => x.report.evaluationId === e.id && x.voidedAt,
+      ),
+    );
+    expect(atPlatform.voidedAt).toBe(detail.appeal.at);
   });
 });
 

@@ -567,6 +567,15 @@ describe('evaluations (好差评)', () => {
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
   });
 
+  it('voids a reported rating once, and refuses an unknown one for good', async () => {
+    const voided = await gov.voidEvaluation(report.evaluationId, { voidedAt: '2026-12-01T02:00:00.000Z' });
+    const again = await gov.voidEvaluation(report.evaluationId, { voidedAt: '2026-12-02T02:00:00.000Z' });
+    expect(again).toEqual(voided);
+    expect(voided.voidedAt).toBe('2026-12-01T02:00:00.000Z');
+    const err = await govError(gov.voidEvaluation('e-unknown', { voidedAt: '2026-12-01T02:00:00.000Z' }));
+    expect(err).toMatchObject({ code: 'EVALUATION_NOT_FOUND', retryable: false });
+  });
+
   it('can be made to fail, retryably', async () => {
     await admin('/sim/admin/evaluations/fail', { before: 1 });
     const err = await govError(gov.reportEvaluation({ ...report, evaluationId: 'e-contract-2' }));

@@ -12,6 +12,7 @@ import {
   type GovErrorBody,
   type GovEvaluationReport,
   GovEvaluationReport as GovEvaluationReportSchema,
+  GovEvaluationVoid,
   GovMaterialsArrival,
   GovSupplementPush,
 } from '../../src/integrations/gov/types';
@@ -75,6 +76,7 @@ const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
 const checkSupplementPush = checker(GovSupplementPush);
 const checkEvaluation = checker(GovEvaluationReportSchema);
+const checkEvaluationVoid = checker(GovEvaluationVoid);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -110,7 +112,10 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
   /** 好差评 ratings as received, once each (by evaluationId), and how many calls delivered each. */
-  const evaluations = new Map<string, { report: GovEvaluationReport; receivedAt: string; calls: number }>();
+  const evaluations = new Map<
+    string,
+    { report: GovEvaluationReport; receivedAt: string; calls: number; voidedAt?: string }
+  >();
   /** The next rating reports fail with 503: before storing, or after storing (the answer is lost). */
   let evaluationFailures = { before: 0, after: 0 };
   let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
@@ -288,6 +293,16 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
           throw new SimError(503, 'SERVICE_UNAVAILABLE', '好差评系统暂时不可用');
         }
         return { evaluationId: r.evaluationId, receivedAt: evaluations.get(r.evaluationId)!.receivedAt };
+      });
+
+      gov.post('/evaluations/:evaluationId/void', async (req) => {
+        const { evaluationId } = req.params as { evaluationId: string };
+        const body = checkEvaluationVoid(parseJson(req));
+        if (!body.ok) throw new SimError(400, 'VALIDATION_FAILED', '需要 voidedAt');
+        const known = evaluations.get(evaluationId);
+        if (!known) throw new SimError(404, 'EVALUATION_NOT_FOUND', `评价 ${evaluationId} 不存在`);
+        known.voidedAt ??= body.value.voidedAt;
+        return { evaluationId, voidedAt: known.voidedAt };
       });
 
       gov.get('/cases/:projId', async (req) => {

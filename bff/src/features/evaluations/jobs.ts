@@ -11,6 +11,7 @@ import { notifyUser } from '../notifications/notify';
 
 export const REPORT_EVALUATION = 'gov.report-evaluation';
 export const REINVITE_EVALUATION = 'evaluations.reinvite';
+export const VOID_EVALUATION = 'gov.void-evaluation';
 
 /** The mini-program page where a stage is rated. */
 export const evaluatePage = (caseId: string, stage: EvaluationStage) =>
@@ -76,39 +77,59 @@ export function defineEvaluationJobs(app: FastifyInstance): void {
     },
   });
 
-  // Each rating goes to the platform once (idempotent on our evaluation id): a re-run after a lost answer
-  // stores nothing new there. Only the case number, stage, matter, level, indicators and tags travel.
+  /** Reports a rating (once: a re-run after a lost answer stores nothing new at the platform). */
+  async function report(evaluationId: string) {
+    const [row] = await db
+      .select({ e: evaluations, c: cases })
+      .from(evaluations)
+      .innerJoin(cases, eq(cases.id, evaluations.caseId))
+      .where(eq(evaluations.id, evaluationId));
+    if (!row || row.e.reportedAt) return;
+    const { e, c } = row;
+    await refusalIsFinal(() =>
+      app.gov.reportEvaluation({
+        evaluationId: e.id,
+        ourId: c.id,
+        ...(c.projId ? { projId: c.projId } : {}),
+        serviceCode: c.matterCode,
+        stage: e.stage,
+        level: e.level,
+        indicators: e.indicators,
+        tags: e.tags,
+        userType: c.applicantKind,
+        evaluatedAt: e.createdAt.toISOString(),
+      }),
+    );
+    await db.update(evaluations).set({ reportedAt: sql`now()` }).where(eq(evaluations.id, e.id));
+  }
+
+  // Only the case number, stage, matter, level, indicators and tags travel: no personal data.
   app.jobs.define<{ evaluationId: string }>({
     name: REPORT_EVALUATION,
     retrySchedule: OUTAGE_RETRY_SCHEDULE,
     expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
-    async handle({ evaluationId }) {
-      const [row] = await db
-        .select({ e: evaluations, c: cases })
-        .from(evaluations)
-        .innerJoin(cases, eq(cases.id, evaluations.caseId))
-        .where(eq(evaluations.id, evaluationId));
-      if (!row || row.e.reportedAt) return;
-      const { e, c } = row;
-      try {
-        await app.gov.reportEvaluation({
-          evaluationId: e.id,
-          ourId: c.id,
-          ...(c.projId ? { projId: c.projId } : {}),
-          serviceCode: c.matterCode,
-          stage: e.stage,
-          level: e.level,
-          indicators: e.indicators,
-          tags: e.tags,
-          userType: c.applicantKind,
-          evaluatedAt: e.createdAt.toISOString(),
-        });
-      } catch (err) {
-        if (err instanceof GovError && !err.retryable)
-          throw new PermanentJobError(`platform refused the evaluation: ${err.code} ${err.message}`);
-        throw err;
-      }
-      await db.update(evaluations).set({ reportedAt: sql`now()` }).where(eq(evaluations.id, e.id));
+    handle: ({ evaluationId }) => report(evaluationId),
+  });
+
+  // A rating voided on appeal: reported first if it had not been yet, then voided there (the reason stays here).
+  app.jobs.define<{ evaluationId: string; voidedAt: string }>({
+    name: VOID_EVALUATION,
+    retrySchedule: OUTAGE_RETRY_SCHEDULE,
+    expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs, 2),
+    async handle({ evaluationId, voidedAt }) {
+      await report(evaluationId);
+      await refusalIsFinal(() => app.gov.voidEvaluation(evaluationId, { voidedAt }));
     },
   });
+}
+
+/** A platform refusal (4xx, bad data) is final: retrying the same call cannot change it. */
+async function refusalIsFinal<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof GovError && !err.retryable)
+      throw new PermanentJobError(`platform refused: ${err.code} ${err.message}`);
+    throw err;
+  }
 }

@@ -192,7 +192,7 @@ export default async function evaluationRoutes(fastify: FastifyInstance) {
     VoidTicketBody,
     [Role.supervisor],
     (req) =>
-      voidByAppeal(db, {
+      voidByAppeal(db, app.jobs, {
         id: req.params.id,
         actor: actorOf(req),
         reason: (req.body as { reason: string }).reason,

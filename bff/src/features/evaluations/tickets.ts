@@ -10,10 +10,12 @@ import {
 import { and, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { cases, evaluations, type RectificationTicket, rectificationTickets, users } from '../../db/schema';
+import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { staffLabel } from '../supervision/findings';
 import { commentContext } from './evaluations';
+import { VOID_EVALUATION } from './jobs';
 
 /** A bad rating's ticket, due at the end (Beijing) of the n-th working day after the rating. In the caller's transaction. */
 export async function openTicket(
@@ -237,10 +239,11 @@ export async function closeTicket(
 
 /**
  * A supervisor voids a malicious rating through a recorded appeal (恶意差评申诉): the ticket ends as voided and
- * the rating no longer counts in the published figures. Both in one transaction.
+ * the rating no longer counts in the published figures; the platform is told by a job. All in one transaction.
  */
 export async function voidByAppeal(
   db: DatabaseOrTransaction,
+  jobs: JobQueue,
   params: { id: string; actor: Actor; reason: string },
 ): Promise<void> {
   await ticketRow(db, params.id, params.actor);
@@ -253,5 +256,9 @@ export async function voidByAppeal(
     });
     if (!t) throw new AppError(409, 'TICKET_STATE_CONFLICT');
     await tx.update(evaluations).set({ voided: true }).where(eq(evaluations.id, t.evaluationId));
+    await jobs.enqueue(tx, VOID_EVALUATION, {
+      evaluationId: t.evaluationId,
+      voidedAt: (t.appealAt ?? new Date()).toISOString(),
+    });
   });
 }

@@ -8,6 +8,7 @@ import {
   GovError,
   GovErrorBody,
   GovEvaluationReportResult,
+  GovEvaluationVoidResult,
   GovIdentityResult,
   GovMaterialsArrivalResult,
   type GovPlatformApi,
@@ -32,6 +33,7 @@ const checks = {
   materials: checker(GovMaterialsArrivalResult),
   supplement: checker(GovSupplementPushResult),
   evaluation: checker(GovEvaluationReportResult),
+  evaluationVoid: checker(GovEvaluationVoidResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -142,6 +144,9 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     reportEvaluation(report) {
       return call('POST', '/evaluations', checks.evaluation, report);
+    },
+    voidEvaluation(evaluationId, v) {
+      return call('POST', `/evaluations/${encodeURIComponent(evaluationId)}/void`, checks.evaluationVoid, v);
     },
   };
 }

@@ -344,6 +344,12 @@ export type GovEvaluationReport = Static<typeof GovEvaluationReport>;
 export const GovEvaluationReportResult = Type.Object({ evaluationId: Text, receivedAt: Instant });
 export type GovEvaluationReportResult = Static<typeof GovEvaluationReportResult>;
 
+/** A rating found malicious on appeal (恶意差评申诉): it no longer counts. Idempotent. No reason travels (it may name people). */
+export const GovEvaluationVoid = Type.Object({ voidedAt: Instant }, { additionalProperties: false });
+export type GovEvaluationVoid = Static<typeof GovEvaluationVoid>;
+export const GovEvaluationVoidResult = Type.Object({ evaluationId: Text, voidedAt: Instant });
+export type GovEvaluationVoidResult = Static<typeof GovEvaluationVoidResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -358,6 +364,8 @@ export interface GovPlatformApi {
   pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
   /** 好差评: one rating. Idempotent on report.evaluationId: a repeat stores nothing new. */
   reportEvaluation(report: GovEvaluationReport): Promise<GovEvaluationReportResult>;
+  /** 好差评: a reported rating voided on appeal. Idempotent: a repeat keeps the first voidedAt. */
+  voidEvaluation(evaluationId: string, v: GovEvaluationVoid): Promise<GovEvaluationVoidResult>;
 }
 
 /**
