@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type CaseEvaluations,
   EVALUATION_REASON_MIN_CHARS,
@@ -26,9 +26,7 @@ import {
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { REPORT_EVALUATION } from './jobs';
-import { openTicket } from './tickets';
-
-export const commentContext = (evaluationId: string) => `evaluations/${evaluationId}/comment`;
+import { commentContext, openTicket } from './tickets';
 
 /** Whether a stage of the case happened: the door visit ended in collection, the case was completed, the result delivered. */
 export function stageReached(c: Case, stage: EvaluationStage): boolean {
@@ -160,7 +158,7 @@ export async function submitEvaluation(
           await tx.select({ agentId: bookings.agentId }).from(bookings).where(eq(bookings.id, c.bookingId))
         )[0]?.agentId ?? null)
       : null;
-  const id = crypto.randomUUID();
+  const id = randomUUID();
   const comment = body.comment?.trim();
   const [created] = await tx
     .insert(evaluations)

@@ -8,14 +8,17 @@ import {
   type TicketSummary,
 } from '@zyt/shared';
 import { and, desc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { cases, evaluations, type RectificationTicket, rectificationTickets, users } from '../../db/schema';
 import type { JobQueue } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { staffLabel } from '../supervision/findings';
-import { commentContext } from './evaluations';
 import { VOID_EVALUATION } from './jobs';
+
+/** Where a rating's free text is sealed (AES-256-GCM context). */
+export const commentContext = (evaluationId: string) => `evaluations/${evaluationId}/comment`;
 
 /** A bad rating's ticket, due at the end (Beijing) of the n-th working day after the rating. In the caller's transaction. */
 export async function openTicket(
@@ -160,7 +163,7 @@ async function update(
   db: DatabaseOrTransaction,
   id: string,
   from: TicketStatus[],
-  set: Partial<typeof rectificationTickets.$inferInsert>,
+  set: PgUpdateSetSource<typeof rectificationTickets>,
   also?: SQL,
 ) {
   const [t] = await db
@@ -187,7 +190,7 @@ export async function assignTicket(
     status: 'assigned',
     assigneeId: params.assigneeId,
     assignedBy: params.actor.id,
-    assignedAt: sql`now()` as unknown as Date,
+    assignedAt: sql`now()`,
   });
   if (!t) throw new AppError(409, 'TICKET_STATE_CONFLICT');
 }
@@ -208,7 +211,7 @@ export async function recordCallback(
   await workable(db, params.id, params.actor);
   const t = await update(db, params.id, ['assigned'], {
     callbackBy: params.actor.id,
-    callbackAt: sql`now()` as unknown as Date,
+    callbackAt: sql`now()`,
     callbackOutcome: params.outcome,
     callbackNote: params.note.trim(),
   });
@@ -230,7 +233,7 @@ export async function closeTicket(
       status: 'closed',
       reply: params.reply.trim(),
       closedBy: params.actor.id,
-      closedAt: sql`now()` as unknown as Date,
+      closedAt: sql`now()`,
     },
     isNotNull(rectificationTickets.callbackAt),
   );
@@ -252,7 +255,7 @@ export async function voidByAppeal(
       status: 'voided',
       appealReason: params.reason.trim(),
       appealBy: params.actor.id,
-      appealAt: sql`now()` as unknown as Date,
+      appealAt: sql`now()`,
     });
     if (!t) throw new AppError(409, 'TICKET_STATE_CONFLICT');
     await tx.update(evaluations).set({ voided: true }).where(eq(evaluations.id, t.evaluationId));
