@@ -44,6 +44,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident-bag': ['resident'],
   'demo-resident-3': ['resident'],
   'demo-resident-mail': ['resident'],
+  'demo-resident-4': ['resident'],
 };
 
 /**

@@ -22,6 +22,8 @@ import { defineCaseProblems } from './features/cases/problems';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
+import { defineEvaluationJobs } from './features/evaluations/jobs';
+import evaluationRoutes from './features/evaluations/routes';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
@@ -143,6 +145,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(subscriptionRoutes);
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);
+      await api.register(evaluationRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -156,6 +159,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineMaterialsArrival(app);
   defineCasePolling(app);
   defineBagJobs(app);
+  defineEvaluationJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

@@ -75,6 +75,13 @@ export interface Config {
     /** The outlet's agents are reminded this many minutes before an open order's acceptance window lapses. */
     remindBeforeMinutes: number;
   };
+  /** 好差评. */
+  evaluations: {
+    /** A stage still unrated this long after it completed gets a second invitation. */
+    reinviteAfterSeconds: number;
+    /** A bad rating's rectification ticket is due this many working days after the rating. */
+    rectifyWorkingDays: number;
+  };
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -267,6 +274,10 @@ export function loadConfig(env: Env = process.env): Config {
     visits: {
       promiseMinutes: int(env, 'VISIT_PROMISE_MINUTES', 60, 5, 1440),
       remindBeforeMinutes: int(env, 'VISIT_REMIND_BEFORE_MINUTES', 15, 1, 720),
+    },
+    evaluations: {
+      reinviteAfterSeconds: int(env, 'EVALUATION_REINVITE_AFTER_SECONDS', 3 * 86_400, 1, 30 * 86_400),
+      rectifyWorkingDays: int(env, 'RECTIFY_WORKING_DAYS', 5, 1, 30),
     },
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),

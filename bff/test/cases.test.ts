@@ -139,6 +139,17 @@ describe('a case from the door to the door', () => {
       .where(eq(notifications.userId, r.user.id));
     expect(recorded.find((n) => n.key === `case:${id}:result_delivered`)?.status).toBe('not_subscribed');
     expect(recorded.filter((n) => n.key === `case:${id}:case_accepted`)).toHaveLength(1);
+    // 好差评: an invitation to rate each stage as it was done (the agent's visit, completion, delivery).
+    expect(
+      recorded
+        .map((n) => n.key)
+        .filter((k) => k.startsWith(`case:${id}:evaluation:`))
+        .sort(),
+    ).toEqual([
+      `case:${id}:evaluation:completion`,
+      `case:${id}:evaluation:delivery`,
+      `case:${id}:evaluation:visit`,
+    ]);
 
     // The government pays per piece: both legs recorded for settlement, once.
     const pieces = await t.app.database.db
@@ -197,7 +208,8 @@ describe('a case from the door to the door', () => {
       .select({ key: notifications.dedupeKey })
       .from(notifications)
       .where(eq(notifications.userId, r.user.id));
-    expect(recorded).toHaveLength(1);
+    // The door visit's evaluation invitation (好差评) is another message; this is about the supplement.
+    expect(recorded.filter((n) => !n.key.includes(':evaluation:'))).toHaveLength(1);
   });
 
   it('polls a case the platform went silent about, and keeps each stage once', async () => {

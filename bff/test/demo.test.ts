@@ -17,6 +17,7 @@ const templates = JSON.stringify({
   supplement_deadline: 't9',
   visit_update: 't10',
   visit_reminder: 't11',
+  evaluation_invite: 't12',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */

@@ -541,6 +541,49 @@ describe('cases', () => {
   });
 });
 
+describe('evaluations (好差评)', () => {
+  const report = {
+    evaluationId: 'e-contract-1',
+    ourId: 'our-contract-1',
+    serviceCode: 'sim-matter',
+    stage: 'completion' as const,
+    level: 2,
+    indicators: { overall: 2, efficiency: 1 },
+    tags: ['slow'],
+    userType: 'person' as const,
+    evaluatedAt: new Date().toISOString(),
+  };
+  it('stores a rating once, idempotent on evaluationId, and refuses a malformed one for good', async () => {
+    const first = await gov.reportEvaluation(report);
+    const again = await gov.reportEvaluation(report);
+    expect(again).toEqual(first);
+    const { body } = await admin('/sim/evaluations');
+    const stored = (body.evaluations as { report: { evaluationId: string }; calls: number }[]).filter(
+      (e) => e.report.evaluationId === report.evaluationId,
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.calls).toBe(2);
+    const err = await govError(gov.reportEvaluation({ ...report, level: 9 }));
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', retryable: false });
+  });
+
+  it('voids a reported rating once, and refuses an unknown one for good', async () => {
+    const voided = await gov.voidEvaluation(report.evaluationId, { voidedAt: '2026-12-01T02:00:00.000Z' });
+    const again = await gov.voidEvaluation(report.evaluationId, { voidedAt: '2026-12-02T02:00:00.000Z' });
+    expect(again).toEqual(voided);
+    expect(voided.voidedAt).toBe('2026-12-01T02:00:00.000Z');
+    const err = await govError(gov.voidEvaluation('e-unknown', { voidedAt: '2026-12-01T02:00:00.000Z' }));
+    expect(err).toMatchObject({ code: 'EVALUATION_NOT_FOUND', retryable: false });
+  });
+
+  it('can be made to fail, retryably', async () => {
+    await admin('/sim/admin/evaluations/fail', { before: 1 });
+    const err = await govError(gov.reportEvaluation({ ...report, evaluationId: 'e-contract-2' }));
+    expect(err).toMatchObject({ status: 503, retryable: true });
+    await gov.reportEvaluation({ ...report, evaluationId: 'e-contract-2' });
+  });
+});
+
 describe('other scripted ends', () => {
   it('suspends (挂起) and resumes one case, and returns (退件) every case of a scripted matter', async () => {
     const suspended = submission(matterNamed('社会保障卡补换'));

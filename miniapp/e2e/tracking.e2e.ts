@@ -215,7 +215,9 @@ describe('case tracking: accepted → completed → result shipped → delivered
     // The button spins while the dialog is up: no waiting for animations to end here.
     await resident.screenshot({ path: path.join(artifactsDir, 'tracking-03-subscribe-dialog.png') });
     await dialog.locator('.taro-model__confirm').click();
-    await expect.poll(() => top(resident).locator('#subscribe-on').textContent()).toBe('已开启：签收提醒');
+    await expect
+      .poll(() => top(resident).locator('#subscribe-on').textContent())
+      .toBe('已开启：签收、评价提醒');
   });
 
   it(

@@ -11,7 +11,10 @@ export default defineAppConfig({
       pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],
     },
     // 单程寄递: an acceptance receipt's QR (`<base>/r/<办件编号>/<查询码>`) opens cases/pages/mail/index.
-    { root: 'cases', pages: ['pages/index/index', 'pages/detail/index', 'pages/mail/index'] },
+    {
+      root: 'cases',
+      pages: ['pages/index/index', 'pages/detail/index', 'pages/mail/index', 'pages/evaluate/index'],
+    },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).
@@ -28,6 +31,8 @@ export default defineAppConfig({
         'pages/day/index',
         'pages/handover/index',
         'pages/centre/index',
+        'pages/tickets/index',
+        'pages/ticket/index',
       ],
     },
   ],

@@ -16,6 +16,7 @@ export const routes = {
   cases: '/cases/pages/index/index',
   caseDetail: '/cases/pages/detail/index',
   caseMail: '/cases/pages/mail/index',
+  evaluate: '/cases/pages/evaluate/index',
   outlets: '/outlets/pages/index/index',
   outlet: '/outlets/pages/detail/index',
   search: '/catalogue/pages/search/index',
@@ -31,6 +32,8 @@ export const routes = {
   agentDay: '/staff/pages/day/index',
   handover: '/staff/pages/handover/index',
   centre: '/staff/pages/centre/index',
+  tickets: '/staff/pages/tickets/index',
+  ticket: '/staff/pages/ticket/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

@@ -4,6 +4,7 @@ export * from './api/booking';
 export * from './api/cases';
 export * from './api/catalogue';
 export * from './api/common';
+export * from './api/evaluations';
 export * from './api/me';
 export * from './api/publicFacts';
 export * from './api/resultMailings';

@@ -12,6 +12,9 @@ import {
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
   type GovErrorBody,
+  type GovEvaluationReport,
+  GovEvaluationReport as GovEvaluationReportSchema,
+  GovEvaluationVoid,
   GovMaterialsArrival,
   GovSupplementPush,
 } from '../../src/integrations/gov/types';
@@ -75,6 +78,8 @@ const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
 const checkSupplementPush = checker(GovSupplementPush);
 const checkApplicantCheck = checker(GovApplicantCheck);
+const checkEvaluation = checker(GovEvaluationReportSchema);
+const checkEvaluationVoid = checker(GovEvaluationVoid);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -109,6 +114,13 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
   });
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
+  /** 好差评 ratings as received, once each (by evaluationId), and how many calls delivered each. */
+  const evaluations = new Map<
+    string,
+    { report: GovEvaluationReport; receivedAt: string; calls: number; voidedAt?: string }
+  >();
+  /** The next rating reports fail with 503: before storing, or after storing (the answer is lost). */
+  let evaluationFailures = { before: 0, after: 0 };
   let faults = { errorRate: 0, latencyMs: 0, timeoutRate: 0, downUntil: 0 };
   /** Aborted on close/reset, to release requests held by latency or timeout faults. */
   let held = new AbortController();
@@ -271,6 +283,40 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         if (found === 'not_found')
           throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在或查询码不正确`);
         return found;
+      });
+
+      gov.post('/evaluations', async (req) => {
+        const body = checkEvaluation(parseJson(req));
+        if (!body.ok)
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '评价数据不符合接口规范',
+            body.errors.map((e) => ({ field: e, message: e })),
+          );
+        if (evaluationFailures.before > 0) {
+          evaluationFailures.before--;
+          throw new SimError(503, 'SERVICE_UNAVAILABLE', '好差评系统暂时不可用');
+        }
+        const r = body.value;
+        const known = evaluations.get(r.evaluationId);
+        if (known) known.calls++;
+        else evaluations.set(r.evaluationId, { report: r, receivedAt: new Date().toISOString(), calls: 1 });
+        if (evaluationFailures.after > 0) {
+          evaluationFailures.after--;
+          throw new SimError(503, 'SERVICE_UNAVAILABLE', '好差评系统暂时不可用');
+        }
+        return { evaluationId: r.evaluationId, receivedAt: evaluations.get(r.evaluationId)!.receivedAt };
+      });
+
+      gov.post('/evaluations/:evaluationId/void', async (req) => {
+        const { evaluationId } = req.params as { evaluationId: string };
+        const body = checkEvaluationVoid(parseJson(req));
+        if (!body.ok) throw new SimError(400, 'VALIDATION_FAILED', '需要 voidedAt');
+        const known = evaluations.get(evaluationId);
+        if (!known) throw new SimError(404, 'EVALUATION_NOT_FOUND', `评价 ${evaluationId} 不存在`);
+        known.voidedAt ??= body.value.voidedAt;
+        return { evaluationId, voidedAt: known.voidedAt };
       });
 
       gov.get('/cases/:projId', async (req) => {
@@ -506,7 +552,30 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     },
   );
 
+  admin.post(
+    '/sim/admin/evaluations/fail',
+    {
+      schema: {
+        body: Type.Object({
+          before: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+          after: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+        }),
+      },
+    },
+    async (req) => {
+      evaluationFailures = { before: req.body.before ?? 0, after: req.body.after ?? 0 };
+      return evaluationFailures;
+    },
+  );
+
+  admin.get('/sim/evaluations', async () => ({
+    evaluations: [...evaluations.values()],
+    failuresLeft: evaluationFailures,
+  }));
+
   admin.post('/sim/admin/reset', async () => {
+    evaluations.clear();
+    evaluationFailures = { before: 0, after: 0 };
     book.reset();
     outbox.clear();
     nonces.clear();

@@ -16,6 +16,7 @@ export const demoUsers = [
   { openid: 'demo-resident-bag', nickname: '吴六', description: '居民：扫快递袋寄补正材料（替你跑）' },
   { openid: 'demo-resident-3', nickname: '陈六', description: '居民（第三位）' },
   { openid: 'demo-resident-mail', nickname: '郑七', description: '居民：窗口办件，扫受理单邮寄办理结果' },
+  { openid: 'demo-resident-4', nickname: '冯八', description: '居民：评价服务（好差评）' },
 ] as const;
 
 export interface WechatSimulatorOptions {

@@ -51,10 +51,11 @@ export function upcomingNotifications(status: CaseStatus): NotificationKind[] {
     case 'supplement_required':
     case 'suspended':
       return caseProgressKinds.filter((kind) => kind !== 'case_accepted');
+    // Once completed, the delivery's evaluation invitation (好差评) is still ahead too.
     case 'completed':
-      return resultDeliveryKinds;
+      return [...resultDeliveryKinds, 'evaluation_invite'];
     case 'result_shipping':
-      return resultDeliveryKinds.filter((kind) => kind !== 'result_shipped');
+      return [...resultDeliveryKinds.filter((kind) => kind !== 'result_shipped'), 'evaluation_invite'];
     default:
       return [];
   }

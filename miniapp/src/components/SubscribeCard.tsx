@@ -36,6 +36,7 @@ const shortNames: Record<NotificationKind, string> = {
   supplement_deadline: '补正期限',
   visit_update: '上门变动',
   visit_reminder: '待接单',
+  evaluation_invite: '评价',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -85,3 +85,11 @@ export function promiseText(visit: Pick<VisitView, 'acceptBy'>, now = new Date()
   const left = Math.floor((Date.parse(visit.acceptBy) - now.getTime()) / 60_000);
   return left >= 0 ? `距接单时限还剩 ${minutesText(left)}` : `已超过接单时限 ${minutesText(-left)}`;
 }
+
+/** 整改工单 status tones. */
+export const ticketTones = {
+  open: 'danger',
+  assigned: 'warning',
+  closed: 'success',
+  voided: 'default',
+} as const;

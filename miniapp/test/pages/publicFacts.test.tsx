@@ -33,6 +33,36 @@ describe('服务公开 (public facts)', () => {
     expect(log.every((r) => r.token === undefined)).toBe(true);
   });
 
+  it('publishes the 好差评 figures', async () => {
+    fakeBff((req) => {
+      if (req.path === '/api/v1/public/facts') return { status: 200, data: facts };
+      if (req.path === '/api/v1/public/evaluation-figures')
+        return {
+          status: 200,
+          data: {
+            from: null,
+            to: null,
+            evaluations: 7,
+            satisfied: 3,
+            satisfactionRate: 0.4286,
+            bad: 3,
+            rectifiedOnTime: 1,
+            rectifiedOnTimeRate: 0.3333,
+            calledBack: 3,
+            callbackRate: 1,
+          },
+        };
+      return { status: 404 };
+    });
+    render(<PublicFactsPage />);
+    const card = await screen.findByText('好差评公开');
+    const text = card.parentElement!.textContent;
+    expect(text).toContain('评价总数7 条');
+    expect(text).toContain('满意率（满意及非常满意）42.9%');
+    expect(text).toContain('差评按时整改率33.3%');
+    expect(text).toContain('差评回访率100.0%');
+  });
+
   it('says when the facts cannot be loaded', async () => {
     fakeBff(() => apiError(503, 'UPSTREAM_UNAVAILABLE', '服务暂时不可用，请稍后再试'));
     render(<PublicFactsPage />);

@@ -151,6 +151,8 @@ export const notificationKinds = [
   'visit_update',
   /** Postal agents: an order of their outlet is about to pass its acceptance window. */
   'visit_reminder',
+  /** The resident: a stage of their case is done, please evaluate it (好差评); again 3 days later if unrated. */
+  'evaluation_invite',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -165,6 +167,7 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   supplement_deadline: '补正期限提醒',
   visit_update: '上门预约变动通知',
   visit_reminder: '待接单提醒',
+  evaluation_invite: '服务评价邀请',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */

@@ -17,6 +17,7 @@ import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
+import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
 import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
@@ -59,6 +60,7 @@ export async function queueCollectedWork(
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
   const c = await openDoorCase(tx, b);
+  await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
     leg: 'materials_to_centre',

@@ -7,6 +7,7 @@ import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { chineseDate } from '../../lib/calendar';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
+import { inviteEvaluation } from '../evaluations/jobs';
 import { notifyUser } from '../notifications/notify';
 import {
   CREATE_EMS_ORDER,
@@ -28,6 +29,7 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   supplement_deadline: '待补正',
   visit_update: '有变动',
   visit_reminder: '待接单',
+  evaluation_invite: '待评价',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
@@ -85,6 +87,7 @@ export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, 
       'case_completed',
       physical ? '证照将由EMS免费寄给您' : '电子证照已发放，无需邮寄',
     );
+    await inviteEvaluation(tx, app, after, 'completion');
     if (physical && !after.resultShipmentId) await shipResult(tx, app, after);
   }
 }
@@ -220,8 +223,10 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
       for (const c of moved.filter((m) => m.resultShipmentId === s.id)) {
         if (previousStatus === 'pending' && s.status !== 'pending' && s.status !== 'cancelled')
           await notice(tx, app, c, 'result_shipped', `EMS运单${s.waybillNo}`);
-        if (s.status === 'delivered' && previousStatus !== 'delivered')
+        if (s.status === 'delivered' && previousStatus !== 'delivered') {
           await notice(tx, app, c, 'result_delivered', '请核对证照内容');
+          await inviteEvaluation(tx, app, c, 'delivery');
+        }
       }
     }
   });

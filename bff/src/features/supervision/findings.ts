@@ -20,7 +20,10 @@ export interface FindingHandling {
 }
 
 /** How a supervisor is named on a finding: 工号 and masked name, as much as is on record. */
-const staffLabel = (u: { id: string; staffNo: string | null; nameSealed: string | null }, pii: PiiCipher) =>
+export const staffLabel = (
+  u: { id: string; staffNo: string | null; nameSealed: string | null },
+  pii: PiiCipher,
+) =>
   [u.staffNo, u.nameSealed ? maskName(pii.decrypt(u.nameSealed, piiContext(u.id, 'name'))) : null]
     .filter(Boolean)
     .join(' ') || '监管人员';

@@ -8,6 +8,8 @@ import {
   GovCataloguePage,
   GovError,
   GovErrorBody,
+  GovEvaluationReportResult,
+  GovEvaluationVoidResult,
   GovIdentityResult,
   GovMaterialsArrivalResult,
   type GovPlatformApi,
@@ -32,6 +34,8 @@ const checks = {
   materials: checker(GovMaterialsArrivalResult),
   supplement: checker(GovSupplementPushResult),
   applicant: checker(GovApplicantCheckResult),
+  evaluation: checker(GovEvaluationReportResult),
+  evaluationVoid: checker(GovEvaluationVoidResult),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -142,6 +146,12 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     checkApplicant(projId, check) {
       return call('POST', `/cases/${encodeURIComponent(projId)}/applicant-check`, checks.applicant, check);
+    },
+    reportEvaluation(report) {
+      return call('POST', '/evaluations', checks.evaluation, report);
+    },
+    voidEvaluation(evaluationId, v) {
+      return call('POST', `/evaluations/${encodeURIComponent(evaluationId)}/void`, checks.evaluationVoid, v);
     },
   };
 }

@@ -344,6 +344,38 @@ export const GovApplicantCheckResult = Type.Union([
 ]);
 export type GovApplicantCheckResult = Static<typeof GovApplicantCheckResult>;
 
+/**
+ * One 好差评 rating reported to the platform (as provinces report them: case number, stage, matter, level,
+ * indicators, reason tags, user type). No personal data: the platform knows the applicant by the case.
+ * Idempotent on evaluationId.
+ */
+export const GovEvaluationReport = Type.Object(
+  {
+    evaluationId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** The id we gave the case (ourId); projId once the platform has numbered it (affairSerialNo). */
+    ourId: Text,
+    projId: Type.Optional(Text),
+    serviceCode: Text,
+    /** evalProcess: visit (上门收件), completion (办结), delivery (送达). */
+    stage: Type.Union([Type.Literal('visit'), Type.Literal('completion'), Type.Literal('delivery')]),
+    level: Type.Integer({ minimum: 1, maximum: 5 }),
+    indicators: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 5 })),
+    tags: Type.Array(Type.String()),
+    userType: Type.Union([Type.Literal('person'), Type.Literal('enterprise')]),
+    evaluatedAt: Instant,
+  },
+  { additionalProperties: false },
+);
+export type GovEvaluationReport = Static<typeof GovEvaluationReport>;
+export const GovEvaluationReportResult = Type.Object({ evaluationId: Text, receivedAt: Instant });
+export type GovEvaluationReportResult = Static<typeof GovEvaluationReportResult>;
+
+/** A rating found malicious on appeal (恶意差评申诉): it no longer counts. Idempotent. No reason travels (it may name people). */
+export const GovEvaluationVoid = Type.Object({ voidedAt: Instant }, { additionalProperties: false });
+export type GovEvaluationVoid = Static<typeof GovEvaluationVoid>;
+export const GovEvaluationVoidResult = Type.Object({ evaluationId: Text, voidedAt: Instant });
+export type GovEvaluationVoidResult = Static<typeof GovEvaluationVoidResult>;
+
 export interface GovPlatformApi {
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
@@ -358,6 +390,10 @@ export interface GovPlatformApi {
   pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
   /** Does this case (by its receipt's query code) belong to this applicant? Read-only. */
   checkApplicant(projId: string, check: GovApplicantCheck): Promise<GovApplicantCheckResult>;
+  /** 好差评: one rating. Idempotent on report.evaluationId: a repeat stores nothing new. */
+  reportEvaluation(report: GovEvaluationReport): Promise<GovEvaluationReportResult>;
+  /** 好差评: a reported rating voided on appeal. Idempotent: a repeat keeps the first voidedAt. */
+  voidEvaluation(evaluationId: string, v: GovEvaluationVoid): Promise<GovEvaluationVoidResult>;
 }
 
 /**

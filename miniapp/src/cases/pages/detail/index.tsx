@@ -4,6 +4,7 @@ import { type CaseDetail, type CaseShipment, type CaseStatus, finalCaseStatuses 
 import { getCase } from '@/api/cases';
 import { CaseStatusTag } from '@/cases/components/CaseStatusTag';
 import { CaseTimeline } from '@/cases/components/CaseTimeline';
+import { EvaluationsCard } from '@/cases/components/EvaluationsCard';
 import { dateLabel, emsStatusTones, provisionalNote, upcomingNotifications } from '@/cases/format';
 import { CopyRow } from '@/components/CopyRow';
 import { Kv } from '@/components/Kv';
@@ -208,6 +209,7 @@ export default function CaseProgress() {
       {c.shipments.map((s) => (
         <Shipment key={`${s.leg}|${s.waybillNo ?? ''}`} shipment={s} />
       ))}
+      <EvaluationsCard caseId={c.id} />
       {reminders.length > 0 && <SubscribeCard kinds={reminders} />}
       <View className="card">
         <Text className="case-section-title">办理进度</Text>

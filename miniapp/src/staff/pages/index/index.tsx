@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
-import { Role, type VisitView } from '@zyt/shared';
+import { Role, staffRoles, type VisitView } from '@zyt/shared';
 import { useRef } from 'react';
 import { useSession } from '@/api/session';
 import { getStaffProfile, listVisits } from '@/api/visits';
@@ -149,6 +149,21 @@ function SupervisionEntry() {
   );
 }
 
+/** 整改工单: every ticket for supervisors, one's own for the staff member named to rectify. */
+function TicketsEntry({ supervisor }: { supervisor: boolean }) {
+  return (
+    <View className="card" id="tickets-entry">
+      <Text className="text-title">差评整改</Text>
+      <Text className="text-hint">
+        {supervisor ? '不满意评价生成的整改工单：指派、回访、办结、申诉' : '指派给您的整改工单：回访并答复'}
+      </Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.tickets })}>
+        查看整改工单
+      </Button>
+    </View>
+  );
+}
+
 /** 工作台: 时效监管 for supervisors; 补件袋 for the centre; the agent's queue of door visits, overdue first. */
 export default function Workbench() {
   const roles = useSession()?.user.roles ?? [];
@@ -157,6 +172,7 @@ export default function Workbench() {
   return (
     <Page className="workbench">
       {supervisor && <SupervisionEntry />}
+      {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
       {centre && <CentreEntry />}
       {(centre || supervisor) && <BagEntries centre={centre} />}
       {/* Supervisors and centre clerks who are not also agents have no visit queue: the entries above are theirs. */}
