@@ -7,6 +7,7 @@ import CaseProgress from '@/cases/pages/detail';
 import Evaluate from '@/cases/pages/evaluate';
 import { apiError, fakeBff, tokens } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
+import { typeInto } from '../typeInto';
 import { caseDetail, caseId, subscriptions } from './fixtures';
 
 const online = ['overall', 'efficiency', 'guide_accuracy', 'convenience', 'usability'];
@@ -117,9 +118,7 @@ describe('评价 page', () => {
     expect(log.filter((r) => r.method === 'POST')).toHaveLength(0);
 
     fireEvent.click(screen.getByText('办理效率低'));
-    fireEvent.input(document.querySelector('#evaluate-form textarea')!, {
-      target: { value: '等了很久才办好' },
-    });
+    await typeInto('#evaluate-form', '等了很久才办好');
     fireEvent.click(screen.getByText('提交评价'));
     expect(await screen.findByText('感谢您的评价！')).toBeTruthy();
     const sent = log.find((r) => r.method === 'POST')!;

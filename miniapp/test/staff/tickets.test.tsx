@@ -7,6 +7,7 @@ import TicketPage from '@/staff/pages/ticket';
 import TicketsPage from '@/staff/pages/tickets';
 import { apiError, type FakeRequest, fakeBff, tokens, user } from '../fakeBff';
 import { setRouterParams } from '../taro-mock';
+import { typeInto } from '../typeInto';
 
 const ticketId = '7a1d2f6e-2222-4000-8000-000000000002';
 const base = `/api/v1/supervision/tickets/${ticketId}`;
@@ -106,8 +107,7 @@ function server(start: TicketDetail) {
 }
 const posts = (log: FakeRequest[]) =>
   log.filter((r) => r.method === 'POST').map((r) => [r.path.split('/').pop(), r.body]);
-const type = (card: string, text: string) =>
-  fireEvent.input(document.querySelector(`#${card} textarea`)!, { target: { value: text } });
+const type = (card: string, text: string) => typeInto(`#${card}`, text);
 
 describe('整改工单 (supervisor)', () => {
   beforeEach(() => {
@@ -146,10 +146,10 @@ describe('整改工单 (supervisor)', () => {
     expect(screen.getByText('回访并记录结果后才能办结工单。')).toBeTruthy();
 
     fireEvent.click(screen.getByText('回访满意'));
-    type('ticket-callback', '电话回访，群众表示理解');
+    await type('ticket-callback', '电话回访，群众表示理解');
     fireEvent.click(screen.getByText('保存回访记录'));
     expect(await screen.findByText('整改答复并办结')).toBeTruthy();
-    type('ticket-close', '已督促窗口一次性告知材料清单');
+    await type('ticket-close', '已督促窗口一次性告知材料清单');
     fireEvent.click(screen.getByText('办结工单'));
     expect(await screen.findByText('已办结')).toBeTruthy();
     expect(document.querySelector('#ticket-history')!.textContent).toContain('已督促窗口一次性告知材料清单');
@@ -178,7 +178,7 @@ describe('整改工单 (supervisor)', () => {
     });
     render(<TicketPage />);
     const close = await screen.findByText('办结工单');
-    type('ticket-close', '已督促窗口一次性告知材料清单');
+    await type('ticket-close', '已督促窗口一次性告知材料清单');
     fireEvent.click(close);
     expect(await screen.findByText('请先回访评价人并记录回访结果，再办结工单')).toBeTruthy();
     expect(log.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('整改工单 (supervisor)', () => {
     render(<TicketPage />);
     fireEvent.click(await screen.findByText('申诉并撤销评价'));
     expect(await screen.findByText('请写明申诉理由（至少5个字）')).toBeTruthy();
-    type('ticket-appeal', '录音核实，评价内容不属实');
+    await type('ticket-appeal', '录音核实，评价内容不属实');
     fireEvent.click(screen.getByText('申诉并撤销评价'));
     expect(await screen.findByText('已申诉撤销')).toBeTruthy();
     expect(posts(log)).toEqual([['void', { reason: '录音核实，评价内容不属实' }]]);
