@@ -37,7 +37,6 @@ import { AppError } from '../../lib/errors';
 import { outletParty, servingOutlets } from '../bookings/bookings';
 import { openDoorCase, SUBMIT_CASE } from '../bookings/jobs';
 import { notice } from '../cases/followUps';
-import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
 import { piiContext } from '../me/users';
 import { requestShipment } from '../shipments/shipments';
 import { formatBagCode, newBagCode, parseBagCode } from './codes';
@@ -726,11 +725,12 @@ export async function receiveBag(
           .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')))
           .returning({ id: cases.id });
         if (moved) {
-          await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id, bookingId: c.bookingId });
-          // Submitted as 快递送达: the platform examines it once told the materials are at the centre.
-          await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, {
-            shipmentId: row.bag.shipmentId,
-            receivedAt: now.toISOString(),
+          // Submitted as 快递送达: the platform examines it once told the materials are at the centre, which
+          // the submission reports as soon as the platform has numbered the case (not before: it would fail).
+          await app.jobs.enqueue(tx, SUBMIT_CASE, {
+            caseId: c.id,
+            bookingId: c.bookingId,
+            arrival: { shipmentId: row.bag.shipmentId, receivedAt: now.toISOString() },
           });
         }
         await notice(tx, app, c, 'supplement_received', '材料已收齐，办件正在提交', `bag:${code}:received`);

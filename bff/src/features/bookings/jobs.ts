@@ -17,6 +17,7 @@ import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
+import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
 import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
@@ -112,7 +113,12 @@ export function defineBookingJobs(app: FastifyInstance): void {
       });
   });
 
-  app.jobs.define<{ caseId?: string; bookingId?: string }>({
+  app.jobs.define<{
+    caseId?: string;
+    bookingId?: string;
+    /** Materials already on the centre's desk (a bag completed the visit): reported once the case has its PROJID. */
+    arrival?: { shipmentId: string; receivedAt: string };
+  }>({
     name: SUBMIT_CASE,
     // The platform down for a day loses no submission: retried on the outage schedule.
     retrySchedule: OUTAGE_RETRY_SCHEDULE,
@@ -221,7 +227,10 @@ export function defineBookingJobs(app: FastifyInstance): void {
             note: `办件编号 ${projId}`,
             set: { caseNumber: projId },
           },
-          (tx) => caseSubmitted(tx, c.id, projId),
+          async (tx) => {
+            await caseSubmitted(tx, c.id, projId);
+            if (data.arrival) await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, data.arrival);
+          },
         );
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
