@@ -144,7 +144,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   DATABASE_UNAVAILABLE: '系统暂时无法处理请求，请稍等几秒后重试',
   SERVER_CLOSING: '服务正在更新，请稍等几秒后重试',
   NETWORK: '网络连接失败，请检查网络后重试',
-  REAL_NAME_REQUIRED: '请先完成实名认证，再预约上门收件',
+  REAL_NAME_REQUIRED: '请先完成实名认证（我的 → 实名认证），再办理这项服务',
   IDEMPOTENCY_KEY_REQUIRED: '请求缺少幂等键（Idempotency-Key），请升级小程序后重试',
   IDEMPOTENCY_KEY_REUSED: '同一次提交的内容不一致，请刷新后重新提交',
   DOOR_PICKUP_NOT_SUPPORTED: '该事项不支持上门收件，请到网点办理',
