@@ -18,6 +18,7 @@ export * from './cases/labels';
 export * from './cases/receiptCode';
 export * from './catalogue/labels';
 export * from './errors';
+export * from './evaluations/levels';
 export * from './roles';
 export * from './validators/creditCode';
 export * from './validators/mask';
