@@ -316,7 +316,10 @@ describe('替你跑: a bag label scanned by a newcomer carries the supplement to
     // The resident has it now: from the booking page to the bag page, with this visit chosen.
     await open(newcomer, baseUrl, '/booking/pages/list/index');
     // By its 预约号 line: a case number on another item (4401122026…) may contain the same digits.
-    await top(newcomer).locator('.booking-item').filter({ hasText: `预约号 ${number}` }).click();
+    await top(newcomer)
+      .locator('.booking-item')
+      .filter({ hasText: `预约号 ${number}` })
+      .click();
     await press(newcomer, '已备齐？扫描邮袋寄送');
     await input(newcomer, 'bag-code').fill(visitCode);
     await press(newcomer, '查询');
