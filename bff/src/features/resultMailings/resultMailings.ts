@@ -154,36 +154,23 @@ export async function addResultMailing(
   }
 }
 
-async function insertMailing(
-  tx: DatabaseOrTransaction,
-  app: FastifyInstance,
-  m: {
-    caseId: string;
-    orderedBy: 'resident' | 'centre';
-    orderedById: string;
-    idempotencyKey?: string;
-    requestHash?: string;
-    centre: Outlet;
-    address: Address;
-    contact: Contact;
-  },
-) {
+/** One result mailing as stored: who ordered it, from which centre, to where (sealed). */
+interface MailingInput {
+  caseId: string;
+  orderedBy: 'resident' | 'centre';
+  orderedById: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  centre: Outlet;
+  address: Address;
+  contact: Contact;
+}
+
+async function insertMailing(tx: DatabaseOrTransaction, app: FastifyInstance, m: MailingInput) {
   await tx.insert(resultMailings).values(mailingRow(app, m));
 }
 
-function mailingRow(
-  app: FastifyInstance,
-  m: {
-    caseId: string;
-    orderedBy: 'resident' | 'centre';
-    orderedById: string;
-    idempotencyKey?: string;
-    requestHash?: string;
-    centre: Outlet;
-    address: Address;
-    contact: Contact;
-  },
-): typeof resultMailings.$inferInsert {
+function mailingRow(app: FastifyInstance, m: MailingInput): typeof resultMailings.$inferInsert {
   return {
     caseId: m.caseId,
     orderedBy: m.orderedBy,
