@@ -196,12 +196,14 @@ export async function transition(
   return row;
 }
 
-/** A booking with its events and waybill, in one round trip. */
-export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
+/** A booking with its events, waybill, agent and case, in one round trip (the resident's detail screen). */
+export async function loadBooking(db: DatabaseOrTransaction, pii: PiiCipher, where: SQL) {
   const [row] = await db
     .select({
       booking: bookings,
       waybillNo: shipments.waybillNo,
+      agent: agentColumns,
+      case: { id: cases.id, status: cases.status },
       events: sql<
         {
           kind: BookingEventKind;
@@ -216,6 +218,8 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
     })
     .from(bookings)
     .leftJoin(shipments, eq(shipments.id, bookings.shipmentId))
+    .leftJoin(users, eq(users.id, bookings.agentId))
+    .leftJoin(cases, eq(cases.bookingId, bookings.id))
     .where(where);
   if (!row) return undefined;
   const events = row.events.map((e, i) => ({
@@ -225,7 +229,15 @@ export async function loadBooking(db: DatabaseOrTransaction, where: SQL) {
     ...e,
     at: new Date(e.at),
   }));
-  return { booking: row.booking, events, waybillNo: row.waybillNo };
+  return {
+    booking: row.booking,
+    events,
+    waybillNo: row.waybillNo,
+    extras: {
+      agent: row.agent ? agentView(pii, row.agent) : null,
+      case: row.case ? caseView(row.case) : null,
+    } satisfies BookingExtras,
+  };
 }
 
 export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) {
@@ -236,6 +248,32 @@ export async function eventsOf(db: DatabaseOrTransaction, bookingIds: string[]) 
     .where(inArray(bookingEvents.bookingId, bookingIds))
     .orderBy(asc(bookingEvents.id));
 }
+
+const agentColumns = {
+  id: users.id,
+  nameSealed: users.nameSealed,
+  staffNo: users.staffNo,
+  phoneSealed: users.phoneSealed,
+};
+
+/** The visiting agent as the resident sees them. */
+function agentView(
+  pii: PiiCipher,
+  a: { id: string; nameSealed: string | null; staffNo: string | null; phoneSealed: string | null },
+): NonNullable<BookingExtras['agent']> {
+  return {
+    // Staff show their name at the door, as on their badge; their own phone is masked like anyone's.
+    name: a.nameSealed ? pii.decrypt(a.nameSealed, piiContext(a.id, 'name')) : '政邮专员',
+    staffNo: a.staffNo,
+    phone: a.phoneSealed ? maskPhone(pii.decrypt(a.phoneSealed, piiContext(a.id, 'phone'))) : null,
+  };
+}
+
+const caseView = (c: { id: string; status: string }): NonNullable<BookingExtras['case']> => ({
+  id: c.id,
+  status: c.status as CaseStatus,
+  statusLabel: caseStatusLabels[c.status as CaseStatus],
+});
 
 /** What a resident's booking screens show beside the booking: who is coming, and the case it became. */
 export type BookingExtras = Pick<BookingView, 'agent' | 'case'>;
@@ -261,33 +299,13 @@ export async function bookingExtras(
       : [],
     agentIds.length
       ? db
-          .select({
-            id: users.id,
-            nameSealed: users.nameSealed,
-            staffNo: users.staffNo,
-            phoneSealed: users.phoneSealed,
-          })
+          .select(agentColumns)
           .from(users)
           .where(inArray(users.id, agentIds))
       : [],
   ]);
-  const agentById = new Map(
-    agents.map((a) => [
-      a.id,
-      {
-        // Staff show their name at the door, as on their badge; their own phone is masked like anyone's.
-        name: a.nameSealed ? pii.decrypt(a.nameSealed, piiContext(a.id, 'name')) : '政邮专员',
-        staffNo: a.staffNo,
-        phone: a.phoneSealed ? maskPhone(pii.decrypt(a.phoneSealed, piiContext(a.id, 'phone'))) : null,
-      },
-    ]),
-  );
-  const caseByBooking = new Map(
-    caseRows.map((c) => [
-      c.bookingId,
-      { id: c.id, status: c.status as CaseStatus, statusLabel: caseStatusLabels[c.status as CaseStatus] },
-    ]),
-  );
+  const agentById = new Map(agents.map((a) => [a.id, agentView(pii, a)]));
+  const caseByBooking = new Map(caseRows.map((c) => [c.bookingId, caseView(c)]));
   return new Map(
     rows.map((r) => [
       r.id,
@@ -383,8 +401,16 @@ export function toBookingView(
 }
 
 /** A resident's own booking with its events and waybill; anyone else's is "not found", not "forbidden". */
-export async function getOwnBooking(db: DatabaseOrTransaction, params: { userId: string; id: string }) {
-  const found = await loadBooking(db, and(eq(bookings.id, params.id), eq(bookings.userId, params.userId))!);
+export async function getOwnBooking(
+  db: DatabaseOrTransaction,
+  pii: PiiCipher,
+  params: { userId: string; id: string },
+) {
+  const found = await loadBooking(
+    db,
+    pii,
+    and(eq(bookings.id, params.id), eq(bookings.userId, params.userId))!,
+  );
   if (!found) throw new AppError(404, 'BOOKING_NOT_FOUND');
   return found;
 }

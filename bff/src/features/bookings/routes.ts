@@ -47,13 +47,12 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
 
   /** A booking as its owner sees it: booking, events and waybill in one query. */
   async function ownView(userId: string, id: string) {
-    const found = await getOwnBooking(db, { userId, id });
-    const extras = await bookingExtras(db, app.pii, [found.booking]);
+    const found = await getOwnBooking(db, app.pii, { userId, id });
     return toBookingView(found.booking, found.events, app.pii, {
       reveal: false,
       owner: true,
       waybillNo: found.waybillNo,
-      ...extras.get(found.booking.id),
+      ...found.extras,
     });
   }
   const view = (b: Booking) => ownView(b.userId, b.id);
