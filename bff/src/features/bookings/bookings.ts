@@ -297,12 +297,7 @@ export async function bookingExtras(
             ),
           )
       : [],
-    agentIds.length
-      ? db
-          .select(agentColumns)
-          .from(users)
-          .where(inArray(users.id, agentIds))
-      : [],
+    agentIds.length ? db.select(agentColumns).from(users).where(inArray(users.id, agentIds)) : [],
   ]);
   const agentById = new Map(agents.map((a) => [a.id, agentView(pii, a)]));
   const caseByBooking = new Map(caseRows.map((c) => [c.bookingId, caseView(c)]));
