@@ -206,7 +206,6 @@ export async function benchEmsPush(
         return [waybills[i]!, JSON.stringify([currentStatus(timeline), at, flags])];
       }),
     );
-    // Only this scenario's legs: other scenarios (jobs.ems) leave their own shipments in the same database.
     const ours = legRows.filter((r) => expected.has(r.waybill_no));
     const wrongState =
       expected.size -

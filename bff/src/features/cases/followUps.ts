@@ -1,5 +1,5 @@
 import type { Address, Contact, NotificationKind } from '@zyt/shared';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { bookings, type Case, cases, outlets, resultMailings, settlementItems } from '../../db/schema';
@@ -181,22 +181,23 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
   const { db } = app.database;
 
   // Every piece the government pays for is recorded once for settlement (计件), when EMS gives its waybill;
-  // an EMS-order problem its case had is cleared (the order went through after all). One statement: this
-  // runs for every EMS order (see `pnpm bench`, jobs.ems).
+  // an EMS-order problem its case had is cleared (the order went through after all), and a result's cases
+  // are on their way. One statement: this runs for every EMS order (see `pnpm bench`, jobs.ems, results.bulk).
   onShipmentOrdered(app, async (s) => {
     if (!s.caseId || !s.waybillNo) return;
+    const result = s.leg === 'result_to_applicant';
+    const problemCleared = sql`(${cases.id} = ${s.caseId} and ${cases.problem}->>'job' = ${CREATE_EMS_ORDER})`;
+    const shipping = sql`(${result} and ${cases.resultShipmentId} = ${s.id} and ${cases.status} = 'completed')`;
     await db.execute(sql`
       with charged as (
         insert into ${settlementItems} (shipment_id, case_id, waybill_no, leg, amount_fen)
         values (${s.id}, ${s.caseId}, ${s.waybillNo}, ${s.leg}, ${app.config.tracking.postageFen})
         on conflict do nothing)
-      update ${cases} set problem = null, updated_at = now()
-      where ${cases.id} = ${s.caseId} and ${cases.problem}->>'job' = ${CREATE_EMS_ORDER}`);
-    if (s.leg === 'result_to_applicant')
-      await db
-        .update(cases)
-        .set({ status: 'result_shipping', updatedAt: sql`now()` })
-        .where(and(eq(cases.resultShipmentId, s.id), eq(cases.status, 'completed')));
+      update ${cases} set
+        problem = case when ${problemCleared} then null else ${cases.problem} end,
+        status = case when ${shipping} then 'result_shipping' else ${cases.status} end,
+        updated_at = now()
+      where ${problemCleared} or ${shipping}`);
   });
 
   // The result's journey moves the case (a 743 reversal moves it back) and tells the applicant. One UPDATE per
