@@ -3,8 +3,9 @@ import path from 'node:path';
 import { caseStatusLabels, residentIdCheckChar } from '@zyt/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { RESULT_LIST_HEADER } from '../src/staff/resultList';
 import { artifactsDir, openBrowser } from './browser';
-import { caseStatus, input, press, type SimClocks, simulators, top, watchCases } from './steps';
+import { caseStatus, input, open, press, type SimClocks, simulators, top, watchCases } from './steps';
 
 /**
  * 单程寄递 (result mailing) in the H5 build against the demo stack: 郑七 applied for a matter at a window (the
@@ -34,6 +35,7 @@ describe('单程寄递: a window case added by its receipt code, its certificate
   let restore: SimClocks = {};
   let lastCase: CaseDetail | undefined;
   let receipt: { projId: string; queryCode: string };
+  let serviceCode: string | undefined;
   const sims = simulators(baseUrl);
   const { sim } = sims;
 
@@ -69,7 +71,6 @@ describe('单程寄递: a window case added by its receipt code, its certificate
     const { items } = (await (await fetch(`${baseUrl}/api/v1/matters?pageSize=50`)).json()) as {
       items: { code: string; applicantType: string; channels: { mail: string } }[];
     };
-    let serviceCode: string | undefined;
     for (const m of items.filter((x) => x.applicantType === 'person' && x.channels.mail !== 'none')) {
       const guide = (await (await fetch(`${baseUrl}/api/v1/matters/${m.code}`)).json()) as {
         result: { kind: string };
@@ -116,5 +117,31 @@ describe('单程寄递: a window case added by its receipt code, its certificate
     await press(page, '查看办件进度');
     await caseStatus(page, caseStatusLabels.delivered).waitFor({ timeout: 100_000 });
     expect(lastCase?.shipments.map((s) => s.leg)).toEqual(['result_to_applicant']);
+  });
+  it("mails a centre's list of issued results: one person's two results in one parcel", async () => {
+    await open(page, baseUrl, '/pages/login/index');
+    await top(page).locator('.demo-user').filter({ hasText: '周收件' }).locator('taro-button-core').click();
+    await top(page).getByText('进入工作台').waitFor();
+    await open(page, baseUrl, '/staff/pages/index/index');
+    await press(page, '批量寄递结果');
+    const person = ['钱八', '13800138008', '广东省', '广州市', '增城区', '荔城街府佑路8号'];
+    const list = [
+      RESULT_LIST_HEADER,
+      ['44011220261202990001', serviceCode!, ...person].join('\t'),
+      ['44011220261202990002', serviceCode!, ...person].join('\t'),
+    ].join('\n');
+    await top(page).locator('#result-list textarea').fill(list);
+    await press(page, '检查清单');
+    await press(page, '下单寄递（2 件）');
+    await top(page).getByText('已下单 2 件，合并为 1 个邮件').waitFor();
+    // One EMS order for the parcel, made by the job.
+    await expect
+      .poll(async () => {
+        const { orders } = await sim<{ orders: { waybillNo: string; receiver: { county: string } }[] }>(
+          '/sim/ems/sim/orders',
+        );
+        return orders.filter((o) => o.receiver.county === '增城区' && o.waybillNo).length;
+      })
+      .toBe(1);
   });
 });

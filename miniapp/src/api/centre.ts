@@ -1,4 +1,10 @@
-import type { HandoverItemState, HandoverList, HandoverView } from '@zyt/shared';
+import type {
+  HandoverItemState,
+  HandoverList,
+  HandoverView,
+  StaffResultMailingsBody,
+  StaffResultMailingsResponse,
+} from '@zyt/shared';
 import { request } from './client';
 
 /** The service centre's desk (政务中心收件): bags of door-visit materials on their way, and their receipt. */
@@ -19,5 +25,13 @@ export const receiveHandover = (
   request<HandoverView>({
     method: 'POST',
     path: `${base}/${encodeURIComponent(code)}/receive`,
+    data: { items },
+  });
+
+/** 单程寄递, 批量: the centre orders result mailing for a list of issued results (at most 500 per call). */
+export const orderResultMailings = (items: StaffResultMailingsBody['items']) =>
+  request<StaffResultMailingsResponse>({
+    method: 'POST',
+    path: '/api/v1/staff/result-mailings',
     data: { items },
   });

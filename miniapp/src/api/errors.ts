@@ -8,9 +8,10 @@ export class ApiError extends Error {
   readonly code: string;
   /** HTTP status; 0 when the server was never reached. */
   readonly status: number;
-  readonly details: FieldIssue[];
+  /** Per-field issues: `field` is the form field's name, `path` the server's full path (e.g. `items.3.phone`). */
+  readonly details: (FieldIssue & { path?: string })[];
 
-  constructor(code: string, message: string, status = 0, details: FieldIssue[] = []) {
+  constructor(code: string, message: string, status = 0, details: (FieldIssue & { path?: string })[] = []) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
@@ -70,7 +71,11 @@ export function toApiError(status: number, body: unknown): ApiError {
   const details = Array.isArray(error?.details)
     ? error.details
         .filter((d): d is { field: string; message?: unknown } => typeof d?.field === 'string')
-        .map((d) => ({ field: fieldName(d.field), message: readable(d.message) ? d.message : fallback }))
+        .map((d) => ({
+          field: fieldName(d.field),
+          path: d.field,
+          message: readable(d.message) ? d.message : fallback,
+        }))
     : [];
   return new ApiError(code, readable(error?.message) ? error.message : fallback, status, details);
 }

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { RECEIPT_CASE_NUMBER_PATTERN } from '../cases/receiptCode';
+import { RECEIPT_CASE_NUMBER_PATTERN, RESULT_MAILING_LIST_MAX } from '../cases/receiptCode';
 import { AddressSchema, ContactSchema } from './booking';
 import { CaseSummarySchema } from './cases';
 
@@ -25,9 +25,6 @@ export const ResultMailingView = Type.Object({
   receiver: Type.Object({ name: Type.String(), phone: Type.String(), address: Type.String() }),
 });
 export type ResultMailingView = Static<typeof ResultMailingView>;
-
-/** At most this many cases in one staff order. */
-export const RESULT_MAILING_LIST_MAX = 500;
 
 /**
  * A service centre orders result mailing for many cases at once: results it holds (issued), each to the

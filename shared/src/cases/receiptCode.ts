@@ -7,6 +7,8 @@
 
 /** PROJID as platforms issue it: 10–32 letters and digits (ours: 20 digits). */
 export const RECEIPT_CASE_NUMBER_PATTERN = '^[0-9A-Za-z]{10,32}$';
+/** At most this many cases in one service centre's result-mailing list (the mini-program sends longer lists in parts). */
+export const RESULT_MAILING_LIST_MAX = 500;
 /** 查询码: six digits. */
 export const RECEIPT_QUERY_CODE_PATTERN = '^[0-9]{6}$';
 

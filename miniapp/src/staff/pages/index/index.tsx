@@ -123,7 +123,7 @@ function Queue() {
   );
 }
 
-/** A centre clerk's way in to 材料签收. */
+/** A centre clerk's ways in: 材料签收, and mailing a list of issued results (单程寄递, 批量). */
 function CentreEntry() {
   return (
     <View className="card" id="centre-entry">
@@ -131,6 +131,10 @@ function CentreEntry() {
       <Text className="text-hint">核对专员交来的材料袋，逐项签收</Text>
       <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.centre })}>
         去签收
+      </Button>
+      <Text className="text-hint">已出证的办件，按清单批量交邮政寄给申请人</Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.resultMailings })}>
+        批量寄递结果
       </Button>
     </View>
   );
