@@ -35,6 +35,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
+    // A ceiling, not a measure: a form test takes ~1 s alone and several times that with both cores busy.
+    testTimeout: 30_000,
     server: { deps: { inline: [/@tarojs\/components/, /@nutui/] } },
   },
 });
