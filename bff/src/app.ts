@@ -22,6 +22,7 @@ import { defineCaseProblems } from './features/cases/problems';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
+import enterpriseRoutes from './features/enterprises/routes';
 import { defineEvaluationJobs } from './features/evaluations/jobs';
 import evaluationRoutes from './features/evaluations/routes';
 import healthRoutes from './features/health/routes';
@@ -146,6 +147,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);
       await api.register(evaluationRoutes);
+      await api.register(enterpriseRoutes);
     },
     { prefix: '/api/v1' },
   );
