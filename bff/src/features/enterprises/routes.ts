@@ -2,16 +2,21 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   BindEnterpriseBody,
   BindEnterpriseResponse,
+  ConfirmSubsidyBody,
   CreditCodeParam,
   EnterpriseBindingList,
   EnterpriseBindingView,
   EnterpriseMemberList,
   EnterpriseMemberView,
   MemberParams,
+  RoundParams,
+  SubsidyOfferList,
+  SubsidyOfferView,
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses } from '../../lib/errors';
 import { actingFor, bindEnterprise, bindingView, decideMember, listMembers, myBindings } from './bindings';
+import { confirmSubsidy, subsidyOffers } from './subsidies';
 
 /**
  * 企业服务: binding to enterprises and acting for them. Any signed-in person may bind (real name required);
@@ -108,4 +113,45 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
       },
     );
   }
+
+  app.get(
+    '/enterprises/:creditCode/subsidies',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '免申即享: the rounds this enterprise is screened for, the amount with its working, and its confirmation',
+        params: CreditCodeParam,
+        response: { 200: SubsidyOfferList, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => ({
+      items: await subsidyOffers(db, { userId: req.userId, creditCode: req.params.creditCode }),
+    }),
+  );
+
+  app.post(
+    '/enterprises/:creditCode/subsidies/:roundId/confirm',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '免申即享: confirm size class, headcount and bank account; becomes the enterprise case submitted to the platform',
+        params: RoundParams,
+        body: ConfirmSubsidyBody,
+        response: { 201: SubsidyOfferView, ...errorResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const offer = await confirmSubsidy(db, app, {
+        userId: req.userId,
+        creditCode: req.params.creditCode,
+        roundId: req.params.roundId,
+        body: req.body,
+      });
+      return reply.code(201).send(offer);
+    },
+  );
 }
