@@ -18,7 +18,7 @@ export function defineEnterpriseJobs(app: FastifyInstance): void {
     expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs) + 120,
     async handle({ roundId }) {
       const [round] = await db.select().from(subsidyRounds).where(eq(subsidyRounds.id, roundId));
-      if (!round || round.status !== 'importing') return;
+      if (round?.status !== 'importing') return;
       let rows: Awaited<ReturnType<typeof app.gov.fetchRoundList>>['rows'];
       try {
         ({ rows } = await app.gov.fetchRoundList(round.platformRoundId));
