@@ -243,7 +243,7 @@ export const errorMessages: Record<ErrorCode, string> = {
   ENTERPRISE_MEMBER_STATE_CONFLICT: '该经办人的状态已变化，不能进行此操作，请刷新后查看',
   SUBSIDY_NOT_FOUND: '没有找到该企业在这一批次的免申即享名单，请刷新后查看',
   SUBSIDY_ALREADY_CONFIRMED: '这家企业在这一批次已确认过，无需重复确认；可在办件中查看拨付进度',
-  SUBSIDY_DEADLINE_PASSED: '这一批次的确认期限已过，不能再确认；未确认的企业可通过邮寄材料申领',
+  SUBSIDY_DEADLINE_PASSED: '这一批次的确认期限已过，不能再确认；如有疑问，请咨询政务服务中心',
   BANK_ACCOUNT_INVALID: '对公银行账号不正确，请按开户许可证或银行回单核对后填写',
   SUBSIDY_ROUND_INVALID: '批次名单不符合接口规范',
 };
