@@ -7,6 +7,7 @@ import { createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
 import { matters as simMatters } from './gov/catalogue';
+import { registryEnterprises } from './gov/enterprises';
 
 /**
  * The demo stack only (`pnpm start`, browser tests): the simulators on the BFF's origin under /sim/* (the H5
@@ -37,6 +38,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident': ['resident'],
   'demo-resident-2': ['resident'],
   'demo-clerk': ['resident', 'enterprise_clerk'],
+  'demo-enterprise-admin': ['resident', 'enterprise_clerk'],
   'demo-agent': ['resident', 'postal_agent'],
   'demo-supervisor': ['resident', 'supervisor'],
   'demo-agent-2': ['resident', 'postal_agent'],
@@ -63,6 +65,12 @@ export const mailResidentIdentity = {
   idNumber: `44011219880606352${residentIdCheckChar('44011219880606352')}`,
 };
 
+/** The enterprise clerk (企业经办人) of the demo. */
+const clerkIdentity = {
+  name: '王五',
+  idNumber: `11010519491231003${residentIdCheckChar('11010519491231003')}`,
+};
+
 /** The second agent of the same post office (AB岗: one takes over when the other can't go). */
 const agent2Identity = {
   name: '孙立',
@@ -84,6 +92,9 @@ const demoStaff: Record<string, { identity: typeof agentIdentity; contact?: type
   'demo-agent-2': { identity: agent2Identity, contact: agent2Contact },
   // Real-named already: the window case seeded for them (单程寄递) names this applicant.
   'demo-resident-mail': { identity: mailResidentIdentity },
+  // 企业服务: the legal representative of the first seeded enterprise (binds as its admin) and a clerk.
+  'demo-enterprise-admin': { identity: registryEnterprises[0]!.legalRepresentative },
+  'demo-clerk': { identity: clerkIdentity },
 };
 
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */

@@ -22,6 +22,8 @@ import { defineCaseProblems } from './features/cases/problems';
 import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
+import { defineEnterpriseJobs, scheduleSubsidyReminders } from './features/enterprises/jobs';
+import enterpriseRoutes from './features/enterprises/routes';
 import { defineEvaluationJobs } from './features/evaluations/jobs';
 import evaluationRoutes from './features/evaluations/routes';
 import healthRoutes from './features/health/routes';
@@ -146,6 +148,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);
       await api.register(evaluationRoutes);
+      await api.register(enterpriseRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -160,6 +163,8 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCasePolling(app);
   defineBagJobs(app);
   defineEvaluationJobs(app);
+  defineEnterpriseJobs(app);
+  scheduleSubsidyReminders(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

@@ -38,9 +38,9 @@ describe('first visit of a resident (H5)', () => {
     for (const entry of ['预约上门收件', '办事指南', '我的办件', '替你跑：快递袋寄补正材料', '附近网点']) {
       await expect(top().getByText(entry, { exact: true }).isVisible()).resolves.toBe(true);
     }
-    // Nothing promises what is not built yet (enterprise claims).
+    // Nothing promises what is not built yet (enterprise claims by post).
     const body = (await top().textContent()) ?? '';
-    for (const promise of ['企业服务', '即将开放']) expect(body).not.toContain(promise);
+    for (const promise of ['企业服务', '邮寄申领', '即将开放']) expect(body).not.toContain(promise);
     await expect(top().locator('input').first().getAttribute('placeholder')).resolves.toContain('搜索');
     await screenshot(page, '01-home');
   });

@@ -15,6 +15,8 @@ export default defineAppConfig({
       root: 'cases',
       pages: ['pages/index/index', 'pages/detail/index', 'pages/mail/index', 'pages/evaluate/index'],
     },
+    // 企业服务: binding, clerks, 免申即享 confirmations.
+    { root: 'enterprise', pages: ['pages/index/index', 'pages/members/index', 'pages/subsidy/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).

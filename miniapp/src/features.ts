@@ -33,6 +33,11 @@ export const features = {
     summary: '可办政务的邮政网点、营业时间和电话',
     route: routes.outlets,
   },
+  enterprise: {
+    title: '企业办事：免申即享',
+    summary: '绑定企业，确认平台筛选的补贴金额，跟踪拨付进度',
+    route: routes.enterprise,
+  },
   staff: {
     title: '工作台',
     summary: '政邮专员接单、上门初审；政务中心收件；监管人员查看时效与异常',
@@ -43,4 +48,4 @@ export const features = {
 export type FeatureKey = keyof typeof features;
 
 /** Home page entries, in the order a resident needs them. */
-export const homeEntries: FeatureKey[] = ['booking', 'catalogue', 'cases', 'bag', 'outlets'];
+export const homeEntries: FeatureKey[] = ['booking', 'catalogue', 'cases', 'bag', 'enterprise', 'outlets'];

@@ -108,6 +108,17 @@ export const ErrorCode = {
   TICKET_NOT_YOURS: 'TICKET_NOT_YOURS',
   TICKET_ASSIGNEE_INVALID: 'TICKET_ASSIGNEE_INVALID',
   TICKET_CALLBACK_REQUIRED: 'TICKET_CALLBACK_REQUIRED',
+  CREDIT_CODE_INVALID: 'CREDIT_CODE_INVALID',
+  ENTERPRISE_NOT_FOUND: 'ENTERPRISE_NOT_FOUND',
+  ENTERPRISE_REGISTRY_UNAVAILABLE: 'ENTERPRISE_REGISTRY_UNAVAILABLE',
+  ENTERPRISE_ALREADY_BOUND: 'ENTERPRISE_ALREADY_BOUND',
+  ENTERPRISE_ADMIN_ONLY: 'ENTERPRISE_ADMIN_ONLY',
+  ENTERPRISE_MEMBER_STATE_CONFLICT: 'ENTERPRISE_MEMBER_STATE_CONFLICT',
+  SUBSIDY_NOT_FOUND: 'SUBSIDY_NOT_FOUND',
+  SUBSIDY_ALREADY_CONFIRMED: 'SUBSIDY_ALREADY_CONFIRMED',
+  SUBSIDY_DEADLINE_PASSED: 'SUBSIDY_DEADLINE_PASSED',
+  BANK_ACCOUNT_INVALID: 'BANK_ACCOUNT_INVALID',
+  SUBSIDY_ROUND_INVALID: 'SUBSIDY_ROUND_INVALID',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -223,6 +234,18 @@ export const errorMessages: Record<ErrorCode, string> = {
   TICKET_NOT_YOURS: '只有整改负责人或监管人员可以处理该工单',
   TICKET_ASSIGNEE_INVALID: '没有找到该工作人员，请从工作人员名单中选择整改负责人',
   TICKET_CALLBACK_REQUIRED: '请先回访评价人并记录回访结果，再办结工单',
+  CREDIT_CODE_INVALID:
+    '统一社会信用代码不正确：应为18位数字或大写字母（不使用I、O、Z、S、V），请按营业执照核对',
+  ENTERPRISE_NOT_FOUND: '登记机关没有查到这个统一社会信用代码对应的企业，请按营业执照核对后重新输入',
+  ENTERPRISE_REGISTRY_UNAVAILABLE: '暂时无法向企业登记信息库核对该企业，请稍后再试',
+  ENTERPRISE_ALREADY_BOUND: '您已绑定或已申请绑定这家企业，无需重复申请；可在“我的企业”查看',
+  ENTERPRISE_ADMIN_ONLY: '只有企业管理员（法定代表人）可以审批和管理经办人',
+  ENTERPRISE_MEMBER_STATE_CONFLICT: '该经办人的状态已变化，不能进行此操作，请刷新后查看',
+  SUBSIDY_NOT_FOUND: '没有找到该企业在这一批次的免申即享名单，请刷新后查看',
+  SUBSIDY_ALREADY_CONFIRMED: '这家企业在这一批次已确认过，无需重复确认；可在办件中查看拨付进度',
+  SUBSIDY_DEADLINE_PASSED: '这一批次的确认期限已过，不能再确认；如有疑问，请咨询政务服务中心',
+  BANK_ACCOUNT_INVALID: '对公银行账号不正确，请按开户许可证或银行回单核对后填写',
+  SUBSIDY_ROUND_INVALID: '批次名单不符合接口规范',
 };
 
 export interface FieldIssue {

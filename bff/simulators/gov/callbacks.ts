@@ -1,5 +1,8 @@
 import { signRequest } from '../../src/integrations/gov/signing';
-import type { GovCaseCallback } from '../../src/integrations/gov/types';
+import type { GovCaseCallback, GovRoundNotice } from '../../src/integrations/gov/types';
+
+/** What the outbox sends: a case's stage callback, or (to the sibling `rounds` hook) a 免申即享 round notice. */
+type Outgoing = { kind: 'case'; body: GovCaseCallback } | { kind: 'round'; body: GovRoundNotice };
 
 /**
  * Signed stage callbacks to the BFF, like the platform sends them: each case's events go out one at a time in
@@ -18,7 +21,7 @@ export interface DeliveryStats {
 }
 
 interface Queue extends DeliveryStats {
-  events: GovCaseCallback[];
+  events: Outgoing[];
   running: boolean;
 }
 
@@ -42,9 +45,10 @@ export function createCallbackOutbox(opts: { appId: string; appSecret: string; u
   let lifecycle = new AbortController();
   const queues = new Map<string, Queue>();
 
-  async function post(event: GovCaseCallback, target: string, signal: AbortSignal): Promise<void> {
-    const u = new URL(target);
-    const body = JSON.stringify(event);
+  async function post(event: Outgoing, target: string, signal: AbortSignal): Promise<void> {
+    // Round notices go to the hook beside the cases hook (…/hooks/gov/cases → …/hooks/gov/rounds).
+    const u = event.kind === 'round' ? new URL('rounds', target) : new URL(target);
+    const body = JSON.stringify(event.body);
     const headers = signRequest({
       appId: opts.appId,
       appSecret: opts.appSecret,
@@ -92,16 +96,24 @@ export function createCallbackOutbox(opts: { appId: string; appSecret: string; u
     }
   }
 
+  function send(key: string, event: Outgoing): void {
+    let queue = queues.get(key);
+    if (!queue) {
+      queue = { events: [], running: false, queued: 0, delivered: 0, attempts: 0 };
+      queues.set(key, queue);
+    }
+    queue.events.push(event);
+    queue.queued++;
+    void pump(queue, lifecycle.signal);
+  }
+
   return {
     enqueue(key: string, event: GovCaseCallback): void {
-      let queue = queues.get(key);
-      if (!queue) {
-        queue = { events: [], running: false, queued: 0, delivered: 0, attempts: 0 };
-        queues.set(key, queue);
-      }
-      queue.events.push(event);
-      queue.queued++;
-      void pump(queue, lifecycle.signal);
+      send(key, { kind: 'case', body: event });
+    },
+    /** A round notice, queued under its own key. */
+    enqueueRound(notice: GovRoundNotice): void {
+      send(`round:${notice.roundId}`, { kind: 'round', body: notice });
     },
     setUrl(next: string | undefined): void {
       url = next;

@@ -18,7 +18,7 @@ import type { CallbackOutbox } from './callbacks';
  * real time, unless a script sends them another way (补齐补正, 挂起, 不予受理, 退件). Every stage change goes to
  * the callback outbox. Timestamps are real instants; only the waiting between stages is compressed.
  */
-export const OUTCOMES = ['normal', 'supplement', 'refused', 'suspended', 'returned'] as const;
+export const OUTCOMES = ['normal', 'supplement', 'refused', 'suspended', 'returned', 'unpaid'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface Script {
@@ -31,6 +31,8 @@ export interface Script {
 
 /** Simulated seconds spent in a stage before the next one, at speed 1. */
 const STAGE_SECONDS: Partial<Record<GovStage, number>> = { '1': 30, '2': 60, '3': 120, '12': 90 };
+/** From 办结 of a 免申即享 case to 拨付 (the treasury's run), at speed 1. */
+const PAY_SECONDS = 120;
 /** From supplement received to 受理. */
 const AFTER_SUPPLEMENT_SECONDS = 30;
 /** Working days the applicant has to supplement (补正期限). */
@@ -56,6 +58,8 @@ interface SimCase {
   };
   /** 快递送达 (BUS_MODE 01): the waybill of the materials once they reached the centre; the case waits for it. */
   materialsWaybill?: string;
+  /** 免申即享: what the enterprise confirmed; paid (拨付) after 办结 unless scripted 'unpaid'. */
+  subsidy?: NonNullable<GovCaseSubmission['subsidy']>;
   /** Supplements pushed to this case (补正材料 received at the centre), by the sender's supplementId. */
   supplementsPushed?: string[];
   /** 容缺受理: taken with required materials missing; it cannot be concluded until a supplement is pushed. */
@@ -265,11 +269,26 @@ export function createCaseBook(opts: {
         }
         v.transactTime = iso(now);
         v.result = {
-          kind: c.matter.result.kind,
+          // A 免申即享 decision is an electronic notice: nothing to mail, the money is the outcome.
+          kind: c.subsidy ? 'electronic' : c.matter.result.kind,
           issuedAt: v.transactTime,
           documentName: c.matter.result.documentName,
         };
         move(c, '4', 'completed', `办结：${v.result.documentName}`, { result: v.result });
+        return schedule(c, c.subsidy && outcome !== 'unpaid' ? PAY_SECONDS : undefined);
+      }
+      case '4': {
+        if (c.subsidy && !v.payment) {
+          v.payment = {
+            amountFen: c.subsidy.amountFen,
+            paidOn: beijingDate(now),
+            account: `****${c.subsidy.bankAccount.slice(-4)}`,
+          };
+          move(c, '4', 'completed', `已拨付 ¥${(v.payment.amountFen / 100).toFixed(2)}`, {
+            result: v.result,
+            payment: v.payment,
+          });
+        }
         return schedule(c, undefined);
       }
       default:
@@ -344,9 +363,11 @@ export function createCaseBook(opts: {
           cardNumber: sub.applicant.cardNumber,
           ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
         },
+        ...(sub.subsidy ? { subsidy: sub.subsidy } : {}),
       };
       const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
-      if (matter.materials.some((mt) => mt.required && !provided.has(mt.id))) c.toleratedMissing = true;
+      if (!sub.subsidy && matter.materials.some((mt) => mt.required && !provided.has(mt.id)))
+        c.toleratedMissing = true;
       cases.set(view.projId, c);
       byOurId.set(sub.ourId, view.projId);
       // A 快递送达 case is only examined once its materials are in the centre's hands.
@@ -472,6 +493,8 @@ export function createCaseBook(opts: {
         supplementsPushed: c.supplementsPushed ?? [],
         receipt: c.receipt ?? null,
         resultCollected: c.resultCollected ?? false,
+        subsidy: c.subsidy ?? null,
+        payment: c.view.payment ?? null,
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

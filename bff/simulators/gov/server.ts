@@ -11,16 +11,25 @@ import {
   GovApplicantCheck,
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
+  GovEnterpriseLookup,
   type GovErrorBody,
   type GovEvaluationReport,
   GovEvaluationReport as GovEvaluationReportSchema,
   GovEvaluationVoid,
   GovMaterialsArrival,
+  type GovScreenedRow,
   GovSupplementPush,
 } from '../../src/integrations/gov/types';
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
 import { catalogueVersion, matters, outlets } from './catalogue';
+import {
+  registryEnterprises,
+  type SimRound,
+  screenedRow,
+  seededRows,
+  syntheticCreditCode,
+} from './enterprises';
 import { createNonceCache } from './nonces';
 
 /**
@@ -80,6 +89,7 @@ const checkSupplementPush = checker(GovSupplementPush);
 const checkApplicantCheck = checker(GovApplicantCheck);
 const checkEvaluation = checker(GovEvaluationReportSchema);
 const checkEvaluationVoid = checker(GovEvaluationVoid);
+const checkEnterpriseLookup = checker(GovEnterpriseLookup);
 
 const Faults = Type.Object({
   /** Share of platform calls answered 503, 0–1. */
@@ -114,6 +124,11 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
   });
   const nonces = createNonceCache();
   const identityOverrides = new Map<string, boolean>();
+  const enterpriseByCode = new Map(registryEnterprises.map((e) => [e.creditCode, e]));
+  /** 免申即享 rounds published so far, by roundId. */
+  const rounds = new Map<string, SimRound>();
+  let roundSequence = 0;
+  let enterpriseLookups = 0;
   /** 好差评 ratings as received, once each (by evaluationId), and how many calls delivered each. */
   const evaluations = new Map<
     string,
@@ -215,6 +230,43 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
           /^\p{Script=Han}[\p{Script=Han}·]{1,29}$/u.test(body.name.trim()) &&
           validateResidentId(idNumber).ok;
         return { match: override ?? plausible };
+      });
+
+      gov.post('/enterprises/lookup', async (req) => {
+        const body = checkEnterpriseLookup(parseJson(req));
+        if (!body.ok) throw new SimError(400, 'VALIDATION_FAILED', '需要18位统一社会信用代码（creditCode）');
+        enterpriseLookups++;
+        const e = enterpriseByCode.get(body.value.creditCode);
+        if (!e)
+          throw new SimError(
+            404,
+            'ENTERPRISE_NOT_FOUND',
+            `没有统一社会信用代码为 ${body.value.creditCode} 的企业`,
+          );
+        const person = body.value.person;
+        const rep = e.legalRepresentative;
+        return {
+          creditCode: e.creditCode,
+          name: e.name,
+          address: e.address,
+          legalRepresentative: `${[...rep.name][0]}*`,
+          status: e.status,
+          ...(person
+            ? {
+                isLegalRepresentative:
+                  person.cardType === '111' &&
+                  person.name === rep.name &&
+                  person.cardNumber.toUpperCase() === rep.idNumber,
+              }
+            : {}),
+        };
+      });
+
+      gov.get('/rounds/:roundId/list', async (req) => {
+        const { roundId } = req.params as { roundId: string };
+        const round = rounds.get(roundId);
+        if (!round) throw new SimError(404, 'ROUND_NOT_FOUND', `政策批次 ${roundId} 不存在`);
+        return { roundId, rows: round.rows };
       });
 
       gov.post('/cases', async (req, reply) => {
@@ -362,6 +414,16 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     }
     if (sub.busMode === '01' && matter.channels.mail === 'none') {
       throw new SimError(422, 'MAIL_NOT_SUPPORTED', `“${matter.name}”不支持快递送达`);
+    }
+    if (sub.subsidy) {
+      // 免申即享: the enterprise must be on the round's list, for the amount the platform screened.
+      const round = rounds.get(sub.subsidy.roundId);
+      const row = round?.rows.find((r) => r.creditCode === sub.applicant.cardNumber);
+      if (!round || round.notice.serviceCode !== sub.serviceCode || !row)
+        throw new SimError(422, 'NOT_ON_LIST', '该企业不在此批次的免申即享名单中');
+      if (row.amountFen !== sub.subsidy.amountFen)
+        throw new SimError(422, 'AMOUNT_MISMATCH', '确认金额与名单不一致');
+      return matter;
     }
     const known = new Set(matter.materials.map((mt) => mt.id));
     const unknown = sub.acceptList.filter((a) => !known.has(a.materialId));
@@ -514,6 +576,82 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     },
   );
 
+  admin.get('/sim/enterprises', async () => ({
+    enterprises: registryEnterprises,
+    lookups: enterpriseLookups,
+  }));
+
+  /**
+   * The platform publishes a 免申即享 round: its list is the given rows, plus `generate` synthetic enterprises
+   * (valid codes) and, unless told otherwise, the seeded active enterprises. The round notice goes to the BFF
+   * like a stage callback (signed, re-sent until 2xx).
+   */
+  admin.post(
+    '/sim/admin/rounds',
+    {
+      schema: {
+        body: Type.Object({
+          name: Type.Optional(Type.String({ minLength: 1 })),
+          rule: Type.Optional(Type.String({ minLength: 1 })),
+          serviceCode: Type.Optional(Type.String({ minLength: 1 })),
+          deadline: Type.String({ format: 'date-time' }),
+          includeSeeded: Type.Optional(Type.Boolean()),
+          generate: Type.Optional(Type.Integer({ minimum: 0, maximum: 200_000 })),
+          rows: Type.Optional(
+            Type.Array(
+              Type.Object({
+                creditCode: Type.String(),
+                name: Type.String(),
+                amountFen: Type.Integer(),
+                basis: Type.String(),
+              }),
+            ),
+          ),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const serviceCode =
+        b.serviceCode ?? matters.find((mt) => mt.name.startsWith('稳岗补贴区配套资助'))!.serviceCode;
+      if (!matterByCode.has(serviceCode))
+        throw new SimError(404, 'SERVICE_NOT_FOUND', `实施编码 ${serviceCode} 不存在`);
+      roundSequence++;
+      const roundId = `R${Date.now().toString(36)}${roundSequence}`;
+      const rows: GovScreenedRow[] = [...(b.includeSeeded === false ? [] : seededRows()), ...(b.rows ?? [])];
+      for (let i = 0; i < (b.generate ?? 0); i++)
+        rows.push(
+          screenedRow(
+            syntheticCreditCode(roundSequence * 1_000_000 + i),
+            `黄埔区示例企业${i + 1}号`,
+            100_000 + (i % 500) * 1_000,
+          ),
+        );
+      const notice = {
+        eventId: randomUUID(),
+        roundId,
+        name: b.name ?? '2026年稳岗补贴区配套资助（免申即享）',
+        rule: b.rule ?? '按企业上年度获得稳岗补贴金额的50%给予配套资助，由平台比对参保和补贴数据筛选名单',
+        serviceCode,
+        deadline: b.deadline,
+        listSize: rows.length,
+        publishedAt: new Date().toISOString(),
+      };
+      rounds.set(roundId, { notice, rows });
+      outbox.enqueueRound(notice);
+      return reply
+        .code(201)
+        .send({ roundId, listSize: rows.length, stats: outbox.stats(`round:${roundId}`) });
+    },
+  );
+
+  admin.get('/sim/rounds', async () => ({
+    rounds: [...rounds.values()].map((r) => ({
+      ...r.notice,
+      delivery: outbox.stats(`round:${r.notice.roundId}`),
+    })),
+  }));
+
   admin.post('/sim/admin/faults', { schema: { body: Faults } }, async (req) => {
     const f = req.body;
     faults = {
@@ -575,6 +713,7 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
 
   admin.post('/sim/admin/reset', async () => {
     evaluations.clear();
+    rounds.clear();
     evaluationFailures = { before: 0, after: 0 };
     book.reset();
     outbox.clear();

@@ -8,7 +8,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 export const demoUsers = [
   { openid: 'demo-resident', nickname: '张三', description: '居民：预约上门收件、查看办件' },
   { openid: 'demo-resident-2', nickname: '李四', description: '居民（第二位）' },
-  { openid: 'demo-clerk', nickname: '王五', description: '企业经办人：稳岗补贴申领' },
+  { openid: 'demo-clerk', nickname: '王五', description: '企业经办人：免申即享确认' },
+  { openid: 'demo-enterprise-admin', nickname: '林海', description: '企业法定代表人：审批经办人' },
   { openid: 'demo-agent', nickname: '赵专员', description: '政邮专员：上门收件、初审' },
   { openid: 'demo-supervisor', nickname: '钱主管', description: '监管/运营：时效、差评整改' },
   { openid: 'demo-agent-2', nickname: '孙专员', description: '政邮专员（同网点 B 岗）' },

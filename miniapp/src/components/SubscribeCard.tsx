@@ -19,6 +19,8 @@ export const caseProgressKinds: NotificationKind[] = [
 ];
 /** Once the result is issued: it is on its way, it was signed for. */
 export const resultDeliveryKinds: NotificationKind[] = ['result_shipped', 'result_delivered'];
+/** 企业: a 免申即享 round is about to close unconfirmed; the subsidy was paid (拨付). */
+export const subsidyKinds: NotificationKind[] = ['subsidy_deadline', 'subsidy_paid'];
 
 /** WeChat's subscribe dialog asks for at most 3 templates per tap. */
 const MAX_PER_ASK = 3;
@@ -37,6 +39,8 @@ const shortNames: Record<NotificationKind, string> = {
   visit_update: '上门变动',
   visit_reminder: '待接单',
   evaluation_invite: '评价',
+  subsidy_deadline: '确认截止',
+  subsidy_paid: '补贴拨付',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -7,11 +7,19 @@ import Home from '@/pages/index/index';
 describe('home page', () => {
   it('lists only working services and promises nothing unbuilt', () => {
     const { container } = render(<Home />);
-    for (const entry of ['预约上门收件', '办事指南', '我的办件', '替你跑：快递袋寄补正材料', '附近网点']) {
+    for (const entry of [
+      '预约上门收件',
+      '办事指南',
+      '我的办件',
+      '替你跑：快递袋寄补正材料',
+      '企业办事：免申即享',
+      '附近网点',
+    ]) {
       expect(screen.getByText(entry)).toBeTruthy();
     }
     const text = container.textContent ?? '';
-    for (const promise of ['企业服务', '评价', '好差评', '即将开放']) {
+    // Enterprise claims by post (邮寄申领) are not built: only 免申即享 is offered.
+    for (const promise of ['企业服务', '邮寄申领', '评价', '好差评', '即将开放']) {
       expect(text).not.toContain(promise);
     }
   });

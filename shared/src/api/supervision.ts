@@ -12,6 +12,8 @@ export const BreachKindSchema = Type.Union([
   /** 替你跑: a supplement deadline passed and no bag was sent. */
   Type.Literal('supplement_overdue'),
   Type.Literal('handover_discrepancy'),
+  /** 给付 cases (免申即享, claims): unpaid 21 working days after acceptance, or paid late. */
+  Type.Literal('payment_overdue'),
 ]);
 export type BreachKind = Static<typeof BreachKindSchema>;
 

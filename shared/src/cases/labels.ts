@@ -153,6 +153,10 @@ export const notificationKinds = [
   'visit_reminder',
   /** The resident: a stage of their case is done, please evaluate it (好差评); again 3 days later if unrated. */
   'evaluation_invite',
+  /** Enterprises: a 免申即享 round's deadline is near and they have not confirmed. */
+  'subsidy_deadline',
+  /** Enterprises: the platform paid (拨付) their subsidy. */
+  'subsidy_paid',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -168,6 +172,8 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   visit_update: '上门预约变动通知',
   visit_reminder: '待接单提醒',
   evaluation_invite: '服务评价邀请',
+  subsidy_deadline: '免申即享确认提醒',
+  subsidy_paid: '补贴拨付通知',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */
@@ -200,6 +206,8 @@ export const breachKinds = [
   'case_stuck',
   'supplement_overdue',
   'handover_discrepancy',
+  /** 给付 cases: not paid within 21 working days of acceptance. */
+  'payment_overdue',
 ] as const;
 export type BreachKindName = (typeof breachKinds)[number];
 /** Short labels for the supervisors' filter tabs (each breach carries its own specific label too). */
@@ -214,4 +222,5 @@ export const breachKindLabels: Record<BreachKindName, string> = {
   case_stuck: '办件提交受阻',
   supplement_overdue: '补正逾期未寄',
   handover_discrepancy: '材料交接异常',
+  payment_overdue: '拨付超期',
 };

@@ -91,6 +91,19 @@ export const cases = pgTable(
       requestedAt: string;
       deadline: string;
     }>(),
+    /**
+     * 给付 cases (免申即享 confirmations, claims): working days from acceptance to payment (拨付), null for others.
+     * payBy is the end of that Beijing day; payment is what the platform reported paid.
+     */
+    payWorkingDays: integer('pay_working_days'),
+    payBy: timestamp('pay_by', { withTimezone: true }),
+    payByProvisional: boolean('pay_by_provisional').notNull().default(false),
+    payment: jsonb('payment').$type<{
+      amountFen: number;
+      paidOn: string;
+      account: string;
+      reportedAt: string;
+    }>(),
     /** 不予受理 / 退件 / 挂起 reason. */
     reason: text('reason'),
     /** Work on the case is stuck (a dead-lettered job): residents see a plain sentence, supervisors a breach. */

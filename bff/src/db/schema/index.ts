@@ -2,6 +2,7 @@ export * from './bags';
 export * from './bookings';
 export * from './cases';
 export * from './catalogue';
+export * from './enterprises';
 export * from './evaluations';
 export * from './govCallbacks';
 export * from './notifications';

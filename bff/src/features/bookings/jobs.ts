@@ -18,6 +18,7 @@ import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../
 import { AppError } from '../../lib/errors';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
 import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
+import { subsidySubmission } from '../enterprises/subsidies';
 import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
@@ -130,6 +131,20 @@ export function defineBookingJobs(app: FastifyInstance): void {
         : [data.bookingId ? await caseOfBooking(db, data.bookingId) : undefined];
       if (!c) throw new PermanentJobError('no case to submit');
       if (c.projId) return; // submitted already: the platform is idempotent on our id anyway
+      // 免申即享: an enterprise's confirmation travels without a booking or materials.
+      if (!c.bookingId && c.channel === 'enterprise_claim') {
+        const sub = await subsidySubmission(db, app, c);
+        if (!sub) throw new PermanentJobError('no subsidy confirmation to submit');
+        try {
+          const { projId } = await app.gov.submitCase(sub);
+          await db.transaction((tx) => caseSubmitted(tx, c.id, projId));
+        } catch (err) {
+          if (err instanceof GovError && !err.retryable)
+            throw new PermanentJobError(`platform refused the case: ${err.code} ${err.message}`);
+          throw err;
+        }
+        return;
+      }
       // The materials, address and contact travel with the booking; other ways in bring their own later.
       const [b] = c.bookingId ? await db.select().from(bookings).where(eq(bookings.id, c.bookingId)) : [];
       if (!b) throw new PermanentJobError('case has no collected materials to submit');

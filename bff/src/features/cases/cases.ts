@@ -42,6 +42,8 @@ export async function openCase(
     status?: CaseStatus;
     /** A case applied for elsewhere comes with its PROJID. */
     projId?: string;
+    /** 给付 cases: working days from acceptance to payment (拨付). */
+    payWorkingDays?: number;
   },
 ): Promise<Case> {
   const { applicant } = params;
@@ -62,6 +64,7 @@ export async function openCase(
       matterCode: params.matter.code,
       matterName: params.matter.name,
       promisedWorkingDays: params.matter.promisedWorkingDays,
+      payWorkingDays: params.payWorkingDays ?? null,
       ...(params.status ? { status: params.status } : {}),
     })
     .onConflictDoNothing()
@@ -106,6 +109,7 @@ interface GovState {
   result: Case['result'];
   supplement: Case['supplement'];
   reason: string | null;
+  payment: { amountFen: number; paidOn: string; account: string; reportedAt: string } | null;
 }
 
 /**
@@ -117,12 +121,18 @@ export function foldStages(events: readonly GovStageEvent[]): GovState | undefin
   let state: GovState | undefined;
   for (const e of sorted) {
     const at = new Date(e.occurredAt);
+    // 拨付 on a concluded case: the money, not a new stage (completion and its result stay as they were).
+    if (e.payment && state) {
+      state.payment = { ...e.payment, reportedAt: e.occurredAt };
+      continue;
+    }
     state = {
       acceptedAt: null,
       completedAt: null,
       result: null,
       supplement: null,
       reason: null,
+      payment: null,
       ...state,
       status: e.status,
       stage: e.stage,
@@ -226,6 +236,11 @@ async function updateCase(tx: DatabaseOrTransaction, app: FastifyInstance, c: Ca
       ? workingDeadline(issuedAt, DELIVERY_WORKING_DAYS)
       : undefined;
   const resultShipment = c.resultShipmentId ? await resultShipmentStatus(tx, c.resultShipmentId) : null;
+  // 21 working days from acceptance to payment, on the official calendar.
+  const payBy =
+    state.acceptedAt && c.payWorkingDays !== null
+      ? workingDeadline(state.acceptedAt, c.payWorkingDays)
+      : undefined;
   const next: Partial<Case> = {
     projId: c.projId,
     status: caseStatusOf(state, resultShipment),
@@ -240,6 +255,9 @@ async function updateCase(tx: DatabaseOrTransaction, app: FastifyInstance, c: Ca
     deliverByProvisional: deliverBy?.provisional ?? false,
     supplement: state.supplement,
     reason: state.reason,
+    payBy: payBy?.at ?? null,
+    payByProvisional: payBy?.provisional ?? false,
+    payment: state.payment,
   };
   const [updated] = await tx
     .update(cases)

@@ -1,4 +1,4 @@
-import type { Address, Contact, NotificationKind } from '@zyt/shared';
+import { type Address, type Contact, formatYuan, type NotificationKind } from '@zyt/shared';
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
@@ -30,6 +30,8 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   visit_update: '有变动',
   visit_reminder: '待接单',
   evaluation_invite: '待评价',
+  subsidy_deadline: '待确认',
+  subsidy_paid: '已拨付',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
@@ -90,6 +92,14 @@ export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, 
     await inviteEvaluation(tx, app, after, 'completion');
     if (physical && !after.resultShipmentId) await shipResult(tx, app, after);
   }
+  if (after.payment && !before.payment)
+    await notice(
+      tx,
+      app,
+      after,
+      'subsidy_paid',
+      `${formatYuan(after.payment.amountFen)}已拨付至账户${after.payment.account}`,
+    );
 }
 
 /** Where a case's result goes and where it leaves from. */

@@ -2,8 +2,9 @@ import { lt } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { govNonces } from '../../db/schema';
 import { REPLAY_WINDOW_MS, verifySignatureAsync } from '../../integrations/gov/signing';
-import { parseCaseCallback } from '../../integrations/gov/types';
+import { parseCaseCallback, parseRoundNotice } from '../../integrations/gov/types';
 import { AppError } from '../../lib/errors';
+import { receiveRound } from '../enterprises/subsidies';
 import { applyStageEvents } from './cases';
 
 declare module 'fastify' {
@@ -46,6 +47,48 @@ export default async function govHookRoutes(app: FastifyInstance) {
     return fresh.length === 0;
   }
 
+  /** Checks a callback's signature (and that its nonce is fresh); refused with 401 otherwise. */
+  async function verify(req: FastifyRequest) {
+    const verdict = await verifySignatureAsync({
+      headers: req.headers,
+      method: req.method,
+      path: req.url,
+      rawBody: req.rawBody ?? '',
+      appSecret,
+      expectedAppId: appId,
+      now: Date.now(),
+      seenNonce,
+    });
+    if (!verdict.ok) {
+      req.log.warn({ reason: verdict.reason }, 'gov callback refused');
+      throw new AppError(401, 'SIGNATURE_INVALID', undefined, [
+        { field: 'signature', message: verdict.reason },
+      ]);
+    }
+  }
+
+  app.post(
+    '/hooks/gov/rounds',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['hooks'], summary: 'Government platform publishes a 免申即享 round (signed)' },
+    },
+    async (req) => {
+      await verify(req);
+      const parsed = parseRoundNotice(req.body);
+      if (!parsed.ok)
+        throw new AppError(
+          400,
+          'SUBSIDY_ROUND_INVALID',
+          undefined,
+          parsed.errors.map((e) => ({ field: e.split(':')[0]!, message: e })),
+        );
+      const fresh = await db.transaction((tx) => receiveRound(tx, app, parsed.value));
+      req.log.info({ roundId: parsed.value.roundId, duplicate: !fresh }, 'gov round notice stored');
+      return { ok: true };
+    },
+  );
+
   app.post(
     '/hooks/gov/cases',
     {
@@ -53,22 +96,7 @@ export default async function govHookRoutes(app: FastifyInstance) {
       schema: { tags: ['hooks'], summary: 'Government platform case stage callback (signed)' },
     },
     async (req) => {
-      const verdict = await verifySignatureAsync({
-        headers: req.headers,
-        method: req.method,
-        path: req.url,
-        rawBody: req.rawBody ?? '',
-        appSecret,
-        expectedAppId: appId,
-        now: Date.now(),
-        seenNonce,
-      });
-      if (!verdict.ok) {
-        req.log.warn({ reason: verdict.reason }, 'gov callback refused');
-        throw new AppError(401, 'SIGNATURE_INVALID', undefined, [
-          { field: 'signature', message: verdict.reason },
-        ]);
-      }
+      await verify(req);
       const parsed = parseCaseCallback(req.body);
       if (!parsed.ok) {
         throw new AppError(

@@ -11,6 +11,7 @@ import {
   type EmsStatus,
   emsEventLabels,
   emsStatusLabels,
+  formatYuan,
   type ShipmentFlagCode,
   type ShipmentLeg,
   shipmentFlagLabels,
@@ -84,6 +85,10 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
     case 'suspended':
       return `办理暂停${c.reason ? `（${c.reason}）` : ''}，恢复后继续办理，暂停期间不计入办理时限。`;
     case 'completed':
+      if (c.payWorkingDays !== null)
+        return c.payment
+          ? `已拨付${formatYuan(c.payment.amountFen)}至账户${c.payment.account}，本次办件完成。`
+          : `已核定，资金将在${c.payBy ? chineseDate(c.payBy, { year: true }) : '受理后21个工作日内'}前拨付到企业账户。`;
       return c.result?.kind === 'physical'
         ? `已办结，${c.result.documentName}将由EMS免费寄给您${c.deliverBy ? `，${chineseDate(c.deliverBy, { year: true })}前送达` : ''}。`
         : `已办结，${c.result?.documentName ?? '办理结果'}为电子证照，无需邮寄。`;
@@ -105,6 +110,12 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
 
 function govItem(e: GovStageEvent, c: Case): TimelineItem {
   const base = { at: new Date(e.occurredAt).toISOString(), source: 'gov' as const, stage: e.stage };
+  if (e.payment)
+    return {
+      ...base,
+      title: `已拨付 ${formatYuan(e.payment.amountFen)}`,
+      detail: `${chineseDate(`${e.payment.paidOn}T12:00:00+08:00`, { year: true })}拨付至账户${e.payment.account}`,
+    };
   switch (e.stage) {
     case '1':
       return { ...base, title: '政务服务中心已收件' };

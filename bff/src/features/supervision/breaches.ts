@@ -1,7 +1,16 @@
-import { type Breach, breachKindLabels, shipmentFlagLabels } from '@zyt/shared';
+import { type Breach, breachKindLabels, endOfBeijingDay, shipmentFlagLabels } from '@zyt/shared';
 import { and, desc, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { bookings, cases, handoverItems, handovers, outlets, shipments, slaBreaches } from '../../db/schema';
+import {
+  bookings,
+  type Case,
+  cases,
+  handoverItems,
+  handovers,
+  outlets,
+  shipments,
+  slaBreaches,
+} from '../../db/schema';
 import type { PiiCipher } from '../../lib/pii';
 import { supplementBreaches } from '../bags/jobs';
 import { unacceptedVisits } from '../bookings/visitQueries';
@@ -139,6 +148,70 @@ export async function caseBreaches(db: DatabaseOrTransaction, now: Date): Promis
       detail: r.c.completedAt ? '已办结，但超过承诺时限' : '尚未办结',
       outstanding: !r.c.completedAt,
     })),
+  ];
+}
+
+/**
+ * 给付 cases (免申即享 confirmations, claims) must be paid within 21 working days of acceptance (拨付时限, on the
+ * official calendar): unpaid past it is an outstanding breach; paid on a later Beijing day, a late one.
+ */
+export async function paymentBreaches(db: DatabaseOrTransaction, now: Date): Promise<Breach[]> {
+  const [unpaid, paidLate] = await Promise.all([
+    db
+      .select()
+      .from(cases)
+      .where(
+        and(
+          isNotNull(cases.payBy),
+          isNull(cases.payment),
+          lt(cases.payBy, now),
+          sql`${cases.status} not in ('refused', 'returned')`,
+        ),
+      )
+      .orderBy(cases.payBy)
+      .limit(LIMIT),
+    db
+      .select()
+      .from(cases)
+      .where(
+        and(
+          isNotNull(cases.payBy),
+          sql`(${cases.payment}->>'paidOn')::date > (${cases.payBy} + interval '8 hours')::date`,
+        ),
+      )
+      .orderBy(desc(cases.payBy))
+      .limit(LIMIT),
+  ]);
+  const base = (c: Case) => ({
+    kind: 'payment_overdue' as const,
+    subjectId: c.id,
+    bookingId: null,
+    bookingNumber: null,
+    caseNumber: c.projId,
+    waybillNo: null,
+    matterName: c.enterpriseName ? `${c.matterName}（${c.enterpriseName}）` : c.matterName,
+    dueAt: c.payBy!.toISOString(),
+  });
+  return [
+    ...unpaid.map((c) => ({
+      ...base(c),
+      label: '受理后21个工作日内未拨付',
+      at: null,
+      minutesLate: minutesBetween(c.payBy!, now),
+      detail: '尚未拨付',
+      outstanding: true,
+    })),
+    ...paidLate.map((c) => {
+      const paidAt = endOfBeijingDay(c.payment!.paidOn);
+      return {
+        ...base(c),
+        label: '拨付超过21个工作日',
+        at: paidAt.toISOString(),
+        minutesLate: minutesBetween(c.payBy!, paidAt),
+        detail: `${c.payment!.paidOn}已拨付，但超过拨付时限`,
+        outstanding: false,
+      };
+    }),
   ];
 }
 
@@ -323,15 +396,17 @@ export async function listBreaches(
   db: DatabaseOrTransaction,
   params: { now: Date; pii: PiiCipher; promiseMinutes: number },
 ) {
-  const [unaccepted, visits, caseItems, exceptions, stuck, supplementsLate, handover] = await Promise.all([
-    unacceptedBreaches(db, { now: params.now, promiseMinutes: params.promiseMinutes }),
-    visitBreaches(db, params.now),
-    caseBreaches(db, params.now),
-    logisticsExceptions(db, params.pii),
-    stuckCases(db),
-    supplementBreaches(db, params.now),
-    handoverDiscrepancies(db, params.pii),
-  ]);
+  const [unaccepted, visits, caseItems, exceptions, stuck, supplementsLate, paymentsLate, handover] =
+    await Promise.all([
+      unacceptedBreaches(db, { now: params.now, promiseMinutes: params.promiseMinutes }),
+      visitBreaches(db, params.now),
+      caseBreaches(db, params.now),
+      logisticsExceptions(db, params.pii),
+      stuckCases(db),
+      supplementBreaches(db, params.now),
+      paymentBreaches(db, params.now),
+      handoverDiscrepancies(db, params.pii),
+    ]);
   const items = [
     ...unaccepted,
     ...visits,
@@ -339,6 +414,7 @@ export async function listBreaches(
     ...exceptions,
     ...stuck,
     ...supplementsLate,
+    ...paymentsLate,
     ...handover,
   ].sort(
     (a, b) =>

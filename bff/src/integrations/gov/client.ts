@@ -6,6 +6,7 @@ import {
   GovApplicantCheckResult,
   GovCase,
   GovCataloguePage,
+  GovEnterpriseLookupResult,
   GovError,
   GovErrorBody,
   GovEvaluationReportResult,
@@ -13,6 +14,7 @@ import {
   GovIdentityResult,
   GovMaterialsArrivalResult,
   type GovPlatformApi,
+  GovRoundList,
   GovSubmitResult,
   GovSupplementPushResult,
 } from './types';
@@ -36,6 +38,8 @@ const checks = {
   applicant: checker(GovApplicantCheckResult),
   evaluation: checker(GovEvaluationReportResult),
   evaluationVoid: checker(GovEvaluationVoidResult),
+  enterprise: checker(GovEnterpriseLookupResult),
+  roundList: checker(GovRoundList),
 };
 
 /** 408, 429 and 5xx may pass if tried later; any other 4xx will not. */
@@ -117,6 +121,12 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
   }
 
   return {
+    lookupEnterprise(q) {
+      return call('POST', '/enterprises/lookup', checks.enterprise, q);
+    },
+    fetchRoundList(roundId) {
+      return call('GET', `/rounds/${encodeURIComponent(roundId)}/list`, checks.roundList);
+    },
     fetchCatalogue(p = {}) {
       const q = new URLSearchParams();
       if (p.cursor) q.set('cursor', p.cursor);

@@ -187,6 +187,20 @@ export const GovCaseSubmission = Type.Object({
   /** BUS_MODE: 00 normal, 01 快递送达 (result delivered by EMS to the applicant's address) */
   busMode: literals('00', '01'),
   infoType: InfoTypeSchema,
+  /**
+   * 免申即享: the enterprise confirms what the platform screened (no materials travel). The round and amount
+   * are the platform's own; size class, headcount and the account the money goes to are the enterprise's.
+   */
+  subsidy: Type.Optional(
+    Type.Object({
+      roundId: Text,
+      amountFen: Type.Integer({ minimum: 1 }),
+      sizeClass: literals('large', 'medium', 'small', 'micro'),
+      headcount: Type.Integer({ minimum: 1 }),
+      bankName: Text,
+      bankAccount: Type.String({ pattern: '^[0-9]{8,32}$' }),
+    }),
+  ),
   /** 委托全程代办: who acts for the applicant and the power of attorney (授权委托书) they hold. */
   entrusted: Type.Optional(
     Type.Object({
@@ -228,6 +242,16 @@ export const GovSuspension = Type.Object({ reason: Text });
 export const GovResult = Type.Object({ kind: ResultKind, issuedAt: Instant, documentName: Text });
 export type GovResult = Static<typeof GovResult>;
 
+/** 拨付: money paid to the enterprise's account for a 给付 case (免申即享 or a claim). */
+export const GovPayment = Type.Object({
+  amountFen: Type.Integer({ minimum: 1 }),
+  /** Beijing date the money left the treasury. */
+  paidOn: Type.String({ format: 'date' }),
+  /** 银行账号 masked by the platform (****5678). */
+  account: Text,
+});
+export type GovPayment = Static<typeof GovPayment>;
+
 export const GovCaseEvent = Type.Object({
   stage: StageSchema,
   status: StatusSchema,
@@ -257,6 +281,7 @@ export const GovCase = Type.Object({
   suspension: Type.Optional(GovSuspension),
   refusal: Type.Optional(GovRefusal),
   result: Type.Optional(GovResult),
+  payment: Type.Optional(GovPayment),
   history: Type.Array(GovCaseEvent),
 });
 export type GovCase = Static<typeof GovCase>;
@@ -276,6 +301,8 @@ export const GovCaseCallback = Type.Object({
   suspension: Type.Optional(GovSuspension),
   refusal: Type.Optional(GovRefusal),
   result: Type.Optional(GovResult),
+  /** On a concluded 给付 case: the money was paid (拨付). */
+  payment: Type.Optional(GovPayment),
 });
 export type GovCaseCallback = Static<typeof GovCaseCallback>;
 
@@ -376,7 +403,68 @@ export type GovEvaluationVoid = Static<typeof GovEvaluationVoid>;
 export const GovEvaluationVoidResult = Type.Object({ evaluationId: Text, voidedAt: Instant });
 export type GovEvaluationVoidResult = Static<typeof GovEvaluationVoidResult>;
 
+/**
+ * 企业登记信息查询: the enterprise registry (市场监管) behind the platform. Given a person's real-name identity it
+ * also says whether they are the legal representative (法定代表人); the representative's identity never comes back.
+ * An unknown code answers 404 ENTERPRISE_NOT_FOUND.
+ */
+export const GovEnterpriseLookup = Type.Object(
+  {
+    creditCode: Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' }),
+    person: Type.Optional(Type.Object({ name: Text, cardType: GovCardType, cardNumber: Text })),
+  },
+  { additionalProperties: false },
+);
+export type GovEnterpriseLookup = Static<typeof GovEnterpriseLookup>;
+export const GovEnterpriseLookupResult = Type.Object({
+  creditCode: Text,
+  name: Text,
+  address: Text,
+  /** The legal representative's name, masked by the registry (林*). */
+  legalRepresentative: Text,
+  /** 登记状态: 存续 (in business), 注销 (dissolved), 吊销 (licence revoked). */
+  status: literals('active', 'dissolved', 'revoked'),
+  /** Present when a person was given: is that person the legal representative? */
+  isLegalRepresentative: Type.Optional(Type.Boolean()),
+});
+export type GovEnterpriseLookupResult = Static<typeof GovEnterpriseLookupResult>;
+
+/**
+ * 免申即享 policy round (政策批次) as the platform publishes it: pushed to `POST /api/v1/hooks/gov/rounds` (signed
+ * like stage callbacks); its screened list is fetched with fetchRoundList.
+ */
+export const GovRoundNotice = Type.Object({
+  eventId: Text,
+  roundId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+  name: Text,
+  /** The rule, as published (e.g. 按上年度稳岗补贴金额的50%给予配套资助). */
+  rule: Text,
+  /** The matter the confirmations become cases of (SERVICECODE). */
+  serviceCode: Text,
+  /** End of the last day to confirm. */
+  deadline: Instant,
+  /** Rows on the screened list. */
+  listSize: Type.Integer({ minimum: 0 }),
+  publishedAt: Instant,
+});
+export type GovRoundNotice = Static<typeof GovRoundNotice>;
+
+export const GovScreenedRow = Type.Object({
+  creditCode: Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$' }),
+  name: Text,
+  amountFen: Type.Integer({ minimum: 1 }),
+  /** How the amount was computed, as the platform publishes it. */
+  basis: Text,
+});
+export type GovScreenedRow = Static<typeof GovScreenedRow>;
+export const GovRoundList = Type.Object({ roundId: Text, rows: Type.Array(GovScreenedRow) });
+export type GovRoundList = Static<typeof GovRoundList>;
+
 export interface GovPlatformApi {
+  /** 企业登记信息查询 (read-only). */
+  lookupEnterprise(q: GovEnterpriseLookup): Promise<GovEnterpriseLookupResult>;
+  /** The whole screened list of a 免申即享 round (read-only). */
+  fetchRoundList(roundId: string): Promise<GovRoundList>;
   /** One page of the matter catalogue; page on with nextCursor until it is absent. */
   fetchCatalogue(p?: { cursor?: string; limit?: number }): Promise<GovCataloguePage>;
   /** Real-name check (实名核验) against the public security population register. */
@@ -437,3 +525,4 @@ export function checker<S extends TSchema>(schema: S): (value: unknown) => Check
 
 /** For the callback route: is this parsed JSON a well-formed stage callback? */
 export const parseCaseCallback = checker(GovCaseCallback);
+export const parseRoundNotice = checker(GovRoundNotice);

@@ -1,0 +1,242 @@
+import {
+  bindingStatusLabels,
+  type EnterpriseBindingView,
+  type EnterpriseMemberView,
+  maskName,
+  validateCreditCode,
+} from '@zyt/shared';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import {
+  type Enterprise,
+  type EnterpriseMember,
+  enterpriseMembers,
+  enterprises,
+  users,
+} from '../../db/schema';
+import { type GovEnterpriseLookupResult, GovError } from '../../integrations/gov/types';
+import { AppError } from '../../lib/errors';
+import { piiContext } from '../me/users';
+
+/** A credit code as typed: refused when malformed; a pilot-era check mismatch passes with a warning. */
+export function checkCreditCode(input: string): { code: string; warning?: string } {
+  const v = validateCreditCode(input);
+  if (!v.ok)
+    throw new AppError(422, 'CREDIT_CODE_INVALID', undefined, [{ field: 'creditCode', message: v.message }]);
+  return { code: v.value, ...(v.warning ? { warning: v.warning } : {}) };
+}
+
+/** The person's real-name identity, as the registry knows people (居民身份证). */
+async function realNameOf(db: DatabaseOrTransaction, app: FastifyInstance, userId: string) {
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u?.realNameAt || !u.nameSealed || !u.idNumberSealed) throw new AppError(403, 'REAL_NAME_REQUIRED');
+  return {
+    name: app.pii.decrypt(u.nameSealed, piiContext(u.id, 'name')),
+    cardType: '111' as const,
+    cardNumber: app.pii.decrypt(u.idNumberSealed, piiContext(u.id, 'id_number')),
+  };
+}
+
+export const bindingView = (m: EnterpriseMember, e: Enterprise): EnterpriseBindingView => ({
+  id: m.id,
+  creditCode: e.creditCode,
+  enterpriseName: e.name,
+  address: e.address,
+  legalRepresentative: e.legalRepresentativeMasked,
+  role: m.role,
+  status: m.status,
+  statusLabel: bindingStatusLabels[m.status],
+  requestedAt: m.requestedAt.toISOString(),
+  decidedAt: m.decidedAt?.toISOString() ?? null,
+});
+
+/**
+ * 企业绑定: the registry confirms the enterprise (and whether the person is its legal representative) before
+ * anything is stored, outside any transaction. The legal representative binds at once as admin; anyone else
+ * asks and waits for the admin. A live (pending or active) binding is never made twice.
+ */
+export async function bindEnterprise(
+  db: Database,
+  app: FastifyInstance,
+  params: { userId: string; creditCode: string },
+): Promise<{ binding: EnterpriseBindingView; warning?: string }> {
+  const { code, warning } = checkCreditCode(params.creditCode);
+  const person = await realNameOf(db, app, params.userId);
+  const live = await liveBinding(db, params.userId, code);
+  if (live) throw new AppError(409, 'ENTERPRISE_ALREADY_BOUND');
+  let found: GovEnterpriseLookupResult;
+  try {
+    found = await app.gov.lookupEnterprise({ creditCode: code, person });
+  } catch (err) {
+    if (err instanceof GovError && err.status === 404) throw new AppError(404, 'ENTERPRISE_NOT_FOUND');
+    if (err instanceof GovError) {
+      app.log.warn({ code: err.code }, 'enterprise registry lookup failed');
+      throw new AppError(503, 'ENTERPRISE_REGISTRY_UNAVAILABLE');
+    }
+    throw err;
+  }
+  // A dissolved or revoked enterprise has nobody to act for it: as good as unknown.
+  if (found.status !== 'active') throw new AppError(404, 'ENTERPRISE_NOT_FOUND');
+  const isAdmin = found.isLegalRepresentative === true;
+  try {
+    return await db.transaction(async (tx) => {
+      const [e] = await tx
+        .insert(enterprises)
+        .values({
+          creditCode: code,
+          name: found.name,
+          address: found.address,
+          legalRepresentativeMasked: found.legalRepresentative,
+          pilotCode: warning !== undefined,
+        })
+        .onConflictDoUpdate({
+          target: enterprises.creditCode,
+          set: {
+            name: found.name,
+            address: found.address,
+            legalRepresentativeMasked: found.legalRepresentative,
+            lookedUpAt: sql`now()`,
+          },
+        })
+        .returning();
+      const [m] = await tx
+        .insert(enterpriseMembers)
+        .values({
+          creditCode: code,
+          userId: params.userId,
+          role: isAdmin ? 'admin' : 'clerk',
+          status: isAdmin ? 'active' : 'pending',
+          ...(isAdmin ? { decidedAt: sql`now()` } : {}),
+        })
+        .returning();
+      return { binding: bindingView(m!, e!), ...(warning ? { warning } : {}) };
+    });
+  } catch (err) {
+    // Two taps at once: the second finds the first's binding.
+    if (isUniqueViolation(err)) throw new AppError(409, 'ENTERPRISE_ALREADY_BOUND');
+    throw err;
+  }
+}
+
+async function liveBinding(db: DatabaseOrTransaction, userId: string, creditCode: string) {
+  const [m] = await db
+    .select()
+    .from(enterpriseMembers)
+    .where(
+      and(
+        eq(enterpriseMembers.userId, userId),
+        eq(enterpriseMembers.creditCode, creditCode),
+        inArray(enterpriseMembers.status, ['pending', 'active']),
+      ),
+    );
+  return m;
+}
+
+/** Every enterprise binding of a person, newest first (refused and revoked ones too: they say why). */
+export async function myBindings(
+  db: DatabaseOrTransaction,
+  userId: string,
+): Promise<EnterpriseBindingView[]> {
+  const rows = await db
+    .select({ m: enterpriseMembers, e: enterprises })
+    .from(enterpriseMembers)
+    .innerJoin(enterprises, eq(enterprises.creditCode, enterpriseMembers.creditCode))
+    .where(eq(enterpriseMembers.userId, userId))
+    .orderBy(desc(enterpriseMembers.requestedAt), desc(enterpriseMembers.id));
+  return rows.map((r) => bindingView(r.m, r.e));
+}
+
+/**
+ * The person acts for this enterprise (an active binding), with their role; otherwise 404, as for any
+ * foreign record: nobody learns which enterprises exist here by trying codes.
+ */
+export async function actingFor(
+  db: DatabaseOrTransaction,
+  userId: string,
+  creditCode: string,
+): Promise<{ member: EnterpriseMember; enterprise: Enterprise }> {
+  const code = creditCode.trim().toUpperCase();
+  const [row] = await db
+    .select({ m: enterpriseMembers, e: enterprises })
+    .from(enterpriseMembers)
+    .innerJoin(enterprises, eq(enterprises.creditCode, enterpriseMembers.creditCode))
+    .where(
+      and(
+        eq(enterpriseMembers.userId, userId),
+        eq(enterpriseMembers.creditCode, code),
+        eq(enterpriseMembers.status, 'active'),
+      ),
+    );
+  if (!row) throw new AppError(404, 'ENTERPRISE_NOT_FOUND');
+  return { member: row.m, enterprise: row.e };
+}
+
+async function adminOf(db: DatabaseOrTransaction, userId: string, creditCode: string) {
+  const acting = await actingFor(db, userId, creditCode);
+  if (acting.member.role !== 'admin') throw new AppError(403, 'ENTERPRISE_ADMIN_ONLY');
+  return acting;
+}
+
+/** The enterprise's people, as its admin sees them: live ones first, names masked. */
+export async function listMembers(
+  db: DatabaseOrTransaction,
+  app: FastifyInstance,
+  params: { userId: string; creditCode: string },
+): Promise<EnterpriseMemberView[]> {
+  const { enterprise } = await adminOf(db, params.userId, params.creditCode);
+  const rows = await db
+    .select({ m: enterpriseMembers, nameSealed: users.nameSealed })
+    .from(enterpriseMembers)
+    .innerJoin(users, eq(users.id, enterpriseMembers.userId))
+    .where(eq(enterpriseMembers.creditCode, enterprise.creditCode))
+    .orderBy(
+      sql`case ${enterpriseMembers.status} when 'pending' then 0 when 'active' then 1 else 2 end`,
+      asc(enterpriseMembers.requestedAt),
+    );
+  return rows.map(({ m, nameSealed }) => ({
+    id: m.id,
+    name: nameSealed ? maskName(app.pii.decrypt(nameSealed, piiContext(m.userId, 'name'))) : '未实名',
+    role: m.role,
+    status: m.status,
+    statusLabel: bindingStatusLabels[m.status],
+    requestedAt: m.requestedAt.toISOString(),
+    decidedAt: m.decidedAt?.toISOString() ?? null,
+    self: m.userId === params.userId,
+  }));
+}
+
+const DECISIONS = {
+  approve: { from: 'pending', to: 'active' },
+  refuse: { from: 'pending', to: 'refused' },
+  revoke: { from: 'active', to: 'revoked' },
+} as const;
+export type MemberDecision = keyof typeof DECISIONS;
+
+/**
+ * The admin approves or refuses a request, or revokes a clerk. Only clerks of this enterprise (a member of
+ * another enterprise is 404), only from the right state (409), one conditional UPDATE.
+ */
+export async function decideMember(
+  db: Database,
+  params: { userId: string; creditCode: string; memberId: string; decision: MemberDecision },
+): Promise<EnterpriseMember> {
+  const { enterprise } = await adminOf(db, params.userId, params.creditCode);
+  const { from, to } = DECISIONS[params.decision];
+  const [target] = await db
+    .select()
+    .from(enterpriseMembers)
+    .where(
+      and(eq(enterpriseMembers.id, params.memberId), eq(enterpriseMembers.creditCode, enterprise.creditCode)),
+    );
+  if (!target) throw new AppError(404, 'NOT_FOUND');
+  if (target.role === 'admin') throw new AppError(409, 'ENTERPRISE_MEMBER_STATE_CONFLICT');
+  const [done] = await db
+    .update(enterpriseMembers)
+    .set({ status: to, decidedAt: sql`now()`, decidedBy: params.userId })
+    .where(and(eq(enterpriseMembers.id, target.id), eq(enterpriseMembers.status, from)))
+    .returning();
+  if (!done) throw new AppError(409, 'ENTERPRISE_MEMBER_STATE_CONFLICT');
+  return done;
+}

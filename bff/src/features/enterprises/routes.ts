@@ -1,0 +1,157 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  BindEnterpriseBody,
+  BindEnterpriseResponse,
+  ConfirmSubsidyBody,
+  CreditCodeParam,
+  EnterpriseBindingList,
+  EnterpriseBindingView,
+  EnterpriseMemberList,
+  EnterpriseMemberView,
+  MemberParams,
+  RoundParams,
+  SubsidyOfferList,
+  SubsidyOfferView,
+} from '@zyt/shared';
+import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../../lib/errors';
+import { actingFor, bindEnterprise, bindingView, decideMember, listMembers, myBindings } from './bindings';
+import { confirmSubsidy, subsidyOffers } from './subsidies';
+
+/**
+ * 企业服务: binding to enterprises and acting for them. Any signed-in person may bind (real name required);
+ * everything under /enterprises/:creditCode needs an active binding to that enterprise (404 otherwise).
+ */
+export default async function enterpriseRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = app.database;
+
+  app.post(
+    '/enterprises/bindings',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          'Bind to an enterprise by its 统一社会信用代码: the legal representative at once as admin, anyone else as a request for the admin',
+        body: BindEnterpriseBody,
+        response: { 201: BindEnterpriseResponse, ...errorResponses(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (req, reply) => {
+      const bound = await bindEnterprise(db, app, { userId: req.userId, creditCode: req.body.creditCode });
+      return reply.code(201).send(bound);
+    },
+  );
+
+  app.get(
+    '/enterprises/bindings',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary: 'My enterprise bindings (active, pending, refused, revoked), newest first',
+        response: { 200: EnterpriseBindingList, ...errorResponses(401) },
+      },
+    },
+    async (req) => ({ items: await myBindings(db, req.userId) }),
+  );
+
+  app.get(
+    '/enterprises/:creditCode',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary: 'An enterprise I act for (404 unless my binding to it is active)',
+        params: CreditCodeParam,
+        response: { 200: EnterpriseBindingView, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => {
+      const { member, enterprise } = await actingFor(db, req.userId, req.params.creditCode);
+      return bindingView(member, enterprise);
+    },
+  );
+
+  app.get(
+    '/enterprises/:creditCode/members',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary: "The enterprise's admin sees who is bound or asking (names masked)",
+        params: CreditCodeParam,
+        response: { 200: EnterpriseMemberList, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => ({
+      items: await listMembers(db, app, { userId: req.userId, creditCode: req.params.creditCode }),
+    }),
+  );
+
+  for (const decision of ['approve', 'refuse', 'revoke'] as const) {
+    app.post(
+      `/enterprises/:creditCode/members/:memberId/${decision}`,
+      {
+        config: { access: 'signed-in' },
+        schema: {
+          tags: ['enterprises'],
+          summary: {
+            approve: "The admin approves a clerk's request",
+            refuse: "The admin refuses a clerk's request",
+            revoke: 'The admin revokes a clerk',
+          }[decision],
+          params: MemberParams,
+          response: { 200: EnterpriseMemberView, ...errorResponses(401, 403, 404, 409) },
+        },
+      },
+      async (req) => {
+        await decideMember(db, { userId: req.userId, decision, ...req.params });
+        const members = await listMembers(db, app, { userId: req.userId, creditCode: req.params.creditCode });
+        return members.find((m) => m.id === req.params.memberId)!;
+      },
+    );
+  }
+
+  app.get(
+    '/enterprises/:creditCode/subsidies',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '免申即享: the rounds this enterprise is screened for, the amount with its working, and its confirmation',
+        params: CreditCodeParam,
+        response: { 200: SubsidyOfferList, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => ({
+      items: await subsidyOffers(db, { userId: req.userId, creditCode: req.params.creditCode }),
+    }),
+  );
+
+  app.post(
+    '/enterprises/:creditCode/subsidies/:roundId/confirm',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '免申即享: confirm size class, headcount and bank account; becomes the enterprise case submitted to the platform',
+        params: RoundParams,
+        body: ConfirmSubsidyBody,
+        response: { 201: SubsidyOfferView, ...errorResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const offer = await confirmSubsidy(db, app, {
+        userId: req.userId,
+        creditCode: req.params.creditCode,
+        roundId: req.params.roundId,
+        body: req.body,
+      });
+      return reply.code(201).send(offer);
+    },
+  );
+}

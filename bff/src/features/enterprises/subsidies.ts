@@ -1,0 +1,395 @@
+import {
+  beijingDate,
+  type ConfirmSubsidyBody,
+  formatYuan,
+  SUBSIDY_PAY_WORKING_DAYS,
+  SUBSIDY_REMIND_DAYS_BEFORE,
+  type SubsidyOfferView,
+  validateBankAccount,
+  validateMobile,
+} from '@zyt/shared';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
+import {
+  type Case,
+  cases,
+  enterpriseMembers,
+  enterprises,
+  matters,
+  type SubsidyRound,
+  subsidyConfirmations,
+  subsidyReminders,
+  subsidyRounds,
+  subsidyScreened,
+  users,
+} from '../../db/schema';
+import type { GovCaseSubmission, GovRoundNotice, GovScreenedRow } from '../../integrations/gov/types';
+import { fitThing } from '../../integrations/wechat/subscribe';
+import { AppError } from '../../lib/errors';
+import { SUBMIT_CASE } from '../bookings/jobs';
+import { openCase } from '../cases/cases';
+import { caseSummary } from '../cases/timeline';
+import { piiContext } from '../me/users';
+import { notifyUser } from '../notifications/notify';
+import { actingFor } from './bindings';
+
+export const IMPORT_ROUND = 'subsidies.import-round';
+
+/** Rows per INSERT statement: 5 columns each, well under PostgreSQL's 65,535 parameters. */
+const IMPORT_CHUNK = 2_000;
+
+const confirmationContext = (id: string, field: 'bank_account' | 'contact_phone') =>
+  `subsidy_confirmations/${id}/${field}`;
+
+/**
+ * The platform published a round: stored once (by its round id; a re-sent notice changes nothing) and its list
+ * queued for import, in one transaction.
+ */
+export async function receiveRound(tx: DatabaseOrTransaction, app: FastifyInstance, n: GovRoundNotice) {
+  const [round] = await tx
+    .insert(subsidyRounds)
+    .values({
+      platformRoundId: n.roundId,
+      name: n.name,
+      rule: n.rule,
+      matterCode: n.serviceCode,
+      deadline: new Date(n.deadline),
+      listSize: n.listSize,
+      publishedAt: new Date(n.publishedAt),
+    })
+    .onConflictDoNothing({ target: subsidyRounds.platformRoundId })
+    .returning({ id: subsidyRounds.id });
+  if (round) await app.jobs.enqueue(tx, IMPORT_ROUND, { roundId: round.id });
+  return round !== undefined;
+}
+
+/**
+ * Imports a round's whole screened list in one transaction: every row or none (a list that does not match its
+ * notice, or has a row twice, is refused and the round stays closed). Multi-row INSERTs of IMPORT_CHUNK rows.
+ */
+export async function importRoundList(
+  db: Database,
+  round: SubsidyRound,
+  rows: readonly GovScreenedRow[],
+): Promise<number> {
+  if (rows.length !== round.listSize)
+    throw new RoundListInvalid(`list has ${rows.length} rows, the notice said ${round.listSize}`);
+  try {
+    return await importRows(db, round, rows);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new RoundListInvalid('an enterprise is on the list twice');
+    throw err;
+  }
+}
+
+/** A published list that cannot be taken as it is (retrying will not change it). */
+export class RoundListInvalid extends Error {}
+
+async function importRows(db: Database, round: SubsidyRound, rows: readonly GovScreenedRow[]) {
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: subsidyRounds.status })
+      .from(subsidyRounds)
+      .where(eq(subsidyRounds.id, round.id))
+      .for('update');
+    if (current?.status !== 'importing') return 0;
+    for (let i = 0; i < rows.length; i += IMPORT_CHUNK) {
+      await tx.insert(subsidyScreened).values(
+        rows.slice(i, i + IMPORT_CHUNK).map((r) => ({
+          roundId: round.id,
+          creditCode: r.creditCode,
+          enterpriseName: r.name,
+          amountFen: r.amountFen,
+          basis: r.basis,
+        })),
+      );
+    }
+    await tx
+      .update(subsidyRounds)
+      .set({ status: 'open', importedRows: rows.length, importedAt: sql`now()` })
+      .where(eq(subsidyRounds.id, round.id));
+    return rows.length;
+  });
+}
+
+type OfferRow = {
+  round: SubsidyRound;
+  screened: typeof subsidyScreened.$inferSelect;
+  confirmation: typeof subsidyConfirmations.$inferSelect | null;
+  c: Case | null;
+};
+
+function offerView(r: OfferRow, matterName: string, now: Date): SubsidyOfferView {
+  const { round, screened, confirmation, c } = r;
+  return {
+    roundId: round.id,
+    roundName: round.name,
+    rule: round.rule,
+    matterName,
+    deadline: round.deadline.toISOString(),
+    amountFen: screened.amountFen,
+    amountLabel: `可获 ${formatYuan(screened.amountFen)}`,
+    basis: screened.basis,
+    state: confirmation ? 'confirmed' : round.deadline < now ? 'closed' : 'open',
+    confirmation:
+      confirmation && c
+        ? {
+            confirmedAt: confirmation.confirmedAt.toISOString(),
+            sizeClass: confirmation.sizeClass,
+            headcount: confirmation.headcount,
+            bankName: confirmation.bankName,
+            bankAccount: `****${confirmation.bankAccountLast4}`,
+            case: caseSummary(c, null),
+            payment: c.payment
+              ? {
+                  amountFen: c.payment.amountFen,
+                  amountLabel: formatYuan(c.payment.amountFen),
+                  paidOn: c.payment.paidOn,
+                }
+              : null,
+            payBy: c.payBy ? beijingDate(c.payBy) : null,
+          }
+        : null,
+  };
+}
+
+async function offerRows(db: DatabaseOrTransaction, creditCode: string, roundId?: string) {
+  return db
+    .select({
+      round: subsidyRounds,
+      screened: subsidyScreened,
+      confirmation: subsidyConfirmations,
+      c: cases,
+      matterName: matters.name,
+    })
+    .from(subsidyScreened)
+    .innerJoin(subsidyRounds, eq(subsidyRounds.id, subsidyScreened.roundId))
+    .leftJoin(matters, eq(matters.code, subsidyRounds.matterCode))
+    .leftJoin(
+      subsidyConfirmations,
+      and(
+        eq(subsidyConfirmations.roundId, subsidyScreened.roundId),
+        eq(subsidyConfirmations.creditCode, subsidyScreened.creditCode),
+      ),
+    )
+    .leftJoin(cases, eq(cases.id, subsidyConfirmations.caseId))
+    .where(
+      and(
+        eq(subsidyScreened.creditCode, creditCode),
+        eq(subsidyRounds.status, 'open'),
+        ...(roundId ? [eq(subsidyRounds.id, roundId)] : []),
+      ),
+    )
+    .orderBy(desc(subsidyRounds.publishedAt));
+}
+
+/** 免申即享: the rounds this enterprise is on, with what it may get and where its confirmation stands. */
+export async function subsidyOffers(
+  db: DatabaseOrTransaction,
+  params: { userId: string; creditCode: string; now?: Date },
+): Promise<SubsidyOfferView[]> {
+  const { enterprise } = await actingFor(db, params.userId, params.creditCode);
+  const rows = await offerRows(db, enterprise.creditCode);
+  return rows.map((r) => offerView(r, r.matterName ?? r.round.name, params.now ?? new Date()));
+}
+
+/**
+ * The enterprise confirms a screened amount: checked first (format, deadline, on the list), then in one
+ * transaction its case opens (APPLY_TYPE 1, the credit code as its card, 21 working days to payment), the
+ * confirmation is stored with the bank account sealed, and the case's submission job is queued. Twice is refused.
+ */
+export async function confirmSubsidy(
+  db: Database,
+  app: FastifyInstance,
+  params: { userId: string; creditCode: string; roundId: string; body: ConfirmSubsidyBody; now?: Date },
+): Promise<SubsidyOfferView> {
+  const { enterprise } = await actingFor(db, params.userId, params.creditCode);
+  const account = validateBankAccount(params.body.bankAccount);
+  if (!account.ok)
+    throw new AppError(422, 'BANK_ACCOUNT_INVALID', undefined, [
+      { field: 'bankAccount', message: account.message },
+    ]);
+  const phone = validateMobile(params.body.contactPhone);
+  if (!phone.ok)
+    throw new AppError(422, 'CONTACT_INVALID', undefined, [
+      { field: 'contactPhone', message: phone.message },
+    ]);
+  const [offer] = await offerRows(db, enterprise.creditCode, params.roundId);
+  if (!offer) throw new AppError(404, 'SUBSIDY_NOT_FOUND');
+  if (offer.confirmation) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
+  const now = params.now ?? new Date();
+  if (offer.round.deadline < now) throw new AppError(409, 'SUBSIDY_DEADLINE_PASSED');
+  const [matter] = await db.select().from(matters).where(eq(matters.code, offer.round.matterCode));
+  if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
+  try {
+    await db.transaction(async (tx) => {
+      const c = await openCase(tx, {
+        userId: params.userId,
+        channel: 'enterprise_claim',
+        applicant: { kind: 'enterprise', name: enterprise.name, creditCode: enterprise.creditCode },
+        matter: { code: matter.code, name: matter.name, promisedWorkingDays: matter.promisedWorkingDays },
+        payWorkingDays: SUBSIDY_PAY_WORKING_DAYS,
+      });
+      const id = crypto.randomUUID();
+      await tx.insert(subsidyConfirmations).values({
+        id,
+        roundId: offer.round.id,
+        creditCode: enterprise.creditCode,
+        userId: params.userId,
+        caseId: c.id,
+        amountFen: offer.screened.amountFen,
+        sizeClass: params.body.sizeClass,
+        headcount: params.body.headcount,
+        bankName: params.body.bankName.trim(),
+        bankAccountSealed: app.pii.encrypt(account.value, confirmationContext(id, 'bank_account')),
+        bankAccountLast4: account.value.slice(-4),
+        contactPhoneSealed: app.pii.encrypt(phone.value, confirmationContext(id, 'contact_phone')),
+      });
+      await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id });
+    });
+  } catch (err) {
+    // Two clerks of one enterprise at once: the second finds the first's confirmation.
+    if (isUniqueViolation(err)) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
+    throw err;
+  }
+  const [after] = await offerRows(db, enterprise.creditCode, params.roundId);
+  return offerView(after!, after!.matterName ?? after!.round.name, now);
+}
+
+/**
+ * What the submission job sends for a 免申即享 confirmation: the enterprise as applicant (card 001), the
+ * confirming clerk as operator, no materials (the platform screened it), and the confirmed figures.
+ */
+export async function subsidySubmission(
+  db: DatabaseOrTransaction,
+  app: FastifyInstance,
+  c: Case,
+): Promise<GovCaseSubmission | undefined> {
+  const [row] = await db
+    .select({ conf: subsidyConfirmations, round: subsidyRounds, address: enterprises.address })
+    .from(subsidyConfirmations)
+    .innerJoin(subsidyRounds, eq(subsidyRounds.id, subsidyConfirmations.roundId))
+    .innerJoin(enterprises, eq(enterprises.creditCode, subsidyConfirmations.creditCode))
+    .where(eq(subsidyConfirmations.caseId, c.id));
+  if (!row) return undefined;
+  const [user] = await db.select().from(users).where(eq(users.id, row.conf.userId));
+  const [matter] = await db.select().from(matters).where(eq(matters.code, c.matterCode));
+  if (!user?.nameSealed || !user.idNumberSealed || !matter) return undefined;
+  const mobile = app.pii.decrypt(
+    row.conf.contactPhoneSealed,
+    confirmationContext(row.conf.id, 'contact_phone'),
+  );
+  return {
+    ourId: c.id,
+    serviceCode: c.matterCode,
+    serviceVersion: matter.version,
+    projectName: `${c.enterpriseName}申请${c.matterName}（免申即享）`,
+    applyType: 1,
+    applicant: {
+      name: c.enterpriseName!,
+      cardType: '001',
+      cardNumber: c.enterpriseCreditCode!,
+      mobile,
+      address: row.address,
+    },
+    operator: {
+      name: app.pii.decrypt(user.nameSealed, piiContext(user.id, 'name')),
+      cardType: '111',
+      cardNumber: app.pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number')),
+      mobile,
+    },
+    acceptList: [],
+    busMode: '00',
+    infoType: matter.caseType as 1 | 2 | 3 | 4,
+    subsidy: {
+      roundId: row.round.platformRoundId,
+      amountFen: row.conf.amountFen,
+      sizeClass: row.conf.sizeClass,
+      headcount: row.conf.headcount,
+      bankName: row.conf.bankName,
+      bankAccount: app.pii.decrypt(
+        row.conf.bankAccountSealed,
+        confirmationContext(row.conf.id, 'bank_account'),
+      ),
+    },
+  };
+}
+
+/**
+ * Reminds the people acting for enterprises on an open round's list, that have not confirmed, when the deadline
+ * is within SUBSIDY_REMIND_DAYS_BEFORE days: once per round, person and enterprise (subsidy_deadline message).
+ */
+export async function remindSubsidyDeadlines(app: FastifyInstance, now = new Date()): Promise<number> {
+  const { db } = app.database;
+  const soon = new Date(now.getTime() + SUBSIDY_REMIND_DAYS_BEFORE * 86_400_000);
+  const due = await db
+    .select({
+      roundId: subsidyRounds.id,
+      roundName: subsidyRounds.name,
+      deadline: subsidyRounds.deadline,
+      creditCode: subsidyScreened.creditCode,
+      amountFen: subsidyScreened.amountFen,
+      userId: enterpriseMembers.userId,
+    })
+    .from(subsidyRounds)
+    .innerJoin(subsidyScreened, eq(subsidyScreened.roundId, subsidyRounds.id))
+    .innerJoin(
+      enterpriseMembers,
+      and(
+        eq(enterpriseMembers.creditCode, subsidyScreened.creditCode),
+        eq(enterpriseMembers.status, 'active'),
+      ),
+    )
+    .leftJoin(
+      subsidyConfirmations,
+      and(
+        eq(subsidyConfirmations.roundId, subsidyRounds.id),
+        eq(subsidyConfirmations.creditCode, subsidyScreened.creditCode),
+      ),
+    )
+    .leftJoin(
+      subsidyReminders,
+      and(
+        eq(subsidyReminders.roundId, subsidyRounds.id),
+        eq(subsidyReminders.userId, enterpriseMembers.userId),
+        eq(subsidyReminders.creditCode, subsidyScreened.creditCode),
+      ),
+    )
+    .where(
+      and(
+        eq(subsidyRounds.status, 'open'),
+        gt(subsidyRounds.deadline, now),
+        lt(subsidyRounds.deadline, soon),
+        isNull(subsidyConfirmations.id),
+        isNull(subsidyReminders.roundId),
+      ),
+    )
+    .limit(500);
+  let sent = 0;
+  for (const d of due) {
+    await db.transaction(async (tx) => {
+      const [fresh] = await tx
+        .insert(subsidyReminders)
+        .values({ roundId: d.roundId, userId: d.userId, creditCode: d.creditCode })
+        .onConflictDoNothing()
+        .returning();
+      if (!fresh) return;
+      sent++;
+      await notifyUser(tx, app, {
+        userId: d.userId,
+        kind: 'subsidy_deadline',
+        dedupeKey: `subsidy:${d.roundId}:${d.creditCode}:${d.userId}:deadline`,
+        page: `enterprise/pages/index/index?code=${d.creditCode}`,
+        data: {
+          thing1: { value: fitThing(d.roundName) },
+          amount2: { value: formatYuan(d.amountFen) },
+          time3: { value: `${beijingDate(d.deadline)} 23:59` },
+          thing4: { value: '请在截止前确认企业规模、人数和账户' },
+        },
+      });
+    });
+  }
+  return sent;
+}

@@ -1,0 +1,119 @@
+import { formatYuan } from '@zyt/shared';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { artifactsDir, openBrowser, screenshot } from './browser';
+import { input, open, press, type SimClocks, simulators, top } from './steps';
+
+/**
+ * 企业服务 in the H5 build against the demo stack: the platform publishes a 免申即享 round; 林海, legal
+ * representative of the first seeded enterprise, binds it and is its admin at once; 王五, a clerk, asks to bind;
+ * 林海 approves in the app; 王五 sees "可获 ¥X" with its working, confirms size class, headcount and account, and
+ * sees the payment (拨付) arrive once the platform's clock is sped up. Two browsers: one per person.
+ *
+ * Both are seeded real-named (demo-enterprise-admin, demo-clerk) and used by no other file. The platform's clock
+ * is put back afterwards.
+ */
+const ENTERPRISE = { creditCode: '', name: '广州市黄埔区穗港精密制造有限公司' };
+const AMOUNT = formatYuan(1_000_000);
+const GOV_SPEED = 2000;
+const HOME = '/enterprise/pages/index/index';
+
+describe('企业: a clerk binds, the admin approves, the clerk confirms a screened amount and is paid (H5)', () => {
+  const baseUrl = inject('baseUrl');
+  const { sim, restore } = simulators(baseUrl);
+  let admin: { page: Page; close: () => Promise<void> };
+  let clerk: { page: Page; close: () => Promise<void> };
+  let clocks: SimClocks = {};
+
+  beforeAll(async () => {
+    [admin, clerk] = await Promise.all([openBrowser(), openBrowser()]);
+    clocks = { gov: (await sim<{ speed: number }>('/sim/gov/sim/health')).speed };
+    const { enterprises } = await sim<{ enterprises: { creditCode: string; name: string }[] }>(
+      '/sim/gov/sim/enterprises',
+    );
+    ENTERPRISE.creditCode = enterprises.find((e) => e.name === ENTERPRISE.name)!.creditCode;
+  });
+  afterAll(async () => {
+    try {
+      await restore(clocks);
+    } finally {
+      await Promise.all([admin?.close(), clerk?.close()]);
+    }
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail') return;
+    await admin?.page.screenshot({ path: `${artifactsDir}/enterprise-admin-failed.png`, fullPage: true });
+    await clerk?.page.screenshot({ path: `${artifactsDir}/enterprise-clerk-failed.png`, fullPage: true });
+  });
+
+  async function signIn(page: Page, nickname: string) {
+    await open(page, baseUrl, HOME);
+    await top(page).getByText('请先登录').waitFor();
+    await press(page, '去登录');
+    await top(page).locator('.demo-user').filter({ hasText: nickname }).locator('taro-button-core').click();
+    await expect.poll(() => top(page).locator('.demo-user').count()).toBe(0);
+    await open(page, baseUrl, HOME);
+    await top(page).getByText('绑定企业', { exact: true }).first().waitFor();
+  }
+  async function bind(page: Page) {
+    await input(page, 'enterprise-credit-code').fill(ENTERPRISE.creditCode);
+    await press(page, '绑定企业');
+  }
+
+  it('the platform publishes a round with its screened list', async () => {
+    const round = await sim<{ listSize: number }>('/sim/gov/sim/admin/rounds', {
+      deadline: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      generate: 2_000,
+    });
+    expect(round.listSize).toBeGreaterThan(2_000);
+  });
+
+  it('the legal representative binds and is the admin at once', async () => {
+    await signIn(admin.page, '林海');
+    await bind(admin.page);
+    await top(admin.page).locator('#enterprise-bound').getByText('已绑定为企业管理员').waitFor();
+    await top(admin.page).getByText(`当前企业：${ENTERPRISE.name}`).waitFor();
+  });
+
+  it('a clerk asks to bind and waits for the admin', async () => {
+    await signIn(clerk.page, '王五');
+    await bind(clerk.page);
+    await top(clerk.page).locator('#enterprise-bound').getByText('提交绑定申请').waitFor();
+    await top(clerk.page).getByText('等待企业管理员（法定代表人）审批').waitFor();
+    await screenshot(clerk.page, 'enterprise-01-pending');
+  });
+
+  it('the admin approves the clerk in the app', async () => {
+    await press(admin.page, '管理经办人');
+    await top(admin.page).getByText('王*').waitFor();
+    await press(admin.page, '同意');
+    await top(admin.page).getByText('已同意王*绑定').waitFor();
+    await screenshot(admin.page, 'enterprise-02-approved');
+  });
+
+  it('the clerk confirms the screened amount and sees the payment arrive', async () => {
+    await open(clerk.page, baseUrl, HOME);
+    const offer = top(clerk.page).locator('.enterprise-offer').first();
+    await offer.getByText(`可获 ${AMOUNT}`).waitFor();
+    await expect(offer.textContent()).resolves.toContain('× 50%');
+    await offer.locator('taro-button-core').filter({ hasText: '去确认' }).click();
+    await top(clerk.page).locator('#subsidy-amount').getByText(`可获 ${AMOUNT}`).waitFor();
+    // A bank account that fails its format is refused before anything is sent.
+    await top(clerk.page).getByText('小型企业').click();
+    await input(clerk.page, 'subsidy-headcount').fill('48');
+    await input(clerk.page, 'subsidy-bankName').fill('中国工商银行广州开发区支行');
+    await input(clerk.page, 'subsidy-bankAccount').fill('1234');
+    await input(clerk.page, 'subsidy-contactPhone').fill('13800138009');
+    await press(clerk.page, '确认并申领');
+    await top(clerk.page).locator('#subsidy-bankAccount-error').waitFor();
+    await input(clerk.page, 'subsidy-bankAccount').fill('3602001209200123456');
+    await press(clerk.page, '确认并申领');
+    const confirmed = top(clerk.page).locator('#subsidy-confirmed');
+    await confirmed.getByText('****3456').waitFor();
+    await screenshot(clerk.page, 'enterprise-03-confirmed');
+
+    await sim('/sim/gov/sim/admin/clock', { speed: GOV_SPEED });
+    await top(clerk.page).locator('#subsidy-paid').getByText(`已拨付 ${AMOUNT}`).waitFor({ timeout: 90_000 });
+    await screenshot(clerk.page, 'enterprise-04-paid');
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Enterprise services (企业服务): binding a person to an enterprise, 免申即享 confirmations and their payment.
+ * TypeBox-free, so pages that only need labels do not pull schemas into their sub-package.
+ */
+
+/** Who a person is for an enterprise: its admin (the legal representative, 法定代表人) or a clerk (经办人). */
+export const enterpriseRoles = ['admin', 'clerk'] as const;
+export type EnterpriseRole = (typeof enterpriseRoles)[number];
+export const enterpriseRoleLabels: Record<EnterpriseRole, string> = {
+  admin: '管理员（法定代表人）',
+  clerk: '经办人',
+};
+
+/** A binding: asked for, then approved (active) or refused by the admin; an admin may revoke it later. */
+export const bindingStatuses = ['pending', 'active', 'refused', 'revoked'] as const;
+export type BindingStatus = (typeof bindingStatuses)[number];
+export const bindingStatusLabels: Record<BindingStatus, string> = {
+  pending: '待管理员审批',
+  active: '已绑定',
+  refused: '管理员未同意',
+  revoked: '已解除',
+};
+
+/** 企业规模 (划型): the platform's size classes, confirmed by the enterprise in a 免申即享 round. */
+export const enterpriseSizeClasses = ['large', 'medium', 'small', 'micro'] as const;
+export type EnterpriseSizeClass = (typeof enterpriseSizeClasses)[number];
+export const enterpriseSizeClassLabels: Record<EnterpriseSizeClass, string> = {
+  large: '大型企业',
+  medium: '中型企业',
+  small: '小型企业',
+  micro: '微型企业',
+};
+
+/** From a platform's acceptance (受理) to the money in the enterprise's account (拨付), in working days. */
+export const SUBSIDY_PAY_WORKING_DAYS = 21;
+
+/** Unconfirmed enterprises on a round's list are reminded this many days before its deadline. */
+export const SUBSIDY_REMIND_DAYS_BEFORE = 3;
+
+/** ¥ with two decimals from fen: 123456 → ¥1,234.56. */
+export function formatYuan(fen: number): string {
+  const yuan = Math.floor(Math.abs(fen) / 100).toLocaleString('en-US');
+  const cents = String(Math.abs(fen) % 100).padStart(2, '0');
+  return `${fen < 0 ? '-' : ''}¥${yuan}.${cents}`;
+}
