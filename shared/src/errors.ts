@@ -108,6 +108,14 @@ export const ErrorCode = {
   TICKET_NOT_YOURS: 'TICKET_NOT_YOURS',
   TICKET_ASSIGNEE_INVALID: 'TICKET_ASSIGNEE_INVALID',
   TICKET_CALLBACK_REQUIRED: 'TICKET_CALLBACK_REQUIRED',
+  WORKBENCH_ITEM_NOT_FOUND: 'WORKBENCH_ITEM_NOT_FOUND',
+  WORKBENCH_ASSIGNEE_INVALID: 'WORKBENCH_ASSIGNEE_INVALID',
+  WORKBENCH_ITEM_CLOSED: 'WORKBENCH_ITEM_CLOSED',
+  WORKBENCH_NOT_ASSIGNED: 'WORKBENCH_NOT_ASSIGNED',
+  WORKBENCH_NOT_ASSIGNEE: 'WORKBENCH_NOT_ASSIGNEE',
+  WORKBENCH_NOTE_REQUIRED: 'WORKBENCH_NOTE_REQUIRED',
+  WORKBENCH_OUTCOME_REQUIRED: 'WORKBENCH_OUTCOME_REQUIRED',
+  WORKBENCH_TICKET_CLOSES_ON_TICKET: 'WORKBENCH_TICKET_CLOSES_ON_TICKET',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -223,6 +231,14 @@ export const errorMessages: Record<ErrorCode, string> = {
   TICKET_NOT_YOURS: '只有整改负责人或监管人员可以处理该工单',
   TICKET_ASSIGNEE_INVALID: '没有找到该工作人员，请从工作人员名单中选择整改负责人',
   TICKET_CALLBACK_REQUIRED: '请先回访评价人并记录回访结果，再办结工单',
+  WORKBENCH_ITEM_NOT_FOUND: '没有找到该待办事项，请刷新工作台后查看',
+  WORKBENCH_ASSIGNEE_INVALID: '只能指派给工作人员（专员、政务中心收件员或监管人员），请从名单中选择',
+  WORKBENCH_ITEM_CLOSED: '该事项已办结，不能再指派、确认或备注；如问题再次出现，工作台会另行列出',
+  WORKBENCH_NOT_ASSIGNED: '该事项还没有指派负责人，请监管人员先指派',
+  WORKBENCH_NOT_ASSIGNEE: '只有被指派的负责人可以确认接手该事项',
+  WORKBENCH_NOTE_REQUIRED: '请填写备注内容（至少2个字）',
+  WORKBENCH_OUTCOME_REQUIRED: '请写明处理结果（至少2个字）再办结',
+  WORKBENCH_TICKET_CLOSES_ON_TICKET: '整改工单须在工单页回访评价人并填写整改答复后办结，请打开工单处理',
 };
 
 export interface FieldIssue {

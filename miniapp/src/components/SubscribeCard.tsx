@@ -37,6 +37,7 @@ const shortNames: Record<NotificationKind, string> = {
   visit_update: '上门变动',
   visit_reminder: '待接单',
   evaluation_invite: '评价',
+  work_assigned: '待办指派',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -153,6 +153,8 @@ export const notificationKinds = [
   'visit_reminder',
   /** The resident: a stage of their case is done, please evaluate it (好差评); again 3 days later if unrated. */
   'evaluation_invite',
+  /** Staff: a supervisor named them on a workbench item (监管工作台). */
+  'work_assigned',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -168,6 +170,7 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   visit_update: '上门预约变动通知',
   visit_reminder: '待接单提醒',
   evaluation_invite: '服务评价邀请',
+  work_assigned: '待办指派通知',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */

@@ -30,6 +30,7 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   visit_update: '有变动',
   visit_reminder: '待接单',
   evaluation_invite: '待评价',
+  work_assigned: '待处理',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */
