@@ -58,7 +58,10 @@ const staff: StaffList = {
 function server(role: 'supervisor' | 'postal_agent', start: WorkItemSummary[] = [summary(), ticketItem]) {
   let items = start;
   const events = new Map<string, WorkItemDetail['events']>(
-    start.map((i) => [i.id, [{ kind: 'opened', by: '系统', at: i.openedAt, note: null, assignee: null }]]),
+    start.map((i) => [
+      i.id,
+      [{ id: `${i.id}-0`, kind: 'opened', by: '系统', at: i.openedAt, note: null, assignee: null }],
+    ]),
   );
   const me = role === 'supervisor' ? 'u-super' : 'u-agent';
   const detail = (i: WorkItemSummary): WorkItemDetail => ({
@@ -69,9 +72,13 @@ function server(role: 'supervisor' | 'postal_agent', start: WorkItemSummary[] = 
     canNote: i.status !== 'closed',
     canClose: i.status !== 'closed' && i.kind !== 'ticket',
   });
-  const update = (id: string, change: Partial<WorkItemSummary>, event: WorkItemDetail['events'][number]) => {
+  const update = (
+    id: string,
+    change: Partial<WorkItemSummary>,
+    event: Omit<WorkItemDetail['events'][number], 'id'>,
+  ) => {
     items = items.map((i) => (i.id === id ? { ...i, ...change } : i));
-    events.set(id, [...(events.get(id) ?? []), event]);
+    events.set(id, [...(events.get(id) ?? []), { ...event, id: `${id}-${events.get(id)?.length}` }]);
   };
   const at = '2026-12-02T03:00:00.000Z';
   const log = fakeBff((req: FakeRequest) => {

@@ -52,6 +52,7 @@ export const WorkItemSummary = Type.Object({
 export type WorkItemSummary = Static<typeof WorkItemSummary>;
 
 export const WorkItemEvent = Type.Object({
+  id: Type.String(),
   kind: WorkItemEventKindSchema,
   /** Who: a staff label, or 系统 for what the workbench found by itself. */
   by: Type.String(),

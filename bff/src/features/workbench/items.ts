@@ -157,6 +157,7 @@ export async function workItemDetail(
   return {
     ...summary(item, label),
     events: events.map((e) => ({
+      id: e.id,
       kind: e.kind,
       by: label(e.actorId),
       at: e.at.toISOString(),

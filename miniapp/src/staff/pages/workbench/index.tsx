@@ -246,8 +246,8 @@ function Detail({ id, onChanged, onBack }: { id: string; onChanged: () => void; 
           {item.closed && <Kv label="处理结果" value={item.closed.outcome} id="work-outcome" />}
           <View className="desk-history" id="work-history">
             <Text className="text-title">处理记录</Text>
-            {item.events.map((e, n) => (
-              <Text key={`${e.at}-${n}`} className="text-hint desk-event">
+            {item.events.map((e) => (
+              <Text key={e.id} className="text-hint desk-event">
                 {beijingDateTime(e.at)} {e.by} {workItemEventLabels[e.kind]}
                 {e.assignee ? ` → ${e.assignee}` : ''}
                 {e.note ? `：${e.note}` : ''}
