@@ -431,6 +431,8 @@ describe('rectification tickets on the workbench', () => {
     });
     const item = await itemOf(c.projId, 'ticket');
     expect(item!.assignee?.id).toBe(otherAgent.id);
+    const told = await db().select().from(notifications).where(eq(notifications.userId, otherAgent.id));
+    expect(told.map((n) => n.page)).toContain(`staff/pages/ticket/index?id=${ticket.id}`);
     expect((await list(otherAgent.h, '?kind=ticket')).items.map((i) => i.id)).toContain(item!.id);
   });
 });
