@@ -37,6 +37,7 @@ import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
+import workbenchRoutes from './features/workbench/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
 import type { GovPlatformApi } from './integrations/gov/types';
@@ -149,6 +150,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(bagRoutes);
       await api.register(evaluationRoutes);
       await api.register(enterpriseRoutes);
+      await api.register(workbenchRoutes);
     },
     { prefix: '/api/v1' },
   );

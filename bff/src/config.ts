@@ -82,6 +82,10 @@ export interface Config {
     /** A bad rating's rectification ticket is due this many working days after the rating. */
     rectifyWorkingDays: number;
   };
+  workbench: {
+    /** A case in progress with no stage change for this many days is listed as stuck (办件停滞). */
+    staleDays: number;
+  };
   tracking: {
     /** A case or EMS leg nobody told us about for this long is polled (case query, 040001). */
     silentAfterMinutes: number;
@@ -278,6 +282,9 @@ export function loadConfig(env: Env = process.env): Config {
     evaluations: {
       reinviteAfterSeconds: int(env, 'EVALUATION_REINVITE_AFTER_SECONDS', 3 * 86_400, 1, 30 * 86_400),
       rectifyWorkingDays: int(env, 'RECTIFY_WORKING_DAYS', 5, 1, 30),
+    },
+    workbench: {
+      staleDays: int(env, 'WORKBENCH_STALE_DAYS', 10, 1, 365),
     },
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),

@@ -20,9 +20,10 @@ import {
 
 /**
  * 好差评 in the H5 build, three people in three browsers: a resident's materials are collected at the door;
- * the resident rates the visit 不满意 with a reason; the supervisor (钱主管) assigns the ticket to the agent
- * (赵专员); the agent records the call-back and closes it with a reply; the resident reads the reply under
- * their rating.
+ * the resident rates the visit 不满意 with a reason; the supervisor (钱主管), at a desk, assigns the ticket to
+ * the agent (赵专员) from the workbench (监管工作台); the agent finds it under 我的待办, records the call-back
+ * on the ticket page and closes it with a reply; the workbench keeps it closed with the reply; the resident
+ * reads the reply under their rating.
  *
  * The resident is the fourth demo resident (冯八): the other files' residents may already be real-named.
  */
@@ -41,15 +42,6 @@ async function signInSupervisor(page: Page, baseUrl: string) {
     await press(page, '同意并继续');
     await top(page).getByText('同意并继续').waitFor({ state: 'detached' });
   }
-}
-
-/** Opens the (only) ticket of this file from the 整改工单 list. */
-async function openTicket(page: Page, baseUrl: string) {
-  await open(page, baseUrl, '/staff/pages/tickets/index');
-  const item = top(page).locator('.visit-item').filter({ hasText: '上门收件 · 不满意' });
-  await item.waitFor();
-  await item.click();
-  await top(page).getByText(COMMENT).waitFor();
 }
 
 describe('好差评: a bad rating, its ticket assigned, called back and closed, the reply read (H5)', () => {
@@ -122,22 +114,44 @@ describe('好差评: a bad rating, its ticket assigned, called back and closed, 
       .waitFor();
   });
 
-  it('the supervisor assigns the ticket to the agent', async () => {
+  it('the supervisor assigns the ticket from the workbench, at a desk', async () => {
     await signInSupervisor(supervisor, baseUrl);
-    await openTicket(supervisor, baseUrl);
+    // A desktop browser (the H5 build at a desk): list and item side by side.
+    await supervisor.setViewportSize({ width: 1366, height: 900 });
+    await open(supervisor, baseUrl, '/staff/pages/workbench/index');
     await top(supervisor)
+      .locator('.chip')
+      .filter({ hasText: /^整改工单 \d+$/ })
+      .click();
+    const item = top(supervisor).locator('.desk-item').filter({ hasText: '上门收件 · 不满意' });
+    await item.filter({ hasText: matter.name }).first().click();
+    const detail = top(supervisor).locator('#work-detail');
+    await detail.locator('#work-assignee').waitFor();
+    await expect(top(supervisor).locator('.desk-list').isVisible()).resolves.toBe(true);
+    await top(supervisor)
+      .locator('#work-assign')
       .getByText(/HP0012/)
       .click();
     await press(supervisor, '确认指派');
-    await top(supervisor).getByText('整改中').first().waitFor();
+    await expect.poll(() => top(supervisor).locator('#work-assignee').textContent()).toContain('HP0012');
+    await expect(top(supervisor).locator('#work-history').textContent()).resolves.toMatch(/指派 → HP0012/);
+    await screenshot(supervisor, 'evaluation-02-workbench-assigned');
+    // The ticket itself was assigned, by its own rules.
+    await press(supervisor, '打开整改工单');
+    await top(supervisor).getByText(COMMENT).waitFor();
     await expect(top(supervisor).locator('#ticket-history').textContent()).resolves.toContain(
       '指派给 HP0012',
     );
-    await screenshot(supervisor, 'evaluation-02-assigned');
   });
 
-  it('the agent records the call-back, then closes the ticket with a reply', async () => {
-    await openTicket(agent, baseUrl);
+  it('the agent finds it under 我的待办, records the call-back, then closes the ticket with a reply', async () => {
+    await open(agent, baseUrl, '/staff/pages/workbench/index');
+    const mine = top(agent).locator('.desk-item').filter({ hasText: '上门收件 · 不满意' });
+    await mine.filter({ hasText: matter.name }).first().click();
+    await press(agent, '确认接手');
+    await top(agent).locator('#work-acknowledge').waitFor({ state: 'detached' });
+    await press(agent, '打开整改工单');
+    await top(agent).getByText(COMMENT).waitFor();
     await top(agent).getByText('回访并记录结果后才能办结工单。').waitFor();
     await top(agent).getByText('回访满意', { exact: true }).click();
     await top(agent).locator('#ticket-callback textarea').fill('电话回访，群众表示理解');
@@ -149,9 +163,22 @@ describe('好差评: a bad rating, its ticket assigned, called back and closed, 
     await screenshot(agent, 'evaluation-03-closed');
   });
 
+  it('the workbench keeps the closed item with who closed it and the reply', async () => {
+    await open(supervisor, baseUrl, '/staff/pages/workbench/index');
+    await top(supervisor)
+      .locator('.chip')
+      .filter({ hasText: /^已办结$/ })
+      .click();
+    const closed = top(supervisor).locator('.desk-item').filter({ hasText: '上门收件 · 不满意' });
+    await closed.filter({ hasText: matter.name }).first().click();
+    await expect.poll(() => top(supervisor).locator('#work-outcome').textContent()).toContain(REPLY);
+    await expect(top(supervisor).locator('#work-history').textContent()).resolves.toMatch(/HP0012.*办结/);
+    await screenshot(supervisor, 'evaluation-04-workbench-closed');
+  });
+
   it('the resident reads the reply under their rating', async () => {
     await resident.reload();
     await top(resident).getByText(`整改答复：${REPLY}`).waitFor();
-    await screenshot(resident, 'evaluation-04-reply');
+    await screenshot(resident, 'evaluation-05-reply');
   });
 });

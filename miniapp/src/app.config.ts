@@ -36,6 +36,7 @@ export default defineAppConfig({
         'pages/tickets/index',
         'pages/ticket/index',
         'pages/result-mailings/index',
+        'pages/workbench/index',
       ],
     },
   ],

@@ -38,6 +38,7 @@ export const routes = {
   tickets: '/staff/pages/tickets/index',
   ticket: '/staff/pages/ticket/index',
   resultMailings: '/staff/pages/result-mailings/index',
+  workbench: '/staff/pages/workbench/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

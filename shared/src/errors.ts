@@ -119,6 +119,14 @@ export const ErrorCode = {
   SUBSIDY_DEADLINE_PASSED: 'SUBSIDY_DEADLINE_PASSED',
   BANK_ACCOUNT_INVALID: 'BANK_ACCOUNT_INVALID',
   SUBSIDY_ROUND_INVALID: 'SUBSIDY_ROUND_INVALID',
+  WORKBENCH_ITEM_NOT_FOUND: 'WORKBENCH_ITEM_NOT_FOUND',
+  WORKBENCH_ASSIGNEE_INVALID: 'WORKBENCH_ASSIGNEE_INVALID',
+  WORKBENCH_ITEM_CLOSED: 'WORKBENCH_ITEM_CLOSED',
+  WORKBENCH_NOT_ASSIGNED: 'WORKBENCH_NOT_ASSIGNED',
+  WORKBENCH_NOT_ASSIGNEE: 'WORKBENCH_NOT_ASSIGNEE',
+  WORKBENCH_NOTE_REQUIRED: 'WORKBENCH_NOTE_REQUIRED',
+  WORKBENCH_OUTCOME_REQUIRED: 'WORKBENCH_OUTCOME_REQUIRED',
+  WORKBENCH_TICKET_CLOSES_ON_TICKET: 'WORKBENCH_TICKET_CLOSES_ON_TICKET',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -246,6 +254,14 @@ export const errorMessages: Record<ErrorCode, string> = {
   SUBSIDY_DEADLINE_PASSED: '这一批次的确认期限已过，不能再确认；如有疑问，请咨询政务服务中心',
   BANK_ACCOUNT_INVALID: '对公银行账号不正确，请按开户许可证或银行回单核对后填写',
   SUBSIDY_ROUND_INVALID: '批次名单不符合接口规范',
+  WORKBENCH_ITEM_NOT_FOUND: '没有找到该待办事项，请刷新工作台后查看',
+  WORKBENCH_ASSIGNEE_INVALID: '只能指派给工作人员（专员、政务中心收件员或监管人员），请从名单中选择',
+  WORKBENCH_ITEM_CLOSED: '该事项已办结，不能再指派、确认或备注；如问题再次出现，工作台会另行列出',
+  WORKBENCH_NOT_ASSIGNED: '该事项还没有指派负责人，请监管人员先指派',
+  WORKBENCH_NOT_ASSIGNEE: '只有被指派的负责人可以确认接手该事项',
+  WORKBENCH_NOTE_REQUIRED: '请填写备注内容（至少2个字）',
+  WORKBENCH_OUTCOME_REQUIRED: '请写明处理结果（至少2个字）再办结',
+  WORKBENCH_TICKET_CLOSES_ON_TICKET: '整改工单须在工单页回访评价人并填写整改答复后办结，请打开工单处理',
 };
 
 export interface FieldIssue {

@@ -41,6 +41,7 @@ const shortNames: Record<NotificationKind, string> = {
   evaluation_invite: '评价',
   subsidy_deadline: '确认截止',
   subsidy_paid: '补贴拨付',
+  work_assigned: '待办指派',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -157,6 +157,8 @@ export const notificationKinds = [
   'subsidy_deadline',
   /** Enterprises: the platform paid (拨付) their subsidy. */
   'subsidy_paid',
+  /** Staff: a supervisor named them on a workbench item (监管工作台). */
+  'work_assigned',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -174,6 +176,7 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   evaluation_invite: '服务评价邀请',
   subsidy_deadline: '免申即享确认提醒',
   subsidy_paid: '补贴拨付通知',
+  work_assigned: '待办指派通知',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */

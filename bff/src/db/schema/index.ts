@@ -11,3 +11,4 @@ export * from './resultMailings';
 export * from './shipments';
 export * from './staff';
 export * from './users';
+export * from './workbench';

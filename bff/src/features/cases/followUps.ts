@@ -32,6 +32,7 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   evaluation_invite: '待评价',
   subsidy_deadline: '待确认',
   subsidy_paid: '已拨付',
+  work_assigned: '待处理',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */

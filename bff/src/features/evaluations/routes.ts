@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   AssignTicketBody,
@@ -18,7 +19,9 @@ import {
 } from '@zyt/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { formatEmsTime } from '../../integrations/ems/time';
 import { errorResponses } from '../../lib/errors';
+import { notifyUser } from '../notifications/notify';
 import { caseEvaluations, submitEvaluation } from './evaluations';
 import { evaluationFigures } from './figures';
 import {
@@ -153,8 +156,26 @@ export default async function evaluationRoutes(fastify: FastifyInstance) {
       schema: stepSchema('Name the staff member who rectifies (supervisors)', AssignTicketBody),
     },
     async (req, reply) => {
-      await assignTicket(db, { id: req.params.id, actor: actorOf(req), assigneeId: req.body.assigneeId });
-      return done(reply, req.params.id, 'assign');
+      const { id } = req.params;
+      const { assigneeId } = req.body;
+      await db.transaction(async (tx) => {
+        await assignTicket(tx, { id, actor: actorOf(req), assigneeId });
+        // The assignee is told (监管工作台 tells them the same way when it assigns a ticket's item).
+        await notifyUser(tx, app, {
+          userId: assigneeId,
+          kind: 'work_assigned',
+          dedupeKey: `ticket:${id}:assigned:${randomUUID()}`,
+          page: `staff/pages/ticket/index?id=${id}`,
+          data: {
+            character_string1: { value: id.slice(0, 8) },
+            thing2: { value: '差评整改工单' },
+            phrase3: { value: '待处理' },
+            time4: { value: formatEmsTime(new Date()).slice(0, 16) },
+            thing5: { value: '请回访评价人并填写整改答复' },
+          },
+        });
+      });
+      return done(reply, id, 'assign');
     },
   );
 

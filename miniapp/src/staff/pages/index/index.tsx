@@ -153,6 +153,27 @@ function SupervisionEntry() {
   );
 }
 
+/** 监管工作台: everything that needs a person, for supervisors; one's own assigned items for other staff. */
+function WorkbenchEntry({ supervisor }: { supervisor: boolean }) {
+  return (
+    <View className="card" id="workbench-entry">
+      <Text className="text-title">{supervisor ? '监管工作台' : '我的待办'}</Text>
+      <Text className="text-hint">
+        {supervisor
+          ? '超时预警、签收存疑、物流异常、任务失败、办件停滞和整改工单，一处指派、跟进、办结'
+          : '监管人员指派给您的待办事项：确认接手、备注、办结'}
+      </Text>
+      <Button
+        type={supervisor ? 'primary' : 'default'}
+        size="large"
+        onClick={() => Taro.navigateTo({ url: routes.workbench })}
+      >
+        {supervisor ? '进入监管工作台' : '查看我的待办'}
+      </Button>
+    </View>
+  );
+}
+
 /** 整改工单: every ticket for supervisors, one's own for the staff member named to rectify. */
 function TicketsEntry({ supervisor }: { supervisor: boolean }) {
   return (
@@ -175,6 +196,7 @@ export default function Workbench() {
   const centre = roles.includes(Role.centreClerk);
   return (
     <Page className="workbench">
+      {roles.some((r) => staffRoles.includes(r)) && <WorkbenchEntry supervisor={supervisor} />}
       {supervisor && <SupervisionEntry />}
       {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
       {centre && <CentreEntry />}
