@@ -31,6 +31,8 @@ import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
 import resultMailingRoutes from './features/resultMailings/routes';
+import { defineSettlementJobs } from './features/settlement/reconcile';
+import settlementRoutes from './features/settlement/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
@@ -146,6 +148,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);
       await api.register(evaluationRoutes);
+      await api.register(settlementRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -160,6 +163,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCasePolling(app);
   defineBagJobs(app);
   defineEvaluationJobs(app);
+  defineSettlementJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

@@ -108,6 +108,10 @@ export const ErrorCode = {
   TICKET_NOT_YOURS: 'TICKET_NOT_YOURS',
   TICKET_ASSIGNEE_INVALID: 'TICKET_ASSIGNEE_INVALID',
   TICKET_CALLBACK_REQUIRED: 'TICKET_CALLBACK_REQUIRED',
+  SETTLEMENT_MONTH_NOT_CLOSED: 'SETTLEMENT_MONTH_NOT_CLOSED',
+  SETTLEMENT_CONTRACT_MISSING: 'SETTLEMENT_CONTRACT_MISSING',
+  SETTLEMENT_CENTRE_NOT_FOUND: 'SETTLEMENT_CENTRE_NOT_FOUND',
+  RECONCILIATION_NOT_FOUND: 'RECONCILIATION_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -223,6 +227,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   TICKET_NOT_YOURS: '只有整改负责人或监管人员可以处理该工单',
   TICKET_ASSIGNEE_INVALID: '没有找到该工作人员，请从工作人员名单中选择整改负责人',
   TICKET_CALLBACK_REQUIRED: '请先回访评价人并记录回访结果，再办结工单',
+  SETTLEMENT_MONTH_NOT_CLOSED: '该月份尚未结束，月结对账单须在次月1日起生成，请选择已结束的月份',
+  SETTLEMENT_CONTRACT_MISSING: '该服务中心在该月份没有生效的结算合同，请先录入合同（计件单价或包干金额）',
+  SETTLEMENT_CENTRE_NOT_FOUND: '没有找到该政务服务中心，请从列表中重新选择',
+  RECONCILIATION_NOT_FOUND: '该月份还没有与邮政账单对账，请先发起对账',
 };
 
 export interface FieldIssue {
