@@ -33,6 +33,7 @@ export default defineAppConfig({
         'pages/centre/index',
         'pages/tickets/index',
         'pages/ticket/index',
+        'pages/settlement/index',
       ],
     },
   ],

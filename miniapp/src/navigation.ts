@@ -34,6 +34,7 @@ export const routes = {
   centre: '/staff/pages/centre/index',
   tickets: '/staff/pages/tickets/index',
   ticket: '/staff/pages/ticket/index',
+  settlement: '/staff/pages/settlement/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 
