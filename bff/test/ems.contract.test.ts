@@ -360,6 +360,9 @@ describe('monthly bill (050001)', () => {
     });
     expect(bill.totalFen).toBe(3 * 1200 + 1600);
     expect((await ems.monthlyBill({ billMonth: month })).items).toHaveLength(6);
+    // Page by page (2 a page): the same pieces, each once.
+    const paged = await ems.monthlyBill({ billMonth: month, projectId: 'C1', pageSize: 2 });
+    expect(paged.items.map((i) => i.waybillNo)).toEqual(bill.items.map((i) => i.waybillNo));
   });
 
   it('carries the scripted discrepancies', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outlets, settlementContracts, settlementReconciliations, shipments } from '../src/db/schema';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { beijingMonth } from '../src/features/settlement/months';
+import { logisticsOrderNo, requestShipment } from '../src/features/shipments/shipments';
 import { formatEmsTime } from '../src/integrations/ems/time';
 import { testCase, testParty } from './emsLegs';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
@@ -112,6 +113,35 @@ beforeAll(async () => {
   await leg(SERVING_CENTRE, 'result_to_applicant', { at: new Date() });
 }, 180_000);
 afterAll(() => t?.close());
+
+describe('legs and the centre that pays', () => {
+  it('a leg carries its centre to EMS as the 项目号 the monthly bill is split by', async () => {
+    const id = await t.app.database.db.transaction(async (tx) =>
+      requestShipment(tx, t.app, {
+        leg: 'result_to_applicant',
+        centreId: SERVING_CENTRE,
+        subject: { kind: 'case', id: await testCase(tx) },
+        sender: testParty,
+        receiver: testParty,
+        weightGrams: 400,
+        pickup: { from: new Date(), to: new Date(Date.now() + 3_600_000) },
+      }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.ems.admin<{ orders: { logisticsOrderNo: string; projectId: string; weight: number }[] }>(
+              '/sim/orders',
+            )
+          ).orders.find((o) => o.logisticsOrderNo === logisticsOrderNo(id)),
+        { timeout: 20_000, interval: 200 },
+      )
+      .toMatchObject({ projectId: SERVING_CENTRE, weight: 400 });
+    const [row] = await t.app.database.db.select().from(shipments).where(eq(shipments.id, id));
+    expect(row!.centreOutletId).toBe(SERVING_CENTRE);
+  });
+});
 
 describe('contracts', () => {
   it('a supervisor sets a per-piece or lump-sum contract from a month on; the latest not after a month governs it', async () => {

@@ -87,7 +87,7 @@ export interface EmsApi {
    * 月结账单: every piece EMS bills us for in a closed month (all pages), for one projectId or the whole account.
    * B0201 while the month is not over.
    */
-  monthlyBill(p: { billMonth: string; projectId?: string }): Promise<EmsMonthlyBill>;
+  monthlyBill(p: { billMonth: string; projectId?: string; pageSize?: number }): Promise<EmsMonthlyBill>;
 }
 
 /**
@@ -272,7 +272,7 @@ export function createEmsClient(cfg: EmsClientConfig): EmsApi {
       return parsed.events;
     },
 
-    async monthlyBill({ billMonth, projectId }) {
+    async monthlyBill({ billMonth, projectId, pageSize = BILL_PAGE_SIZE }) {
       const items: EmsBillItem[] = [];
       let totalFen = 0;
       for (let pageNo = 1; ; pageNo++) {
@@ -280,7 +280,7 @@ export function createEmsClient(cfg: EmsClientConfig): EmsApi {
           billMonth,
           ...(projectId && { projectId }),
           pageNo,
-          pageSize: BILL_PAGE_SIZE,
+          pageSize,
         })) as Record<string, unknown> | null;
         const raw = page?.items;
         const total = parseYuan(page?.totalPostage);
@@ -312,7 +312,7 @@ export function createEmsClient(cfg: EmsClientConfig): EmsApi {
             postageFen,
           });
         }
-        if (raw.length < BILL_PAGE_SIZE || items.length >= page.totalCount) break;
+        if (raw.length < pageSize || items.length >= page.totalCount) break;
       }
       return { billMonth, projectId: projectId ?? null, totalFen, items };
     },
