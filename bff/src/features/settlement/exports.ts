@@ -6,7 +6,7 @@ import type { SettlementContract } from '../../db/schema';
 import { formatEmsTime } from '../../integrations/ems/time';
 import type { Centre } from './contracts';
 import { monthLabel } from './months';
-import { mismatchDetail, reconciliationOf } from './reconcile';
+import { findReconciliation, mismatchDetail } from './reconcile';
 import { allStatementLegs, lineOf, statementTotals } from './statements';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -123,7 +123,7 @@ export function statementXlsx(db: DatabaseOrTransaction, p: Params): PassThrough
     }
     sheet.commit();
 
-    const done = await reconciliationOf(db, { centreId: p.centre.id, month: p.month }).catch(() => undefined);
+    const done = await findReconciliation(db, { centreId: p.centre.id, month: p.month });
     if (done?.status === 'done') {
       const diff = workbook.addWorksheet('对账差异');
       diff.columns = [{ width: 24 }, { width: 18 }, { width: 40 }];

@@ -145,6 +145,15 @@ export async function reconciliationOf(
   db: DatabaseOrTransaction,
   params: { centreId: string; month: string },
 ): Promise<Row> {
+  const row = await findReconciliation(db, params);
+  if (!row) throw new AppError(404, 'RECONCILIATION_NOT_FOUND');
+  return row;
+}
+
+export async function findReconciliation(
+  db: DatabaseOrTransaction,
+  params: { centreId: string; month: string },
+): Promise<Row | undefined> {
   const [row] = await db
     .select()
     .from(settlementReconciliations)
@@ -154,7 +163,6 @@ export async function reconciliationOf(
         eq(settlementReconciliations.month, params.month),
       ),
     );
-  if (!row) throw new AppError(404, 'RECONCILIATION_NOT_FOUND');
   return row;
 }
 
