@@ -2,7 +2,7 @@ import proxy from '@fastify/http-proxy';
 import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, receiptUrl, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { bagBatches, staffOutlets, users } from '../src/db/schema';
+import { bagBatches, settlementContracts, staffOutlets, users } from '../src/db/schema';
 import { createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
@@ -120,6 +120,7 @@ async function seedDemo(app: FastifyInstance, govUrl: string): Promise<void> {
     if (outletId) await db.insert(staffOutlets).values({ userId: user!.id, outletId }).onConflictDoNothing();
   }
   await seedDemoBags(app);
+  await seedDemoContract(app);
   // Not worth failing the demo's start over: the platform simulator may still be starting.
   await seedWindowCase(app, govUrl).catch((err: Error) =>
     app.log.warn({ err: err.message }, 'demo window case not seeded'),
@@ -154,6 +155,24 @@ async function seedWindowCase(app: FastifyInstance, govUrl: string): Promise<voi
     { receipt: receiptUrl(app.config.bags.urlBase, seeded.projId, seeded.receipt!.queryCode) },
     'demo window case of 郑七 (受理单二维码, 单程寄递)',
   );
+}
+
+/**
+ * The demo centre settles per piece at the EMS simulator's tariff for pieces up to 500 g (¥12), from January
+ * 2026: a statement and an honest bill agree, and the simulator's bill-discrepancies admin call shows findings.
+ */
+async function seedDemoContract(app: FastifyInstance): Promise<void> {
+  const [supervisor] = await app.database.db.select().from(users).where(eq(users.openid, 'demo-supervisor'));
+  await app.database.db
+    .insert(settlementContracts)
+    .values({
+      centreOutletId: demoOutlets['demo-centre']!,
+      validFrom: '2026-01',
+      mode: 'per_piece',
+      pricesFen: { materials_to_centre: 1200, supplement_to_centre: 1200, result_to_applicant: 1200 },
+      createdBy: supervisor!.id,
+    })
+    .onConflictDoNothing();
 }
 
 const DEMO_BAG_NOTE = '演示批次';

@@ -33,6 +33,8 @@ import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
 import resultMailingRoutes from './features/resultMailings/routes';
+import { defineSettlementJobs } from './features/settlement/reconcile';
+import settlementRoutes from './features/settlement/routes';
 import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
@@ -151,6 +153,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(evaluationRoutes);
       await api.register(enterpriseRoutes);
       await api.register(workbenchRoutes);
+      await api.register(settlementRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -167,6 +170,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineEvaluationJobs(app);
   defineEnterpriseJobs(app);
   scheduleSubsidyReminders(app);
+  defineSettlementJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

@@ -87,5 +87,10 @@ describe('demo-only paths', () => {
       sql`select count(*)::int as n, (select count(*)::int from bags) as bags from bag_batches`,
     );
     expect(batches[0]).toEqual({ n: 1, bags: 12 });
+    // 结算: the demo centre settles per piece.
+    const contracts = await stack.server.database.rows<{ centre: string; mode: string }>(
+      sql`select centre_outlet_id as centre, mode from settlement_contracts`,
+    );
+    expect(contracts).toEqual([{ centre: 'HP-SC-01', mode: 'per_piece' }]);
   });
 });

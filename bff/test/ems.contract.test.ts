@@ -326,3 +326,72 @@ describe('answer variants seen from EMS', () => {
     }
   });
 });
+
+describe('monthly bill (050001)', () => {
+  /** The Beijing month before this one (yyyy-MM) and a time in it. */
+  const lastMonth = () => {
+    const now = new Date(Date.now() + 8 * 3_600_000);
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 10));
+    const month = d.toISOString().slice(0, 7);
+    return { month, at: `${month}-10 09:00:00` };
+  };
+
+  async function posted(n: number, projectId: string, at: string, weight = 300) {
+    const waybills: string[] = [];
+    for (let i = 0; i < n; i++)
+      waybills.push((await ems.createOrder({ ...order(), weight, projectId })).waybillNo);
+    await admin('/sim/admin/posting-date', { waybillNos: waybills, postedAt: at });
+    return waybills;
+  }
+
+  it('lists the pieces posted in a closed month for one project, priced by the tariff, over several pages', async () => {
+    const { month, at } = lastMonth();
+    const mine = await posted(3, 'C1', at);
+    const heavy = await posted(1, 'C1', at, 1200);
+    await posted(2, 'C2', at);
+    await ems.createOrder({ ...order(), projectId: 'C1' }); // this month: not on last month's bill
+    const bill = await ems.monthlyBill({ billMonth: month, projectId: 'C1' });
+    expect(bill.items.map((i) => i.waybillNo).sort()).toEqual([...mine, ...heavy].sort());
+    expect(bill.items.find((i) => i.waybillNo === heavy[0])).toMatchObject({
+      weightGrams: 1200,
+      postageFen: 1600, // ¥12 to 500 g + 2 × ¥2
+      projectId: 'C1',
+      postingTime: at,
+    });
+    expect(bill.totalFen).toBe(3 * 1200 + 1600);
+    expect((await ems.monthlyBill({ billMonth: month })).items).toHaveLength(6);
+    // Page by page (2 a page): the same pieces, each once.
+    const paged = await ems.monthlyBill({ billMonth: month, projectId: 'C1', pageSize: 2 });
+    expect(paged.items.map((i) => i.waybillNo)).toEqual(bill.items.map((i) => i.waybillNo));
+  });
+
+  it('carries the scripted discrepancies', async () => {
+    const { month, at } = lastMonth();
+    const [a, b, c, d] = await posted(4, 'C1', at);
+    await admin('/sim/admin/bill-discrepancies', {
+      billMonth: month,
+      discrepancies: [
+        { kind: 'duplicate', waybillNo: a },
+        { kind: 'unknown', projectId: 'C1', waybillNo: '1199999999990' },
+        { kind: 'weight', waybillNo: b, weightGrams: 1500 },
+        { kind: 'price', waybillNo: c, postageFen: 2000 },
+        { kind: 'omit', waybillNo: d },
+      ],
+    });
+    const items = (await ems.monthlyBill({ billMonth: month, projectId: 'C1' })).items;
+    expect(items.filter((i) => i.waybillNo === a)).toHaveLength(2);
+    expect(items.find((i) => i.waybillNo === '1199999999990')).toBeTruthy();
+    expect(items.find((i) => i.waybillNo === b)).toMatchObject({ weightGrams: 1500, postageFen: 1600 });
+    expect(items.find((i) => i.waybillNo === c)).toMatchObject({ weightGrams: 300, postageFen: 2000 });
+    expect(items.find((i) => i.waybillNo === d)).toBeUndefined();
+  });
+
+  it('refuses a month that is not over (B0201) and a malformed month (B0003), not retryable', async () => {
+    const thisMonth = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    expect(await rejection(ems.monthlyBill({ billMonth: thisMonth }))).toMatchObject({
+      retCode: 'B0201',
+      retryable: false,
+    });
+    expect(await rejection(ems.monthlyBill({ billMonth: '2026-13' }))).toMatchObject({ retCode: 'B0003' });
+  });
+});

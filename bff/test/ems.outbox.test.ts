@@ -43,6 +43,7 @@ describe('EMS orders as jobs', () => {
         out.push(
           await requestShipment(tx, t.app, {
             leg: 'materials_to_centre',
+            centreId: 'HP-SC-01',
             subject: { kind: 'case', id: caseId },
             sender: party('张三'),
             receiver: party('黄埔区政务服务中心'),
@@ -97,6 +98,7 @@ describe('EMS orders as jobs', () => {
     const id = await t.app.database.db.transaction(async (tx) =>
       requestShipment(tx, t.app, {
         leg: 'result_to_applicant',
+        centreId: 'HP-SC-01',
         subject: { kind: 'case', id: await testCase(tx) },
         sender: party('黄埔区政务服务中心'),
         receiver: party('欧阳娜娜'),

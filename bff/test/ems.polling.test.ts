@@ -90,6 +90,7 @@ describe('polling silent legs (040001)', () => {
     const id = await t.app.database.db.transaction(async (tx) =>
       requestShipment(tx, t.app, {
         leg: 'result_to_applicant',
+        centreId: 'HP-SC-01',
         subject: { kind: 'case', id: await testCase(tx) },
         sender: testParty,
         receiver: testParty,

@@ -37,6 +37,7 @@ export default defineAppConfig({
         'pages/ticket/index',
         'pages/result-mailings/index',
         'pages/workbench/index',
+        'pages/settlement/index',
       ],
     },
   ],

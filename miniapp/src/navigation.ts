@@ -39,6 +39,7 @@ export const routes = {
   ticket: '/staff/pages/ticket/index',
   resultMailings: '/staff/pages/result-mailings/index',
   workbench: '/staff/pages/workbench/index',
+  settlement: '/staff/pages/settlement/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

@@ -45,6 +45,9 @@ export const stopPullDownRefresh = vi.fn();
 export const requestSubscribeMessage = vi.fn(async () => ({ errMsg: 'requestSubscribeMessage:ok' }));
 export const chooseImage = vi.fn(async () => ({ tempFilePaths: ['blob:photo-1'], tempFiles: [] }));
 export const uploadFile = vi.fn();
+export const downloadFile = vi.fn();
+export const openDocument = vi.fn(done);
+export const shareFileMessage = vi.fn(done);
 /** The scanner: each test says what it reads (WeChat answers `{ result }`). */
 export const scanCode = vi.fn(async () => ({ result: '', scanType: 'QR_CODE', errMsg: 'scanCode:ok' }));
 
@@ -113,6 +116,7 @@ export function resetTaroMock(): void {
   onPullDown = undefined;
   vi.clearAllMocks();
   request.mockReset();
+  downloadFile.mockReset();
 }
 
 const Taro = {
@@ -136,6 +140,9 @@ const Taro = {
   requestSubscribeMessage,
   chooseImage,
   uploadFile,
+  downloadFile,
+  openDocument,
+  shareFileMessage,
   scanCode,
   getCurrentPages,
   getCurrentInstance,

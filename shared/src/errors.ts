@@ -127,6 +127,10 @@ export const ErrorCode = {
   WORKBENCH_NOTE_REQUIRED: 'WORKBENCH_NOTE_REQUIRED',
   WORKBENCH_OUTCOME_REQUIRED: 'WORKBENCH_OUTCOME_REQUIRED',
   WORKBENCH_TICKET_CLOSES_ON_TICKET: 'WORKBENCH_TICKET_CLOSES_ON_TICKET',
+  SETTLEMENT_MONTH_NOT_CLOSED: 'SETTLEMENT_MONTH_NOT_CLOSED',
+  SETTLEMENT_CONTRACT_MISSING: 'SETTLEMENT_CONTRACT_MISSING',
+  SETTLEMENT_CENTRE_NOT_FOUND: 'SETTLEMENT_CENTRE_NOT_FOUND',
+  RECONCILIATION_NOT_FOUND: 'RECONCILIATION_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -262,6 +266,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   WORKBENCH_NOTE_REQUIRED: '请填写备注内容（至少2个字）',
   WORKBENCH_OUTCOME_REQUIRED: '请写明处理结果（至少2个字）再办结',
   WORKBENCH_TICKET_CLOSES_ON_TICKET: '整改工单须在工单页回访评价人并填写整改答复后办结，请打开工单处理',
+  SETTLEMENT_MONTH_NOT_CLOSED: '该月份尚未结束，月结对账单须在次月1日起生成，请选择已结束的月份',
+  SETTLEMENT_CONTRACT_MISSING: '该服务中心在该月份没有生效的结算合同，请先录入合同（计件单价或包干金额）',
+  SETTLEMENT_CENTRE_NOT_FOUND: '没有找到该政务服务中心，请从列表中重新选择',
+  RECONCILIATION_NOT_FOUND: '该月份还没有与邮政账单对账，请先发起对账',
 };
 
 export interface FieldIssue {

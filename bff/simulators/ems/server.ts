@@ -2,7 +2,12 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { residentIdCheckChar } from '@zyt/shared';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { EMS_API, EMS_GATEWAY_PATH, type EmsParty } from '../../src/integrations/ems/client';
+import {
+  EMS_API,
+  EMS_GATEWAY_PATH,
+  type EmsParty,
+  formatYuan as yuan,
+} from '../../src/integrations/ems/client';
 import { EmsCryptoError, openLogitcs } from '../../src/integrations/ems/crypto';
 import { formatEmsTime, parseEmsTime } from '../../src/integrations/ems/time';
 import { currentStatus, type EmsTrackEvent } from '../../src/integrations/ems/tracking';
@@ -14,7 +19,7 @@ import { encodeTrackPush } from './push';
  * orders kept in memory and moved through realistic tracking events on a clock that can run fast, and 040002
  * pushes to our hook, repeated until we answer 00000.
  *
- * Gateway: POST /api/gateway (020003 create, 020006 cancel, 040001 tracking). Admin, JSON:
+ * Gateway: POST /api/gateway (020003 create, 020006 cancel, 040001 tracking, 050001 monthly bill). Admin, JSON:
  *   POST /sim/admin/faults   { errorRate?, latencyMs?, timeoutRate?, downForSeconds?, downMode?: '503' | 'reset' }
  *   POST /sim/admin/clock    { speed?, advanceMinutes? }
  *   POST /sim/admin/reset    forget orders, pushes, scripts and faults; the clock returns to its first speed and
@@ -24,11 +29,18 @@ import { encodeTrackPush } from './push';
  *   POST /sim/admin/script   { defaultOutcome }   the outcome of every new order not scripted one by one; null
  *                            restores the mix (mostly delivered, each other outcome now and then)
  *   POST /sim/admin/push     { events, serialNo?, repeat? }  events are sealed as given, malformed ones too
+ *   POST /sim/admin/posting-date { waybillNos, postedAt }   moves orders' 收寄 date for billing (a closed month)
+ *   POST /sim/admin/bill-discrepancies { billMonth, discrepancies: [{ kind, waybillNo?, projectId?, weightGrams?,
+ *                            postageFen? }] }   deliberate errors in that month's bill: duplicate (a piece billed
+ *                            twice), unknown (a piece that is not ours), weight (billed heavier, priced by it),
+ *                            price (billed at another price), omit (a piece of ours left out). Without waybillNo
+ *                            each takes the month's next order (of projectId when given)
  *   GET  /sim/orders         every order with its createCalls, outcome, status and events
  *   GET  /sim/pushes         batches waiting and the log of attempts
  *
  * retCodes: B0001 credentials, B0002 decryption/signature, B0003 validation, B0004 apiCode, B0005 timeStamp,
- * B0101 no such order, B0102 already collected, B0103 order cancelled, S0001 busy (the only retryable one).
+ * B0101 no such order, B0102 already collected, B0103 order cancelled, B0201 billing month not closed, S0001 busy
+ * (the only retryable one).
  */
 
 /**
@@ -70,6 +82,28 @@ export interface EmsSimulatorOptions {
   defaultOutcome?: EmsScriptedOutcome;
   /** Keeps orders, pending pushes and the clock in this JSON file across restarts; unset, state is in memory. */
   stateFile?: string;
+  /** The agreed tariff (协议价) the monthly bill prices pieces by, in fen. Default ¥12.00 to 500 g, ¥2.00 per 500 g more. */
+  tariff?: EmsTariff;
+}
+
+export interface EmsTariff {
+  firstFen: number;
+  extraPer500Fen: number;
+}
+const DEFAULT_TARIFF: EmsTariff = { firstFen: 1200, extraPer500Fen: 200 };
+
+/** The simulator's postage for a piece of this weight (first 500 g, then each 500 g or part of it). */
+export const tariffPostageFen = (tariff: EmsTariff, grams: number) =>
+  tariff.firstFen + Math.ceil(Math.max(0, grams - 500) / 500) * tariff.extraPer500Fen;
+
+export const billDiscrepancyKinds = ['duplicate', 'unknown', 'weight', 'price', 'omit'] as const;
+export type BillDiscrepancyKind = (typeof billDiscrepancyKinds)[number];
+export interface BillDiscrepancy {
+  kind: BillDiscrepancyKind;
+  waybillNo?: string;
+  projectId?: string;
+  weightGrams?: number;
+  postageFen?: number;
 }
 
 /** What a restart keeps (stateFile). */
@@ -81,6 +115,7 @@ interface EmsState {
   scripts: [string, EmsScriptedOutcome][];
   orders: SimOrder[];
   outbox: PushBatch[];
+  billDiscrepancies?: [string, BillDiscrepancy[]][];
 }
 
 export interface EmsSimulator {
@@ -121,6 +156,12 @@ interface SimOrder {
   emitted: EmsTrackEvent[];
   /** opTime of the order's last event (epoch ms, whole seconds). */
   lastStamp: number;
+  /** Grams declared; the bill charges by it. Absent in state saved before billing existed (500). */
+  weight?: number;
+  /** 项目号: which of the customer's cost centres pays (we send the service centre). */
+  projectId?: string;
+  /** 收寄 date for billing (epoch ms); the order's creation unless moved by the admin API. */
+  postedAt?: number;
 }
 
 /**
@@ -471,6 +512,8 @@ function party(problems: Problems, raw: unknown, at: string): EmsParty {
 
 interface ValidOrder {
   logisticsOrderNo: string;
+  weight: number;
+  projectId?: string;
   sender: EmsParty;
   receiver: EmsParty;
   pickupBegin?: number;
@@ -522,7 +565,10 @@ function validateOrder(body: unknown): ValidOrder | Problems {
       else problems.push(`cargos[${i}] 须为对象`);
     }
   }
-  return problems.length > 0 ? problems : { logisticsOrderNo, sender, receiver, pickupBegin };
+  const projectId = typeof o.projectId === 'string' && o.projectId !== '' ? o.projectId : undefined;
+  return problems.length > 0
+    ? problems
+    : { logisticsOrderNo, weight: o.weight as number, projectId, sender, receiver, pickupBegin };
 }
 
 class SimClock {
@@ -571,6 +617,8 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
   let outbox: PushBatch[] = [];
   let pushLog: PushRecord[] = [];
   let waybillSeq = randomInt(1e8, 9e8);
+  const tariff = opts.tariff ?? DEFAULT_TARIFF;
+  const billDiscrepancies = new Map<string, BillDiscrepancy[]>();
   const stateFile = createStateFile<EmsState>(opts.stateFile);
   const saved = stateFile.load();
   if (saved) {
@@ -583,6 +631,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       byWaybill.set(order.waybillNo, order);
     }
     outbox = saved.outbox;
+    for (const [month, list] of saved.billDiscrepancies ?? []) billDiscrepancies.set(month, list);
   }
   const saveState = () =>
     stateFile.save({
@@ -593,6 +642,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       scripts: [...scripts],
       orders: [...orders.values()],
       outbox,
+      billDiscrepancies: [...billDiscrepancies],
     });
 
   /** Waits, but ends early when the simulator closes, so a hung request never holds up close(). */
@@ -646,6 +696,9 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       plan: [],
       emitted: [],
       lastStamp: 0,
+      weight: valid.weight,
+      projectId: valid.projectId,
+      postedAt: Date.now(),
     };
     order.plan = planFor(order);
     orders.set(order.logisticsOrderNo, order);
@@ -695,6 +748,106 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     const order = byWaybill.get(b.waybillNo);
     if (!order) return envelope('00000', '无查询信息', []);
     return envelope('00000', '成功', b.direction === '1' ? [...order.emitted].reverse() : order.emitted);
+  }
+
+  /** Beijing month (yyyy-MM) of an instant. */
+  const monthOf = (ms: number) => formatEmsTime(new Date(ms)).slice(0, 7);
+
+  /**
+   * 050001 月结账单: every piece posted (收寄) in a closed Beijing month and not cancelled, priced by the tariff,
+   * for the whole customer or one projectId, a page at a time; with the month's scripted discrepancies.
+   */
+  function monthlyBill(business: unknown) {
+    const b = (business ?? {}) as Record<string, unknown>;
+    const billMonth = typeof b.billMonth === 'string' ? b.billMonth : '';
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(billMonth)) {
+      return envelope('B0003', '参数校验失败：billMonth 须为 yyyy-MM');
+    }
+    const pageNo = b.pageNo === undefined ? 1 : Number(b.pageNo);
+    const pageSize = b.pageSize === undefined ? 500 : Number(b.pageSize);
+    if (
+      !Number.isInteger(pageNo) ||
+      pageNo < 1 ||
+      !Number.isInteger(pageSize) ||
+      pageSize < 1 ||
+      pageSize > 1000
+    ) {
+      return envelope('B0003', '参数校验失败：pageNo 须为正整数，pageSize 须为1-1000');
+    }
+    if (billMonth >= monthOf(Date.now())) {
+      return envelope('B0201', `账期 ${billMonth} 尚未结束，月结账单于次月1日生成`);
+    }
+    const projectId = typeof b.projectId === 'string' && b.projectId !== '' ? b.projectId : undefined;
+    const lines = billLines(billMonth).filter((l) => !projectId || l.projectId === projectId);
+    const totalFen = lines.reduce((sum, l) => sum + l.postageFen, 0);
+    return envelope('00000', '成功', {
+      billMonth,
+      senderNo: opts.senderNo,
+      projectId: projectId ?? null,
+      totalCount: lines.length,
+      totalPostage: yuan(totalFen),
+      pageNo,
+      pageSize,
+      items: lines.slice((pageNo - 1) * pageSize, pageNo * pageSize).map(({ postageFen, ...l }) => ({
+        ...l,
+        postage: yuan(postageFen),
+      })),
+    });
+  }
+
+  interface BillLine {
+    waybillNo: string;
+    logisticsOrderNo: string;
+    projectId: string | null;
+    postingTime: string;
+    weight: number;
+    postageFen: number;
+  }
+
+  function billLines(billMonth: string): BillLine[] {
+    const posted = [...orders.values()]
+      .filter((o) => !o.cancelled && monthOf(o.postedAt ?? 0) === billMonth)
+      .sort((x, y) => (x.postedAt ?? 0) - (y.postedAt ?? 0) || x.waybillNo.localeCompare(y.waybillNo));
+    const line = (o: SimOrder): BillLine => ({
+      waybillNo: o.waybillNo,
+      logisticsOrderNo: o.logisticsOrderNo,
+      projectId: o.projectId ?? null,
+      postingTime: formatEmsTime(new Date(o.postedAt ?? 0)),
+      weight: o.weight ?? 500,
+      postageFen: tariffPostageFen(tariff, o.weight ?? 500),
+    });
+    const lines = posted.map(line);
+    const used = new Set<string>();
+    const pick = (d: BillDiscrepancy) => {
+      const found = d.waybillNo
+        ? lines.find((l) => l.waybillNo === d.waybillNo)
+        : lines.find((l) => !used.has(l.waybillNo) && (!d.projectId || l.projectId === d.projectId));
+      if (found) used.add(found.waybillNo);
+      return found;
+    };
+    for (const [i, d] of (billDiscrepancies.get(billMonth) ?? []).entries()) {
+      if (d.kind === 'unknown') {
+        const weight = d.weightGrams ?? 500;
+        lines.push({
+          waybillNo: d.waybillNo ?? `19${String(900_000_000 + i).padStart(11, '0')}`,
+          logisticsOrderNo: `UNKNOWN${i + 1}`,
+          projectId: d.projectId ?? posted[0]?.projectId ?? null,
+          postingTime: `${billMonth}-15 10:00:00`,
+          weight,
+          postageFen: d.postageFen ?? tariffPostageFen(tariff, weight),
+        });
+        continue;
+      }
+      const target = pick(d);
+      if (!target) continue;
+      if (d.kind === 'duplicate') lines.push({ ...target });
+      else if (d.kind === 'omit') lines.splice(lines.indexOf(target), 1);
+      else if (d.kind === 'weight') {
+        target.weight = d.weightGrams ?? target.weight + 1000;
+        target.postageFen = d.postageFen ?? tariffPostageFen(tariff, target.weight);
+      } else target.postageFen = d.postageFen ?? target.postageFen + 500;
+    }
+    return lines;
   }
 
   function enqueue(events: unknown[], serialNo?: string, repeat = 1) {
@@ -887,6 +1040,8 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
         return cancelOrder(business);
       case EMS_API.queryTracking:
         return queryTracking(business);
+      case EMS_API.monthlyBill:
+        return monthlyBill(business);
       default:
         return envelope('B0004', `不支持的接口代码 apiCode=${apiCode}`);
     }
@@ -945,6 +1100,7 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     byWaybill.clear();
     scripts.clear();
     defaultOutcome = opts.defaultOutcome;
+    billDiscrepancies.clear();
     outbox = [];
     pushLog = [];
     faults = { ...NO_FAULTS };
@@ -1023,6 +1179,60 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
     },
   );
 
+  app.post<{ Body: { waybillNos?: unknown; postedAt?: unknown } | undefined }>(
+    '/sim/admin/posting-date',
+    async (req, reply) => {
+      const { waybillNos, postedAt } = req.body ?? {};
+      if (!Array.isArray(waybillNos) || !waybillNos.every((w) => typeof w === 'string')) {
+        return invalid(reply, 'waybillNos 须为运单号数组');
+      }
+      let at: number;
+      try {
+        at = parseEmsTime(String(postedAt)).getTime();
+      } catch {
+        return invalid(reply, 'postedAt 须为北京时间 yyyy-MM-dd HH:mm:ss');
+      }
+      const unknown = waybillNos.filter((w) => !byWaybill.has(w));
+      if (unknown.length) return invalid(reply, `没有这些运单：${unknown.join('、')}`);
+      for (const w of waybillNos) byWaybill.get(w)!.postedAt = at;
+      return { moved: waybillNos.length, postedAt: formatEmsTime(new Date(at)) };
+    },
+  );
+
+  app.post<{ Body: { billMonth?: unknown; discrepancies?: unknown } | undefined }>(
+    '/sim/admin/bill-discrepancies',
+    async (req, reply) => {
+      const { billMonth, discrepancies } = req.body ?? {};
+      if (typeof billMonth !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(billMonth)) {
+        return invalid(reply, 'billMonth 须为 yyyy-MM');
+      }
+      if (!Array.isArray(discrepancies)) return invalid(reply, 'discrepancies 须为数组');
+      const list: BillDiscrepancy[] = [];
+      for (const raw of discrepancies as Record<string, unknown>[]) {
+        if (!billDiscrepancyKinds.includes(raw?.kind as BillDiscrepancyKind)) {
+          return invalid(reply, `kind 须为 ${billDiscrepancyKinds.join(' / ')}`);
+        }
+        for (const f of ['weightGrams', 'postageFen'] as const) {
+          if (raw[f] !== undefined && !(Number.isInteger(raw[f]) && (raw[f] as number) > 0)) {
+            return invalid(reply, `${f} 须为正整数`);
+          }
+        }
+        for (const f of ['waybillNo', 'projectId'] as const) {
+          if (raw[f] !== undefined && typeof raw[f] !== 'string') return invalid(reply, `${f} 须为字符串`);
+        }
+        list.push({
+          kind: raw.kind as BillDiscrepancyKind,
+          waybillNo: raw.waybillNo as string | undefined,
+          projectId: raw.projectId as string | undefined,
+          weightGrams: raw.weightGrams as number | undefined,
+          postageFen: raw.postageFen as number | undefined,
+        });
+      }
+      billDiscrepancies.set(billMonth, list);
+      return { billMonth, discrepancies: list };
+    },
+  );
+
   app.get('/sim/orders', async () => ({
     now: formatEmsTime(new Date(clock.now())),
     speed: clock.speed,
@@ -1033,6 +1243,9 @@ export function createEmsSimulator(opts: EmsSimulatorOptions): EmsSimulator {
       createCalls: o.createCalls,
       outcome: o.outcome,
       cancelled: o.cancelled,
+      weight: o.weight ?? 500,
+      projectId: o.projectId ?? null,
+      postedAt: formatEmsTime(new Date(o.postedAt ?? 0)),
       /** Where each party is, as received (tests check the regions; names and phones stay out). */
       sender: { prov: o.sender.prov, city: o.sender.city, county: o.sender.county },
       receiver: { prov: o.receiver.prov, city: o.receiver.city, county: o.receiver.county },

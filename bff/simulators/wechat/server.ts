@@ -11,7 +11,7 @@ export const demoUsers = [
   { openid: 'demo-clerk', nickname: '王五', description: '企业经办人：免申即享确认' },
   { openid: 'demo-enterprise-admin', nickname: '林海', description: '企业法定代表人：审批经办人' },
   { openid: 'demo-agent', nickname: '赵专员', description: '政邮专员：上门收件、初审' },
-  { openid: 'demo-supervisor', nickname: '钱主管', description: '监管/运营：时效、差评整改' },
+  { openid: 'demo-supervisor', nickname: '钱主管', description: '监管/运营：时效、差评整改、结算' },
   { openid: 'demo-agent-2', nickname: '孙专员', description: '政邮专员（同网点 B 岗）' },
   { openid: 'demo-centre', nickname: '周收件', description: '政务中心收件：接收材料和补件袋' },
   { openid: 'demo-resident-bag', nickname: '吴六', description: '居民：扫快递袋寄补正材料（替你跑）' },

@@ -147,3 +147,23 @@ export async function upload<T>({ path, filePath, name }: { path: string; filePa
     }
   })) as T;
 }
+
+/**
+ * Downloads a file the BFF streams (an export) to a local temporary path with the access token: a file path in
+ * WeChat, a blob: URL in H5. An error answer is reported by its status (its JSON body is in the file).
+ */
+export async function download({ path }: { path: string }): Promise<string> {
+  return (await withToken(true, async (token) => {
+    try {
+      const res = await Taro.downloadFile({
+        url: `${API_BASE_URL}${path}`,
+        header: token ? { Authorization: `Bearer ${token}` } : {},
+        // H5: a bearer token, no cookies (and no credentialed CORS).
+        withCredentials: false,
+      } as Taro.downloadFile.Option);
+      return { status: res.statusCode, data: res.statusCode === 200 ? res.tempFilePath : undefined };
+    } catch {
+      throw networkError();
+    }
+  })) as string;
+}

@@ -8,6 +8,7 @@ export * from './govCallbacks';
 export * from './notifications';
 export * from './refreshTokens';
 export * from './resultMailings';
+export * from './settlement';
 export * from './shipments';
 export * from './staff';
 export * from './users';

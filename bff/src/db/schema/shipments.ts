@@ -41,6 +41,12 @@ export const shipments = pgTable(
     subjectKind: text('subject_kind').$type<'case' | 'booking'>().notNull(),
     caseId: uuid('case_id').references((): AnyPgColumn => cases.id),
     bookingId: uuid('booking_id').references(() => bookings.id),
+    /**
+     * The service centre that pays for the leg (政府买单): the materials' and supplements' destination, the
+     * result's sender. Sent to EMS as projectId, so its monthly bill is split by centre. Null on legs recorded
+     * before settlement existed. An outlet id by value: the catalogue sync replaces the outlets table.
+     */
+    centreOutletId: text('centre_outlet_id'),
     senderSealed: text('sender_sealed').notNull(),
     receiverSealed: text('receiver_sealed').notNull(),
     weightGrams: integer('weight_grams').notNull().default(500),
@@ -68,6 +74,7 @@ export const shipments = pgTable(
         or (${t.subjectKind} = 'booking' and ${t.bookingId} is not null and ${t.caseId} is null)`,
     ),
     index('shipments_status_heard_idx').on(t.status, t.lastHeardAt),
+    index('shipments_centre_ordered_idx').on(t.centreOutletId, t.orderedAt),
   ],
 );
 

@@ -425,6 +425,7 @@ export async function confirmBag(
     const shipmentId = await requestShipment(tx, app, {
       leg: 'supplement_to_centre',
       subject: { kind: 'case', id: c.id },
+      centreId: centre.id,
       sender: how.sender,
       receiver: outletParty(centre),
       weightGrams: 300,

@@ -66,6 +66,7 @@ export async function queueCollectedWork(
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
     leg: 'materials_to_centre',
+    centreId: centre.id,
     subject: { kind: 'case', id: c.id },
     sender: outletParty(postOffice),
     receiver: outletParty(centre),

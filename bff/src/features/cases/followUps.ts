@@ -166,6 +166,7 @@ export function resultParcel(params: {
   return {
     leg: 'result_to_applicant',
     subject: { kind: 'case', id: params.subjectCaseId },
+    centreId: to.centre.id,
     sender: outletParty(to.centre),
     receiver: {
       name: to.contact.name,

@@ -69,6 +69,8 @@ const partiesContext = (id: string, role: 'sender' | 'receiver') => `shipments/$
 export interface ShipmentRequest {
   leg: ShipmentLeg;
   subject: ShipmentSubject;
+  /** The service centre that pays for it (政府买单): where materials go, where results leave from. */
+  centreId: string;
   sender: EmsParty;
   receiver: EmsParty;
   weightGrams?: number;
@@ -104,6 +106,7 @@ export async function requestShipments(
       subjectKind: params.subject.kind,
       caseId: params.subject.kind === 'case' ? params.subject.id : null,
       bookingId: params.subject.kind === 'booking' ? params.subject.id : null,
+      centreOutletId: params.centreId,
       senderSealed: deps.pii.encrypt(JSON.stringify(params.sender), partiesContext(id, 'sender')),
       receiverSealed: deps.pii.encrypt(JSON.stringify(params.receiver), partiesContext(id, 'receiver')),
       weightGrams: params.weightGrams ?? 500,
@@ -139,6 +142,8 @@ export function defineShipmentJobs(app: FastifyInstance): void {
         pickupPreBeginTime: s.pickupFrom ?? undefined,
         pickupPreEndTime: s.pickupTo ?? undefined,
         paymentMode: '1', // 寄付月结: the government pays (政府买单)
+        // The monthly bill is split by 项目号: each centre reconciles its own pieces.
+        projectId: s.centreOutletId ?? undefined,
         sender: JSON.parse(app.pii.decrypt(s.senderSealed, partiesContext(s.id, 'sender'))) as EmsParty,
         receiver: JSON.parse(app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver'))) as EmsParty,
         cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],

@@ -55,6 +55,27 @@ export interface EmsOrderRequest {
   cargos: EmsCargo[];
 }
 
+/** One piece on the monthly bill (月结账单明细). */
+export interface EmsBillItem {
+  waybillNo: string;
+  logisticsOrderNo: string;
+  /** 项目号 the piece was ordered under (we send the service centre), null when none. */
+  projectId: string | null;
+  /** 收寄 time, Beijing (yyyy-MM-dd HH:mm:ss). */
+  postingTime: string;
+  /** Grams, as EMS weighed it. */
+  weightGrams: number;
+  postageFen: number;
+}
+
+export interface EmsMonthlyBill {
+  /** yyyy-MM, Beijing. */
+  billMonth: string;
+  projectId: string | null;
+  totalFen: number;
+  items: EmsBillItem[];
+}
+
 export interface EmsApi {
   /** Idempotent: EMS answers the same waybill for a repeated logisticsOrderNo. */
   createOrder(order: EmsOrderRequest): Promise<{ logisticsOrderNo: string; waybillNo: string }>;
@@ -62,6 +83,11 @@ export interface EmsApi {
   cancelOrder(p: { logisticsOrderNo: string; waybillNo: string; reason: string }): Promise<void>;
   /** Every event so far, oldest first. */
   queryTracking(waybillNo: string): Promise<EmsTrackEvent[]>;
+  /**
+   * 月结账单: every piece EMS bills us for in a closed month (all pages), for one projectId or the whole account.
+   * B0201 while the month is not over.
+   */
+  monthlyBill(p: { billMonth: string; projectId?: string; pageSize?: number }): Promise<EmsMonthlyBill>;
 }
 
 /**
@@ -83,7 +109,30 @@ export class EmsError extends Error {
 
 export const EMS_GATEWAY_PATH = '/api/gateway';
 
-export const EMS_API = { createOrder: '020003', cancelOrder: '020006', queryTracking: '040001' } as const;
+/**
+ * 050001 (monthly bill) is not in the published list of the 协议客户 API: EMS hands protocol customers their 月结账单
+ * through the same gateway under its own code; the shape is ours to match when the real one is known.
+ */
+export const EMS_API = {
+  createOrder: '020003',
+  cancelOrder: '020006',
+  queryTracking: '040001',
+  monthlyBill: '050001',
+} as const;
+
+/** EMS writes amounts in yuan with two decimals ("12.00"). */
+export const formatYuan = (fen: number) =>
+  `${Math.trunc(fen / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+const YUAN = /^\d{1,9}(\.\d{1,2})?$/;
+/** "12.5" → 1250; undefined for anything else. */
+export function parseYuan(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !YUAN.test(text)) return undefined;
+  const [whole, frac = ''] = text.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}
+
+const BILL_PAGE_SIZE = 500;
 
 /** Codes starting with S are EMS-side failures (busy, system error) that clear up; B codes are about our request. */
 const isBusy = (retCode: string) => retCode.startsWith('S');
@@ -221,6 +270,51 @@ export function createEmsClient(cfg: EmsClientConfig): EmsApi {
       const parsed = parseTrackEvents(items);
       if (!parsed.ok) throw new EmsError('BAD_RESPONSE', `tracking answer: ${parsed.problem}`, false);
       return parsed.events;
+    },
+
+    async monthlyBill({ billMonth, projectId, pageSize = BILL_PAGE_SIZE }) {
+      const items: EmsBillItem[] = [];
+      let totalFen = 0;
+      for (let pageNo = 1; ; pageNo++) {
+        const page = (await call(EMS_API.monthlyBill, {
+          billMonth,
+          ...(projectId && { projectId }),
+          pageNo,
+          pageSize,
+        })) as Record<string, unknown> | null;
+        const raw = page?.items;
+        const total = parseYuan(page?.totalPostage);
+        if (!Array.isArray(raw) || typeof page?.totalCount !== 'number' || total === undefined) {
+          throw new EmsError('BAD_RESPONSE', 'bill answer has no items, totalCount or totalPostage', false);
+        }
+        totalFen = total;
+        for (const [i, r] of (raw as Record<string, unknown>[]).entries()) {
+          const postageFen = parseYuan(r?.postage);
+          const weightGrams = Number(r?.weight);
+          if (
+            typeof r?.waybillNo !== 'string' ||
+            postageFen === undefined ||
+            !Number.isFinite(weightGrams) ||
+            typeof r.postingTime !== 'string'
+          ) {
+            throw new EmsError(
+              'BAD_RESPONSE',
+              `bill item ${(pageNo - 1) * BILL_PAGE_SIZE + i} is incomplete`,
+              false,
+            );
+          }
+          items.push({
+            waybillNo: r.waybillNo,
+            logisticsOrderNo: typeof r.logisticsOrderNo === 'string' ? r.logisticsOrderNo : '',
+            projectId: typeof r.projectId === 'string' ? r.projectId : null,
+            postingTime: r.postingTime,
+            weightGrams,
+            postageFen,
+          });
+        }
+        if (raw.length < pageSize || items.length >= page.totalCount) break;
+      }
+      return { billMonth, projectId: projectId ?? null, totalFen, items };
     },
   };
 }

@@ -189,6 +189,21 @@ function TicketsEntry({ supervisor }: { supervisor: boolean }) {
   );
 }
 
+/** 政府买单: a centre's monthly statement and its reconciliation with the post's bill. */
+function SettlementEntry() {
+  return (
+    <View className="card" id="settlement-entry">
+      <Text className="text-title">结算对账</Text>
+      <Text className="text-hint">
+        按服务中心和月份查看政府买单的寄递对账单，与邮政月结账单核对，导出 Excel / CSV
+      </Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.settlement })}>
+        查看结算对账
+      </Button>
+    </View>
+  );
+}
+
 /** 工作台: 时效监管 for supervisors; 补件袋 for the centre; the agent's queue of door visits, overdue first. */
 export default function Workbench() {
   const roles = useSession()?.user.roles ?? [];
@@ -200,6 +215,7 @@ export default function Workbench() {
       {supervisor && <SupervisionEntry />}
       {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
       {centre && <CentreEntry />}
+      {(centre || supervisor) && <SettlementEntry />}
       {(centre || supervisor) && <BagEntries centre={centre} />}
       {/* Supervisors and centre clerks who are not also agents have no visit queue: the entries above are theirs. */}
       {((!supervisor && !centre) || roles.includes(Role.postalAgent)) && (
