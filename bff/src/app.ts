@@ -35,6 +35,8 @@ import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
+import { defineWindowJobs } from './features/window/jobs';
+import windowRoutes from './features/window/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
 import type { GovPlatformApi } from './integrations/gov/types';
@@ -146,6 +148,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(publicFactsRoutes);
       await api.register(bagRoutes);
       await api.register(evaluationRoutes);
+      await api.register(windowRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -160,6 +163,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineCasePolling(app);
   defineBagJobs(app);
   defineEvaluationJobs(app);
+  defineWindowJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

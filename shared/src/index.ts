@@ -10,6 +10,7 @@ export * from './api/publicFacts';
 export * from './api/resultMailings';
 export * from './api/staff';
 export * from './api/supervision';
+export * from './api/window';
 export * from './bags/code';
 export * from './booking/stateMachine';
 export * from './calendar/beijingTime';

@@ -10,3 +10,4 @@ export * from './resultMailings';
 export * from './shipments';
 export * from './staff';
 export * from './users';
+export * from './window';
