@@ -362,6 +362,26 @@ describe('refusals', () => {
     expect(a!.status).toBe('booked');
   });
 
+  it('a supervisor places an outlet clerk at a post office, never at a service centre', async () => {
+    const supervisor = await staff('supervisor');
+    const clerk = await staff('outlet_clerk', null);
+    const place = (outletId: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/supervision/staff/${clerk.id}/outlet`,
+        headers: supervisor.h,
+        payload: { outletId },
+      });
+    const centre = await place('HP-SC-01');
+    expect(centre.statusCode).toBe(422);
+    expect(errorOf(centre).code).toBe('OUTLET_KIND_MISMATCH');
+    // Not placed yet: no desk to serve at.
+    const unplaced = await get(clerk.h, `/staff/window/outlets/${SERVING_POST_OFFICE}/today`);
+    expect(errorOf(unplaced).code).toBe('OUTLET_NOT_ASSIGNED');
+    expect((await place(OTHER_POST_OFFICE)).statusCode).toBe(200);
+    expect((await get(clerk.h, `/staff/window/outlets/${OTHER_POST_OFFICE}/today`)).statusCode).toBe(200);
+  });
+
   it('someone else’s ID card for an appointment is refused and the appointment stays booked', async () => {
     const r = await resident();
     const appt = (await book(r.h, (await slotsAt(r.h)).json().slots[2].id)).json();

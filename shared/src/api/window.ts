@@ -117,7 +117,7 @@ export const WindowIntakeView = Type.Object({
 });
 export type WindowIntakeView = Static<typeof WindowIntakeView>;
 
-/** The clerk's day at their window: today's appointments (Beijing date) and intakes. */
+/** The clerk's window: appointments from today (Beijing date) through the coming week, and today's intakes. */
 export const WindowToday = Type.Object({
   outlet: Type.Object({ id: Type.String(), name: Type.String() }),
   date: Type.String({ format: 'date' }),

@@ -182,7 +182,8 @@ export default async function windowRoutes(fastify: FastifyInstance) {
       config: { access: clerks },
       schema: {
         tags: ['window'],
-        summary: "The clerk's window today: appointments (Beijing date) and intakes of their own outlet",
+        summary:
+          "The clerk's window: appointments of their own outlet from today (Beijing date) through the coming week, and today's intakes",
         params: OutletParam,
         response: { 200: WindowToday, ...errors },
       },

@@ -256,7 +256,10 @@ export function appointmentView(
   };
 }
 
-/** The clerk's day: today's appointments (Beijing date) at their outlet and the intakes made there today. */
+/**
+ * The clerk's window: the appointments at their outlet from today (Beijing date) through the coming week, and
+ * the intakes made there today.
+ */
 export async function windowToday(
   db: DatabaseOrTransaction,
   app: FastifyInstance,
@@ -264,7 +267,8 @@ export async function windowToday(
 ) {
   const date = beijingDate(params.now);
   const from = beijingInstant(date, '00:00');
-  const to = new Date(from.getTime() + 86_400_000);
+  // Today's and the coming week's: people come early, and the desk plans its days.
+  const to = new Date(from.getTime() + 8 * 86_400_000);
   const [appointments, intakes] = await Promise.all([
     db
       .select({ a: windowAppointments, nameSealed: users.nameSealed, intakeId: windowIntakes.id })

@@ -172,7 +172,8 @@ function Booking({ guide, initialOutlet }: { guide: MatterGuide; initialOutlet?:
           <Text className="text-hint">请携带本人身份证和下列材料，窗口核对齐全后当场收件并打印受理单。</Text>
         </View>
         <MaterialsChecklist materials={guide.materials} />
-        <MyAppointments />
+        {/* Keyed: a new instance fetches the list with this appointment in it. */}
+        <MyAppointments key={booked.id} />
       </>
     );
 

@@ -5,7 +5,7 @@ import { useRef } from 'react';
 import { windowToday } from '@/api/window';
 import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
-import { beijingClock, beijingDateTime } from '@/lib/beijingTime';
+import { beijingClock, beijingDateTime, beijingDay, beijingDayLabel } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routes, withQuery } from '@/navigation';
 import { WindowGate } from '@/staff/components/WindowGate';
@@ -14,7 +14,7 @@ import '../../staff.css';
 
 type Appointment = WindowToday['appointments'][number];
 
-function AppointmentItem({ a }: { a: Appointment }) {
+function AppointmentItem({ a, withDay = false }: { a: Appointment; withDay?: boolean }) {
   const open = () => {
     if (a.intakeId) Taro.navigateTo({ url: withQuery(routes.windowIntake, { id: a.intakeId }) });
     else if (a.status === 'booked')
@@ -24,6 +24,7 @@ function AppointmentItem({ a }: { a: Appointment }) {
     <View className="visit-item window-appointment" hoverClass="visit-item--pressed" onClick={open}>
       <View className="row">
         <Text className="staff-title">
+          {withDay ? `${beijingDayLabel(a.start)} ` : ''}
           {beijingClock(a.start)}–{beijingClock(a.end)} {a.applicantName}
         </Text>
         <Tag type={a.status === 'booked' ? 'primary' : a.status === 'served' ? 'success' : 'default'}>
@@ -50,13 +51,16 @@ function Today({ outlet }: { outlet: { id: string; name: string } }) {
   if (today.loading && !today.data) return <LoadingState />;
   if (today.error && !today.data) return <ErrorState message={today.error.message} onRetry={today.reload} />;
   const { appointments = [], intakes = [] } = today.data ?? {};
-  const waiting = appointments.filter((a) => a.status === 'booked').length;
+  const date = today.data?.date;
+  const todays = appointments.filter((a) => beijingDay(a.start) === date);
+  const later = appointments.filter((a) => beijingDay(a.start) !== date);
+  const waiting = todays.filter((a) => a.status === 'booked').length;
   return (
     <>
       <View className="card">
         <Text className="text-title">{outlet.name} · 政务服务专窗</Text>
         <Text className="text-hint">
-          今日预约 {appointments.length} 个，待办理 {waiting} 个 · 已收件{' '}
+          今日预约 {todays.length} 个，待办理 {waiting} 个 · 已收件{' '}
           {intakes.filter((i) => i.status === 'collected').length} 件
         </Text>
         <Button
@@ -69,10 +73,18 @@ function Today({ outlet }: { outlet: { id: string; name: string } }) {
         </Button>
       </View>
       <Text className="text-body window-section">今日预约</Text>
-      {appointments.length === 0 ? (
+      {todays.length === 0 ? (
         <EmptyState title="今日暂无预约" text="居民在小程序预约本网点后会出现在这里" />
       ) : (
-        appointments.map((a) => <AppointmentItem key={a.id} a={a} />)
+        todays.map((a) => <AppointmentItem key={a.id} a={a} />)
+      )}
+      {later.length > 0 && (
+        <>
+          <Text className="text-body window-section">近期预约（提前到达的可直接办理）</Text>
+          {later.map((a) => (
+            <AppointmentItem key={a.id} a={a} withDay />
+          ))}
+        </>
       )}
       <Text className="text-body window-section">今日收件</Text>
       {intakes.length === 0 ? (
