@@ -289,6 +289,47 @@ describe('a walk-in', () => {
     expect(numbered.queryCode).toMatch(/^\d{6}$/);
   });
 
+  it('a walk-in who has the app adds the case by the receipt code: it becomes theirs, once', async () => {
+    const clerk = await staff('outlet_clerk');
+    const opened = (
+      await post(clerk.h, `/staff/window/outlets/${SERVING_POST_OFFICE}/intakes`, {
+        matterCode: windowMatter.serviceCode,
+        applicant: { ...ME, phone: '13800138000', address: '广州市黄埔区大沙地东路1号' },
+      })
+    ).json();
+    await post(clerk.h, `/staff/window/intakes/${opened.id}/review`, { items: allPresent(opened.checklist) });
+    const ready = await until(async () => {
+      const v = (await get(clerk.h, `/staff/window/intakes/${opened.id}`)).json();
+      return v.receiptUrl ? v : undefined;
+    });
+    const scanned = parseReceiptCode(ready.receiptUrl);
+    if (!scanned.ok) throw new Error('receipt URL unreadable');
+    const mail = (h: Record<string, string>) =>
+      post(
+        h,
+        '/cases/result-mailings',
+        {
+          caseNumber: scanned.caseNumber,
+          queryCode: scanned.queryCode,
+          address,
+          contact: { name: '张三', phone: '13800138000' },
+        },
+        { 'idempotency-key': `rm-${randomUUID()}` },
+      );
+    const r = await resident();
+    const added = await mail(r.h);
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().case.id).toBe(ready.caseId);
+    expect((await get(r.h, '/cases')).json().items.map((c: { id: string }) => c.id)).toContain(ready.caseId);
+    // The same applicant on another account: already added, nothing changes hands.
+    const other = await resident();
+    const again = await mail(other.h);
+    expect(again.statusCode).toBe(409);
+    expect(errorOf(again).code).toBe('RESULT_MAILING_ALREADY_ADDED');
+    const [c] = await t.app.database.db.select().from(cases).where(eq(cases.id, ready.caseId));
+    expect(c!.userId).toBe(r.user.id);
+  });
+
   it('a name that does not match the ID number is refused before anything is written', async () => {
     const clerk = await staff('outlet_clerk');
     await t.gov.admin('/sim/admin/identity', { idNumber: WALK_IN.idNumber, match: false });
