@@ -47,6 +47,8 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident-3': ['resident'],
   'demo-resident-mail': ['resident'],
   'demo-resident-4': ['resident'],
+  'demo-window': ['resident', 'outlet_clerk'],
+  'demo-resident-window': ['resident'],
 };
 
 /**
@@ -71,6 +73,16 @@ const clerkIdentity = {
   idNumber: `11010519491231003${residentIdCheckChar('11010519491231003')}`,
 };
 
+/** The outlet clerk at the post office's government window (网点政务专窗), and a resident who books a window slot. */
+const windowClerkIdentity = {
+  name: '卫兰',
+  idNumber: `44011219870412262${residentIdCheckChar('44011219870412262')}`,
+};
+export const windowResidentIdentity = {
+  name: '韩九',
+  idNumber: `44011219920815331${residentIdCheckChar('44011219920815331')}`,
+};
+
 /** The second agent of the same post office (AB岗: one takes over when the other can't go). */
 const agent2Identity = {
   name: '孙立',
@@ -86,6 +98,7 @@ const demoOutlets: Record<string, string> = {
   'demo-agent': 'HP-PO-01',
   'demo-agent-2': 'HP-PO-01',
   'demo-centre': 'HP-SC-01',
+  'demo-window': 'HP-PO-01',
 };
 const demoStaff: Record<string, { identity: typeof agentIdentity; contact?: typeof agentContact }> = {
   'demo-agent': { identity: agentIdentity, contact: agentContact },
@@ -95,6 +108,9 @@ const demoStaff: Record<string, { identity: typeof agentIdentity; contact?: type
   // 企业服务: the legal representative of the first seeded enterprise (binds as its admin) and a clerk.
   'demo-enterprise-admin': { identity: registryEnterprises[0]!.legalRepresentative },
   'demo-clerk': { identity: clerkIdentity },
+  'demo-window': { identity: windowClerkIdentity },
+  // Real-named already: the window checks the ID card presented against it.
+  'demo-resident-window': { identity: windowResidentIdentity },
 };
 
 /** Idempotent: run on every demo start. Residents do their own consent and real name in the app. */

@@ -39,6 +39,8 @@ import emsHookRoutes from './features/shipments/hooks';
 import { defineShipmentJobs, scheduleShipmentPolling } from './features/shipments/shipments';
 import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
+import { defineWindowJobs } from './features/window/jobs';
+import windowRoutes from './features/window/routes';
 import workbenchRoutes from './features/workbench/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
@@ -154,6 +156,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(enterpriseRoutes);
       await api.register(workbenchRoutes);
       await api.register(settlementRoutes);
+      await api.register(windowRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -171,6 +174,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   defineEnterpriseJobs(app);
   scheduleSubsidyReminders(app);
   defineSettlementJobs(app);
+  defineWindowJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);

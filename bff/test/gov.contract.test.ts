@@ -644,6 +644,31 @@ describe('applicant check (单程寄递)', () => {
   });
 });
 
+describe('outlet-window cases (网点就近办)', () => {
+  it('numbers a window case with its receipt query code, the same on a repeat, and checks the applicant by it', async () => {
+    const matter = matters.find(
+      (m) =>
+        m.applicantType === 'person' && m.channels.outlet && m.outletIds.some((o) => o.startsWith('HP-PO')),
+    )!;
+    const outletId = matter.outletIds.find((o) => o.startsWith('HP-PO'))!;
+    const sub = submission(matter, { window: { outletId } });
+    const first = await gov.submitCase(sub);
+    expect(first.queryCode).toMatch(/^\d{6}$/);
+    expect(await gov.submitCase(sub)).toEqual(first);
+    const who = { name: '张三', cardType: '111' as const, cardNumber: sub.applicant.cardNumber };
+    const found = await gov.checkApplicant(first.projId, { queryCode: first.queryCode!, applicant: who });
+    expect(found).toMatchObject({ match: true, applyChannel: 'window' });
+    // A door case has no query code; an outlet that does not take the matter is refused for good.
+    expect((await gov.submitCase(submission(matter))).queryCode).toBeUndefined();
+    const elsewhere = matters.find((m) => !m.outletIds.includes(outletId))!;
+    expect(await govError(gov.submitCase(submission(elsewhere, { window: { outletId } })))).toMatchObject({
+      code: 'OUTLET_NOT_ACCEPTING',
+      status: 422,
+      retryable: false,
+    });
+  });
+});
+
 describe('faults', () => {
   it('reports a platform that is down, failing or silent as retryable', async () => {
     await admin('/sim/admin/faults', { downForSeconds: 30 });

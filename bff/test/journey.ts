@@ -48,13 +48,24 @@ export function journey(current: () => TestApp) {
       });
     return { ...s, h };
   }
-  /** A staff member; agents work at the post office serving 黄埔区 and clerks at its centre unless told otherwise. */
-  async function staff(role: 'postal_agent' | 'supervisor' | 'centre_clerk', outletId?: string | null) {
+  /**
+   * A staff member; agents and outlet clerks work at the post office serving 黄埔区 and centre clerks at its
+   * centre unless told otherwise.
+   */
+  async function staff(
+    role: 'postal_agent' | 'supervisor' | 'centre_clerk' | 'outlet_clerk',
+    outletId?: string | null,
+  ) {
     const s = await current().signIn();
     await setRoles(current().app.database.db, { userId: s.user.id, roles: ['resident', role] });
     const outlet =
       outletId === undefined
-        ? { postal_agent: SERVING_POST_OFFICE, centre_clerk: SERVING_CENTRE, supervisor: null }[role]
+        ? {
+            postal_agent: SERVING_POST_OFFICE,
+            outlet_clerk: SERVING_POST_OFFICE,
+            centre_clerk: SERVING_CENTRE,
+            supervisor: null,
+          }[role]
         : outletId;
     if (outlet)
       await current().app.database.db.insert(staffOutlets).values({ userId: s.user.id, outletId: outlet });

@@ -8,7 +8,14 @@ export default defineAppConfig({
     },
     {
       root: 'booking',
-      pages: ['pages/index/index', 'pages/success/index', 'pages/list/index', 'pages/detail/index'],
+      pages: [
+        'pages/index/index',
+        'pages/success/index',
+        'pages/list/index',
+        'pages/detail/index',
+        // 网点就近办: a window appointment at a post office.
+        'pages/window/index',
+      ],
     },
     // 单程寄递: an acceptance receipt's QR (`<base>/r/<办件编号>/<查询码>`) opens cases/pages/mail/index.
     {
@@ -38,6 +45,11 @@ export default defineAppConfig({
         'pages/result-mailings/index',
         'pages/workbench/index',
         'pages/settlement/index',
+        // 网点政务专窗: today's window, intake, review, receipt.
+        'pages/window/index',
+        'pages/window-serve/index',
+        'pages/window-intake/index',
+        'pages/window-receipt/index',
       ],
     },
   ],

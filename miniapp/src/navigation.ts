@@ -13,6 +13,7 @@ export const routes = {
   bookings: '/booking/pages/list/index',
   bookingDetail: '/booking/pages/detail/index',
   bookingDone: '/booking/pages/success/index',
+  windowBooking: '/booking/pages/window/index',
   cases: '/cases/pages/index/index',
   caseDetail: '/cases/pages/detail/index',
   caseMail: '/cases/pages/mail/index',
@@ -40,6 +41,10 @@ export const routes = {
   resultMailings: '/staff/pages/result-mailings/index',
   workbench: '/staff/pages/workbench/index',
   settlement: '/staff/pages/settlement/index',
+  window: '/staff/pages/window/index',
+  windowServe: '/staff/pages/window-serve/index',
+  windowIntake: '/staff/pages/window-intake/index',
+  windowReceipt: '/staff/pages/window-receipt/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

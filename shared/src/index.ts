@@ -12,6 +12,7 @@ export * from './api/resultMailings';
 export * from './api/settlement';
 export * from './api/staff';
 export * from './api/supervision';
+export * from './api/window';
 export * from './api/workbench';
 export * from './bags/code';
 export * from './booking/stateMachine';

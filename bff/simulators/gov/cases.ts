@@ -70,6 +70,8 @@ interface SimCase {
   receipt?: { queryCode: string; applyChannel: 'online' | 'window' };
   /** The result was handed over at the window (领取). */
   resultCollected?: boolean;
+  /** 网点就近办: the outlet whose window took the case (submitted with `window`). */
+  windowOutletId?: string;
 }
 
 /** Simulated time: runs `speed` times faster than the wall clock and can jump ahead. */
@@ -365,6 +367,7 @@ export function createCaseBook(opts: {
         },
         ...(sub.subsidy ? { subsidy: sub.subsidy } : {}),
       };
+      if (sub.window) c.windowOutletId = sub.window.outletId;
       const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
       if (!sub.subsidy && matter.materials.some((mt) => mt.required && !provided.has(mt.id)))
         c.toleratedMissing = true;
@@ -387,6 +390,10 @@ export function createCaseBook(opts: {
       const view = this.create(sub, matter);
       cases.get(view.projId)!.receipt = receipt;
       return view;
+    },
+    /** The receipt's query code of a case taken at a window (ours or elsewhere), if any. */
+    receiptOf(projId: string): { queryCode: string; applyChannel: 'online' | 'window' } | undefined {
+      return cases.get(projId)?.receipt;
     },
     /** The applicant check of 单程寄递: same answer for an unknown case and a wrong query code. */
     checkApplicant(
@@ -492,6 +499,7 @@ export function createCaseBook(opts: {
         materialsWaybill: c.materialsWaybill ?? null,
         supplementsPushed: c.supplementsPushed ?? [],
         receipt: c.receipt ?? null,
+        windowOutletId: c.windowOutletId ?? null,
         resultCollected: c.resultCollected ?? false,
         subsidy: c.subsidy ?? null,
         payment: c.view.payment ?? null,

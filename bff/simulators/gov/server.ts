@@ -290,9 +290,21 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
               `ourId ${sub.ourId} 已用于另一事项的办件 ${existing.projId}`,
             );
           }
-          return reply.code(200).send({ projId: existing.projId, receivedAt: existing.receiveTime });
+          const receipt = book.receiptOf(existing.projId);
+          return reply.code(200).send({
+            projId: existing.projId,
+            receivedAt: existing.receiveTime,
+            ...(receipt ? { queryCode: receipt.queryCode } : {}),
+          });
         }
-        const view = book.create(sub, validateSubmission(sub));
+        const matter = validateSubmission(sub);
+        // 网点就近办: a window case gets its receipt's 查询码 like any case taken at a window.
+        if (sub.window) {
+          const queryCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+          const view = book.openElsewhere(sub, matter, { queryCode, applyChannel: 'window' });
+          return reply.code(201).send({ projId: view.projId, receivedAt: view.receiveTime, queryCode });
+        }
+        const view = book.create(sub, matter);
         return reply.code(201).send({ projId: view.projId, receivedAt: view.receiveTime });
       });
 
@@ -411,6 +423,9 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     }
     if (sub.applicant.cardType === '111' && !validateResidentId(sub.applicant.cardNumber).ok) {
       throw new SimError(422, 'CARD_NUMBER_INVALID', '申请人身份证号码不正确');
+    }
+    if (sub.window && (!matter.channels.outlet || !matter.outletIds.includes(sub.window.outletId))) {
+      throw new SimError(422, 'OUTLET_NOT_ACCEPTING', `“${matter.name}”不在网点 ${sub.window.outletId} 受理`);
     }
     if (sub.busMode === '01' && matter.channels.mail === 'none') {
       throw new SimError(422, 'MAIL_NOT_SUPPORTED', `“${matter.name}”不支持快递送达`);

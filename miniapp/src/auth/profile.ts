@@ -7,6 +7,7 @@ export const roleLabels: Record<Role, string> = {
   postal_agent: '政邮专员',
   supervisor: '监管/运营',
   centre_clerk: '政务中心收件',
+  outlet_clerk: '网点政务专窗',
 };
 
 /** True until the person has agreed to the privacy guide version now in force. */

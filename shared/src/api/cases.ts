@@ -57,9 +57,13 @@ export type CaseShipment = Static<typeof CaseShipmentSchema>;
 
 export const TimelineItemSchema = Type.Object({
   at: Type.String({ format: 'date-time' }),
-  /** centre: the service centre received a bag (补正材料), complete or with what is still missing. */
+  /**
+   * centre: the service centre received a bag (补正材料), complete or with what is still missing; window: the
+   * post office's government window (网点就近办): appointment and intake.
+   */
   source: Type.Union([
     Type.Literal('booking'),
+    Type.Literal('window'),
     Type.Literal('gov'),
     Type.Literal('ems'),
     Type.Literal('centre'),

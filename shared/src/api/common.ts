@@ -20,4 +20,5 @@ export const RoleSchema = Type.Union([
   Type.Literal('postal_agent'),
   Type.Literal('supervisor'),
   Type.Literal('centre_clerk'),
+  Type.Literal('outlet_clerk'),
 ]);

@@ -12,4 +12,5 @@ export * from './settlement';
 export * from './shipments';
 export * from './staff';
 export * from './users';
+export * from './window';
 export * from './workbench';

@@ -33,7 +33,12 @@ export function withinHours(hours: readonly OpeningHours[], startsAt: Date, ends
   );
 }
 
-export function slotWindows(hours: readonly OpeningHours[], from: Date): { startsAt: Date; endsAt: Date }[] {
+/** The slot windows of the coming week inside the opening hours; door visits use 2 hours, windows less. */
+export function slotWindows(
+  hours: readonly OpeningHours[],
+  from: Date,
+  minutes: number = SLOT_MINUTES,
+): { startsAt: Date; endsAt: Date }[] {
   const windows: { startsAt: Date; endsAt: Date }[] = [];
   let date = beijingDate(from);
   for (let d = 0; d < DAYS_AHEAD; d++, date = nextDay(date)) {
@@ -42,10 +47,10 @@ export function slotWindows(hours: readonly OpeningHours[], from: Date): { start
       const close = beijingInstant(date, range.close).getTime();
       for (
         let start = beijingInstant(date, range.open).getTime();
-        start + SLOT_MINUTES * 60_000 <= close;
-        start += SLOT_MINUTES * 60_000
+        start + minutes * 60_000 <= close;
+        start += minutes * 60_000
       ) {
-        windows.push({ startsAt: new Date(start), endsAt: new Date(start + SLOT_MINUTES * 60_000) });
+        windows.push({ startsAt: new Date(start), endsAt: new Date(start + minutes * 60_000) });
       }
     }
   }

@@ -4,7 +4,6 @@ import {
   AgentDay,
   type BookingAction,
   HandBackBody,
-  type MissingItem,
   ReviewBody,
   Role,
   StaffProfile,
@@ -19,6 +18,7 @@ import { allowsTolerance, prepareDoorTolerance } from '../bags/door';
 import { staffOutlet } from '../staff/outlets';
 import { type eventsOf, toBookingView } from './bookings';
 import { agentDay } from './day';
+import { missingFromReview } from './review';
 import {
   acceptByOf,
   acceptVisit,
@@ -136,7 +136,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
   app.get(
     '/staff/me',
     {
-      config: { access: [Role.postalAgent, Role.centreClerk] },
+      config: { access: [Role.postalAgent, Role.centreClerk, Role.outletClerk] },
       schema: {
         tags: ['visits'],
         summary: 'Where I work (my outlet, set by supervisors) and the acceptance promise',
@@ -230,26 +230,8 @@ export default async function visitRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const { booking: b } = await visible(req.params.id, req.userId);
-      const checklist = await matterChecklist(db, b.matterCode);
-      const given = new Map(req.body.items.map((i) => [i.materialId, i]));
-      const unknown = req.body.items.filter((i) => !checklist.some((m) => m.id === i.materialId));
-      const unchecked = checklist.filter((m) => !given.has(m.id));
-      if (unknown.length > 0 || unchecked.length > 0) {
-        throw new AppError(422, 'REVIEW_INCOMPLETE', undefined, [
-          ...unchecked.map((m) => ({ field: `items.${m.id}`, message: `未核对：${m.name}` })),
-          ...unknown.map((i) => ({ field: `items.${i.materialId}`, message: '不在该事项的材料清单中' })),
-        ]);
-      }
       // 一次性告知: every required material that is absent or short of copies, in one list.
-      const missing: MissingItem[] = checklist
-        .filter((m) => m.required)
-        .flatMap((m) => {
-          const item = given.get(m.id)!;
-          if (!item.present) return [{ materialId: m.id, name: m.name, reason: '未提供' }];
-          if (item.copies < m.count)
-            return [{ materialId: m.id, name: m.name, reason: `需${m.count}份，仅提供${item.copies}份` }];
-          return [];
-        });
+      const missing = missingFromReview(await matterChecklist(db, b.matterCode), req.body.items);
       // 容缺受理: with something missing, collect what is complete and leave a bag for the rest.
       const tolerate =
         req.body.tolerate && missing.length > 0

@@ -182,7 +182,7 @@ export function resultParcel(params: {
 }
 
 /** The result travels to the applicant by EMS as soon as it is issued. */
-async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
+export async function shipResult(tx: DatabaseOrTransaction, app: FastifyInstance, c: Case) {
   const to = await destinationOf(tx, app, c);
   if (!to) return;
   const shipmentId = await requestShipment(tx, app, resultParcel({ subjectCaseId: c.id, to, pieces: 1 }));

@@ -1,5 +1,6 @@
 import {
   attemptDeliveryReason,
+  BEIJING_OFFSET_MS,
   type BookingStatus,
   beijingDate,
   bookingEventTitle,
@@ -25,9 +26,12 @@ import {
   bookings,
   type Case,
   govCaseEvents,
+  outlets,
   type ShipmentFlag,
   shipmentEvents,
   shipments,
+  windowAppointments,
+  windowIntakes,
 } from '../../db/schema';
 import {
   type EmsTrackEvent,
@@ -188,7 +192,7 @@ function emsItems(s: Shipment, events: readonly EmsTrackEvent[]): TimelineItem[]
   });
 }
 
-const SOURCE_ORDER = { booking: 0, gov: 1, ems: 2, centre: 3 } as const;
+const SOURCE_ORDER = { booking: 0, window: 0, gov: 1, ems: 2, centre: 3 } as const;
 
 /** The centre's receipt of a bag (替你跑): complete, or what is still missing (one new list, 一次性告知). */
 function receiptItem(r: Awaited<ReturnType<typeof bagReceipts>>[number]): TimelineItem {
@@ -202,9 +206,44 @@ function receiptItem(r: Awaited<ReturnType<typeof bagReceipts>>[number]): Timeli
   };
 }
 
+/** 网点就近办: the window appointment (if booked in the app) and the intake that collected the materials. */
+async function windowSteps(db: DatabaseOrTransaction, caseId: string): Promise<TimelineItem[]> {
+  const [row] = await db
+    .select({
+      collectedAt: windowIntakes.collectedAt,
+      outletName: outlets.name,
+      bookedAt: windowAppointments.createdAt,
+      startsAt: windowAppointments.startsAt,
+      number: windowAppointments.number,
+    })
+    .from(windowIntakes)
+    .innerJoin(outlets, eq(outlets.id, windowIntakes.outletId))
+    .leftJoin(windowAppointments, eq(windowAppointments.id, windowIntakes.appointmentId))
+    .where(eq(windowIntakes.caseId, caseId));
+  if (!row) return [];
+  const items: TimelineItem[] = [];
+  if (row.bookedAt && row.startsAt)
+    items.push({
+      at: row.bookedAt.toISOString(),
+      source: 'window',
+      title: '已预约网点办理',
+      detail: `${row.outletName}，${chineseDate(row.startsAt)} ${beijingClock(row.startsAt)}，预约号${row.number}`,
+    });
+  if (row.collectedAt)
+    items.push({
+      at: row.collectedAt.toISOString(),
+      source: 'window',
+      title: '网点窗口已收件',
+      detail: `${row.outletName}政务专窗已核对并收取材料，材料由EMS寄往政务服务中心`,
+    });
+  return items;
+}
+
+const beijingClock = (d: Date) => new Date(d.getTime() + BEIJING_OFFSET_MS).toISOString().slice(11, 16);
+
 /** One case, all of it: booking steps, platform stages and every EMS leg's events, oldest first. */
 export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<CaseDetail> {
-  const [booking, steps, stages, legs, receipts] = await Promise.all([
+  const [booking, steps, stages, legs, receipts, atWindow] = await Promise.all([
     c.bookingId
       ? db
           .select({ id: bookings.id, number: bookings.number })
@@ -238,6 +277,7 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
       )
       .orderBy(asc(shipments.createdAt)),
     bagReceipts(db, c.id),
+    c.channel === 'outlet_window' ? windowSteps(db, c.id) : [],
   ]);
   const waybills = legs.flatMap((s) => (s.waybillNo ? [s.waybillNo] : []));
   const tracked = waybills.length
@@ -262,6 +302,7 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
       ),
     ),
     ...receipts.map(receiptItem),
+    ...atWindow,
   ].sort((a, b) => a.at.localeCompare(b.at) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source]);
 
   const result = legs.find((s) => s.id === c.resultShipmentId);

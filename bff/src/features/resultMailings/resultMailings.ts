@@ -11,13 +11,13 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { type Case, cases, matters, outlets, resultMailings, users } from '../../db/schema';
+import { type Case, cases, matters, outlets, resultMailings, users, windowIntakes } from '../../db/schema';
 import { type GovApplicantCheckResult, GovError } from '../../integrations/gov/types';
 import { workingDeadline } from '../../lib/calendar';
 import { AppError } from '../../lib/errors';
 import { servingOutlets } from '../bookings/bookings';
 import { applyStageEvents, DELIVERY_WORKING_DAYS, openCase } from '../cases/cases';
-import { mailingSealedContext, resultParcel } from '../cases/followUps';
+import { mailingSealedContext, resultParcel, shipResult } from '../cases/followUps';
 import { stageEventsOf } from '../cases/poll';
 import { piiContext } from '../me/users';
 import { requestShipments } from '../shipments/shipments';
@@ -120,8 +120,9 @@ export async function addResultMailing(
 
   try {
     return await db.transaction(async (tx) => {
-      const [taken] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.projId, gov.projId));
-      if (taken) throw new AppError(409, 'RESULT_MAILING_ALREADY_ADDED');
+      const [taken] = await tx.select().from(cases).where(eq(cases.projId, gov.projId));
+      if (taken)
+        return attachToWindowCase(tx, app, { taken, userId, idempotencyKey, hash, centre, body, contact });
       const c = await openCase(tx, {
         userId,
         channel: checked.applyChannel === 'online' ? 'online' : 'outlet_window',
@@ -152,6 +153,53 @@ export async function addResultMailing(
     if (again) return again;
     throw new AppError(409, 'RESULT_MAILING_ALREADY_ADDED');
   }
+}
+
+/**
+ * 网点就近办: a case taken at one of our own post-office windows is ours already (its receipt carries the code).
+ * Its applicant, as the platform just confirmed, adds the mailing to it — and the case to their account when
+ * they walked in without one. Any other case we hold is refused as already added.
+ */
+async function attachToWindowCase(
+  tx: DatabaseOrTransaction,
+  app: FastifyInstance,
+  p: {
+    taken: Case;
+    userId: string;
+    idempotencyKey: string;
+    hash: string;
+    centre: Outlet;
+    body: AddResultMailingBody;
+    contact: Contact;
+  },
+): Promise<AddedMailing> {
+  const { taken } = p;
+  const [intake] = await tx
+    .select({ id: windowIntakes.id })
+    .from(windowIntakes)
+    .where(eq(windowIntakes.caseId, taken.id));
+  if (!intake || (taken.userId !== null && taken.userId !== p.userId))
+    throw new AppError(409, 'RESULT_MAILING_ALREADY_ADDED');
+  const [mine] = await tx
+    .update(cases)
+    .set({ userId: p.userId, updatedAt: sql`now()` })
+    .where(eq(cases.id, taken.id))
+    .returning();
+  await insertMailing(tx, app, {
+    caseId: taken.id,
+    orderedBy: 'resident',
+    orderedById: p.userId,
+    idempotencyKey: p.idempotencyKey,
+    requestHash: p.hash,
+    centre: p.centre,
+    address: p.body.address,
+    contact: p.contact,
+  });
+  // Issued already: the result ships now; otherwise when the platform issues it.
+  if (mine!.status === 'completed' && mine!.result?.kind === 'physical' && !mine!.resultShipmentId)
+    await shipResult(tx, app, mine!);
+  const [now] = await tx.select().from(cases).where(eq(cases.id, taken.id));
+  return { replayed: false, case: now!, address: p.body.address, contact: p.contact };
 }
 
 /** One result mailing as stored: who ordered it, from which centre, to where (sealed). */

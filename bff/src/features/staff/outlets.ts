@@ -18,7 +18,7 @@ export async function staffOutlet(db: DatabaseOrTransaction, userId: string): Pr
   return row ?? null;
 }
 
-/** Agents and centre clerks with their outlets, for the supervisor's staff list. */
+/** Agents, centre clerks and outlet clerks with their outlets, for the supervisor's staff list. */
 export async function listStaff(db: DatabaseOrTransaction, pii: PiiCipher) {
   const rows = await db
     .select({
@@ -31,7 +31,7 @@ export async function listStaff(db: DatabaseOrTransaction, pii: PiiCipher) {
     .from(users)
     .leftJoin(staffOutlets, eq(staffOutlets.userId, users.id))
     .leftJoin(outlets, eq(outlets.id, staffOutlets.outletId))
-    .where(arrayOverlaps(users.roles, [Role.postalAgent, Role.centreClerk]))
+    .where(arrayOverlaps(users.roles, [Role.postalAgent, Role.centreClerk, Role.outletClerk]))
     .orderBy(asc(users.staffNo), asc(users.createdAt))
     .limit(500);
   return rows.map((r) => ({
@@ -44,7 +44,7 @@ export async function listStaff(db: DatabaseOrTransaction, pii: PiiCipher) {
 }
 
 /**
- * A supervisor sets where an agent (a post office) or a centre clerk (a service centre) works. Visits they
+ * A supervisor sets where an agent or an outlet clerk (a post office) or a centre clerk (a service centre) works. Visits they
  * already hold stay theirs; new ones come from the new outlet.
  */
 export async function assignOutlet(
@@ -60,9 +60,12 @@ export async function assignOutlet(
   ]);
   const agent = user?.roles.includes(Role.postalAgent);
   const clerk = user?.roles.includes(Role.centreClerk);
-  if (!agent && !clerk) throw new AppError(404, 'STAFF_NOT_FOUND');
+  const windowClerk = user?.roles.includes(Role.outletClerk);
+  if (!agent && !clerk && !windowClerk) throw new AppError(404, 'STAFF_NOT_FOUND');
   if (!outlet) throw new AppError(404, 'OUTLET_NOT_FOUND');
-  const fits = (agent && outlet.kind === 'post_office') || (clerk && outlet.kind === 'service_centre');
+  // An outlet clerk (网点政务专窗) works at a post office's government window.
+  const fits =
+    ((agent || windowClerk) && outlet.kind === 'post_office') || (clerk && outlet.kind === 'service_centre');
   if (!fits) throw new AppError(422, 'OUTLET_KIND_MISMATCH');
   await db
     .insert(staffOutlets)

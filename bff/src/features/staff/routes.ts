@@ -65,7 +65,7 @@ export default async function staffRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['supervision'],
         summary:
-          "Set a staff member's outlet: a post office for an agent, a service centre for a centre clerk",
+          "Set a staff member's outlet: a post office for an agent or an outlet clerk, a service centre for a centre clerk",
         params: Type.Object({ userId: Type.String({ format: 'uuid' }) }),
         body: AssignOutletBody,
         response: { 200: StaffMember, ...errors },

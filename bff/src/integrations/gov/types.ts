@@ -201,6 +201,11 @@ export const GovCaseSubmission = Type.Object({
       bankAccount: Type.String({ pattern: '^[0-9]{8,32}$' }),
     }),
   ),
+  /**
+   * 网点就近办: taken at this outlet's government window (受理网点) rather than collected at a door. The platform
+   * then issues the acceptance receipt's 查询码 (queryCode in the answer), as for any window case.
+   */
+  window: Type.Optional(Type.Object({ outletId: Text }, { additionalProperties: false })),
   /** 委托全程代办: who acts for the applicant and the power of attorney (授权委托书) they hold. */
   entrusted: Type.Optional(
     Type.Object({
@@ -217,7 +222,12 @@ export const GovCaseSubmission = Type.Object({
 });
 export type GovCaseSubmission = Static<typeof GovCaseSubmission>;
 
-export const GovSubmitResult = Type.Object({ projId: Text, receivedAt: Instant });
+export const GovSubmitResult = Type.Object({
+  projId: Text,
+  receivedAt: Instant,
+  /** A window case's 查询码 (six digits), printed on its acceptance receipt beside the PROJID. */
+  queryCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+});
 export type GovSubmitResult = Static<typeof GovSubmitResult>;
 
 export const GovIdentityResult = Type.Object({ match: Type.Boolean() });

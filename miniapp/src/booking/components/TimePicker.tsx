@@ -12,7 +12,8 @@ export type WindowChoice = { kind: 'asap' } | { kind: 'slot'; slot: Slot };
 /** Typing a county should not query on every keystroke. */
 const COUNTY_SETTLE_MS = 400;
 
-function byDay(slots: Slot[]): { day: string; label: string; slots: Slot[] }[] {
+/** Slots grouped by Beijing day, in order. */
+export function byDay(slots: Slot[]): { day: string; label: string; slots: Slot[] }[] {
   const days: { day: string; label: string; slots: Slot[] }[] = [];
   for (const slot of slots) {
     const day = beijingDay(slot.start);

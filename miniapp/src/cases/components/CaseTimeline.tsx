@@ -2,7 +2,13 @@ import { Text, View } from '@tarojs/components';
 import { govStageLabels, type ShipmentLeg, shipmentLegLabels, type TimelineItem } from '@zyt/shared';
 import { beijingDateTime } from '@/lib/beijingTime';
 
-const sources = { booking: '上门收件', gov: '政务服务平台', ems: 'EMS', centre: '政务服务中心' } as const;
+const sources = {
+  booking: '上门收件',
+  window: '网点就近办',
+  gov: '政务服务平台',
+  ems: 'EMS',
+  centre: '政务服务中心',
+} as const;
 
 /** Beside the title: the platform's stage. EMS events say what happened in their title, in plain words. */
 function marker(item: TimelineItem): string | undefined {

@@ -3,7 +3,6 @@ import Taro from '@tarojs/taro';
 import type { VisitView } from '@zyt/shared';
 import { useState } from 'react';
 import { type ApiError, asApiError } from '@/api/errors';
-import { submitReview } from '@/api/visits';
 import { CheckSubmit } from '@/staff/components/CheckSubmit';
 import { LeaveBag } from '@/staff/components/LeaveBag';
 import { OptionToggle, presenceOptions } from '@/staff/components/OptionToggle';
@@ -53,18 +52,26 @@ function Stepper({
   );
 }
 
+type ReviewItems = { materialId: string; present: boolean; copies: number }[];
+
 /**
- * 初审: the agent checks every material on the matter's checklist (有/无 and how many copies), then submits
- * all of them at once. Nothing is pre-ticked: each item must be looked at. The server decides the outcome:
- * collected, or materials incomplete with one complete list of what is missing.
+ * 初审: the agent at the door, or the clerk at a post-office window, checks every material on the matter's
+ * checklist (有/无 and how many copies), then submits all of them at once. Nothing is pre-ticked: each item
+ * must be looked at. The server decides the outcome: collected, or materials incomplete with one complete list
+ * of what is missing (一次性告知).
  */
-export function ReviewChecklist({
-  visit,
+export function ReviewChecklist<T>({
+  checklist,
+  tolerantAcceptance = false,
+  submit,
   onReviewed,
 }: {
-  visit: VisitView;
+  checklist: VisitView['checklist'];
+  /** 容缺受理 (door visits of matters that allow it): a bag can be left for what is missing. */
+  tolerantAcceptance?: boolean;
+  submit: (items: ReviewItems, tolerate?: { bagCode: string }) => Promise<T>;
   /** With `leftBag`: collected under 容缺受理, that bag left for what is missing. */
-  onReviewed: (v: VisitView, leftBag?: string) => void;
+  onReviewed: (reviewed: T, leftBag?: string) => void;
 }) {
   const [marks, setMarks] = useState<Record<string, Mark | undefined>>({});
   const [bagCode, setBagCode] = useState<string>();
@@ -72,13 +79,13 @@ export function ReviewChecklist({
   const [error, setError] = useState<ApiError>();
 
   const mark = (materialId: string, next: Mark) => setMarks((m) => ({ ...m, [materialId]: next }));
-  const unchecked = visit.checklist.filter((m) => !marks[m.materialId]);
-  const short = visit.checklist.filter((m) => {
+  const unchecked = checklist.filter((m) => !marks[m.materialId]);
+  const short = checklist.filter((m) => {
     const given = marks[m.materialId];
     return m.required && given && (!given.present || given.copies < m.count);
   });
   // 容缺受理 only when the matter allows it and something is missing; else the bag is not sent.
-  const tolerate = visit.tolerantAcceptance && unchecked.length === 0 && short.length > 0;
+  const tolerate = tolerantAcceptance && unchecked.length === 0 && short.length > 0;
   const leftBag = tolerate ? bagCode : undefined;
 
   /**
@@ -94,9 +101,7 @@ export function ReviewChecklist({
       .join('\n');
     if (short.length > 0 && !leftBag)
       return `将一次性告知居民缺少以下 ${short.length} 项材料，本次不收件：\n${missing}`;
-    const taken = visit.checklist.filter(
-      (m) => marks[m.materialId]?.present && marks[m.materialId]!.copies > 0,
-    );
+    const taken = checklist.filter((m) => marks[m.materialId]?.present && marks[m.materialId]!.copies > 0);
     const collected = `收取以下 ${taken.length} 项材料：\n${taken
       .map((m, i) => `${i + 1}. ${m.name} ${marks[m.materialId]!.copies} 份`)
       .join('\n')}`;
@@ -106,7 +111,7 @@ export function ReviewChecklist({
       : collected;
   };
 
-  const submit = async () => {
+  const send = async () => {
     if (unchecked.length > 0) return;
     const { confirm } = await Taro.showModal({
       title: short.length > 0 && !leftBag ? '确认材料不齐' : leftBag ? '确认容缺受理' : '确认收件',
@@ -118,11 +123,11 @@ export function ReviewChecklist({
     setBusy(true);
     setError(undefined);
     try {
-      const items = visit.checklist.map((m) => {
+      const items = checklist.map((m) => {
         const given = marks[m.materialId]!;
         return { materialId: m.materialId, present: given.present, copies: given.present ? given.copies : 0 };
       });
-      const reviewed = await submitReview(visit.id, items, leftBag ? { bagCode: leftBag } : undefined);
+      const reviewed = await submit(items, leftBag ? { bagCode: leftBag } : undefined);
       onReviewed(reviewed, leftBag);
     } catch (e) {
       setError(asApiError(e));
@@ -137,7 +142,7 @@ export function ReviewChecklist({
       <Text className="text-hint">
         按清单逐项选择“有”或“无”，核对份数。必需材料缺少或份数不够时，系统会一次性告知居民。
       </Text>
-      {visit.checklist.map((m) => {
+      {checklist.map((m) => {
         const given = marks[m.materialId];
         const isShort = m.required && given?.present && given.copies < m.count;
         return (
@@ -196,7 +201,7 @@ export function ReviewChecklist({
         }
         label="提交初审结果"
         busy={busy}
-        onSubmit={submit}
+        onSubmit={send}
       />
     </View>
   );

@@ -151,6 +151,23 @@ export default function Guide() {
         <Text className="notice">本事项暂不支持上门收件，请到下列网点办理。</Text>
       )}
 
+      {g.applicantType === 'person' &&
+        g.channels.outlet &&
+        g.outlets.some((o) => o.kind === 'post_office') && (
+          <View className="card guide__window" id="guide-window">
+            <Text className="text-body">也可以预约到附近邮政网点的政务服务专窗办理，周末照常营业。</Text>
+            <Button
+              block
+              size="large"
+              onClick={() =>
+                Taro.navigateTo({ url: withQuery(routes.windowBooking, { matterCode: g.code }) })
+              }
+            >
+              预约网点办理
+            </Button>
+          </View>
+        )}
+
       <View className="card">
         <Text className="text-title">受理条件</Text>
         <Text className="text-body guide__conditions">{g.conditions}</Text>

@@ -111,6 +111,19 @@ export default function OutletDetail() {
           >
             <Text className="text-body outlet-matter__name">{m.name}</Text>
             <Label>{applicantLabels[m.applicantType]}</Label>
+            {o.kind === 'post_office' && m.applicantType === 'person' && (
+              // 网点就近办: book a time at this post office's window for the matter.
+              <Button
+                onClick={(e) => {
+                  e.stopPropagation();
+                  Taro.navigateTo({
+                    url: withQuery(routes.windowBooking, { matterCode: m.code, outletId: o.id }),
+                  });
+                }}
+              >
+                预约
+              </Button>
+            )}
           </View>
         ))}
       </View>

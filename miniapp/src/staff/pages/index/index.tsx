@@ -140,6 +140,19 @@ function CentreEntry() {
   );
 }
 
+/** An outlet clerk's way in to the post office's government window (网点政务专窗). */
+function WindowEntry() {
+  return (
+    <View className="card" id="window-entry">
+      <Text className="text-title">网点政务专窗</Text>
+      <Text className="text-hint">今日预约、现场收件、核对材料、打印受理单</Text>
+      <Button type="primary" size="large" onClick={() => Taro.navigateTo({ url: routes.window })}>
+        进入窗口
+      </Button>
+    </View>
+  );
+}
+
 /** A supervisor's way in to 时效监管. */
 function SupervisionEntry() {
   return (
@@ -209,16 +222,18 @@ export default function Workbench() {
   const roles = useSession()?.user.roles ?? [];
   const supervisor = roles.includes(Role.supervisor);
   const centre = roles.includes(Role.centreClerk);
+  const windowClerk = roles.includes(Role.outletClerk);
   return (
     <Page className="workbench">
       {roles.some((r) => staffRoles.includes(r)) && <WorkbenchEntry supervisor={supervisor} />}
       {supervisor && <SupervisionEntry />}
       {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
+      {windowClerk && <WindowEntry />}
       {centre && <CentreEntry />}
       {(centre || supervisor) && <SettlementEntry />}
       {(centre || supervisor) && <BagEntries centre={centre} />}
-      {/* Supervisors and centre clerks who are not also agents have no visit queue: the entries above are theirs. */}
-      {((!supervisor && !centre) || roles.includes(Role.postalAgent)) && (
+      {/* Supervisors, centre and outlet clerks who are not also agents have no visit queue: the entries above are theirs. */}
+      {((!supervisor && !centre && !windowClerk) || roles.includes(Role.postalAgent)) && (
         <AgentGate>
           <Queue />
         </AgentGate>

@@ -14,6 +14,7 @@ import {
   getVisit,
   handBackVisit,
   listVisitPhotos,
+  submitReview,
   takeVisitStep,
   uploadVisitPhoto,
   type VisitStep,
@@ -361,7 +362,9 @@ function Visit({ id }: { id: string }) {
 
       {visit.status === 'reviewing' && visit.mine ? (
         <ReviewChecklist
-          visit={visit}
+          checklist={visit.checklist}
+          tolerantAcceptance={visit.tolerantAcceptance}
+          submit={(items, tolerate) => submitReview(visit.id, items, tolerate)}
           onReviewed={(v, bag) => {
             replace(v);
             setLeftBag(bag);
