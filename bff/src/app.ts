@@ -24,6 +24,7 @@ import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
 import { defineEvaluationJobs } from './features/evaluations/jobs';
 import evaluationRoutes from './features/evaluations/routes';
+import figuresRoutes from './features/figures/routes';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
@@ -139,6 +140,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
+      await api.register(figuresRoutes);
       await api.register(staffRoutes);
       await api.register(caseRoutes);
       await api.register(resultMailingRoutes);

@@ -108,6 +108,9 @@ export const ErrorCode = {
   TICKET_NOT_YOURS: 'TICKET_NOT_YOURS',
   TICKET_ASSIGNEE_INVALID: 'TICKET_ASSIGNEE_INVALID',
   TICKET_CALLBACK_REQUIRED: 'TICKET_CALLBACK_REQUIRED',
+  FIGURES_PERIOD_INVALID: 'FIGURES_PERIOD_INVALID',
+  FIGURES_PERIOD_TOO_LONG: 'FIGURES_PERIOD_TOO_LONG',
+  CENTRE_NOT_FOUND: 'CENTRE_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -223,6 +226,9 @@ export const errorMessages: Record<ErrorCode, string> = {
   TICKET_NOT_YOURS: '只有整改负责人或监管人员可以处理该工单',
   TICKET_ASSIGNEE_INVALID: '没有找到该工作人员，请从工作人员名单中选择整改负责人',
   TICKET_CALLBACK_REQUIRED: '请先回访评价人并记录回访结果，再办结工单',
+  FIGURES_PERIOD_INVALID: '开始日期不能晚于结束日期，请重新选择统计时段',
+  FIGURES_PERIOD_TOO_LONG: '统计时段最长366天，请缩短时段或分段查询',
+  CENTRE_NOT_FOUND: '没有找到该政务服务中心，请从中心列表中选择',
 };
 
 export interface FieldIssue {

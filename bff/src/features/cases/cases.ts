@@ -42,6 +42,8 @@ export async function openCase(
     status?: CaseStatus;
     /** A case applied for elsewhere comes with its PROJID. */
     projId?: string;
+    /** The service centre handling it, when known (door visit: where the materials go; result mailing: sender). */
+    centreId?: string;
   },
 ): Promise<Case> {
   const { applicant } = params;
@@ -58,6 +60,7 @@ export async function openCase(
       enterpriseName: applicant.kind === 'enterprise' ? applicant.name : null,
       enterpriseCreditCode: applicant.kind === 'enterprise' ? applicant.creditCode.toUpperCase() : null,
       bookingId: params.bookingId,
+      centreId: params.centreId,
       projId: params.projId,
       matterCode: params.matter.code,
       matterName: params.matter.name,
@@ -89,6 +92,7 @@ export async function caseSubmitted(
     .update(cases)
     .set({
       projId,
+      submittedAt: sql`coalesce(${cases.submittedAt}, now())`,
       status: sql`case when ${cases.status} = 'submitting' then 'received' else ${cases.status} end`,
       problem: null,
       lastHeardAt: sql`now()`,
