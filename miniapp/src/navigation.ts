@@ -34,6 +34,7 @@ export const routes = {
   centre: '/staff/pages/centre/index',
   tickets: '/staff/pages/tickets/index',
   ticket: '/staff/pages/ticket/index',
+  stats: '/stats/pages/index/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

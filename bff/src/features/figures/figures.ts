@@ -53,7 +53,8 @@ async function centreOf(db: DatabaseOrTransaction, id: string) {
   return centre;
 }
 
-const seconds = (end: string, start: string) => sql.raw(`extract(epoch from ${end} - ${start})::float8`);
+// date_part answers double precision; extract(epoch …) computes in numeric, about twice as slow over 100,000 rows.
+const seconds = (end: string, start: string) => sql.raw(`date_part('epoch', ${end} - ${start})`);
 /** Each stage as the seconds between its two steps (null when either is missing). */
 const stageSeconds: Record<(typeof figureStages)[number], ReturnType<typeof sql.raw>> = {
   booking_visit: seconds('b.arrived_at', 'b.created_at'),
@@ -64,6 +65,40 @@ const stageSeconds: Record<(typeof figureStages)[number], ReturnType<typeof sql.
 };
 
 const round1 = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+
+/** The statements behind the figures of cases, bags and government-paid pieces (the bench EXPLAINs them too). */
+export function figureStatements(p: { start: Date; end: Date; centreId?: string }) {
+  const { start, end } = p;
+  const ofCentre = p.centreId ? sql`and c.centre_id = ${p.centreId}` : sql``;
+  const channelCounts = caseChannels.map(
+    (ch) => sql`count(*) filter (where c.channel = ${ch})::int as ${sql.identifier(`ch_${ch}`)}`,
+  );
+  const stageColumns = figureStages.map((s) => {
+    const x = stageSeconds[s];
+    return sql`count(${x})::int as ${sql.identifier(`n_${s}`)},
+      percentile_cont(0.5) within group (order by ${x}) as ${sql.identifier(`p50_${s}`)},
+      percentile_cont(0.9) within group (order by ${x}) as ${sql.identifier(`p90_${s}`)}`;
+  });
+  return {
+    cases: sql`
+      select count(*)::int as applications, ${sql.join(channelCounts, sql`, `)}, ${sql.join(stageColumns, sql`, `)}
+      from cases c
+      left join bookings b on b.id = c.booking_id
+      left join shipments r on r.id = c.result_shipment_id
+      where c.created_at >= ${start} and c.created_at < ${end} ${ofCentre}`,
+    bags: sql`
+      select count(*)::int as n from bags g
+      join supplements s on s.id = g.supplement_id
+      join cases c on c.id = s.case_id
+      where g.sent_at >= ${start} and g.sent_at < ${end} ${ofCentre}`,
+    legs: sql`
+      select i.leg, count(*)::int as pieces, coalesce(sum(i.amount_fen), 0)::int as fen
+      from settlement_items i
+      join cases c on c.id = i.case_id
+      where i.payer = 'government' and i.created_at >= ${start} and i.created_at < ${end} ${ofCentre}
+      group by i.leg order by i.leg`,
+  };
+}
 
 /**
  * Supervisors' figures for a period (Beijing dates, both ends included) and optionally one service centre:
@@ -79,49 +114,15 @@ export async function figures(
 ): Promise<FiguresResponse> {
   const { start, end } = figuresPeriod(query.from, query.to);
   const centre = query.centre ? await centreOf(db, query.centre) : null;
-  const ofCentre = centre ? sql`and c.centre_id = ${centre.id}` : sql``;
 
-  const channelCounts = caseChannels.map(
-    (ch) => sql`count(*) filter (where c.channel = ${ch})::int as ${sql.identifier(`ch_${ch}`)}`,
-  );
-  const stageColumns = figureStages.map((s) => {
-    const x = stageSeconds[s];
-    return sql`count(${x})::int as ${sql.identifier(`n_${s}`)},
-      percentile_cont(0.5) within group (order by ${x}) as ${sql.identifier(`p50_${s}`)},
-      percentile_cont(0.9) within group (order by ${x}) as ${sql.identifier(`p90_${s}`)}`;
-  });
-  const [caseRow] = rowsOf<Record<string, number | null>>(
-    await db.execute(sql`
-      select count(*)::int as applications, ${sql.join(channelCounts, sql`, `)}, ${sql.join(stageColumns, sql`, `)}
-      from cases c
-      left join bookings b on b.id = c.booking_id
-      left join shipments r on r.id = c.result_shipment_id
-      where c.created_at >= ${start} and c.created_at < ${end} ${ofCentre}`),
-  );
-
-  const [bagRow] = rowsOf<{ n: number }>(
-    await db.execute(sql`
-      select count(*)::int as n from bags g
-      join supplements s on s.id = g.supplement_id
-      join cases c on c.id = s.case_id
-      where g.sent_at >= ${start} and g.sent_at < ${end} ${ofCentre}`),
-  );
-
-  const legRows = rowsOf<{ leg: ShipmentLeg; pieces: number; fen: number }>(
-    await db.execute(sql`
-      select i.leg, count(*)::int as pieces, coalesce(sum(i.amount_fen), 0)::int as fen
-      from settlement_items i
-      join cases c on c.id = i.case_id
-      where i.payer = 'government' and i.created_at >= ${start} and i.created_at < ${end} ${ofCentre}
-      group by i.leg order by i.leg`),
-  );
-
-  const agents = await agentFigures(db, pii, {
-    from: start,
-    to: end,
-    centreId: centre?.id,
-    activeOnly: true,
-  });
+  const q = figureStatements({ start, end, centreId: centre?.id });
+  // Independent statements: on PostgreSQL they run on separate pooled connections at once.
+  const [[caseRow], [bagRow], legRows, agents] = await Promise.all([
+    db.execute(q.cases).then(rowsOf<Record<string, number | null>>),
+    db.execute(q.bags).then(rowsOf<{ n: number }>),
+    db.execute(q.legs).then(rowsOf<{ leg: ShipmentLeg; pieces: number; fen: number }>),
+    agentFigures(db, pii, { from: start, to: end, centreId: centre?.id, activeOnly: true }),
+  ]);
 
   const r = caseRow ?? {};
   const num = (k: string) => (r[k] === null || r[k] === undefined ? null : Number(r[k]));

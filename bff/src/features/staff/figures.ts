@@ -20,7 +20,7 @@ export async function agentFigures(
   const ofCentre = params.centreId
     ? sql`exists (select 1 from ${cases} c where c.booking_id = ${bookingEvents.bookingId} and c.centre_id = ${params.centreId})`
     : undefined;
-  const counts = await db
+  const countsQuery = db
     .select({
       agentId: bookingEvents.actorId,
       visits: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'assigned')::int`,
@@ -32,7 +32,7 @@ export async function agentFigures(
     .from(bookingEvents)
     .where(and(eq(bookingEvents.actor, 'agent'), inPeriod, ofCentre))
     .groupBy(bookingEvents.actorId);
-  const ratings = await db
+  const ratingsQuery = db
     .select({
       agentId: evaluations.agentId,
       ratings: sql<number>`count(*)::int`,
@@ -50,7 +50,7 @@ export async function agentFigures(
       ),
     )
     .groupBy(evaluations.agentId);
-  const agents = await db
+  const agentsQuery = db
     .select({
       id: users.id,
       nameSealed: users.nameSealed,
@@ -61,6 +61,8 @@ export async function agentFigures(
     .leftJoin(staffOutlets, eq(staffOutlets.userId, users.id))
     .where(arrayContains(users.roles, [Role.postalAgent]))
     .limit(1000);
+  // Independent statements: on PostgreSQL they run on separate pooled connections at once.
+  const [counts, ratings, agents] = await Promise.all([countsQuery, ratingsQuery, agentsQuery]);
   const countsOf = new Map(counts.map((c) => [c.agentId, c]));
   const ratingsOf = new Map(ratings.map((r) => [r.agentId, r]));
   return agents
