@@ -94,7 +94,7 @@ export function figureStatements(p: { start: Date; end: Date; centreId?: string 
     legs: sql`
       select i.leg, count(*)::int as pieces, coalesce(sum(i.amount_fen), 0)::int as fen
       from settlement_items i
-      join cases c on c.id = i.case_id
+      ${p.centreId ? sql`join cases c on c.id = i.case_id` : sql``}
       where i.payer = 'government' and i.created_at >= ${start} and i.created_at < ${end} ${ofCentre}
       group by i.leg order by i.leg`,
   };

@@ -25,11 +25,16 @@ export async function agentFigures(
       agentId: bookingEvents.actorId,
       visits: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'assigned')::int`,
       arrived: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'arrived')::int`,
-      late: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'arrived' and exists (select 1 from ${slaBreaches} s where s.kind = 'visit_late' and s.subject_id = ${bookingEvents.bookingId} and abs(extract(epoch from s.resolved_at - ${bookingEvents.at})) < 5))::int`,
+      // The arrival that resolved a late-arrival breach (joined, not a subquery per event: one per booking).
+      late: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'arrived' and abs(extract(epoch from ${slaBreaches.resolvedAt} - ${bookingEvents.at})) < 5)::int`,
       handBacks: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'handed_back')::int`,
       collected: sql<number>`count(*) filter (where ${bookingEvents.kind} = 'status_changed' and ${bookingEvents.status} = 'collected')::int`,
     })
     .from(bookingEvents)
+    .leftJoin(
+      slaBreaches,
+      and(eq(slaBreaches.kind, 'visit_late'), eq(slaBreaches.subjectId, bookingEvents.bookingId)),
+    )
     .where(and(eq(bookingEvents.actor, 'agent'), inPeriod, ofCentre))
     .groupBy(bookingEvents.actorId);
   const ratingsQuery = db
