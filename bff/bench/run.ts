@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [name…]`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
  * reference measured in the same run. Names pick scenarios (jobs.ems, booking — both booking.* entries —,
- * ems.push, bag.scan, results.bulk); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
+ * ems.push, bag.scan, results.bulk, stats — all stats.* entries —); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
  * one of the same name, so later scenarios add to the file.
  *
  * A scenario is one entry of SCENARIOS (its name, and a run that measures, checks and returns its results):
@@ -16,6 +16,7 @@ import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
 import { pgbenchInsertTps, scratchDatabase } from './reference';
 import { benchResultsBulk } from './resultsBulk';
+import { benchStats } from './stats';
 
 export interface Result {
   name: string;
@@ -49,6 +50,12 @@ const out = path.resolve(here, '../../bench-results.json');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const PGBENCH_REFERENCE = 'pgbench one-row insert tps (8 clients, same run)';
+/**
+ * stats: each figures request at 100,000 cases, as a multiple of a same-run count(*) of the cases (absolute times
+ * swing tenfold on the shared 2-core machine; the ratio does not), and in milliseconds on a quiet machine.
+ */
+const STATS_TARGET_MS = 1000;
+const STATS_SCAN_RATIO = 50;
 
 const SCENARIOS: Scenario[] = [
   {
@@ -202,6 +209,38 @@ const SCENARIOS: Scenario[] = [
             'GET /api/v1/bags/:code by the owner of a bag the centre bound to their case in 补齐补正 (tag check, one joined lookup, drop-off outlets, pickup windows), 50 connections, 10 s, PostgreSQL',
         },
       ];
+    },
+  },
+  {
+    name: 'stats',
+    async run({ pgbenchTps: tps, databaseUrl }) {
+      const cases = Number(process.env.BENCH_STATS_CASES ?? 100_000);
+      const s = await benchStats(databaseUrl, cases);
+      console.log(`reference: count(*) of ${cases} cases ${round(s.scanMs, 2)} ms`);
+      const entries = [
+        ['stats.year', s.yearAll, 'GET /api/v1/supervision/figures for the whole year, all centres'],
+        ['stats.year.centre', s.yearCentre, 'the whole year, one centre of four'],
+        ['stats.month.centre', s.monthCentre, 'one month (November), one centre'],
+        ['stats.csv', s.csv, 'GET /api/v1/supervision/figures.csv for the whole year, all centres'],
+      ] as const;
+      for (const [name, r] of entries) {
+        console.log(
+          `${name}: p50 ${round(r.p50)} ms, p99 ${round(r.p99)} ms (${round(r.p50 / s.scanMs)} × count(*))`,
+        );
+      }
+      const seeded = `${s.counted.cases} cases over a year and 4 centres with ${s.counted.events} visit events, ${s.counted.legs} charged legs, ${s.counted.ratings} ratings, ${s.counted.bags} bags, seeded in SQL (generate_series) in ${round(s.seedSeconds)} s`;
+      return entries.map(([name, r, what]) => ({
+        name,
+        throughput: round(1000 / r.p50),
+        unit: 'req/s (one at a time)',
+        p50_ms: round(r.p50),
+        p99_ms: round(r.p99),
+        reference_name: PGBENCH_REFERENCE,
+        reference: round(tps),
+        ratio: round(1000 / r.p50 / tps, 4),
+        target: `p50 ≤ ${STATS_SCAN_RATIO} × a same-run count(*) of the 100,000 cases (${r.p50 / s.scanMs <= STATS_SCAN_RATIO ? 'met' : 'NOT met'}); p99 ≤ ${STATS_TARGET_MS} ms on a quiet machine (${r.p99 <= STATS_TARGET_MS ? 'met' : 'not met in this run'})`,
+        notes: `${what}: four statements (cases with channels and percentile_cont p50/p90 of five stages, bags, charged legs, per-agent events and ratings) through app.inject with a supervisor's JWT and session check, PostgreSQL; ${seeded}; same-run count(*) of the cases ${round(s.scanMs, 2)} ms → ${round(r.p50 / s.scanMs)} ×`,
+      }));
     },
   },
 ];

@@ -26,6 +26,7 @@ import { defineEnterpriseJobs, scheduleSubsidyReminders } from './features/enter
 import enterpriseRoutes from './features/enterprises/routes';
 import { defineEvaluationJobs } from './features/evaluations/jobs';
 import evaluationRoutes from './features/evaluations/routes';
+import figuresRoutes from './features/figures/routes';
 import healthRoutes from './features/health/routes';
 import meRoutes from './features/me/routes';
 import { defineNotificationJobs } from './features/notifications/notify';
@@ -146,6 +147,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
+      await api.register(figuresRoutes);
       await api.register(staffRoutes);
       await api.register(caseRoutes);
       await api.register(resultMailingRoutes);

@@ -28,6 +28,8 @@ export default defineAppConfig({
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).
     { root: 'bag', pages: ['pages/index/index', 'pages/sent/index'] },
+    // 统计报表 for supervisors: its own sub-package, so the chart library (F2) loads only here.
+    { root: 'stats', pages: ['pages/index/index'] },
     {
       root: 'staff',
       pages: [

@@ -45,6 +45,7 @@ export const routes = {
   windowServe: '/staff/pages/window-serve/index',
   windowIntake: '/staff/pages/window-intake/index',
   windowReceipt: '/staff/pages/window-receipt/index',
+  stats: '/stats/pages/index/index',
 } as const;
 export type Route = (typeof routes)[keyof typeof routes];
 

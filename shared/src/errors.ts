@@ -141,6 +141,9 @@ export const ErrorCode = {
   WINDOW_APPLICANT_MISMATCH: 'WINDOW_APPLICANT_MISMATCH',
   WINDOW_RECEIPT_NOT_READY: 'WINDOW_RECEIPT_NOT_READY',
   WINDOW_OUTLET_NOT_BOUND: 'WINDOW_OUTLET_NOT_BOUND',
+  FIGURES_PERIOD_INVALID: 'FIGURES_PERIOD_INVALID',
+  FIGURES_PERIOD_TOO_LONG: 'FIGURES_PERIOD_TOO_LONG',
+  CENTRE_NOT_FOUND: 'CENTRE_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -290,6 +293,9 @@ export const errorMessages: Record<ErrorCode, string> = {
   WINDOW_APPLICANT_MISMATCH: '出示的身份证与预约人的实名信息不一致，请核对证件；代办请按窗口收件另行办理',
   WINDOW_RECEIPT_NOT_READY: '政务服务平台尚未返回办件编号，请稍候再打印受理单',
   WINDOW_OUTLET_NOT_BOUND: '您不在这个网点的政务专窗工作，只能办理所属网点的收件；如需调整请联系监管人员',
+  FIGURES_PERIOD_INVALID: '开始日期不能晚于结束日期，请重新选择统计时段',
+  FIGURES_PERIOD_TOO_LONG: '统计时段最长366天，请缩短时段或分段查询',
+  CENTRE_NOT_FOUND: '没有找到该政务服务中心，请从中心列表中选择',
 };
 
 export interface FieldIssue {

@@ -132,6 +132,9 @@ export const AgentFigures = Type.Object({
   onTimeShare: Type.Union([Type.Number(), Type.Null()]),
   handBacks: Type.Integer(),
   collected: Type.Integer(),
+  /** 好差评 of the agent's door visits given in the period (voided ones left out), and their average level. */
+  ratings: Type.Integer(),
+  averageRating: Type.Union([Type.Number(), Type.Null()]),
 });
 export type AgentFigures = Static<typeof AgentFigures>;
 export const AgentFiguresResponse = Type.Object({

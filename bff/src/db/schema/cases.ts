@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { bookings } from './bookings';
+import { outlets } from './catalogue';
 import { shipments } from './shipments';
 import { users } from './users';
 
@@ -63,6 +64,11 @@ export const cases = pgTable(
     enterpriseName: text('enterprise_name'),
     enterpriseCreditCode: text('enterprise_credit_code'),
     bookingId: uuid('booking_id').references(() => bookings.id),
+    /**
+     * The service centre (政务服务中心) handling the case, when we know it: a door visit's materials go there, a
+     * result mailing leaves from there. Supervisors' figures are by centre.
+     */
+    centreId: text('centre_id').references(() => outlets.id),
     /** PROJID; null until the platform has taken the submission. */
     projId: text('proj_id').unique(),
     matterCode: text('matter_code').notNull(),
@@ -72,6 +78,8 @@ export const cases = pgTable(
     /** The platform's stage code (1, 2, 3, 4, 11, 12, 99) and when it was reached. */
     stage: text('stage'),
     stageAt: timestamp('stage_at', { withTimezone: true }),
+    /** When the platform took our submission (its PROJID came back); null for a case applied for elsewhere. */
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     /** End (Beijing) of the promised working day: acceptance + promisedWorkingDays. */
     promisedBy: timestamp('promised_by', { withTimezone: true }),
@@ -116,6 +124,9 @@ export const cases = pgTable(
   (t) => [
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
+    // Supervisors' figures: the cases opened in a period, of one centre or of all.
+    index('cases_centre_created_idx').on(t.centreId, t.createdAt),
+    index('cases_created_idx').on(t.createdAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
     // Each EMS order of a result moves its cases (several when a parcel carries one person's results).
     index('cases_result_shipment_idx').on(t.resultShipmentId),
@@ -139,20 +150,27 @@ export type Case = typeof cases.$inferSelect;
  * Postage the government pays, one row per piece (计件), for monthly settlement with the post (政府买单).
  * One row per shipment, written when EMS gives the waybill.
  */
-export const settlementItems = pgTable('settlement_items', {
-  shipmentId: uuid('shipment_id')
-    .primaryKey()
-    .references(() => shipments.id),
-  caseId: uuid('case_id')
-    .notNull()
-    .references(() => cases.id),
-  waybillNo: text('waybill_no').notNull(),
-  leg: text('leg').notNull(),
-  payer: text('payer').$type<'government'>().notNull().default('government'),
-  basis: text('basis').$type<'per_piece' | 'flat_rate'>().notNull().default('per_piece'),
-  amountFen: integer('amount_fen').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const settlementItems = pgTable(
+  'settlement_items',
+  {
+    shipmentId: uuid('shipment_id')
+      .primaryKey()
+      .references(() => shipments.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    waybillNo: text('waybill_no').notNull(),
+    leg: text('leg').notNull(),
+    payer: text('payer').$type<'government'>().notNull().default('government'),
+    basis: text('basis').$type<'per_piece' | 'flat_rate'>().notNull().default('per_piece'),
+    amountFen: integer('amount_fen').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Supervisors' figures: the pieces ordered in a period.
+    index('settlement_items_created_idx').on(t.createdAt),
+  ],
+);
 
 /**
  * One-time subscribe-message grants (一次性订阅): each "accept" in WeChat's dialog allows one message of that

@@ -39,6 +39,11 @@ export async function openDoorCase(
     .select({ promisedWorkingDays: matters.promisedWorkingDays })
     .from(matters)
     .where(eq(matters.code, b.matterCode));
+  // Where the materials go (the catalogue may have changed since booking: then the centre stays unknown).
+  const centre = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county }).then(
+    (s) => s.centre,
+    () => undefined,
+  );
   // A resident books as a person (enterprise matters are refused at booking).
   return openCase(tx, {
     userId: b.userId,
@@ -46,6 +51,7 @@ export async function openDoorCase(
     applicant: { kind: 'person' },
     matter: { code: b.matterCode, name: b.matterName, promisedWorkingDays: matter?.promisedWorkingDays ?? 0 },
     bookingId: b.id,
+    centreId: centre?.id,
     status,
   });
 }

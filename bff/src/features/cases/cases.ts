@@ -44,6 +44,8 @@ export async function openCase(
     projId?: string;
     /** 给付 cases: working days from acceptance to payment (拨付). */
     payWorkingDays?: number;
+    /** The service centre handling it, when known (door visit: where the materials go; result mailing: sender). */
+    centreId?: string;
   },
 ): Promise<Case> {
   const { applicant } = params;
@@ -60,6 +62,7 @@ export async function openCase(
       enterpriseName: applicant.kind === 'enterprise' ? applicant.name : null,
       enterpriseCreditCode: applicant.kind === 'enterprise' ? applicant.creditCode.toUpperCase() : null,
       bookingId: params.bookingId,
+      centreId: params.centreId,
       projId: params.projId,
       matterCode: params.matter.code,
       matterName: params.matter.name,
@@ -92,6 +95,7 @@ export async function caseSubmitted(
     .update(cases)
     .set({
       projId,
+      submittedAt: sql`coalesce(${cases.submittedAt}, now())`,
       status: sql`case when ${cases.status} = 'submitting' then 'received' else ${cases.status} end`,
       problem: null,
       lastHeardAt: sql`now()`,

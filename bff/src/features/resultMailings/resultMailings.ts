@@ -129,6 +129,7 @@ export async function addResultMailing(
         applicant: { kind: 'person' },
         matter: { code: matter.code, name: matter.name, promisedWorkingDays: matter.promisedWorkingDays },
         projId: gov.projId,
+        centreId: centre.id,
       });
       await insertMailing(tx, app, {
         caseId: c.id,
@@ -342,6 +343,7 @@ async function orderInOneTransaction(
           userId: null,
           channel: 'outlet_window',
           applicantKind: 'person',
+          centreId: centre.id,
           projId: number,
           matterCode: m.code,
           matterName: m.name,

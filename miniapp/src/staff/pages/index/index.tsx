@@ -187,6 +187,21 @@ function WorkbenchEntry({ supervisor }: { supervisor: boolean }) {
   );
 }
 
+/** A supervisor's way in to 统计报表. */
+function StatsEntry() {
+  return (
+    <View className="card" id="stats-entry">
+      <Text className="text-title">统计报表</Text>
+      <Text className="text-hint">
+        受理渠道、免费寄递、各环节用时和专员表现，按时段和政务服务中心统计，可导出
+      </Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.stats })}>
+        查看统计报表
+      </Button>
+    </View>
+  );
+}
+
 /** 整改工单: every ticket for supervisors, one's own for the staff member named to rectify. */
 function TicketsEntry({ supervisor }: { supervisor: boolean }) {
   return (
@@ -227,6 +242,7 @@ export default function Workbench() {
     <Page className="workbench">
       {roles.some((r) => staffRoles.includes(r)) && <WorkbenchEntry supervisor={supervisor} />}
       {supervisor && <SupervisionEntry />}
+      {supervisor && <StatsEntry />}
       {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
       {windowClerk && <WindowEntry />}
       {centre && <CentreEntry />}
