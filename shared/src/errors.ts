@@ -108,6 +108,10 @@ export const ErrorCode = {
   TICKET_NOT_YOURS: 'TICKET_NOT_YOURS',
   TICKET_ASSIGNEE_INVALID: 'TICKET_ASSIGNEE_INVALID',
   TICKET_CALLBACK_REQUIRED: 'TICKET_CALLBACK_REQUIRED',
+  BUNDLE_NOT_FOUND: 'BUNDLE_NOT_FOUND',
+  BUNDLE_SITUATION_NOT_APPLICABLE: 'BUNDLE_SITUATION_NOT_APPLICABLE',
+  BUNDLE_FORM_INVALID: 'BUNDLE_FORM_INVALID',
+  BUNDLE_SITUATION_REQUIRED: 'BUNDLE_SITUATION_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -223,6 +227,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   TICKET_NOT_YOURS: '只有整改负责人或监管人员可以处理该工单',
   TICKET_ASSIGNEE_INVALID: '没有找到该工作人员，请从工作人员名单中选择整改负责人',
   TICKET_CALLBACK_REQUIRED: '请先回访评价人并记录回访结果，再办结工单',
+  BUNDLE_NOT_FOUND: '没有找到该“一件事”，它可能已调整或停办，请重新搜索',
+  BUNDLE_SITUATION_NOT_APPLICABLE: '所选情形不适用于本次申请，请对照办事指南重新选择情形',
+  BUNDLE_FORM_INVALID: '申请表填写有误，请按提示修改后再提交',
+  BUNDLE_SITUATION_REQUIRED: '这是“一件事”联办事项，请先在办事指南中选择您的情形',
 };
 
 export interface FieldIssue {

@@ -31,6 +31,8 @@ export interface Script {
 
 /** Simulated seconds spent in a stage before the next one, at speed 1. */
 const STAGE_SECONDS: Partial<Record<GovStage, number>> = { '1': 30, '2': 60, '3': 120, '12': 90 };
+/** How often a bundle's case waiting for another matter's result looks again. */
+const DEPENDENCY_RECHECK_SECONDS = 15;
 /** From supplement received to 受理. */
 const AFTER_SUPPLEMENT_SECONDS = 30;
 /** Working days the applicant has to supplement (补正期限). */
@@ -66,6 +68,8 @@ interface SimCase {
   receipt?: { queryCode: string; applyChannel: 'online' | 'window' };
   /** The result was handed over at the window (领取). */
   resultCollected?: boolean;
+  /** 一件事一次办: the application it belongs to and the matters (codes) whose results it waits for. */
+  bundle?: { code: string; applicationId: string; dependsOn: string[] };
 }
 
 /** Simulated time: runs `speed` times faster than the wall clock and can jump ahead. */
@@ -114,6 +118,8 @@ export function createCaseBook(opts: {
   stateFile?: string;
   /** The catalogue's matters by service code, to restore saved cases. */
   matterOf?: (serviceCode: string) => GovMatter | undefined;
+  /** 一件事一次办: the matters (codes) whose result a matter of a bundle waits for. */
+  dependsOn?: (bundle: { code: string; situation: string }, serviceCode: string) => string[];
 }) {
   const clock = new SimClock(opts.speed);
   const cases = new Map<string, SimCase>();
@@ -246,15 +252,17 @@ export function createCaseBook(opts: {
           return schedule(c, STAGE_SECONDS['12']);
         }
         move(c, '3', 'in_progress', '进入审核');
-        return schedule(c, STAGE_SECONDS['3']);
+        return schedule(c, reviewSeconds(c));
       case '12':
         c.suspensionDone = true;
         v.suspension = undefined;
         move(c, '3', 'in_progress', '恢复办理，进入审核');
-        return schedule(c, STAGE_SECONDS['3']);
+        return schedule(c, reviewSeconds(c));
       case '3': {
         // 容缺受理: examined, but not concluded until the missing materials arrive (pushSupplement resumes it).
         if (c.toleratedMissing) return schedule(c, undefined);
+        // 一件事: concluded only after the matters it depends on (e.g. 社会保障卡 after 户口登记); looked at again soon.
+        if (c.bundle && waitingOnOthers(c)) return schedule(c, DEPENDENCY_RECHECK_SECONDS);
         if (outcome === 'returned') {
           v.refusal = {
             reason: c.script.reason ?? '申请人申请撤回，申请材料予以退回',
@@ -275,6 +283,22 @@ export function createCaseBook(opts: {
       default:
         return schedule(c, undefined);
     }
+  }
+
+  /** Cases of the same application it waits for that are not concluded, or not submitted yet. */
+  function waitingOnOthers(c: SimCase): boolean {
+    const { applicationId, dependsOn } = c.bundle!;
+    return dependsOn.some((code) => {
+      const other = [...cases.values()].find(
+        (o) => o.bundle?.applicationId === applicationId && o.view.serviceCode === code,
+      );
+      return other?.view.stage !== '4';
+    });
+  }
+
+  /** Review takes longer for matters with a longer promise: a bundle's results come in over days, not at once. */
+  function reviewSeconds(c: SimCase): number {
+    return c.bundle ? STAGE_SECONDS['3']! + c.matter.promisedWorkingDays * 30 : STAGE_SECONDS['3']!;
   }
 
   function accept(c: SimCase, now: Date, note: string) {
@@ -344,6 +368,15 @@ export function createCaseBook(opts: {
           cardNumber: sub.applicant.cardNumber,
           ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
         },
+        ...(sub.bundle
+          ? {
+              bundle: {
+                code: sub.bundle.code,
+                applicationId: sub.bundle.applicationId,
+                dependsOn: opts.dependsOn?.(sub.bundle, sub.serviceCode) ?? [],
+              },
+            }
+          : {}),
       };
       const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
       if (matter.materials.some((mt) => mt.required && !provided.has(mt.id))) c.toleratedMissing = true;
@@ -472,6 +505,8 @@ export function createCaseBook(opts: {
         supplementsPushed: c.supplementsPushed ?? [],
         receipt: c.receipt ?? null,
         resultCollected: c.resultCollected ?? false,
+        bundle: c.bundle ?? null,
+        completedAt: c.view.transactTime ?? null,
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

@@ -63,6 +63,8 @@ export const cases = pgTable(
     enterpriseName: text('enterprise_name'),
     enterpriseCreditCode: text('enterprise_credit_code'),
     bookingId: uuid('booking_id').references(() => bookings.id),
+    /** 一件事一次办: the bundle booking this case is one matter of (one booking, a case per matter). */
+    bundleBookingId: uuid('bundle_booking_id').references(() => bookings.id),
     /** PROJID; null until the platform has taken the submission. */
     projId: text('proj_id').unique(),
     matterCode: text('matter_code').notNull(),
@@ -104,6 +106,7 @@ export const cases = pgTable(
     index('cases_user_idx').on(t.userId, t.createdAt),
     index('cases_status_heard_idx').on(t.status, t.lastHeardAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
+    uniqueIndex('cases_bundle_matter_idx').on(t.bundleBookingId, t.matterCode),
     // Each EMS order of a result moves its cases (several when a parcel carries one person's results).
     index('cases_result_shipment_idx').on(t.resultShipmentId),
     // The platform's callbacks name a case by the ourId we gave it (its id, as text; other channels' ids are

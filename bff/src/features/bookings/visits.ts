@@ -24,11 +24,12 @@ import {
   acceptVisit,
   agentCancelVisit,
   type ChecklistItem,
+  checklistFor,
+  checklistKey,
   getVisibleVisit,
   handBackVisit,
   isActiveVisit,
   listVisitQueue,
-  matterChecklist,
   moveVisit,
   recordReview,
   visitDetails,
@@ -113,7 +114,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       return {
         // The queue never shows full addresses.
         items: rows.map((b) =>
-          toVisit(b, events, checklists.get(b.matterCode) ?? [], req.userId, { reveal: false }),
+          toVisit(b, events, checklists.get(checklistKey(b)) ?? [], req.userId, { reveal: false }),
         ),
       };
     },
@@ -230,7 +231,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const { booking: b } = await visible(req.params.id, req.userId);
-      const checklist = await matterChecklist(db, b.matterCode);
+      const checklist = await checklistFor(db, b);
       const given = new Map(req.body.items.map((i) => [i.materialId, i]));
       const unknown = req.body.items.filter((i) => !checklist.some((m) => m.id === i.materialId));
       const unchecked = checklist.filter((m) => !given.has(m.id));
