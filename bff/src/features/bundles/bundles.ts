@@ -195,7 +195,7 @@ export async function bundleChecklist(
       name: r.name,
       form: r.form,
       count: r.count,
-      required: r.sources.some((s) => applies.has(s.matterCode)) && r.required,
+      required: r.required,
       note: r.note,
     }));
 }

@@ -54,17 +54,17 @@ export function prepareBundles(
       fields: b.fields.map(({ id, label, kind }) => ({ id, label, kind })),
       position,
     });
-    b.matters.forEach((m, i) =>
-      rows.matters.push({
+    rows.matters.push(
+      ...b.matters.map((m, i) => ({
         bundleCode: b.code,
         matterCode: m.serviceCode,
         position: i,
         fieldIds: m.fieldIds,
         dependsOn: m.dependsOn,
-      }),
+      })),
     );
-    b.situations.forEach((s, i) =>
-      rows.situations.push({
+    rows.situations.push(
+      ...b.situations.map((s, i) => ({
         bundleCode: b.code,
         id: s.id,
         position: i,
@@ -72,7 +72,7 @@ export function prepareBundles(
         description: s.description,
         matterCodes: s.serviceCodes,
         maxAgeDays: s.maxAgeDays ?? null,
-      }),
+      })),
     );
     rows.materials.push(...mergeMaterials(b, matterByCode));
   });

@@ -96,7 +96,7 @@ export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, 
         SHIP_BUNDLE_RESULTS,
         { bookingId: after.bundleBookingId },
         {
-          startAfter: app.config.tracking.bundleParcelWindowSeconds,
+          startAfter: new Date(Date.now() + app.config.tracking.bundleParcelWindowSeconds * 1000),
           singletonKey: after.bundleBookingId,
           singletonSeconds: Math.max(1, app.config.tracking.bundleParcelWindowSeconds),
         },
