@@ -15,7 +15,7 @@ const time = (iso: string) =>
 
 function Progress({ view }: { view: BundleTimeline }) {
   const delivered = view.items.filter((i) => i.status === 'delivered').length;
-  const physical = view.items.filter((i) => i.result?.kind === 'physical' || i.waybillNo).length;
+  const open = view.items.filter((i) => !['delivered', 'completed'].includes(i.status)).length;
   return (
     <>
       <View className="card" id="bundle-summary">
@@ -24,8 +24,8 @@ function Progress({ view }: { view: BundleTimeline }) {
           预约号 {view.bookingNumber} · {view.situation.name}
         </Text>
         <Text className="text-body">
-          {view.items.length} 个事项，证卡已送达 {delivered} 本
-          {physical > delivered ? '，其余办结后由EMS寄出' : ''}
+          {`${view.items.length} 个事项，已送达证卡 ${delivered} 本`}
+          {open > 0 ? `，${open} 个事项办理中，办结后证卡由EMS寄出` : ''}
         </Text>
       </View>
       <View className="card" id="bundle-items">

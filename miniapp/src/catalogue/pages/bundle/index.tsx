@@ -86,7 +86,11 @@ function Guide({ guide }: { guide: BundleGuide }) {
                   {m.required ? <Tag type="danger">必需</Tag> : <Label>非必需</Label>}
                 </View>
                 <Text className="text-hint material__form">
-                  {materialFormLabels[m.form]} · {m.count} 份 · 用于{m.matterCodes.map(nameOf).join('、')}
+                  {materialFormLabels[m.form]} · {m.count} 份 · 用于
+                  {m.matterCodes
+                    .filter((c) => view.matters.some((x) => x.code === c))
+                    .map(nameOf)
+                    .join('、')}
                 </Text>
                 {m.note && <Text className="text-hint">{m.note}</Text>}
               </View>
