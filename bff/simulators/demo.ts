@@ -45,6 +45,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident-3': ['resident'],
   'demo-resident-mail': ['resident'],
   'demo-resident-4': ['resident'],
+  'demo-resident-birth': ['resident'],
 };
 
 /**
