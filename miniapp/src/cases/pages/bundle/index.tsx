@@ -47,12 +47,14 @@ function Progress({ view }: { view: BundleTimeline }) {
                 {item.waybillNo ? ` · EMS ${item.waybillNo}` : ''}
               </Text>
             )}
-            <Button
-              size="small"
-              onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: item.caseId }) })}
-            >
-              查看办件
-            </Button>
+            <View>
+              <Button
+                size="small"
+                onClick={() => Taro.navigateTo({ url: withQuery(routes.caseDetail, { id: item.caseId }) })}
+              >
+                查看办件
+              </Button>
+            </View>
           </View>
         ))}
       </View>
