@@ -49,6 +49,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident-4': ['resident'],
   'demo-window': ['resident', 'outlet_clerk'],
   'demo-resident-window': ['resident'],
+  'demo-resident-birth': ['resident'],
 };
 
 /**

@@ -14,6 +14,8 @@ import { defineBookingJobs } from './features/bookings/jobs';
 import visitPhotoRoutes from './features/bookings/photos';
 import bookingRoutes from './features/bookings/routes';
 import visitRoutes from './features/bookings/visits';
+import { defineBundleParcels } from './features/bundles/parcels';
+import bundleRoutes from './features/bundles/routes';
 import { defineCaseFollowUps } from './features/cases/followUps';
 import govHookRoutes from './features/cases/govHooks';
 import { defineMaterialsArrival } from './features/cases/materialsArrival';
@@ -144,6 +146,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(emsHookRoutes);
       await api.register(govHookRoutes);
       await api.register(bookingRoutes);
+      await api.register(bundleRoutes);
       await api.register(visitRoutes);
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
@@ -168,6 +171,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   scheduleShipmentPolling(app);
   defineCatalogueJobs(app);
   defineBookingJobs(app);
+  defineBundleParcels(app);
   defineCaseFollowUps(app);
   defineMaterialsArrival(app);
   defineCasePolling(app);

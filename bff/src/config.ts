@@ -91,6 +91,11 @@ export interface Config {
     silentAfterMinutes: number;
     /** Postage per piece the government pays the post (计件), in fen, for settlement. */
     postageFen: number;
+    /**
+     * 一件事一次办: a bundle's result waits this long after its issue for others of the same application to be
+     * issued too, so results ready together travel in one parcel (well inside the 2-working-day promise).
+     */
+    bundleParcelWindowSeconds: number;
   };
 }
 
@@ -289,6 +294,7 @@ export function loadConfig(env: Env = process.env): Config {
     tracking: {
       silentAfterMinutes: int(env, 'TRACKING_SILENT_MINUTES', 360, 1, 10_080),
       postageFen: int(env, 'POSTAGE_FEN_PER_PIECE', 1200, 0, 100_000),
+      bundleParcelWindowSeconds: int(env, 'BUNDLE_PARCEL_WINDOW_SECONDS', 1800, 0, 14_400),
     },
   };
 }

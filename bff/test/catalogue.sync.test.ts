@@ -36,8 +36,8 @@ function editedPlatform(edit: (ms: GovMatter[]) => GovMatter[], version: string)
 describe('catalogue sync', () => {
   it('fills the catalogue from the platform once the app is ready', async () => {
     const state = await initialCatalogue(t);
-    expect(state).toMatchObject({ version: catalogueVersion, matterCount: 81, outletCount: 14 });
-    expect(await countOf(matters)).toBe(81);
+    expect(state).toMatchObject({ version: catalogueVersion, matterCount: 86, outletCount: 14 });
+    expect(await countOf(matters)).toBe(86);
     expect(await countOf(outlets)).toBe(14);
     expect(await countOf(matterMaterials)).toBe(simMatters.reduce((n, m) => n + m.materials.length, 0));
     const links = new Set(simMatters.flatMap((m) => m.outletIds.map((id) => `${m.serviceCode}/${id}`)));
@@ -80,7 +80,7 @@ describe('catalogue sync', () => {
     } finally {
       await t.gov.admin('/sim/admin/faults', {});
     }
-    expect(await countOf(matters)).toBe(81);
+    expect(await countOf(matters)).toBe(86);
     expect((await getCatalogueState(db()))!.version).toBe(catalogueVersion);
   });
 
@@ -97,7 +97,7 @@ describe('catalogue sync', () => {
       'broken-v2',
     );
     await expect(syncCatalogue(db(), broken)).rejects.toThrow(/matter_materials/);
-    expect(await countOf(matters)).toBe(81);
+    expect(await countOf(matters)).toBe(86);
     expect(await countOf(outlets)).toBe(14);
     expect((await getCatalogueState(db()))!.version).toBe(catalogueVersion);
   });
@@ -115,7 +115,7 @@ describe('catalogue sync', () => {
         editedPlatform((ms) => [...ms, ms[0]!], 'twice'),
       ),
     ).rejects.toBeInstanceOf(CatalogueRejectedError);
-    expect(await countOf(matters)).toBe(81);
+    expect(await countOf(matters)).toBe(86);
   });
 
   it('replaces the catalogue with a new version: removed matters disappear, changed ones change', async () => {
@@ -140,11 +140,14 @@ describe('catalogue sync', () => {
     expect(await syncCatalogue(db(), platform)).toEqual({
       changed: true,
       version: 'hp-v2',
-      matters: 80,
+      matters: 85,
       outlets: 14,
       previousVersion: catalogueVersion,
+      // The edited platform publishes no bundles: the ones held are removed with the rest.
+      bundles: 0,
+      skippedBundles: [],
     });
-    expect(await countOf(matters)).toBe(80);
+    expect(await countOf(matters)).toBe(85);
     const guide = await t.app.inject({ url: `/api/v1/matters/${removed.serviceCode}` });
     expect(guide.statusCode).toBe(404);
     expect(errorOf(guide).code).toBe('MATTER_NOT_FOUND');
@@ -181,7 +184,7 @@ describe('catalogue sync', () => {
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(body.jobId).toEqual(expect.any(String));
-    expect(body.current).toMatchObject({ version: 'hp-v2', matters: 80, outlets: 14 });
+    expect(body.current).toMatchObject({ version: 'hp-v2', matters: 85, outlets: 14 });
     const jobState = async () =>
       (
         await t.app.database.rows<{ state: string; name: string }>(
@@ -192,7 +195,7 @@ describe('catalogue sync', () => {
     await until(async () => (await jobState())?.state === 'completed');
     expect(await jobState()).toEqual({ name: SYNC_CATALOGUE, state: 'completed' });
     expect((await getCatalogueState(db()))?.version).toBe(catalogueVersion);
-    expect(await countOf(matters)).toBe(81);
+    expect(await countOf(matters)).toBe(86);
   });
 
   it('keeps one catalogue state row', async () => {

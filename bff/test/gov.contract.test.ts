@@ -708,3 +708,44 @@ describe('reset', () => {
     expect(await govError(gov.getCase(projId))).toMatchObject({ code: 'CASE_NOT_FOUND' });
   });
 });
+
+describe('一件事 bundles in the binding', () => {
+  it('the first catalogue page carries 出生一件事; a bundle case is checked against its situation and form', async () => {
+    const all = await fetchWholeCatalogue(gov, 50);
+    const birth = all.bundles.find((b) => b.name === '出生一件事')!;
+    expect(birth.matters).toHaveLength(7);
+    const codes = new Set(all.matters.map((m) => m.serviceCode));
+    expect(birth.matters.every((m) => codes.has(m.serviceCode))).toBe(true);
+    const later = await gov.fetchCatalogue({
+      cursor: (await gov.fetchCatalogue({ limit: 25 })).nextCursor,
+      limit: 25,
+    });
+    expect(later.bundles).toBeUndefined();
+
+    const hukou = matterNamed('出生登记');
+    const form = {
+      babyName: '李小满',
+      babySex: '女',
+      birthDate: '2026-11-28',
+      motherName: '王芳',
+      motherIdNumber: '440112199003070017',
+      fatherName: '李强',
+      fatherIdNumber: '440112199003070017',
+      householdHead: '李强',
+      hukouAddress: '黄埔区',
+    };
+    const bundle = { code: birth.code, applicationId: `app-${serial}`, situation: 'settle_here', form };
+    // 出生登记 is not mailed on its own, but in the bundle it is.
+    expect((await gov.submitCase(submission(hukou, { busMode: '01', bundle }))).projId).toMatch(/^\d{20}$/);
+    // Not a matter of the situation: refused; a missing field of this matter: refused.
+    const elsewhere = await govError(
+      gov.submitCase(submission(hukou, { bundle: { ...bundle, situation: 'settle_elsewhere' } })),
+    );
+    expect(elsewhere.code).toBe('BUNDLE_MISMATCH');
+    const { hukouAddress: _gone, ...short } = form;
+    const incomplete = await govError(
+      gov.submitCase(submission(hukou, { bundle: { ...bundle, form: short } })),
+    );
+    expect(incomplete.code).toBe('BUNDLE_FORM_INCOMPLETE');
+  });
+});

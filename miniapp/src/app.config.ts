@@ -20,11 +20,18 @@ export default defineAppConfig({
     // 单程寄递: an acceptance receipt's QR (`<base>/r/<办件编号>/<查询码>`) opens cases/pages/mail/index.
     {
       root: 'cases',
-      pages: ['pages/index/index', 'pages/detail/index', 'pages/mail/index', 'pages/evaluate/index'],
+      pages: [
+        'pages/index/index',
+        'pages/detail/index',
+        'pages/mail/index',
+        'pages/evaluate/index',
+        'pages/bundle/index',
+      ],
     },
     // 企业服务: binding, clerks, 免申即享 confirmations.
     { root: 'enterprise', pages: ['pages/index/index', 'pages/members/index', 'pages/subsidy/index'] },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index'] },
+    { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index', 'pages/bundle/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).
     { root: 'bag', pages: ['pages/index/index', 'pages/sent/index'] },

@@ -144,6 +144,10 @@ export const ErrorCode = {
   FIGURES_PERIOD_INVALID: 'FIGURES_PERIOD_INVALID',
   FIGURES_PERIOD_TOO_LONG: 'FIGURES_PERIOD_TOO_LONG',
   CENTRE_NOT_FOUND: 'CENTRE_NOT_FOUND',
+  BUNDLE_NOT_FOUND: 'BUNDLE_NOT_FOUND',
+  BUNDLE_SITUATION_NOT_APPLICABLE: 'BUNDLE_SITUATION_NOT_APPLICABLE',
+  BUNDLE_FORM_INVALID: 'BUNDLE_FORM_INVALID',
+  BUNDLE_SITUATION_REQUIRED: 'BUNDLE_SITUATION_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -296,6 +300,10 @@ export const errorMessages: Record<ErrorCode, string> = {
   FIGURES_PERIOD_INVALID: '开始日期不能晚于结束日期，请重新选择统计时段',
   FIGURES_PERIOD_TOO_LONG: '统计时段最长366天，请缩短时段或分段查询',
   CENTRE_NOT_FOUND: '没有找到该政务服务中心，请从中心列表中选择',
+  BUNDLE_NOT_FOUND: '没有找到该“一件事”，它可能已调整或停办，请重新搜索',
+  BUNDLE_SITUATION_NOT_APPLICABLE: '所选情形不适用于本次申请，请对照办事指南重新选择情形',
+  BUNDLE_FORM_INVALID: '申请表填写有误，请按提示修改后再提交',
+  BUNDLE_SITUATION_REQUIRED: '这是“一件事”联办事项，请先在办事指南中选择您的情形',
 };
 
 export interface FieldIssue {

@@ -1,6 +1,7 @@
 export * from './api/auth';
 export * from './api/bags';
 export * from './api/booking';
+export * from './api/bundles';
 export * from './api/cases';
 export * from './api/catalogue';
 export * from './api/common';
@@ -17,6 +18,8 @@ export * from './api/window';
 export * from './api/workbench';
 export * from './bags/code';
 export * from './booking/stateMachine';
+export * from './bundles/dates';
+export * from './bundles/situations';
 export * from './calendar/beijingTime';
 export * from './calendar/workingDays';
 export * from './cases/labels';

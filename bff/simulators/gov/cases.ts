@@ -33,6 +33,8 @@ export interface Script {
 const STAGE_SECONDS: Partial<Record<GovStage, number>> = { '1': 30, '2': 60, '3': 120, '12': 90 };
 /** From 办结 of a 免申即享 case to 拨付 (the treasury's run), at speed 1. */
 const PAY_SECONDS = 120;
+/** How often a bundle's case waiting for another matter's result looks again. */
+const DEPENDENCY_RECHECK_SECONDS = 15;
 /** From supplement received to 受理. */
 const AFTER_SUPPLEMENT_SECONDS = 30;
 /** Working days the applicant has to supplement (补正期限). */
@@ -72,6 +74,8 @@ interface SimCase {
   resultCollected?: boolean;
   /** 网点就近办: the outlet whose window took the case (submitted with `window`). */
   windowOutletId?: string;
+  /** 一件事一次办: the application it belongs to and the matters (codes) whose results it waits for. */
+  bundle?: { code: string; applicationId: string; dependsOn: string[] };
 }
 
 /** Simulated time: runs `speed` times faster than the wall clock and can jump ahead. */
@@ -120,6 +124,8 @@ export function createCaseBook(opts: {
   stateFile?: string;
   /** The catalogue's matters by service code, to restore saved cases. */
   matterOf?: (serviceCode: string) => GovMatter | undefined;
+  /** 一件事一次办: the matters (codes) whose result a matter of a bundle waits for. */
+  dependsOn?: (bundle: { code: string; situation: string }, serviceCode: string) => string[];
 }) {
   const clock = new SimClock(opts.speed);
   const cases = new Map<string, SimCase>();
@@ -252,15 +258,17 @@ export function createCaseBook(opts: {
           return schedule(c, STAGE_SECONDS['12']);
         }
         move(c, '3', 'in_progress', '进入审核');
-        return schedule(c, STAGE_SECONDS['3']);
+        return schedule(c, reviewSeconds(c));
       case '12':
         c.suspensionDone = true;
         v.suspension = undefined;
         move(c, '3', 'in_progress', '恢复办理，进入审核');
-        return schedule(c, STAGE_SECONDS['3']);
+        return schedule(c, reviewSeconds(c));
       case '3': {
         // 容缺受理: examined, but not concluded until the missing materials arrive (pushSupplement resumes it).
         if (c.toleratedMissing) return schedule(c, undefined);
+        // 一件事: concluded only after the matters it depends on (e.g. 社会保障卡 after 户口登记); looked at again soon.
+        if (c.bundle && waitingOnOthers(c)) return schedule(c, DEPENDENCY_RECHECK_SECONDS);
         if (outcome === 'returned') {
           v.refusal = {
             reason: c.script.reason ?? '申请人申请撤回，申请材料予以退回',
@@ -296,6 +304,22 @@ export function createCaseBook(opts: {
       default:
         return schedule(c, undefined);
     }
+  }
+
+  /** Cases of the same application it waits for that are not concluded, or not submitted yet. */
+  function waitingOnOthers(c: SimCase): boolean {
+    const { applicationId, dependsOn } = c.bundle!;
+    return dependsOn.some((code) => {
+      const other = [...cases.values()].find(
+        (o) => o.bundle?.applicationId === applicationId && o.view.serviceCode === code,
+      );
+      return other?.view.stage !== '4';
+    });
+  }
+
+  /** Review takes longer for matters with a longer promise: a bundle's results come in over days, not at once. */
+  function reviewSeconds(c: SimCase): number {
+    return c.bundle ? STAGE_SECONDS['3']! + c.matter.promisedWorkingDays * 30 : STAGE_SECONDS['3']!;
   }
 
   function accept(c: SimCase, now: Date, note: string) {
@@ -366,6 +390,15 @@ export function createCaseBook(opts: {
           ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
         },
         ...(sub.subsidy ? { subsidy: sub.subsidy } : {}),
+        ...(sub.bundle
+          ? {
+              bundle: {
+                code: sub.bundle.code,
+                applicationId: sub.bundle.applicationId,
+                dependsOn: opts.dependsOn?.(sub.bundle, sub.serviceCode) ?? [],
+              },
+            }
+          : {}),
       };
       if (sub.window) c.windowOutletId = sub.window.outletId;
       const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
@@ -503,6 +536,8 @@ export function createCaseBook(opts: {
         resultCollected: c.resultCollected ?? false,
         subsidy: c.subsidy ?? null,
         payment: c.view.payment ?? null,
+        bundle: c.bundle ?? null,
+        completedAt: c.view.transactTime ?? null,
         waitingForMaterials: c.view.busMode === '01' && !c.materialsWaybill && c.view.stage === '1',
         submissions: submissions.get(c.view.ourId) ?? 0,
         callbacks: opts.outbox.stats(c.view.projId),

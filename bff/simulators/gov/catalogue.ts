@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { creditCodeCheckChar } from '@zyt/shared';
 import type {
+  GovBundle,
   GovChannels,
   GovInfoType,
   GovMaterial,
@@ -9,6 +10,7 @@ import type {
   GovOpeningHours,
   GovOutlet,
 } from '../../src/integrations/gov/types';
+import { buildBundles } from './bundles';
 
 /**
  * Demo catalogue of 广州市黄埔区 (440112), the district where 政务流动窗口上门办, 邮政网点就近办 (10 post offices
@@ -1016,6 +1018,91 @@ const PERSON_MATTERS: MatterSpec[] = [
     channels: DOOR,
     result: physical('计划生育家庭特别扶助金审批通知书'),
   },
+  // 出生一件事 (with 出生登记 and 城乡居民基本医疗保险参保登记 above): applied for together, see bundles.ts.
+  {
+    no: 134,
+    dept: 'wj',
+    name: '出生医学证明首次签发',
+    type: '07',
+    info: 2,
+    applicant: 'person',
+    theme: '卫生健康',
+    promised: 3,
+    legal: 10,
+    conditions: '在本区助产机构出生的新生儿，由父母或监护人申请首次签发《出生医学证明》。',
+    materials: [
+      m('父母双方居民身份证', 'original', 2, true, '核验后退还'),
+      m('《出生医学证明》首次签发登记表', 'original', 1, true, '助产机构提供，父母签名确认'),
+      m('父母结婚证', 'copy', 1, false, '非婚生育的免交，另附情况说明'),
+    ],
+    channels: MAIL_RESULT,
+    where: 'centres',
+    result: physical('出生医学证明'),
+  },
+  {
+    no: 135,
+    dept: 'wj',
+    name: '预防接种证办理',
+    type: '20',
+    info: 1,
+    applicant: 'person',
+    theme: '卫生健康',
+    promised: 1,
+    legal: 5,
+    conditions: '在本区出生或居住的0–6周岁儿童，由监护人办理预防接种证，凭证接种国家免疫规划疫苗。',
+    materials: [m('出生医学证明', 'copy'), m('父母双方居民身份证', 'original', 2, true, '核验后退还')],
+    channels: MAIL_RESULT,
+    where: 'centres',
+    result: physical('预防接种证'),
+  },
+  {
+    no: 136,
+    dept: 'wj',
+    name: '婴幼儿保健册发放',
+    type: '20',
+    info: 1,
+    applicant: 'person',
+    theme: '卫生健康',
+    promised: 1,
+    legal: 5,
+    conditions: '在本区出生或居住的0–3岁婴幼儿，由监护人领取婴幼儿保健册，记录健康检查和生长发育。',
+    materials: [m('出生医学证明', 'copy')],
+    channels: MAIL_RESULT,
+    where: 'centres',
+    result: physical('婴幼儿保健册'),
+  },
+  {
+    no: 137,
+    dept: 'rs',
+    name: '社会保障卡申领（首次）',
+    type: '20',
+    info: 2,
+    applicant: 'person',
+    theme: '社会保险',
+    promised: 10,
+    legal: 20,
+    conditions:
+      '已登记户口、参加本市社会保险的人员（含新生儿）首次申领社会保障卡；未成年人由监护人代为申领。',
+    materials: [m('居民户口簿', 'original', 1, true, '核验后退还'), PHOTO_RECEIPT],
+    channels: MAIL_RESULT,
+    result: physical('社会保障卡'),
+  },
+  {
+    no: 138,
+    dept: 'yb',
+    name: '城乡居民基本医疗保险缴费',
+    type: '20',
+    info: 1,
+    applicant: 'person',
+    theme: '医保',
+    promised: 0,
+    legal: 1,
+    conditions:
+      '已参加本市城乡居民基本医疗保险的人员缴纳年度个人缴费；新生儿出生当年参保缴费的，自出生之日起享受待遇。',
+    materials: [m('缴费银行账户信息', 'copy', 1, true, '监护人名下银行储蓄卡，用于代扣医保费')],
+    channels: OUTLET_ONLY,
+    result: electronic('城乡居民医保缴费电子票据'),
+  },
 ];
 
 const ENTERPRISE_MATTERS: MatterSpec[] = [
@@ -1881,8 +1968,10 @@ export const outlets: readonly GovOutlet[] = OUTLET_SPECS.map((o) => ({
   serviceCodes: matters.filter((mt) => mt.outletIds.includes(o.id)).map((mt) => mt.serviceCode),
 }));
 
+export const bundles: readonly GovBundle[] = buildBundles(matterNamed);
+
 /** Content hash: the same data gives the same version on every start. */
-export const catalogueVersion = `hp-${createHash('sha256').update(JSON.stringify({ matters, outlets })).digest('hex').slice(0, 12)}`;
+export const catalogueVersion = `hp-${createHash('sha256').update(JSON.stringify({ matters, outlets, bundles })).digest('hex').slice(0, 12)}`;
 
 /** A matter by name, for tests and the demo seed (names are unique in this catalogue). */
 export function matterNamed(name: string): GovMatter {

@@ -22,7 +22,7 @@ import {
 } from '../../src/integrations/gov/types';
 import { createCallbackOutbox, sleep } from './callbacks';
 import { createCaseBook, OUTCOMES } from './cases';
-import { catalogueVersion, matters, outlets } from './catalogue';
+import { bundles, catalogueVersion, matters, outlets } from './catalogue';
 import {
   registryEnterprises,
   type SimRound,
@@ -116,8 +116,16 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     url: opts.callbackUrl,
   });
   const matterByCode = new Map(matters.map((mt) => [mt.serviceCode, mt]));
+  const bundleByCode = new Map(bundles.map((b) => [b.code, b]));
   const book = createCaseBook({
     outbox,
+    // Only on matters of the same situation: one outside it is never applied for, so never waited for.
+    dependsOn: ({ code, situation }, serviceCode) => {
+      const bundle = bundleByCode.get(code);
+      const applies = bundle?.situations.find((st) => st.id === situation)?.serviceCodes ?? [];
+      const deps = bundle?.matters.find((mt) => mt.serviceCode === serviceCode)?.dependsOn ?? [];
+      return deps.filter((d) => applies.includes(d));
+    },
     speed: opts.speed ?? 1,
     stateFile: opts.stateFile,
     matterOf: (code) => matterByCode.get(code),
@@ -214,6 +222,7 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         return {
           matters: page,
           outlets: offset === 0 ? outlets : [],
+          ...(offset === 0 ? { bundles } : {}),
           ...(next ? { nextCursor: next } : {}),
           version: catalogueVersion,
         };
@@ -427,7 +436,26 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
     if (sub.window && (!matter.channels.outlet || !matter.outletIds.includes(sub.window.outletId))) {
       throw new SimError(422, 'OUTLET_NOT_ACCEPTING', `“${matter.name}”不在网点 ${sub.window.outletId} 受理`);
     }
-    if (sub.busMode === '01' && matter.channels.mail === 'none') {
+    // 一件事一次办: the bundle, not each matter, says how it is applied for (one door visit, results by EMS).
+    if (sub.bundle) {
+      const bundle = bundleByCode.get(sub.bundle.code);
+      const situation = bundle?.situations.find((st) => st.id === sub.bundle!.situation);
+      if (!bundle || !situation?.serviceCodes.includes(sub.serviceCode))
+        throw new SimError(
+          422,
+          'BUNDLE_MISMATCH',
+          `“${matter.name}”不属于“一件事”${sub.bundle.code}的情形${sub.bundle.situation}`,
+        );
+      const fieldIds = bundle.matters.find((mt) => mt.serviceCode === sub.serviceCode)?.fieldIds ?? [];
+      const missingFields = fieldIds.filter((f) => !sub.bundle!.form[f]?.trim());
+      if (missingFields.length > 0)
+        throw new SimError(
+          422,
+          'BUNDLE_FORM_INCOMPLETE',
+          '申请表缺少本事项需要的信息',
+          missingFields.map((f) => ({ field: f, message: `缺少${f}` })),
+        );
+    } else if (sub.busMode === '01' && matter.channels.mail === 'none') {
       throw new SimError(422, 'MAIL_NOT_SUPPORTED', `“${matter.name}”不支持快递送达`);
     }
     if (sub.subsidy) {

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { BundleBookingInput } from './bundles';
 import { CaseStatusSchema } from './cases';
 
 const Text = (max: number, min = 1) => Type.String({ minLength: min, maxLength: max });
@@ -66,6 +67,8 @@ export const CreateBookingBody = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 200 })),
     /** Where the door is on the map, when the resident picked it. */
     location: Type.Optional(GeoPoint),
+    /** 一件事一次办: matterCode is then the bundle's code; the situation and the merged form come here. */
+    bundle: Type.Optional(BundleBookingInput),
   },
   { additionalProperties: false },
 );
@@ -148,6 +151,17 @@ export const BookingView = Type.Object({
     Type.Object({ id: Type.String(), status: CaseStatusSchema, statusLabel: Type.String() }),
     Type.Null(),
   ]),
+  /** 一件事一次办: the bundle booked and its situation; its timeline is at GET /bookings/:id/bundle. */
+  bundle: Type.Optional(
+    Type.Union([
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        situation: Type.Object({ id: Type.String(), name: Type.String() }),
+      }),
+      Type.Null(),
+    ]),
+  ),
   events: Type.Array(BookingEvent),
   createdAt: Type.String(),
   /** The resident's note for the agent (their own, or the agent's while the visit is theirs). */

@@ -58,6 +58,17 @@ export const bookings = pgTable(
     noteSealed: text('note_sealed'),
     /** The door on the map ({lat, lng}, GCJ-02), sealed like the address. */
     locationSealed: text('location_sealed'),
+    /**
+     * 一件事一次办: the booking is for a bundle (matterCode/Name/Version are then the bundle's); its situation
+     * with the matters that apply, snapshotted, and the merged form's answers, sealed (they name the child and
+     * the parents). Null for a single matter.
+     */
+    bundle: jsonb('bundle').$type<{
+      situation: string;
+      situationName: string;
+      matterCodes: string[];
+    }>(),
+    bundleFormSealed: text('bundle_form_sealed'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -69,6 +69,8 @@ export const cases = pgTable(
      * result mailing leaves from there. Supervisors' figures are by centre.
      */
     centreId: text('centre_id').references(() => outlets.id),
+    /** 一件事一次办: the bundle booking this case is one matter of (one booking, a case per matter). */
+    bundleBookingId: uuid('bundle_booking_id').references(() => bookings.id),
     /** PROJID; null until the platform has taken the submission. */
     projId: text('proj_id').unique(),
     matterCode: text('matter_code').notNull(),
@@ -128,6 +130,7 @@ export const cases = pgTable(
     index('cases_centre_created_idx').on(t.centreId, t.createdAt),
     index('cases_created_idx').on(t.createdAt),
     uniqueIndex('cases_booking_idx').on(t.bookingId),
+    uniqueIndex('cases_bundle_matter_idx').on(t.bundleBookingId, t.matterCode),
     // Each EMS order of a result moves its cases (several when a parcel carries one person's results).
     index('cases_result_shipment_idx').on(t.resultShipmentId),
     // The platform's callbacks name a case by the ourId we gave it (its id, as text; other channels' ids are

@@ -1,5 +1,6 @@
 export * from './bags';
 export * from './bookings';
+export * from './bundles';
 export * from './cases';
 export * from './catalogue';
 export * from './enterprises';

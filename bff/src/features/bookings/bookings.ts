@@ -39,11 +39,14 @@ import type { OpeningHours } from '../../db/schema/catalogue';
 import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
+import type { CheckedBundleBooking } from '../bundles/bundles';
 import { piiContext } from '../me/users';
 import { releaseSlot, takeSlot } from './slots';
 
-export const sealedContext = (bookingId: string, field: 'address' | 'contact' | 'note' | 'location') =>
-  `bookings/${bookingId}/${field}`;
+export const sealedContext = (
+  bookingId: string,
+  field: 'address' | 'contact' | 'note' | 'location' | 'bundle_form',
+) => `bookings/${bookingId}/${field}`;
 
 export const requestHash = (body: CreateBookingBody) =>
   createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -91,7 +94,8 @@ export function createBookingTargets(db: DatabaseOrTransaction) {
   };
 }
 export type BookingTarget = {
-  matter: typeof matters.$inferSelect;
+  /** The matter, or the bundle (一件事) booked as one: code, name and version are snapshotted. */
+  matter: Pick<typeof matters.$inferSelect, 'code' | 'name' | 'version'>;
   postOffice: typeof outlets.$inferSelect;
   centre: typeof outlets.$inferSelect;
 };
@@ -373,6 +377,13 @@ export function toBookingView(
     cancelReason: b.cancelReason,
     agent: opts.agent ?? null,
     case: opts.case ?? null,
+    bundle: b.bundle
+      ? {
+          code: b.matterCode,
+          name: b.matterName,
+          situation: { id: b.bundle.situation, name: b.bundle.situationName },
+        }
+      : null,
     events: events
       .filter((e) => e.bookingId === b.id)
       .map((e) => ({
@@ -495,9 +506,11 @@ export async function createBooking(
     target: BookingTarget;
     pii: PiiCipher;
     now: Date;
+    /** 一件事一次办: the checked situation and form (see checkBundleBooking). */
+    bundle?: CheckedBundleBooking;
   },
 ): Promise<CreatedBooking> {
-  const { userId, idempotencyKey, body, contact, target, pii, now } = params;
+  const { userId, idempotencyKey, body, contact, target, pii, now, bundle } = params;
   const hash = requestHash(body);
   try {
     return await db.transaction(async (tx) => {
@@ -529,6 +542,16 @@ export async function createBooking(
             ? pii.encrypt(JSON.stringify(body.location), sealedContext(id, 'location'))
             : null,
           entrust: body.entrust ? { ...body.entrust, recordedAt: now.toISOString() } : null,
+          bundle: bundle
+            ? {
+                situation: bundle.situation.id,
+                situationName: bundle.situation.name,
+                matterCodes: bundle.situation.matterCodes,
+              }
+            : null,
+          bundleFormSealed: bundle
+            ? pii.encrypt(JSON.stringify(bundle.form), sealedContext(id, 'bundle_form'))
+            : null,
         })
         .returning();
       const [event] = await tx
@@ -539,7 +562,10 @@ export async function createBooking(
           status: 'requested',
           actor: 'resident',
           actorId: userId,
-          note: body.entrust ? '委托全程代办' : null,
+          note:
+            [body.entrust ? '委托全程代办' : null, bundle ? `一件事：${bundle.situation.name}` : null]
+              .filter(Boolean)
+              .join('；') || null,
         })
         .returning();
       return { replayed: false as const, booking: b!, events: [event!] };

@@ -1,5 +1,5 @@
 import { type Address, beijingInstant, type Contact } from '@zyt/shared';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
@@ -16,6 +16,7 @@ import {
 import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { AppError } from '../../lib/errors';
+import { bundleMaterialRows, bundleMatterLinks } from '../bundles/bundles';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
 import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
 import { subsidySubmission } from '../enterprises/subsidies';
@@ -56,6 +57,33 @@ export async function openDoorCase(
   });
 }
 
+/** The cases of a bundle's door visit, one per matter of its situation (opening them again finds them). */
+async function openBundleCases(tx: DatabaseOrTransaction, b: Booking): Promise<Case[]> {
+  const codes = b.bundle!.matterCodes;
+  const rows = await tx.select().from(matters).where(inArray(matters.code, codes));
+  const byCode = new Map(rows.map((m) => [m.code, m]));
+  const opened = await tx
+    .insert(cases)
+    .values(
+      codes.map((code) => ({
+        userId: b.userId,
+        channel: 'bundle' as const,
+        applicantKind: 'person' as const,
+        bundleBookingId: b.id,
+        matterCode: code,
+        matterName: byCode.get(code)?.name ?? code,
+        promisedWorkingDays: byCode.get(code)?.promisedWorkingDays ?? 0,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  if (opened.length === codes.length) return sortBy(opened, codes);
+  return sortBy(await tx.select().from(cases).where(eq(cases.bundleBookingId, b.id)), codes);
+}
+
+const sortBy = (list: Case[], codes: string[]) =>
+  [...list].sort((a, b) => codes.indexOf(a.matterCode) - codes.indexOf(b.matterCode));
+
 /**
  * What follows collection, in the same transaction as the "collected" state: the EMS leg that carries the
  * materials from the serving post office to the service centre, and the submission of the case to the
@@ -67,7 +95,9 @@ export async function queueCollectedWork(
   b: Booking,
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
-  const c = await openDoorCase(tx, b);
+  // 一件事一次办: a case per matter that applies, all from this one visit; one parcel carries the materials.
+  const opened = b.bundle ? await openBundleCases(tx, b) : [await openDoorCase(tx, b)];
+  const c = opened[0]!;
   await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
@@ -78,7 +108,7 @@ export async function queueCollectedWork(
     receiver: outletParty(centre),
     pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
   });
-  await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id, bookingId: b.id });
+  for (const each of opened) await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: each.id, bookingId: b.id });
   const [updated] = await tx.update(bookings).set({ shipmentId }).where(eq(bookings.id, b.id)).returning();
   return updated!;
 }
@@ -100,6 +130,51 @@ async function advance(
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'BOOKING_STATE_CONFLICT')) throw err;
   }
+}
+
+/**
+ * What a bundle's case carries to the platform: the bundle, its application (the booking), the situation and the
+ * form fields this matter asks for; and how the door review of the merged list reads for this matter's materials.
+ */
+async function bundleSubmission(
+  db: DatabaseOrTransaction,
+  app: FastifyInstance,
+  b: Booking,
+  matterCode: string,
+) {
+  const [links, merged] = await Promise.all([
+    bundleMatterLinks(db, b.matterCode, [matterCode]),
+    bundleMaterialRows(db, b.matterCode),
+  ]);
+  const form = b.bundleFormSealed
+    ? (JSON.parse(app.pii.decrypt(b.bundleFormSealed, sealedContext(b.id, 'bundle_form'))) as Record<
+        string,
+        string
+      >)
+    : {};
+  const fieldIds = links[0]?.fieldIds ?? [];
+  const applies = new Set(b.bundle!.matterCodes);
+  const review = new Map((b.review ?? []).map((r) => [r.materialId, r]));
+  const reviewByMaterial = new Map<string, { materialId: string; present: boolean; copies: number }>();
+  for (const line of merged) {
+    const issued = line.issuedBy !== null && applies.has(line.issuedBy);
+    const checked = review.get(line.id);
+    for (const src of line.sources.filter((x) => x.matterCode === matterCode))
+      reviewByMaterial.set(src.materialId, {
+        materialId: src.materialId,
+        present: issued || (checked?.present ?? false),
+        copies: issued ? 0 : (checked?.copies ?? 0),
+      });
+  }
+  return {
+    reviewByMaterial,
+    submission: {
+      code: b.matterCode,
+      applicationId: b.id,
+      situation: b.bundle!.situation,
+      form: Object.fromEntries(fieldIds.flatMap((f) => (form[f] ? [[f, form[f]]] : []))),
+    },
+  };
 }
 
 export function defineBookingJobs(app: FastifyInstance): void {
@@ -153,7 +228,8 @@ export function defineBookingJobs(app: FastifyInstance): void {
         return;
       }
       // The materials, address and contact travel with the booking; other ways in bring their own later.
-      const [b] = c.bookingId ? await db.select().from(bookings).where(eq(bookings.id, c.bookingId)) : [];
+      const bookingId = c.bookingId ?? c.bundleBookingId;
+      const [b] = bookingId ? await db.select().from(bookings).where(eq(bookings.id, bookingId)) : [];
       if (!b) throw new PermanentJobError('case has no collected materials to submit');
       const [user] = c.userId ? await db.select().from(users).where(eq(users.id, c.userId)) : [];
       const [matter] = await db.select().from(matters).where(eq(matters.code, c.matterCode));
@@ -190,6 +266,10 @@ export function defineBookingJobs(app: FastifyInstance): void {
             }
           : { applyType: 0 as const, applicant: { ...person, address: fullAddress } };
       const reviewed = new Map((b.review ?? []).map((r) => [r.materialId, r]));
+      // A bundle's door review is of the merged list: each matter's own materials take their merged line's check;
+      // one another matter of the bundle issues (出生医学证明) is provided by the platform itself.
+      const bundle = b.bundle ? await bundleSubmission(db, app, b, c.matterCode) : undefined;
+      if (bundle) for (const [id, r] of bundle.reviewByMaterial) reviewed.set(id, r);
       // A visit that ended 材料不齐 and was completed by bag: what its missing list named reached the centre.
       const byBag = new Set(
         (
@@ -208,7 +288,8 @@ export function defineBookingJobs(app: FastifyInstance): void {
         const { projId } = await app.gov.submitCase({
           ourId: c.id,
           serviceCode: c.matterCode,
-          serviceVersion: b.matterVersion,
+          // A bundle booking snapshots the bundle's version; each of its cases names its matter's.
+          serviceVersion: b.bundle ? matter.version : b.matterVersion,
           projectName: `${applicant.applicant.name}申请${c.matterName}`,
           ...applicant,
           acceptList: materials.map((m) => ({
@@ -220,6 +301,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
           })),
           busMode: '01',
           infoType: matter.caseType as 1 | 2 | 3 | 4,
+          ...(bundle ? { bundle: bundle.submission } : {}),
           ...(b.entrust && agent?.nameSealed && agent.idNumberSealed
             ? {
                 entrusted: {
@@ -254,6 +336,8 @@ export function defineBookingJobs(app: FastifyInstance): void {
             if (data.arrival) await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, data.arrival);
           },
         );
+        // A bundle's booking moved on with its first case: the others only record their own PROJID.
+        if (bundle) await caseSubmitted(db, c.id, projId);
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
           throw new PermanentJobError(`platform refused the case: ${err.code} ${err.message}`);

@@ -14,12 +14,15 @@ import {
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Booking } from '../../db/schema';
+import { type Booking, bundles } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
+import { bundleExists, checkBundleBooking } from '../bundles/bundles';
 import {
   agentPhoneFor,
+  type BookingTarget,
   bookingExtras,
   cancelBooking,
   createBooking,
@@ -31,6 +34,7 @@ import {
   listOwnBookings,
   rebookDraft,
   rescheduleBooking,
+  servingOutlets,
   toBookingView,
 } from './bookings';
 import { availableSlots } from './slots';
@@ -44,6 +48,13 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   const { db } = app.database;
 
   const bookingTargets = createBookingTargets(db);
+
+  /** The matter, or a bundle (一件事) booked as one door visit, and the outlets serving the county. */
+  async function targetFor(code: string, county: string): Promise<BookingTarget> {
+    if (!(await bundleExists(db, code))) return bookingTargets(code, county);
+    const [b] = await db.select().from(bundles).where(eq(bundles.code, code));
+    return { matter: b!, ...(await servingOutlets(db, { matterCode: code, county })) };
+  }
 
   /** A booking as its owner sees it: booking, events and waybill in one query. */
   async function ownView(userId: string, id: string) {
@@ -72,7 +83,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      const { postOffice } = await bookingTargets(req.query.matterCode, req.query.county);
+      const { postOffice } = await targetFor(req.query.matterCode, req.query.county);
       const slots = await availableSlots(db, {
         outletId: postOffice.id,
         hours: postOffice.hours,
@@ -115,15 +126,23 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       if (!phone.ok) issues.push({ field: 'contact.phone', message: phone.message });
       if (!name.ok || !phone.ok) throw new AppError(422, 'CONTACT_INVALID', undefined, issues);
 
-      const target = await bookingTargets(body.matterCode, body.address.county);
+      const now = new Date();
+      const isBundle = await bundleExists(db, body.matterCode);
+      if (body.bundle && !isBundle) throw new AppError(404, 'BUNDLE_NOT_FOUND');
+      // A bundle's situation and form are checked before anything is written.
+      const bundle = isBundle
+        ? await checkBundleBooking(db, { code: body.matterCode, input: body.bundle, now })
+        : undefined;
+      const target = await targetFor(body.matterCode, body.address.county);
       const created = await createBooking(db, {
+        bundle,
         userId: req.userId,
         idempotencyKey: key,
         body,
         contact: { name: name.value, phone: phone.value },
         target,
         pii: app.pii,
-        now: new Date(),
+        now,
       });
       // A retry gets the booking it already made; a new one is answered from what was just written.
       if (created.replayed) return reply.code(200).send(await view(created.booking));

@@ -12,6 +12,7 @@ import {
   slaBreaches,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
+import { bundleChecklist } from '../bundles/bundles';
 import { notifyUser } from '../notifications/notify';
 import { eventsOf, transition } from './bookings';
 import { queueCollectedWork } from './jobs';
@@ -43,6 +44,20 @@ export function matterChecklist(db: DatabaseOrTransaction, matterCode: string): 
     .orderBy(asc(matterMaterials.position));
 }
 
+/** What the agent checks at this door: the matter's materials, or a bundle's merged list for its situation. */
+export function checklistFor(
+  db: DatabaseOrTransaction,
+  b: Pick<Booking, 'matterCode' | 'bundle'>,
+): Promise<ChecklistItem[]> {
+  return b.bundle
+    ? bundleChecklist(db, b.matterCode, b.bundle.matterCodes)
+    : matterChecklist(db, b.matterCode);
+}
+
+/** Bookings of one matter share a checklist; a bundle's depends on its situation too. */
+export const checklistKey = (b: Pick<Booking, 'matterCode' | 'bundle'>) =>
+  b.bundle ? `${b.matterCode}|${b.bundle.situation}` : b.matterCode;
+
 /**
  * A visit the agent holds, or an open one of their outlet; anything else (another outlet's, another agent's)
  * is "not found", so nobody learns what exists elsewhere.
@@ -68,7 +83,7 @@ export async function visitDetails(
   const b = params.booking;
   const [events, checklist, waybill] = await Promise.all([
     eventsOf(db, [b.id]),
-    matterChecklist(db, b.matterCode),
+    checklistFor(db, b),
     b.shipmentId
       ? db.select({ w: shipments.waybillNo }).from(shipments).where(eq(shipments.id, b.shipmentId))
       : [],
@@ -111,8 +126,8 @@ export async function listVisitQueue(
     rows.map((r) => r.id),
   );
   const checklists = new Map<string, ChecklistItem[]>();
-  for (const code of new Set(rows.map((r) => r.matterCode)))
-    checklists.set(code, await matterChecklist(db, code));
+  for (const r of rows)
+    if (!checklists.has(checklistKey(r))) checklists.set(checklistKey(r), await checklistFor(db, r));
   return { rows, events, checklists };
 }
 

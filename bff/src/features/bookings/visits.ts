@@ -24,11 +24,12 @@ import {
   acceptVisit,
   agentCancelVisit,
   type ChecklistItem,
+  checklistFor,
+  checklistKey,
   getVisibleVisit,
   handBackVisit,
   isActiveVisit,
   listVisitQueue,
-  matterChecklist,
   moveVisit,
   recordReview,
   visitDetails,
@@ -113,7 +114,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       return {
         // The queue never shows full addresses.
         items: rows.map((b) =>
-          toVisit(b, events, checklists.get(b.matterCode) ?? [], req.userId, { reveal: false }),
+          toVisit(b, events, checklists.get(checklistKey(b)) ?? [], req.userId, { reveal: false }),
         ),
       };
     },
@@ -231,7 +232,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
     async (req) => {
       const { booking: b } = await visible(req.params.id, req.userId);
       // 一次性告知: every required material that is absent or short of copies, in one list.
-      const missing = missingFromReview(await matterChecklist(db, b.matterCode), req.body.items);
+      const missing = missingFromReview(await checklistFor(db, b), req.body.items);
       // 容缺受理: with something missing, collect what is complete and leave a bag for the rest.
       const tolerate =
         req.body.tolerate && missing.length > 0

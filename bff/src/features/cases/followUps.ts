@@ -7,6 +7,7 @@ import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { chineseDate } from '../../lib/calendar';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
+import { SHIP_BUNDLE_RESULTS } from '../bundles/parcels';
 import { inviteEvaluation } from '../evaluations/jobs';
 import { notifyUser } from '../notifications/notify';
 import {
@@ -91,7 +92,19 @@ export async function followUp(tx: DatabaseOrTransaction, app: FastifyInstance, 
       physical ? '证照将由EMS免费寄给您' : '电子证照已发放，无需邮寄',
     );
     await inviteEvaluation(tx, app, after, 'completion');
-    if (physical && !after.resultShipmentId) await shipResult(tx, app, after);
+    // A bundle's results ready together share a parcel: shipped by a job a short window later (see bundles/parcels).
+    if (physical && !after.resultShipmentId && after.bundleBookingId)
+      await app.jobs.enqueue(
+        tx,
+        SHIP_BUNDLE_RESULTS,
+        { bookingId: after.bundleBookingId },
+        {
+          startAfter: new Date(Date.now() + app.config.tracking.bundleParcelWindowSeconds * 1000),
+          singletonKey: after.bundleBookingId,
+          singletonSeconds: Math.max(1, app.config.tracking.bundleParcelWindowSeconds),
+        },
+      );
+    else if (physical && !after.resultShipmentId) await shipResult(tx, app, after);
   }
   if (after.payment && !before.payment)
     await notice(
@@ -117,13 +130,14 @@ export const mailingSealedContext = (caseId: string, field: 'address' | 'contact
  * A door-visit case's result goes back to the address the materials were collected from; a case added for
  * result mailing (单程寄递) to the address its mailing names.
  */
-async function destinationOf(
+export async function destinationOf(
   tx: DatabaseOrTransaction,
   app: FastifyInstance,
   c: Case,
 ): Promise<ResultDestination | undefined> {
-  if (c.bookingId) {
-    const [b] = await tx.select().from(bookings).where(eq(bookings.id, c.bookingId));
+  const bookingId = c.bookingId ?? c.bundleBookingId;
+  if (bookingId) {
+    const [b] = await tx.select().from(bookings).where(eq(bookings.id, bookingId));
     if (!b) return undefined;
     const { centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
     return {

@@ -34,7 +34,12 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
     expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
     async handle({ shipmentId, receivedAt }) {
       const [row] = await db
-        .select({ waybillNo: shipments.waybillNo, deliveredAt: shipments.deliveredAt, projId: cases.projId })
+        .select({
+          waybillNo: shipments.waybillNo,
+          deliveredAt: shipments.deliveredAt,
+          projId: cases.projId,
+          bundleBookingId: cases.bundleBookingId,
+        })
         .from(shipments)
         .innerJoin(cases, eq(cases.id, shipments.caseId))
         .where(eq(shipments.id, shipmentId));
@@ -42,12 +47,22 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
       // received (receivedAt) is on its desk whatever EMS has pushed so far.
       const deliveredAt = row?.deliveredAt ?? (receivedAt ? new Date(receivedAt) : null);
       if (!row?.waybillNo || !deliveredAt) return;
-      if (!row.projId) throw new Error('the platform has not numbered the case yet');
+      // 一件事一次办: one parcel carried the materials of every case of the bundle; each is told (idempotent).
+      const projIds = row.bundleBookingId
+        ? (
+            await db
+              .select({ projId: cases.projId })
+              .from(cases)
+              .where(eq(cases.bundleBookingId, row.bundleBookingId))
+          ).map((c) => c.projId)
+        : [row.projId];
+      if (projIds.some((p) => !p)) throw new Error('the platform has not numbered the case yet');
       try {
-        await app.gov.materialsArrived(row.projId, {
-          waybillNo: row.waybillNo,
-          deliveredAt: deliveredAt.toISOString(),
-        });
+        for (const projId of projIds)
+          await app.gov.materialsArrived(projId!, {
+            waybillNo: row.waybillNo,
+            deliveredAt: deliveredAt.toISOString(),
+          });
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
           throw new PermanentJobError(`platform refused the materials arrival: ${err.code} ${err.message}`);

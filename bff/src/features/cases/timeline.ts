@@ -19,12 +19,13 @@ import {
   shipmentLegLabels,
   type TimelineItem,
 } from '@zyt/shared';
-import { asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
   bookingEvents,
   bookings,
   type Case,
+  cases,
   govCaseEvents,
   outlets,
   type ShipmentFlag,
@@ -243,19 +244,21 @@ const beijingClock = (d: Date) => new Date(d.getTime() + BEIJING_OFFSET_MS).toIS
 
 /** One case, all of it: booking steps, platform stages and every EMS leg's events, oldest first. */
 export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<CaseDetail> {
+  // A bundle's case came from its bundle's one door visit: that visit's steps and materials parcel are its own too.
+  const visitId = c.bookingId ?? c.bundleBookingId;
   const [booking, steps, stages, legs, receipts, atWindow] = await Promise.all([
-    c.bookingId
+    visitId
       ? db
           .select({ id: bookings.id, number: bookings.number })
           .from(bookings)
-          .where(eq(bookings.id, c.bookingId))
+          .where(eq(bookings.id, visitId))
           .then((r) => r[0])
       : undefined,
-    c.bookingId
+    visitId
       ? db
           .select()
           .from(bookingEvents)
-          .where(eq(bookingEvents.bookingId, c.bookingId))
+          .where(eq(bookingEvents.bookingId, visitId))
           .orderBy(asc(bookingEvents.id))
       : [],
     c.projId
@@ -273,6 +276,12 @@ export async function caseDetail(db: DatabaseOrTransaction, c: Case): Promise<Ca
           c.bookingId ? eq(shipments.bookingId, c.bookingId) : undefined,
           // A parcel shared with the applicant's other results names one of them as its subject.
           c.resultShipmentId ? eq(shipments.id, c.resultShipmentId) : undefined,
+          c.bundleBookingId
+            ? and(
+                eq(shipments.leg, 'materials_to_centre'),
+                sql`${shipments.caseId} in (select id from ${cases} where ${cases.bundleBookingId} = ${c.bundleBookingId})`,
+              )
+            : undefined,
         ),
       )
       .orderBy(asc(shipments.createdAt)),

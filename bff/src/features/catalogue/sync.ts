@@ -1,10 +1,27 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
-import { catalogueState, matterMaterials, matterOutlets, matters, outlets } from '../../db/schema';
+import {
+  bundleMaterials,
+  bundleMatters,
+  bundleSituations,
+  bundles,
+  catalogueState,
+  matterMaterials,
+  matterOutlets,
+  matters,
+  outlets,
+} from '../../db/schema';
 import { fetchWholeCatalogue } from '../../integrations/gov/client';
-import { GovError, type GovMatter, type GovOutlet, type GovPlatformApi } from '../../integrations/gov/types';
+import {
+  type GovBundle,
+  GovError,
+  type GovMatter,
+  type GovOutlet,
+  type GovPlatformApi,
+} from '../../integrations/gov/types';
 import { PermanentJobError } from '../../jobs/queue';
+import { type PreparedBundles, prepareBundles } from '../bundles/merge';
 import { getCatalogueState } from './catalogue';
 import { indexGrams, normaliseForSearch } from './search';
 
@@ -17,7 +34,15 @@ const CHUNK = 500;
 
 export type SyncOutcome =
   | { changed: false; version: string }
-  | { changed: true; version: string; matters: number; outlets: number; previousVersion: string | null };
+  | {
+      changed: true;
+      version: string;
+      matters: number;
+      outlets: number;
+      previousVersion: string | null;
+      bundles: number;
+      skippedBundles: string[];
+    };
 
 /** The platform sent something we will not store (it would leave the catalogue worse than it is). */
 export class CatalogueRejectedError extends Error {}
@@ -27,12 +52,16 @@ interface Prepared {
   materials: (typeof matterMaterials.$inferInsert)[];
   outlets: (typeof outlets.$inferInsert)[];
   links: (typeof matterOutlets.$inferInsert)[];
+  bundles: PreparedBundles;
+  /** Bundles left out because they name matters, fields or dependencies the catalogue does not have. */
+  skippedBundles: string[];
 }
 
 /** Rows to write, checked as a whole first: an empty list, a repeated code or id is refused. */
 export function prepareCatalogue(fetched: {
   matters: readonly GovMatter[];
   outlets: readonly GovOutlet[];
+  bundles?: readonly GovBundle[];
 }): Prepared {
   if (fetched.matters.length === 0) throw new CatalogueRejectedError('the platform sent no matters');
   const codes = new Set<string>();
@@ -75,7 +104,13 @@ export function prepareCatalogue(fetched: {
   for (const m of fetched.matters) for (const id of m.outletIds) link(m.serviceCode, id);
   for (const o of fetched.outlets) for (const code of o.serviceCodes) link(code, o.id);
 
+  const prepared = prepareBundles(
+    fetched.bundles ?? [],
+    new Map(fetched.matters.map((m) => [m.serviceCode, m])),
+  );
   return {
+    bundles: prepared.rows,
+    skippedBundles: prepared.skipped,
     matters: fetched.matters.map((m, position) => {
       const searchName = normaliseForSearch(m.name);
       const searchExtra = `${normaliseForSearch(m.theme)}\n${normaliseForSearch(m.department)}`;
@@ -159,6 +194,10 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
       await confirmCurrent(tx);
       return { changed: false as const, version: fetched.version };
     }
+    await tx.delete(bundleMaterials);
+    await tx.delete(bundleSituations);
+    await tx.delete(bundleMatters);
+    await tx.delete(bundles);
     await tx.delete(matterOutlets);
     await tx.delete(matterMaterials);
     await tx.delete(matters);
@@ -167,6 +206,10 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
     await insertChunked(rows.materials, (chunk) => tx.insert(matterMaterials).values(chunk));
     await insertChunked(rows.outlets, (chunk) => tx.insert(outlets).values(chunk));
     await insertChunked(rows.links, (chunk) => tx.insert(matterOutlets).values(chunk));
+    await insertChunked(rows.bundles.bundles, (chunk) => tx.insert(bundles).values(chunk));
+    await insertChunked(rows.bundles.matters, (chunk) => tx.insert(bundleMatters).values(chunk));
+    await insertChunked(rows.bundles.situations, (chunk) => tx.insert(bundleSituations).values(chunk));
+    await insertChunked(rows.bundles.materials, (chunk) => tx.insert(bundleMaterials).values(chunk));
     const state = {
       version: fetched.version,
       syncedAt: sql`now()`,
@@ -184,6 +227,8 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
       matters: rows.matters.length,
       outlets: rows.outlets.length,
       previousVersion: current?.version ?? null,
+      bundles: rows.bundles.bundles.length,
+      skippedBundles: rows.skippedBundles,
     };
   });
   if (outcome.changed) await refreshSearchIndex(db);

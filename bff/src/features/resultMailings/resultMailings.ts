@@ -249,6 +249,24 @@ const parcelKeyOf = (address: Address, contact: Contact) =>
     ),
   );
 
+/** Results ready together, packed by the parcel rule above: per person and place, PARCEL_MAX_PIECES at most. */
+export function intoParcels<T>(
+  ready: readonly T[],
+  to: (t: T) => { address: Address; contact: Contact },
+): T[][] {
+  const groups = new Map<string, T[][]>();
+  for (const r of ready) {
+    const { address, contact } = to(r);
+    const key = parcelKeyOf(address, contact);
+    const parcels = groups.get(key) ?? [];
+    const last = parcels.at(-1);
+    if (last && last.length < PARCEL_MAX_PIECES) last.push(r);
+    else parcels.push([r]);
+    groups.set(key, parcels);
+  }
+  return [...groups.values()].flat();
+}
+
 /**
  * A service centre orders result mailing for a list of cases whose results it holds (issued, paper): each
  * case opens (or, applied for by a resident of ours, is found) and goes into a parcel with the same person's
@@ -369,16 +387,7 @@ async function orderInOneTransaction(
     if (fresh.length > 0) await tx.insert(cases).values(fresh);
     if (mailings.length > 0) await tx.insert(resultMailings).values(mailings);
 
-    const groups = new Map<string, (typeof toShip)[number][][]>();
-    for (const s of toShip) {
-      const key = parcelKeyOf(s.item.address, s.item.contact);
-      const parcels = groups.get(key) ?? [];
-      const last = parcels.at(-1);
-      if (last && last.length < PARCEL_MAX_PIECES) last.push(s);
-      else parcels.push([s]);
-      groups.set(key, parcels);
-    }
-    const parcels = [...groups.values()].flat();
+    const parcels = intoParcels(toShip, (s) => s.item);
     const parcelIds = await requestShipments(
       tx,
       app,

@@ -173,7 +173,12 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
 export async function fetchWholeCatalogue(
   api: GovPlatformApi,
   pageSize = 100,
-): Promise<{ matters: GovCataloguePage['matters']; outlets: GovCataloguePage['outlets']; version: string }> {
+): Promise<{
+  matters: GovCataloguePage['matters'];
+  outlets: GovCataloguePage['outlets'];
+  bundles: NonNullable<GovCataloguePage['bundles']>;
+  version: string;
+}> {
   const first = await api.fetchCatalogue({ limit: pageSize });
   const matters = [...first.matters];
   let cursor = first.nextCursor;
@@ -189,5 +194,5 @@ export async function fetchWholeCatalogue(
     matters.push(...page.matters);
     cursor = page.nextCursor;
   }
-  return { matters, outlets: first.outlets, version: first.version };
+  return { matters, outlets: first.outlets, bundles: first.bundles ?? [], version: first.version };
 }

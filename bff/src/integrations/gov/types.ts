@@ -141,8 +141,53 @@ export const GovOutlet = Type.Object({
 });
 export type GovOutlet = Static<typeof GovOutlet>;
 
+/** A form field a bundle's matters ask for (shared fields are asked once). */
+export const GovBundleField = Type.Object({
+  id: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }),
+  label: Text,
+  kind: literals('name', 'id_number', 'date', 'sex', 'text'),
+});
+export type GovBundleField = Static<typeof GovBundleField>;
+
+/**
+ * 一件事一次办: several matters applied for at once (e.g. 出生一件事). Each matter names the form fields it needs
+ * and the matters whose result it waits for; each situation (情形) says which matters apply, and may limit the
+ * applicant's child's age (maxAgeDays from the birthDate field).
+ */
+export const GovBundle = Type.Object({
+  code: Text,
+  version: Text,
+  name: Text,
+  theme: Text,
+  description: Text,
+  /** 上门收件 for the bundle: one visit collects every matter's materials. */
+  doorPickup: Type.Boolean(),
+  fields: Type.Array(GovBundleField),
+  matters: Type.Array(
+    Type.Object({
+      serviceCode: Text,
+      fieldIds: Type.Array(Text),
+      dependsOn: Type.Array(Text),
+    }),
+    { minItems: 1 },
+  ),
+  situations: Type.Array(
+    Type.Object({
+      id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+      name: Text,
+      description: Text,
+      serviceCodes: Type.Array(Text, { minItems: 1 }),
+      maxAgeDays: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+    { minItems: 1 },
+  ),
+});
+export type GovBundle = Static<typeof GovBundle>;
+
 export const GovCataloguePage = Type.Object({
   matters: Type.Array(GovMatter),
+  /** 一件事 bundles, on the first page (like outlets); absent from platforms that publish none. */
+  bundles: Type.Optional(Type.Array(GovBundle)),
   /** The full outlet list on the first page (no cursor); empty on later pages. */
   outlets: Type.Array(GovOutlet),
   nextCursor: Type.Optional(Text),
@@ -184,6 +229,18 @@ export const GovCaseSubmission = Type.Object({
   operator: Type.Optional(Person),
   /** ACCEPTLIST */
   acceptList: Type.Array(GovAcceptItem),
+  /**
+   * 一件事一次办: the bundle this case is one matter of. All matters of one application share applicationId; the
+   * form carries the fields this matter asks for (personal data: request bodies only).
+   */
+  bundle: Type.Optional(
+    Type.Object({
+      code: Text,
+      applicationId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+      situation: Text,
+      form: Type.Record(Type.String(), Type.String()),
+    }),
+  ),
   /** BUS_MODE: 00 normal, 01 快递送达 (result delivered by EMS to the applicant's address) */
   busMode: literals('00', '01'),
   infoType: InfoTypeSchema,

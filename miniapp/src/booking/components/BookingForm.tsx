@@ -2,6 +2,7 @@ import { Picker, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import {
   type BookingView,
+  type BundleBookingInput,
   type CreateBookingBody,
   type GeoPoint,
   type MatterGuide,
@@ -10,7 +11,7 @@ import {
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { createBooking, getBookingDefaults, newIdempotencyKey } from '@/api/bookings';
 import { type ApiError, asApiError } from '@/api/errors';
 import { FormField } from '@/components/FormField';
@@ -165,11 +166,18 @@ export function BookingForm({
   matter,
   onBooked,
   draft,
+  bundle,
+  children,
 }: {
-  matter: MatterGuide;
+  /** The matter, or a bundle (一件事) shown as one: its code, name, department line and materials. */
+  matter: Pick<MatterGuide, 'code' | 'name' | 'department' | 'materials'>;
   onBooked: (b: BookingView) => void;
   /** Booking again: the earlier booking to start from. */
   draft?: RebookDraft;
+  /** 一件事一次办: the situation and the merged form's answers (filled in `children`), and what is still wrong. */
+  bundle?: { input: BundleBookingInput; situationName: string; problems: number };
+  /** Extra cards before the address (the bundle's merged form). */
+  children?: ReactNode;
 }) {
   const [values, setValues] = useState<Values>(() => initialValues(draft));
   /** The county is outside the served area (said as soon as it is known, not at submit). */
@@ -233,10 +241,11 @@ export function BookingForm({
     setServerErrors((e) => ({ ...e, window: undefined }));
   };
 
+  const bundleBlocked = !!bundle && bundle.problems > 0;
   const toConfirm = () => {
     setShowAll(true);
     setNotice(undefined);
-    if (checked.body) {
+    if (checked.body && !bundleBlocked) {
       setStep('confirm');
       Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
     }
@@ -244,7 +253,11 @@ export function BookingForm({
 
   const submit = async () => {
     if (!checked.body) return setStep('form');
-    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
+    const body = {
+      ...checked.body(matter.code),
+      ...(location ? { location } : {}),
+      ...(bundle ? { bundle: bundle.input } : {}),
+    };
     const json = JSON.stringify(body);
     // A new key only when what is submitted changed; a retry of the same booking reuses it.
     if (attempt.current?.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
@@ -295,6 +308,11 @@ export function BookingForm({
   const noticeView = notice && (
     <View className="notice" role="alert" id="booking-notice">
       <Text>{notice.message}</Text>
+      {notice.details
+        .filter((d) => d.field.startsWith('bundle.'))
+        .map((d) => (
+          <Text key={d.field}>{d.message}</Text>
+        ))}
       {(notice.code === 'NETWORK' || notice.status >= 500) && step === 'confirm' && (
         <Text>可以再次点击“确认预约”重试，不会重复预约。</Text>
       )}
@@ -315,13 +333,18 @@ export function BookingForm({
   );
 
   if (step === 'confirm' && checked.body && time) {
-    const body = { ...checked.body(matter.code), ...(location ? { location } : {}) };
+    const body = {
+      ...checked.body(matter.code),
+      ...(location ? { location } : {}),
+      ...(bundle ? { bundle: bundle.input } : {}),
+    };
     return (
       <View className="booking-confirm">
         {stepsBar}
         <View className="card">
           <Text className="booking-section-title">请核对预约信息</Text>
           <Kv label="办理事项" value={matter.name} />
+          {bundle && <Kv label="情形" value={bundle.situationName} />}
           <Kv
             label="上门地址"
             value={`${body.address.province}${body.address.city}${body.address.county}${body.address.detail}`}
@@ -371,6 +394,8 @@ export function BookingForm({
           {matter.materials.filter((m) => m.required).length} 项）
         </Text>
       </View>
+
+      {children}
 
       <View className="card">
         <Text className="booking-section-title">上门地址</Text>
@@ -455,7 +480,7 @@ export function BookingForm({
       </View>
 
       {noticeView}
-      {showAll && !checked.body && (
+      {showAll && (!checked.body || bundleBlocked) && (
         <View className="notice" role="alert">
           <Text>请按标红的提示修改后再继续</Text>
         </View>

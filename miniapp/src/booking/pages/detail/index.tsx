@@ -266,6 +266,20 @@ export default function BookingDetail() {
         <Kv label="上门时间" value={visitTimeText(booking.window)} />
         {due && !finalBookingStatuses.includes(booking.status) && <Kv label="最迟到达" value={due} />}
         {error && <Text className="text-hint">刷新失败：{error.message}（显示的是上次的状态）</Text>}
+        {booking.bundle && (
+          <Kv label="一件事" value={`${booking.bundle.name}（${booking.bundle.situation.name}）`} />
+        )}
+        {booking.bundle && (
+          <Button
+            block
+            type="primary"
+            size="large"
+            id="booking-bundle-progress"
+            onClick={() => Taro.navigateTo({ url: withQuery(routes.bundleTimeline, { id: booking.id }) })}
+          >
+            查看一件事办理进度
+          </Button>
+        )}
         {theCase && (
           <Button
             block

@@ -1,8 +1,18 @@
 import Taro, { useRouter } from '@tarojs/taro';
-import type { MatterGuide, RebookDraft } from '@zyt/shared';
+import {
+  type BundleGuide,
+  bundleForSituation,
+  checkBundleForm,
+  type MatterGuide,
+  materialFormLabels,
+  type RebookDraft,
+} from '@zyt/shared';
+import { useState } from 'react';
 import { getRebookDraft } from '@/api/bookings';
+import { getBundleGuide } from '@/api/bundles';
 import { getMatterGuide } from '@/api/catalogue';
 import { BookingForm } from '@/booking/components/BookingForm';
+import { BundleForm } from '@/booking/components/BundleForm';
 import { MatterPicker } from '@/booking/components/MatterPicker';
 import { ResidentGate } from '@/booking/components/ResidentGate';
 import { Page } from '@/components/Page';
@@ -61,6 +71,65 @@ function BookMatter({ matterCode, draft }: { matterCode: string; draft?: RebookD
   );
 }
 
+/** 一件事一次办: one door visit for every matter of the situation, with the merged form asked once. */
+function BookBundleForm({ guide, situation }: { guide: BundleGuide; situation: string }) {
+  const view = bundleForSituation(guide, situation);
+  const [form, setForm] = useState<Record<string, string>>({});
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  if (!view) {
+    return (
+      <EmptyState title="该情形不适用" text={`“${guide.name}”没有这种情形，请返回办事指南重新选择。`}>
+        <Button
+          type="primary"
+          size="large"
+          onClick={() => Taro.redirectTo({ url: withQuery(routes.bundleGuide, { code: guide.code }) })}
+        >
+          重新选择情形
+        </Button>
+      </EmptyState>
+    );
+  }
+  const checked = checkBundleForm(view.fields, form);
+  const name = guide.situations.find((s) => s.id === situation)!.name;
+  return (
+    <BookingForm
+      matter={{
+        code: guide.code,
+        name: guide.name,
+        department: `${name} · ${view.matters.length} 个事项一次办`,
+        materials: view.materials.map((m) => ({ ...m, formLabel: materialFormLabels[m.form] })),
+      }}
+      bundle={{
+        input: { situation, form },
+        situationName: name,
+        problems: checked.ok ? 0 : checked.issues.length,
+      }}
+      onBooked={(booking) =>
+        Taro.redirectTo({ url: withQuery(routes.bookingDone, { id: booking.id, number: booking.number }) })
+      }
+    >
+      <BundleForm
+        fields={view.fields}
+        values={form}
+        problems={checked.ok ? [] : checked.issues}
+        showAll={false}
+        touched={touched}
+        onChange={(id, value) => {
+          setForm((f) => ({ ...f, [id]: value }));
+          setTouched((t) => ({ ...t, [id]: true }));
+        }}
+      />
+    </BookingForm>
+  );
+}
+
+function BookBundle({ code, situation }: { code: string; situation: string }) {
+  const guide = useLoader(() => getBundleGuide(code));
+  if (guide.loading) return <LoadingState />;
+  if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
+  return guide.data ? <BookBundleForm guide={guide.data} situation={situation} /> : null;
+}
+
 /** Booking again from an earlier booking (?from=): its matter, address, contact and what was missing. */
 function Rebook({ from }: { from: string }) {
   const draft = useLoader(() => getRebookDraft(from));
@@ -78,9 +147,14 @@ export default function BookingEntry() {
   const params = useRouter().params;
   const matterCode = routeParam(params, 'matterCode');
   const from = routeParam(params, 'from');
+  const situation = routeParam(params, 'situation');
   return (
     <Page className="booking">
-      {from ? (
+      {matterCode && situation ? (
+        <ResidentGate>
+          <BookBundle code={matterCode} situation={situation} />
+        </ResidentGate>
+      ) : from ? (
         <ResidentGate>
           <Rebook from={from} />
         </ResidentGate>

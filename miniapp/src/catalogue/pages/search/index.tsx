@@ -3,12 +3,14 @@ import Taro, { useRouter } from '@tarojs/taro';
 import {
   type ApplicantType,
   applicantLabels,
+  type BundleSummary,
   channelLabels,
   type MatterChannel,
   type MatterSummary,
   type ThemeList,
 } from '@zyt/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { listBundles } from '@/api/bundles';
 import { listThemes, searchMatters } from '@/api/catalogue';
 import { type ApiError, asApiError } from '@/api/errors';
 import { type ChipOption, Chips } from '@/components/Chips';
@@ -107,6 +109,44 @@ function MatterItem({ matter }: { matter: MatterSummary }) {
         承诺时限：{promisedText(matter.promisedWorkingDays)} · {matter.department}
       </Text>
     </View>
+  );
+}
+
+/** 一件事一次办 bundles matching the query (all of them when there is none): one application for several matters. */
+function Bundles({ q }: { q: string }) {
+  const [bundles, setBundles] = useState<BundleSummary[]>([]);
+  useEffect(() => {
+    let live = true;
+    // Without them the search still works: a failure shows no bundles.
+    listBundles().then(
+      (res) => live && setBundles(res.items),
+      () => live && setBundles([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const shown = bundles.filter((b) => !q || b.name.includes(q) || b.description.includes(q));
+  if (shown.length === 0) return null;
+  return (
+    <>
+      {shown.map((b) => (
+        <View
+          key={b.code}
+          className="card matter-item"
+          hoverClass="matter-item--pressed"
+          onClick={() => Taro.navigateTo({ url: withQuery(routes.bundleGuide, { code: b.code }) })}
+        >
+          <Text className="text-title">{b.name}</Text>
+          <View className="matter-item__tags">
+            <Tag type="primary">一件事一次办</Tag>
+            <Label>{b.matterCount} 个事项</Label>
+            <Tag type="success">{b.physicalResults} 本证卡寄送到家</Tag>
+          </View>
+          <Text className="text-hint">{b.description}</Text>
+        </View>
+      ))}
+    </>
   );
 }
 
@@ -215,6 +255,7 @@ export default function Search() {
           onChange={(theme) => change({ theme })}
         />
       )}
+      <Bundles q={filters.q} />
       {list()}
     </Page>
   );
