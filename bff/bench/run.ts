@@ -239,7 +239,9 @@ const SCENARIOS: Scenario[] = [
         throw new Error(`claims.confirm: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       // Requests still in flight when the 10 s end are answered (and stored) after autocannon stops counting.
       if (confirmed < r['2xx'] || confirmed > r['2xx'] + 50)
-        throw new Error(`claims.confirm: ${r['2xx']} confirmed answers but ${confirmed} confirmations stored`);
+        throw new Error(
+          `claims.confirm: ${r['2xx']} confirmed answers but ${confirmed} confirmations stored`,
+        );
       return [
         {
           name: 'claims.confirm',
