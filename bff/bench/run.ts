@@ -1,7 +1,8 @@
 /**
  * `pnpm bench [name…]`: scenarios on PostgreSQL (DATABASE_URL, else the local server), each reported next to a
  * reference measured in the same run. Names pick scenarios (jobs.ems, booking — both booking.* entries —,
- * ems.push, bag.scan, results.bulk, stats — all stats.* entries —); none runs them all. Writes bench-results.json at the repo root; a scenario's entry replaces the
+ * ems.push, bag.scan, results.bulk, stats — all stats.* entries —, claims.import, claims.confirm); none runs them
+ * all. Writes bench-results.json at the repo root; a scenario's entry replaces the
  * one of the same name, so later scenarios add to the file.
  *
  * A scenario is one entry of SCENARIOS (its name, and a run that measures, checks and returns its results):
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBagScan } from './bagScan';
 import { benchBookings } from './bookings';
+import { benchClaimsConfirm, benchClaimsImport, IMPORT_ROWS } from './claims';
 import { benchEmsPush } from './emsPush';
 import { benchJobsEms } from './jobsEms';
 import { pgbenchInsertTps, scratchDatabase } from './reference';
@@ -241,6 +243,60 @@ const SCENARIOS: Scenario[] = [
         target: `p50 ≤ ${STATS_SCAN_RATIO} × a same-run count(*) of the 100,000 cases (${r.p50 / s.scanMs <= STATS_SCAN_RATIO ? 'met' : 'NOT met'}); p99 ≤ ${STATS_TARGET_MS} ms on a quiet machine (${r.p99 <= STATS_TARGET_MS ? 'met' : 'not met in this run'})`,
         notes: `${what}: four statements (cases with channels and percentile_cont p50/p90 of five stages, bags, charged legs, per-agent events and ratings) through app.inject with a supervisor's JWT and session check, PostgreSQL; ${seeded}; same-run count(*) of the cases ${round(s.scanMs, 2)} ms → ${round(r.p50 / s.scanMs)} ×`,
       }));
+    },
+  },
+  {
+    name: 'claims.import',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const imp = await benchClaimsImport(databaseUrl);
+      console.log(`claims.import: ${round(imp.throughput)} rows/s (${round(imp.seconds, 2)} s)`, imp.check);
+      if (imp.check.imported !== IMPORT_ROWS || imp.check.stored !== IMPORT_ROWS)
+        throw new Error(`claims.import lost rows: ${JSON.stringify(imp.check)}`);
+      return [
+        {
+          name: 'claims.import',
+          throughput: round(imp.throughput),
+          unit: 'rows/s',
+          p50_ms: null,
+          p99_ms: null,
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(imp.throughput / tps, 4),
+          target: '30,000 screened enterprises taken in one go, all or nothing',
+          notes: `${IMPORT_ROWS} rows of one 免申即享 list in one transaction (multi-row INSERTs of 2,000 rows) in ${round(imp.seconds, 2)} s, as the import job runs it after fetching the list; PostgreSQL`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'claims.confirm',
+    async run({ databaseUrl, pgbenchTps: tps }) {
+      const { result: r, confirmed } = await benchClaimsConfirm(databaseUrl);
+      console.log(
+        `claims.confirm: ${round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}, confirmations ${confirmed}`,
+      );
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`claims.confirm: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      // Requests still in flight when the 10 s end are answered (and stored) after autocannon stops counting.
+      if (confirmed < r['2xx'] || confirmed > r['2xx'] + 50)
+        throw new Error(
+          `claims.confirm: ${r['2xx']} confirmed answers but ${confirmed} confirmations stored`,
+        );
+      return [
+        {
+          name: 'claims.confirm',
+          throughput: round(r.requests.average),
+          unit: 'req/s',
+          p50_ms: r.latency.p50,
+          p99_ms: r.latency.p99,
+          reference_name: PGBENCH_REFERENCE,
+          reference: round(tps),
+          ratio: round(r.requests.average / tps, 4),
+          target: '≥ booking.create req/s',
+          notes:
+            'POST /api/v1/enterprises/:code/subsidies/:round/confirm by 50 bound clerks, each request a new enterprise-and-round pair (binding check, list lookup, validation, case + sealed confirmation + submission job in one transaction), 50 connections, 10 s, PostgreSQL',
+        },
+      ];
     },
   },
 ];

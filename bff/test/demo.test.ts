@@ -18,6 +18,8 @@ const templates = JSON.stringify({
   visit_update: 't10',
   visit_reminder: 't11',
   evaluation_invite: 't12',
+  subsidy_deadline: 't13',
+  subsidy_paid: 't14',
 });
 
 /** The BFF as the demo launcher composes it, in the given environment. */
