@@ -9,6 +9,7 @@ import { Page } from '@/components/Page';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingDateTime } from '@/lib/beijingTime';
 import { useLive } from '@/lib/useLive';
+import { routes } from '@/navigation';
 import { BagStats } from '@/staff/components/BagStats';
 import { AgentFiguresCard, StaffOutlets } from '@/staff/components/StaffOutlets';
 import { SupervisorGate } from '@/staff/components/SupervisorGate';
@@ -160,6 +161,14 @@ export default function Supervision() {
   return (
     <Page className="supervision">
       <SupervisorGate>
+        <View className="card" id="workbench-link">
+          <Text className="text-hint">
+            这里是时效情况一览；要指派专人跟进、记录处理过程并办结，请到监管工作台。
+          </Text>
+          <Button size="large" onClick={() => Taro.navigateTo({ url: routes.workbench })}>
+            去监管工作台
+          </Button>
+        </View>
         <Breaches />
         <BagStats />
         <AgentFiguresCard />
