@@ -37,8 +37,11 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A ceiling for the stack to come up (it builds nothing; it starts three simulators and the BFF): minutes on a busy machine. */
+const READY_WITHIN_MS = 240_000;
+
 async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + READY_WITHIN_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The demo stack exited (${child.exitCode}):\n${output()}`);
     try {
@@ -49,7 +52,7 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`The demo stack was not ready within 90 s:\n${output()}`);
+  throw new Error(`The demo stack was not ready within ${READY_WITHIN_MS / 1000} s:\n${output()}`);
 }
 
 export default async function setup(project: TestProject) {
