@@ -58,7 +58,7 @@ export async function openDoorCase(
 }
 
 /** The cases of a bundle's door visit, one per matter of its situation (opening them again finds them). */
-async function openBundleCases(tx: DatabaseOrTransaction, b: Booking): Promise<Case[]> {
+async function openBundleCases(tx: DatabaseOrTransaction, b: Booking, centreId: string): Promise<Case[]> {
   const codes = b.bundle!.matterCodes;
   const rows = await tx.select().from(matters).where(inArray(matters.code, codes));
   const byCode = new Map(rows.map((m) => [m.code, m]));
@@ -70,6 +70,7 @@ async function openBundleCases(tx: DatabaseOrTransaction, b: Booking): Promise<C
         channel: 'bundle' as const,
         applicantKind: 'person' as const,
         bundleBookingId: b.id,
+        centreId,
         matterCode: code,
         matterName: byCode.get(code)?.name ?? code,
         promisedWorkingDays: byCode.get(code)?.promisedWorkingDays ?? 0,
@@ -96,7 +97,7 @@ export async function queueCollectedWork(
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
   // 一件事一次办: a case per matter that applies, all from this one visit; one parcel carries the materials.
-  const opened = b.bundle ? await openBundleCases(tx, b) : [await openDoorCase(tx, b)];
+  const opened = b.bundle ? await openBundleCases(tx, b, centre.id) : [await openDoorCase(tx, b)];
   const c = opened[0]!;
   await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();

@@ -437,6 +437,8 @@ export async function recordWindowReview(
         name: intake.matterName,
         promisedWorkingDays: matter?.promisedWorkingDays ?? 0,
       },
+      // Where its materials go: the centre's figures count it.
+      centreId: centre.id,
     });
     const now = Date.now();
     const shipmentId = await requestShipment(tx, app, {
