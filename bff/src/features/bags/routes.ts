@@ -17,6 +17,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
 import { getVisibleVisit } from '../bookings/visitQueries';
 import { caseOfBooking } from '../cases/cases';
 import {
@@ -37,7 +38,6 @@ import { formatBagCode } from './codes';
 import { bagStats } from './jobs';
 import { labelSheet } from './labels';
 
-const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 const API_PREFIX = '/api/v1';
 const batchStaff = [Role.supervisor, Role.centreClerk];
 
@@ -85,9 +85,7 @@ export default async function bagRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
-        throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED');
+      const key = idempotencyKeyOf(req.headers);
       const code = codeOf(app, req.params.code);
       const { created, confirmation } = await confirmBag(app, {
         code,

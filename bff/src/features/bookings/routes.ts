@@ -19,6 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { type Booking, bundles } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
 import { bundleExists, checkBundleBooking } from '../bundles/bundles';
 import {
   agentPhoneFor,
@@ -37,10 +38,9 @@ import {
   servingOutlets,
   toBookingView,
 } from './bookings';
-import { availableSlots } from './slots';
+import { availableSlots, slotsView } from './slots';
 
 const errors = errorResponses(400, 401, 403, 404, 409, 422);
-const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 const residents = [Role.resident];
 
 export default async function bookingRoutes(fastify: FastifyInstance) {
@@ -89,15 +89,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
         hours: postOffice.hours,
         now: new Date(),
       });
-      return {
-        outlet: { id: postOffice.id, name: postOffice.name },
-        slots: slots.map((s) => ({
-          id: s.id,
-          start: s.startsAt.toISOString(),
-          end: s.endsAt.toISOString(),
-          remaining: s.capacity - s.booked,
-        })),
-      };
+      return slotsView(postOffice, slots);
     },
   );
 
@@ -114,9 +106,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
-        throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED');
+      const key = idempotencyKeyOf(req.headers);
       const body = req.body;
       if (!(await hasRealName(db, req.userId))) throw new AppError(403, 'REAL_NAME_REQUIRED');
       const name = validatePersonName(body.contact.name);

@@ -120,3 +120,19 @@ export async function releaseSlot(db: DatabaseOrTransaction, slotId: string | nu
     .set({ booked: sql`greatest(${bookingSlots.booked} - 1, 0)` })
     .where(eq(bookingSlots.id, slotId));
 }
+
+/** Slots as the booking pages show them (a door visit's and a window's alike): when, and the places left. */
+export function slotsView(
+  outlet: { id: string; name: string },
+  slots: readonly { id: string; startsAt: Date; endsAt: Date; capacity: number; booked: number }[],
+) {
+  return {
+    outlet: { id: outlet.id, name: outlet.name },
+    slots: slots.map((s) => ({
+      id: s.id,
+      start: s.startsAt.toISOString(),
+      end: s.endsAt.toISOString(),
+      remaining: s.capacity - s.booked,
+    })),
+  };
+}

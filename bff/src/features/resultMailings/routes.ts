@@ -14,11 +14,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
 import { caseSummary } from '../cases/timeline';
 import { staffOutlet } from '../staff/outlets';
 import { type AddedMailing, addResultMailing, orderResultMailings, outletRow } from './resultMailings';
-
-const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 
 const view = (m: AddedMailing): ResultMailingView => ({
   case: caseSummary(m.case, null),
@@ -52,9 +51,7 @@ export default async function resultMailingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
-        throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED');
+      const key = idempotencyKeyOf(req.headers);
       const name = validatePersonName(req.body.contact.name);
       const phone = validateMobile(req.body.contact.phone);
       const issues: FieldIssue[] = [];

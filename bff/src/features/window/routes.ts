@@ -23,7 +23,9 @@ import { Type } from 'typebox';
 import { cases, matters, outlets, users, type WindowIntake } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
 import { AppError, errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
 import { missingFromReview } from '../bookings/review';
+import { slotsView } from '../bookings/slots';
 import { matterChecklist } from '../bookings/visitQueries';
 import { piiContext } from '../me/users';
 import { staffOutlet } from '../staff/outlets';
@@ -45,7 +47,6 @@ import {
 } from './window';
 
 const errors = errorResponses(400, 401, 403, 404, 409, 422);
-const IDEMPOTENCY_KEY = /^[\w-]{8,64}$/;
 const residents = [Role.resident];
 const clerks = [Role.outletClerk];
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -106,15 +107,7 @@ export default async function windowRoutes(fastify: FastifyInstance) {
     async (req) => {
       const { outlet } = await windowTarget(db, req.query);
       const slots = await windowSlotsOf(db, { outletId: outlet.id, hours: outlet.hours, now: new Date() });
-      return {
-        outlet: { id: outlet.id, name: outlet.name },
-        slots: slots.map((s) => ({
-          id: s.id,
-          start: s.startsAt.toISOString(),
-          end: s.endsAt.toISOString(),
-          remaining: s.capacity - s.booked,
-        })),
-      };
+      return slotsView(outlet, slots);
     },
   );
 
@@ -131,9 +124,7 @@ export default async function windowRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))
-        throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED');
+      const key = idempotencyKeyOf(req.headers);
       const { appointment, replayed } = await bookWindowAppointment(db, {
         userId: req.userId,
         idempotencyKey: key,
