@@ -16,9 +16,7 @@ import {
   ticketStatusLabels,
 } from '@zyt/shared';
 import { useState } from 'react';
-import { asApiError } from '@/api/errors';
 import { assignTicket, closeTicket, getTicket, recordCallback, voidTicket } from '@/api/evaluations';
-import { listStaff } from '@/api/supervision';
 import { Kv } from '@/components/Kv';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
@@ -26,6 +24,7 @@ import { beijingDateTime } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam } from '@/navigation';
 import { RoleGate } from '@/staff/components/RoleGate';
+import { StaffPicker, useStep } from '@/staff/components/staffSteps';
 import { ticketTones } from '@/staff/format';
 import { Button, Radio, Tag, TextArea } from '@/ui/nutui';
 import '../../staff.css';
@@ -33,46 +32,13 @@ import '../../staff.css';
 const level = (l: number) => evaluationLevelLabels[l as EvaluationLevel] ?? String(l);
 
 /** One step of a ticket: a form with one action; the error the server gives is shown beside it. */
-function useStep(run: () => Promise<void>, onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const go = async (check?: () => string | undefined) => {
-    const problem = check?.();
-    if (problem) return setError(problem);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await run();
-      onDone();
-    } catch (e) {
-      setError(asApiError(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, go };
-}
-
 function Assign({ ticket, onDone }: { ticket: TicketDetail; onDone: () => void }) {
-  const staff = useLoader(listStaff);
   const [who, setWho] = useState(ticket.assignee?.id ?? '');
   const step = useStep(() => assignTicket(ticket.id, who), onDone);
   return (
     <View className="card" id="ticket-assign">
       <Text className="text-title">{ticket.assignee ? '改派整改负责人' : '指派整改负责人'}</Text>
-      {!staff.data ? (
-        <LoadingState text="正在加载工作人员…" />
-      ) : (
-        <Radio.Group value={who} onChange={(v) => setWho(String(v))}>
-          <View className="bag-options">
-            {staff.data.items.map((s) => (
-              <Radio key={s.id} value={s.id}>
-                {[s.staffNo, s.name, s.outlet?.name].filter(Boolean).join(' · ') || '未登记姓名的工作人员'}
-              </Radio>
-            ))}
-          </View>
-        </Radio.Group>
-      )}
+      <StaffPicker value={who} onChange={setWho} />
       {step.error && <Text className="field__error">{step.error}</Text>}
       <Button
         type="primary"

@@ -12,7 +12,6 @@ import {
   workItemStatusLabels,
 } from '@zyt/shared';
 import { useEffect, useRef, useState } from 'react';
-import { asApiError } from '@/api/errors';
 import { useSession } from '@/api/session';
 import { listStaff } from '@/api/supervision';
 import {
@@ -32,8 +31,9 @@ import { beijingDateTime } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { RoleGate } from '@/staff/components/RoleGate';
-import { Button, Radio, Tag, TextArea } from '@/ui/nutui';
+import { Button, Tag, TextArea } from '@/ui/nutui';
 import '../../staff.css';
+import { StaffPicker, useStep } from '@/staff/components/staffSteps';
 import './index.css';
 
 const statusTones: Record<WorkItemStatus, 'danger' | 'warning' | 'success'> = {
@@ -51,26 +51,6 @@ const statusOptions: ChipOption<StatusFilter>[] = [
 ];
 
 /** One step on an item: runs, shows the server's message beside the form, reloads on success. */
-function useStep(run: () => Promise<void>, onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const go = async (check?: () => string | undefined) => {
-    const problem = check?.();
-    if (problem) return setError(problem);
-    setBusy(true);
-    setError(undefined);
-    try {
-      await run();
-      onDone();
-    } catch (e) {
-      setError(asApiError(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, go };
-}
-
 const refOf = (i: WorkItemSummary) =>
   [
     i.caseNumber && `办件编号 ${i.caseNumber}`,
@@ -113,29 +93,12 @@ function ItemRow({
 }
 
 function Assign({ item, onDone }: { item: WorkItemDetail; onDone: () => void }) {
-  const staff = useLoader(listStaff);
   const [who, setWho] = useState(item.assignee?.id ?? '');
   const step = useStep(() => assignWorkItem(item.id, who), onDone);
   return (
     <View className="desk-form" id="work-assign">
       <Text className="text-title">{item.assignee ? '改派负责人' : '指派负责人'}</Text>
-      {!staff.data ? (
-        staff.error ? (
-          <Text className="field__error">{staff.error.message}</Text>
-        ) : (
-          <LoadingState text="正在加载工作人员…" />
-        )
-      ) : (
-        <Radio.Group value={who} onChange={(v) => setWho(String(v))}>
-          <View className="bag-options">
-            {staff.data.items.map((s) => (
-              <Radio key={s.id} value={s.id}>
-                {[s.staffNo, s.name, s.outlet?.name].filter(Boolean).join(' · ') || '未登记姓名的工作人员'}
-              </Radio>
-            ))}
-          </View>
-        </Radio.Group>
-      )}
+      <StaffPicker value={who} onChange={setWho} />
       {step.error && <Text className="field__error">{step.error}</Text>}
       <Button
         type="primary"
