@@ -1,3 +1,4 @@
+import { notificationKinds } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDemo } from '../simulators/demo';
@@ -5,22 +6,8 @@ import { loadConfig } from '../src/config';
 import { createServer } from '../src/server';
 import { PRODUCTION_SECRETS, startWechatSimulator, TEST_KEYS } from './helpers';
 
-const templates = JSON.stringify({
-  case_accepted: 't1',
-  supplement_required: 't2',
-  case_completed: 't3',
-  result_shipped: 't4',
-  result_delivered: 't5',
-  bag_picked_up: 't6',
-  bag_delivered: 't7',
-  supplement_received: 't8',
-  supplement_deadline: 't9',
-  visit_update: 't10',
-  visit_reminder: 't11',
-  evaluation_invite: 't12',
-  subsidy_deadline: 't13',
-  subsidy_paid: 't14',
-});
+// Production wants a template id for every kind of subscribe message: one each.
+const templates = JSON.stringify(Object.fromEntries(notificationKinds.map((kind, i) => [kind, `t${i + 1}`])));
 
 /** The BFF as the demo launcher composes it, in the given environment. */
 async function demoStack(nodeEnv: 'production' | 'development') {
