@@ -34,6 +34,7 @@ describe('时效监管 (supervisor)', () => {
       '办件提交受阻 0',
       '补正逾期未寄 0',
       '材料交接异常 0',
+      '拨付超期 0',
     ]);
     expect(items()).toHaveLength(3);
     expect(document.querySelector('#breach-summary')!.textContent).toBe('2 项未解决，请优先跟进');
