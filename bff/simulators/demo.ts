@@ -47,6 +47,7 @@ const demoRoles: Record<string, Role[]> = {
   'demo-resident-3': ['resident'],
   'demo-resident-mail': ['resident'],
   'demo-resident-4': ['resident'],
+  'demo-resident-5': ['resident'],
   'demo-window': ['resident', 'outlet_clerk'],
   'demo-resident-window': ['resident'],
   'demo-resident-birth': ['resident'],

@@ -31,8 +31,8 @@ import {
  * promised date and the next step are on top, the result's 13-digit waybill can be copied, and the timeline
  * shows every step, newest first.
  *
- * The resident is the demo clerk 王五 (also a resident): journey.e2e.ts needs 张三 fresh and booking.e2e.ts
- * 李四, and the files share one stack in whichever order vitest runs them.
+ * The resident is 蒋十 (demo-resident-5), theirs alone: journey.e2e.ts needs 张三 fresh, booking.e2e.ts 李四, and
+ * the files share one stack in whichever order vitest runs them.
  *
  * Clocks: both simulators stamp events with real instants and only shrink the waiting between them. The
  * government simulator runs at ×2000 from before the collection; EMS runs at ×40000 only while the materials
@@ -41,7 +41,7 @@ import {
  * outcome are put back afterwards.
  */
 
-const RESIDENT: Resident = { nickname: '王五', name: '王五', idNumber: '440112198805120333' };
+const RESIDENT: Resident = { nickname: '蒋十', name: '蒋十', idNumber: '440112198805120333' };
 const GOV_SPEED = 2000;
 const EMS_SPEED = 40_000;
 /** Collection → submission → 受理 → 审核 → 办结 → result ordered from EMS, then the page's 15 s poll. */
@@ -311,7 +311,7 @@ describe('case tracking: accepted → completed → result shipped → delivered
       .poll(
         async () =>
           (await sim<{ sent: Sent[] }>('/sim/wechat/stats')).sent
-            .filter((m) => m.touser === 'demo-clerk')
+            .filter((m) => m.touser === 'demo-resident-5')
             .map((m) => `${m.data?.character_string1?.value} ${m.data?.phrase3?.value}`),
         { timeout: 20_000, interval: 500 },
       )

@@ -18,6 +18,7 @@ export const demoUsers = [
   { openid: 'demo-resident-3', nickname: '陈六', description: '居民（第三位）' },
   { openid: 'demo-resident-mail', nickname: '郑七', description: '居民：窗口办件，扫受理单邮寄办理结果' },
   { openid: 'demo-resident-4', nickname: '冯八', description: '居民：评价服务（好差评）' },
+  { openid: 'demo-resident-5', nickname: '蒋十', description: '居民：跟踪办件和证照寄递' },
   { openid: 'demo-window', nickname: '卫窗口', description: '网点政务专窗：预约和现场收件、打印受理单' },
   { openid: 'demo-resident-window', nickname: '韩九', description: '居民：预约到邮政网点办理' },
   { openid: 'demo-resident-birth', nickname: '褚九', description: '居民：新生儿父母，出生一件事一次办' },
