@@ -6,7 +6,8 @@ import {
   matters as simMatters,
   outlets as simOutlets,
 } from '../simulators/gov/catalogue';
-import { catalogueState, matterMaterials, matterOutlets, matters, outlets } from '../src/db/schema';
+import { cases, catalogueState, matterMaterials, matterOutlets, matters, outlets } from '../src/db/schema';
+import { openCase } from '../src/features/cases/cases';
 import { getCatalogueState } from '../src/features/catalogue/catalogue';
 import { CatalogueRejectedError, SYNC_CATALOGUE, syncCatalogue } from '../src/features/catalogue/sync';
 import { GovError, type GovMatter, type GovPlatformApi } from '../src/integrations/gov/types';
@@ -196,6 +197,49 @@ describe('catalogue sync', () => {
     expect(await jobState()).toEqual({ name: SYNC_CATALOGUE, state: 'completed' });
     expect((await getCatalogueState(db()))?.version).toBe(catalogueVersion);
     expect(await countOf(matters)).toBe(86);
+  });
+
+  it('retires an outlet that leaves the catalogue while a case names it, and brings it back when it returns', async () => {
+    const centre = simOutlets.find((o) => o.kind === 'service_centre')!;
+    const matter = simMatters[0]!;
+    const c = await openCase(db(), {
+      userId: null,
+      channel: 'online',
+      applicant: { kind: 'person' },
+      matter: { code: matter.serviceCode, name: matter.name, promisedWorkingDays: 5 },
+      projId: 'P-RETIRE-1',
+      centreId: centre.id,
+    });
+    const without: GovPlatformApi = {
+      ...t.app.gov,
+      fetchCatalogue: async () => ({
+        matters: simMatters,
+        outlets: simOutlets.filter((o) => o.id !== centre.id),
+        version: 'hp-v3',
+      }),
+    };
+    // Deleting the outlet would break the case's reference and fail the whole sync.
+    expect(await syncCatalogue(db(), without)).toMatchObject({ changed: true, outlets: 13 });
+    const [kept] = await db().select().from(outlets).where(eq(outlets.id, centre.id));
+    expect(kept?.retiredAt).toBeInstanceOf(Date);
+    const [stillNamed] = await db()
+      .select({ centreId: cases.centreId })
+      .from(cases)
+      .where(eq(cases.id, c.id));
+    expect(stillNamed?.centreId).toBe(centre.id);
+    // Offered nowhere: not listed, no page of its own.
+    const list = (await t.app.inject({ url: '/api/v1/outlets?limit=50' })).json();
+    expect(list.items.map((o: { id: string }) => o.id)).not.toContain(centre.id);
+    expect((await t.app.inject({ url: `/api/v1/outlets/${centre.id}` })).statusCode).toBe(404);
+
+    await syncCatalogue(db(), {
+      ...t.app.gov,
+      fetchCatalogue: async () => ({ matters: simMatters, outlets: [...simOutlets], version: 'hp-v4' }),
+    });
+    const [back] = await db().select().from(outlets).where(eq(outlets.id, centre.id));
+    expect(back?.retiredAt).toBeNull();
+    const again = (await t.app.inject({ url: '/api/v1/outlets?limit=50' })).json();
+    expect(again.items.map((o: { id: string }) => o.id)).toContain(centre.id);
   });
 
   it('keeps one catalogue state row', async () => {

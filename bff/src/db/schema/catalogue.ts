@@ -14,9 +14,11 @@ import {
 } from 'drizzle-orm/pg-core';
 
 /**
- * Our copy of the government platform's matter catalogue (事项目录) and outlets, replaced whole by the
- * `catalogue.sync` job in one transaction. Nothing else writes here, and nothing should hold a foreign key to
- * these rows: a matter can disappear upstream, so a booking keeps its own snapshot of what it was made for.
+ * Our copy of the government platform's matter catalogue (事项目录) and outlets, replaced by the
+ * `catalogue.sync` job in one transaction. Nothing else writes here. Matters are replaced whole, so nothing
+ * should hold a foreign key to them: a matter can disappear upstream, and a booking keeps its own snapshot of
+ * what it was made for. Outlets are kept (cases, window appointments and result mailings point at them): one
+ * that leaves the catalogue is retired, not deleted, and is no longer offered.
  */
 export const matters = pgTable(
   'matters',
@@ -120,6 +122,8 @@ export const outlets = pgTable(
     /** The weekly timetable; a day without ranges is closed. */
     hours: jsonb('hours').$type<OpeningHours[]>().notNull(),
     position: integer('position').notNull(),
+    /** Set when the outlet left the platform's catalogue: kept for the records that name it, offered nowhere. */
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
   },
   (t) => [index('outlets_district_idx').on(t.district)],
 );

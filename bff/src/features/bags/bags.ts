@@ -15,7 +15,7 @@ import {
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
@@ -160,7 +160,7 @@ export async function dropOutlets(db: DatabaseOrTransaction): Promise<DropOutlet
   const rows = await db
     .select()
     .from(outlets)
-    .where(eq(outlets.kind, 'post_office'))
+    .where(and(eq(outlets.kind, 'post_office'), isNull(outlets.retiredAt)))
     .orderBy(asc(outlets.position))
     .limit(30);
   return rows.map(dropOutlet);
@@ -288,7 +288,13 @@ async function handoverOf(
   const [o] = await tx
     .select()
     .from(outlets)
-    .where(and(eq(outlets.id, params.handover.outletId), eq(outlets.kind, 'post_office')));
+    .where(
+      and(
+        eq(outlets.id, params.handover.outletId),
+        eq(outlets.kind, 'post_office'),
+        isNull(outlets.retiredAt),
+      ),
+    );
   if (!o) throw new AppError(404, 'OUTLET_NOT_FOUND');
   return {
     county: o.district,

@@ -20,7 +20,7 @@ import {
   type RebookDraft,
   type VisitWindowInput,
 } from '@zyt/shared';
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
@@ -112,7 +112,7 @@ export async function servingOutlets(
       matterOutlets,
       and(eq(matterOutlets.outletId, outlets.id), eq(matterOutlets.matterCode, params.matterCode)),
     )
-    .where(eq(outlets.district, params.county))
+    .where(and(eq(outlets.district, params.county), isNull(outlets.retiredAt)))
     .orderBy(sql`${matterOutlets.outletId} is null`, asc(outlets.position));
   const postOffice = candidates.find((c) => c.outlet.kind === 'post_office')?.outlet;
   const centre = candidates.find((c) => c.outlet.kind === 'service_centre')?.outlet;

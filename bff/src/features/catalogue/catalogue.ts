@@ -10,7 +10,7 @@ import {
   outletKindLabels,
   type ThemeList,
 } from '@zyt/shared';
-import { and, asc, count, eq, exists, getTableColumns, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, getTableColumns, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { catalogueState, matterMaterials, matterOutlets, matters, outlets } from '../../db/schema';
 import { GOV_MATTER_TYPES, type GovMatterType } from '../../integrations/gov/types';
@@ -182,7 +182,7 @@ export async function listOutlets(
     now: Date;
   },
 ): Promise<{ items: OutletSummary[]; districts: string[] }> {
-  const where: SQL[] = [];
+  const where: SQL[] = [isNull(outlets.retiredAt)];
   if (params.district) where.push(eq(outlets.district, params.district));
   if (params.matter) {
     where.push(
@@ -198,14 +198,18 @@ export async function listOutlets(
     db
       .select(outletColumns(params.point))
       .from(outlets)
-      .where(where.length > 0 ? and(...where) : undefined)
+      .where(and(...where))
       .orderBy(
         ...(params.point ? [asc(distanceFrom(params.point))] : []),
         asc(outlets.position),
         asc(outlets.id),
       )
       .limit(params.limit),
-    db.selectDistinct({ district: outlets.district }).from(outlets).orderBy(outlets.district),
+    db
+      .selectDistinct({ district: outlets.district })
+      .from(outlets)
+      .where(isNull(outlets.retiredAt))
+      .orderBy(outlets.district),
   ]);
   return {
     items: (rows as OutletRow[]).map((row) => toOutletSummary(row, params.now)),
@@ -264,7 +268,10 @@ export async function getOutlet(
   db: DatabaseOrTransaction,
   params: { id: string; point?: { lat: number; lng: number }; now: Date },
 ): Promise<OutletDetail | undefined> {
-  const [row] = await db.select(outletColumns(params.point)).from(outlets).where(eq(outlets.id, params.id));
+  const [row] = await db
+    .select(outletColumns(params.point))
+    .from(outlets)
+    .where(and(eq(outlets.id, params.id), isNull(outlets.retiredAt)));
   if (!row) return undefined;
   const accepted = await db
     .select(summaryColumns)

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, getTableColumns, isNull, notInArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import {
@@ -163,6 +163,29 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
+/** Every column of an outlet taken from the incoming row (PostgreSQL's `excluded`) on an upsert. */
+const REPLACE_OUTLET = Object.fromEntries(
+  Object.entries(getTableColumns(outlets))
+    .filter(([key]) => key !== 'id' && key !== 'retiredAt')
+    .map(([key, column]) => [key, sql.raw(`excluded.${column.name}`)]),
+);
+
+/** Outlets the new catalogue no longer lists stay for the records that name them, retired. */
+async function retireOutletsMissingFrom(tx: DatabaseOrTransaction, kept: readonly { id: string }[]) {
+  await tx
+    .update(outlets)
+    .set({ retiredAt: sql`now()` })
+    .where(
+      and(
+        isNull(outlets.retiredAt),
+        notInArray(
+          outlets.id,
+          kept.map((o) => o.id),
+        ),
+      ),
+    );
+}
+
 async function confirmCurrent(db: DatabaseOrTransaction): Promise<void> {
   await db.update(catalogueState).set({ checkedAt: sql`now()` });
 }
@@ -201,10 +224,15 @@ export async function syncCatalogue(db: Database, api: GovPlatformApi): Promise<
     await tx.delete(matterOutlets);
     await tx.delete(matterMaterials);
     await tx.delete(matters);
-    await tx.delete(outlets);
     await insertChunked(rows.matters, (chunk) => tx.insert(matters).values(chunk));
     await insertChunked(rows.materials, (chunk) => tx.insert(matterMaterials).values(chunk));
-    await insertChunked(rows.outlets, (chunk) => tx.insert(outlets).values(chunk));
+    await insertChunked(rows.outlets, (chunk) =>
+      tx
+        .insert(outlets)
+        .values(chunk)
+        .onConflictDoUpdate({ target: outlets.id, set: { ...REPLACE_OUTLET, retiredAt: null } }),
+    );
+    await retireOutletsMissingFrom(tx, rows.outlets);
     await insertChunked(rows.links, (chunk) => tx.insert(matterOutlets).values(chunk));
     await insertChunked(rows.bundles.bundles, (chunk) => tx.insert(bundles).values(chunk));
     await insertChunked(rows.bundles.matters, (chunk) => tx.insert(bundleMatters).values(chunk));

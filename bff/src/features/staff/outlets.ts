@@ -1,5 +1,5 @@
 import { maskName, Role } from '@zyt/shared';
-import { arrayOverlaps, asc, eq, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { outlets, staffOutlets, users } from '../../db/schema';
 import { AppError } from '../../lib/errors';
@@ -56,7 +56,7 @@ export async function assignOutlet(
     db
       .select({ id: outlets.id, name: outlets.name, kind: outlets.kind })
       .from(outlets)
-      .where(eq(outlets.id, params.outletId)),
+      .where(and(eq(outlets.id, params.outletId), isNull(outlets.retiredAt))),
   ]);
   const agent = user?.roles.includes(Role.postalAgent);
   const clerk = user?.roles.includes(Role.centreClerk);

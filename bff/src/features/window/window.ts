@@ -11,7 +11,7 @@ import {
   windowAppointmentStatusLabels,
   windowIntakeStatusLabels,
 } from '@zyt/shared';
-import { and, asc, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
@@ -67,7 +67,10 @@ export async function windowTarget(
 ): Promise<{ matter: Matter; outlet: Outlet }> {
   const [[matter], [outlet]] = await Promise.all([
     db.select().from(matters).where(eq(matters.code, params.matterCode)),
-    db.select().from(outlets).where(eq(outlets.id, params.outletId)),
+    db
+      .select()
+      .from(outlets)
+      .where(and(eq(outlets.id, params.outletId), isNull(outlets.retiredAt))),
   ]);
   if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
   if (outlet?.kind !== 'post_office') throw new AppError(404, 'OUTLET_NOT_FOUND');

@@ -31,7 +31,7 @@ import '../../staff.css';
 
 const level = (l: number) => evaluationLevelLabels[l as EvaluationLevel] ?? String(l);
 
-/** One step of a ticket: a form with one action; the error the server gives is shown beside it. */
+/** Assigning (or reassigning) the person responsible for the fix; the server's refusal is shown beside the button. */
 function Assign({ ticket, onDone }: { ticket: TicketDetail; onDone: () => void }) {
   const [who, setWho] = useState(ticket.assignee?.id ?? '');
   const step = useStep(() => assignTicket(ticket.id, who), onDone);
