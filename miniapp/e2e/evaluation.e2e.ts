@@ -136,9 +136,13 @@ describe('好差评: a bad rating, its ticket assigned, called back and closed, 
     await expect.poll(() => top(supervisor).locator('#work-assignee').textContent()).toContain('HP0012');
     await expect(top(supervisor).locator('#work-history').textContent()).resolves.toMatch(/指派 → HP0012/);
     await screenshot(supervisor, 'evaluation-02-workbench-assigned');
+    // At a desk the workbench sets its own root size; the page opened from it keeps the app's.
+    const rootSize = () => supervisor.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+    await expect(rootSize()).resolves.toBe('24px');
     // The ticket itself was assigned, by its own rules.
     await press(supervisor, '打开整改工单');
     await top(supervisor).getByText(COMMENT).waitFor();
+    await expect.poll(rootSize).not.toBe('24px');
     await expect(top(supervisor).locator('#ticket-history').textContent()).resolves.toContain(
       '指派给 HP0012',
     );
