@@ -42,6 +42,7 @@ const shortNames: Record<NotificationKind, string> = {
   subsidy_deadline: '确认截止',
   subsidy_paid: '补贴拨付',
   work_assigned: '待办指派',
+  enterprise_member_decided: '绑定审核',
 };
 
 type Template = SubscriptionsResponse['templates'][number];
