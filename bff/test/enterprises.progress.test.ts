@@ -90,16 +90,14 @@ beforeAll(async () => {
   const round = await newRound('2026年稳岗补贴区配套资助（第一批）', '2026-11-01T01:00:00Z', codes.length);
   roundId = round.id;
   emptyRoundId = (await newRound('2026年稳岗补贴区配套资助（第二批）', '2026-11-20T01:00:00Z', 0)).id;
-  await db
-    .insert(enterprises)
-    .values(
-      codes.map((c) => ({
-        creditCode: c,
-        name: `企业${c.slice(-4)}`,
-        address: '黄埔区',
-        legalRepresentativeMasked: '林*',
-      })),
-    );
+  await db.insert(enterprises).values(
+    codes.map((c) => ({
+      creditCode: c,
+      name: `企业${c.slice(-4)}`,
+      address: '黄埔区',
+      legalRepresentativeMasked: '林*',
+    })),
+  );
   // 2,000,000 fen last year → 1,000,000 screened each.
   await importRoundList(
     db,

@@ -200,7 +200,12 @@ export async function subsidyOffers(
  * as actingFor), the enterprise's row on the round's list (by the (round_id, credit_code) key), an earlier
  * confirmation, and the round's matter — only the columns the confirmation uses.
  */
-async function confirmationContext(db: DatabaseOrTransaction, userId: string, creditCode: string, roundId: string) {
+async function confirmationContext(
+  db: DatabaseOrTransaction,
+  userId: string,
+  creditCode: string,
+  roundId: string,
+) {
   const [row] = await db
     .select({
       enterprise: { creditCode: enterprises.creditCode, name: enterprises.name },
