@@ -25,6 +25,7 @@ import caseRoutes from './features/cases/routes';
 import catalogueRoutes from './features/catalogue/routes';
 import { defineCatalogueJobs, scheduleCatalogueSync } from './features/catalogue/sync';
 import { defineEnterpriseJobs, scheduleSubsidyReminders } from './features/enterprises/jobs';
+import roundProgressRoutes from './features/enterprises/progressRoutes';
 import enterpriseRoutes from './features/enterprises/routes';
 import { defineEvaluationJobs } from './features/evaluations/jobs';
 import evaluationRoutes from './features/evaluations/routes';
@@ -151,6 +152,7 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
       await api.register(visitPhotoRoutes);
       await api.register(supervisionRoutes);
       await api.register(figuresRoutes);
+      await api.register(roundProgressRoutes);
       await api.register(staffRoutes);
       await api.register(caseRoutes);
       await api.register(resultMailingRoutes);

@@ -1,8 +1,9 @@
 import { PRIVACY_GUIDE_VERSION } from '@zyt/shared';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryEnterprises } from '../simulators/gov/enterprises';
-import { enterpriseMembers, enterprises } from '../src/db/schema';
+import { enterpriseMembers, enterprises, notifications } from '../src/db/schema';
+import { fitThing } from '../src/integrations/wechat/subscribe';
 import { bearer, buildTestApp, errorOf, type TestApp } from './helpers';
 
 /**
@@ -53,6 +54,12 @@ const post = (h: Record<string, string>, url: string) =>
     headers: { ...h, 'content-type': 'application/json' },
     payload: '',
   });
+/** The subscribe messages telling a clerk how the admin decided their request. */
+const decisionMessages = (memberId: string) =>
+  t.app.database.db
+    .select()
+    .from(notifications)
+    .where(like(notifications.dedupeKey, `enterprise-member:${memberId}:%`));
 const memberRows = async () => (await t.app.database.db.select({ n: count() }).from(enterpriseMembers))[0]!.n;
 
 describe('binding as the legal representative', () => {
@@ -120,6 +127,19 @@ describe('binding as a clerk', () => {
       role: 'clerk',
       status: 'active',
     });
+    // The clerk is told, once, in the approval's transaction: which enterprise, the result, where to go.
+    const [told, ...more] = await decisionMessages(request.id);
+    expect(more).toHaveLength(0);
+    expect(told).toMatchObject({
+      userId: clerk.id,
+      templateId: t.app.config.wechat.templates.enterprise_member_decided,
+      page: `enterprise/pages/index/index?code=${logistics.creditCode}`,
+    });
+    expect(told!.data).toMatchObject({
+      thing1: { value: fitThing(logistics.name) },
+      phrase2: { value: '已通过' },
+      time3: { value: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/) },
+    });
     // A clerk does not manage people.
     const asClerk = await get(clerk.h, `/enterprises/${logistics.creditCode}/members`);
     expect(asClerk.statusCode).toBe(403);
@@ -132,6 +152,8 @@ describe('binding as a clerk', () => {
     const again = await post(admin.h, `/enterprises/${logistics.creditCode}/members/${request.id}/approve`);
     expect(again.statusCode).toBe(409);
     expect(errorOf(again).code).toBe('ENTERPRISE_MEMBER_STATE_CONFLICT');
+    // Revoking is not a decision on a request; a refused approval tells nobody twice.
+    expect(await decisionMessages(request.id)).toHaveLength(1);
     // A revoked clerk may ask again.
     expect((await bind(clerk.h, logistics.creditCode)).statusCode).toBe(201);
   });
@@ -143,6 +165,10 @@ describe('binding as a clerk', () => {
     const { binding } = (await bind(clerk.h, restaurant.creditCode)).json();
     const refused = await post(admin.h, `/enterprises/${restaurant.creditCode}/members/${binding.id}/refuse`);
     expect(refused.json()).toMatchObject({ status: 'refused', statusLabel: '管理员未同意' });
+    const told = await decisionMessages(binding.id);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ userId: clerk.id, dedupeKey: `enterprise-member:${binding.id}:refuse` });
+    expect(told[0]!.data).toMatchObject({ phrase2: { value: '未通过' } });
     expect((await get(clerk.h, `/enterprises/${restaurant.creditCode}`)).statusCode).toBe(404);
     const mine = (await get(clerk.h, '/enterprises/bindings')).json().items;
     expect(mine[0]).toMatchObject({ creditCode: restaurant.creditCode, status: 'refused' });

@@ -54,6 +54,9 @@ export default defineAppConfig({
         'pages/result-mailings/index',
         'pages/workbench/index',
         'pages/settlement/index',
+        // 免申即享: rounds and a round's progress, for supervisors.
+        'pages/rounds/index',
+        'pages/round/index',
         // 网点政务专窗: today's window, intake, review, receipt.
         'pages/window/index',
         'pages/window-serve/index',

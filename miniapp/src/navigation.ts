@@ -43,6 +43,8 @@ export const routes = {
   resultMailings: '/staff/pages/result-mailings/index',
   workbench: '/staff/pages/workbench/index',
   settlement: '/staff/pages/settlement/index',
+  rounds: '/staff/pages/rounds/index',
+  round: '/staff/pages/round/index',
   window: '/staff/pages/window/index',
   windowServe: '/staff/pages/window-serve/index',
   windowIntake: '/staff/pages/window-intake/index',

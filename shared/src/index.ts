@@ -11,6 +11,7 @@ export * from './api/figures';
 export * from './api/me';
 export * from './api/publicFacts';
 export * from './api/resultMailings';
+export * from './api/roundProgress';
 export * from './api/settlement';
 export * from './api/staff';
 export * from './api/supervision';

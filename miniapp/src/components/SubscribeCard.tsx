@@ -21,6 +21,8 @@ export const caseProgressKinds: NotificationKind[] = [
 export const resultDeliveryKinds: NotificationKind[] = ['result_shipped', 'result_delivered'];
 /** 企业: a 免申即享 round is about to close unconfirmed; the subsidy was paid (拨付). */
 export const subsidyKinds: NotificationKind[] = ['subsidy_deadline', 'subsidy_paid'];
+/** 企业绑定: the admin approved or refused the clerk's request. */
+export const memberDecisionKinds: NotificationKind[] = ['enterprise_member_decided'];
 
 /** WeChat's subscribe dialog asks for at most 3 templates per tap. */
 const MAX_PER_ASK = 3;
@@ -42,6 +44,7 @@ const shortNames: Record<NotificationKind, string> = {
   subsidy_deadline: '确认截止',
   subsidy_paid: '补贴拨付',
   work_assigned: '待办指派',
+  enterprise_member_decided: '绑定审核',
 };
 
 type Template = SubscriptionsResponse['templates'][number];

@@ -159,6 +159,8 @@ export const notificationKinds = [
   'subsidy_paid',
   /** Staff: a supervisor named them on a workbench item (监管工作台). */
   'work_assigned',
+  /** Enterprises: the admin approved or refused a clerk's request to act for the enterprise. */
+  'enterprise_member_decided',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 export const notificationKindLabels: Record<NotificationKind, string> = {
@@ -177,6 +179,7 @@ export const notificationKindLabels: Record<NotificationKind, string> = {
   subsidy_deadline: '免申即享确认提醒',
   subsidy_paid: '补贴拨付通知',
   work_assigned: '待办指派通知',
+  enterprise_member_decided: '企业绑定审核结果通知',
 };
 
 /** How a case came in (受理渠道): one list for every way in. */

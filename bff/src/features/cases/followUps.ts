@@ -34,6 +34,7 @@ const STATUS_PHRASE: Record<NotificationKind, string> = {
   subsidy_deadline: '待确认',
   subsidy_paid: '已拨付',
   work_assigned: '待处理',
+  enterprise_member_decided: '已审核',
 };
 
 /** A uuid[] parameter that postgres.js and PGlite both accept. */

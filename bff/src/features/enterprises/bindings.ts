@@ -16,9 +16,12 @@ import {
   enterprises,
   users,
 } from '../../db/schema';
+import { formatEmsTime } from '../../integrations/ems/time';
 import { type GovEnterpriseLookupResult, GovError } from '../../integrations/gov/types';
+import { fitThing } from '../../integrations/wechat/subscribe';
 import { AppError } from '../../lib/errors';
 import { piiContext } from '../me/users';
+import { notifyUser } from '../notifications/notify';
 
 /** A credit code as typed: refused when malformed; a pilot-era check mismatch passes with a warning. */
 export function checkCreditCode(input: string): { code: string; warning?: string } {
@@ -214,12 +217,21 @@ const DECISIONS = {
 } as const;
 export type MemberDecision = keyof typeof DECISIONS;
 
+/** What the clerk reads when the admin decided their request (企业绑定审核结果, phrase ≤ 5 characters). */
+const DECISION_MESSAGE = {
+  approve: { result: '已通过', hint: '您现在可以为该企业办理免申即享等事项' },
+  refuse: { result: '未通过', hint: '如有疑问请联系企业法定代表人' },
+} as const;
+
 /**
  * The admin approves or refuses a request, or revokes a clerk. Only clerks of this enterprise (a member of
- * another enterprise is 404), only from the right state (409), one conditional UPDATE.
+ * another enterprise is 404), only from the right state (409), one conditional UPDATE. An approved or refused
+ * clerk is told by subscribe message (enterprise_member_decided), queued in the same transaction, once per
+ * request and decision.
  */
 export async function decideMember(
   db: Database,
+  app: FastifyInstance,
   params: { userId: string; creditCode: string; memberId: string; decision: MemberDecision },
 ): Promise<EnterpriseMember> {
   const { enterprise } = await adminOf(db, params.userId, params.creditCode);
@@ -232,11 +244,28 @@ export async function decideMember(
     );
   if (!target) throw new AppError(404, 'NOT_FOUND');
   if (target.role === 'admin') throw new AppError(409, 'ENTERPRISE_MEMBER_STATE_CONFLICT');
-  const [done] = await db
-    .update(enterpriseMembers)
-    .set({ status: to, decidedAt: sql`now()`, decidedBy: params.userId })
-    .where(and(eq(enterpriseMembers.id, target.id), eq(enterpriseMembers.status, from)))
-    .returning();
-  if (!done) throw new AppError(409, 'ENTERPRISE_MEMBER_STATE_CONFLICT');
-  return done;
+  return db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(enterpriseMembers)
+      .set({ status: to, decidedAt: sql`now()`, decidedBy: params.userId })
+      .where(and(eq(enterpriseMembers.id, target.id), eq(enterpriseMembers.status, from)))
+      .returning();
+    if (!done) throw new AppError(409, 'ENTERPRISE_MEMBER_STATE_CONFLICT');
+    if (params.decision !== 'revoke') {
+      const message = DECISION_MESSAGE[params.decision];
+      await notifyUser(tx, app, {
+        userId: done.userId,
+        kind: 'enterprise_member_decided',
+        dedupeKey: `enterprise-member:${done.id}:${params.decision}`,
+        page: `enterprise/pages/index/index?code=${enterprise.creditCode}`,
+        data: {
+          thing1: { value: fitThing(enterprise.name) },
+          phrase2: { value: message.result },
+          time3: { value: formatEmsTime(done.decidedAt ?? new Date()).slice(0, 16) },
+          thing4: { value: fitThing(message.hint) },
+        },
+      });
+    }
+    return done;
+  });
 }

@@ -107,7 +107,7 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
         },
       },
       async (req) => {
-        await decideMember(db, { userId: req.userId, decision, ...req.params });
+        await decideMember(db, app, { userId: req.userId, decision, ...req.params });
         const members = await listMembers(db, app, { userId: req.userId, creditCode: req.params.creditCode });
         return members.find((m) => m.id === req.params.memberId)!;
       },

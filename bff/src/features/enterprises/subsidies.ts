@@ -40,7 +40,7 @@ export const IMPORT_ROUND = 'subsidies.import-round';
 /** Rows per INSERT statement: 5 columns each, well under PostgreSQL's 65,535 parameters. */
 const IMPORT_CHUNK = 2_000;
 
-const confirmationContext = (id: string, field: 'bank_account' | 'contact_phone') =>
+const confirmationFieldContext = (id: string, field: 'bank_account' | 'contact_phone') =>
   `subsidy_confirmations/${id}/${field}`;
 
 /**
@@ -196,16 +196,70 @@ export async function subsidyOffers(
 }
 
 /**
- * The enterprise confirms a screened amount: checked first (format, deadline, on the list), then in one
- * transaction its case opens (APPLY_TYPE 1, the credit code as its card, 21 working days to payment), the
- * confirmation is stored with the bank account sealed, and the case's submission job is queued. Twice is refused.
+ * Everything a confirmation checks, in one statement: the person's active binding to the enterprise (none: 404,
+ * as actingFor), the enterprise's row on the round's list (by the (round_id, credit_code) key), an earlier
+ * confirmation, and the round's matter — only the columns the confirmation uses.
+ */
+async function confirmationContext(
+  db: DatabaseOrTransaction,
+  userId: string,
+  creditCode: string,
+  roundId: string,
+) {
+  const [row] = await db
+    .select({
+      enterprise: { creditCode: enterprises.creditCode, name: enterprises.name },
+      round: subsidyRounds,
+      screened: subsidyScreened,
+      confirmed: subsidyConfirmations.id,
+      matter: {
+        code: matters.code,
+        name: matters.name,
+        promisedWorkingDays: matters.promisedWorkingDays,
+      },
+    })
+    .from(enterpriseMembers)
+    .innerJoin(enterprises, eq(enterprises.creditCode, enterpriseMembers.creditCode))
+    .leftJoin(
+      subsidyScreened,
+      and(eq(subsidyScreened.roundId, roundId), eq(subsidyScreened.creditCode, enterpriseMembers.creditCode)),
+    )
+    .leftJoin(
+      subsidyRounds,
+      and(eq(subsidyRounds.id, subsidyScreened.roundId), eq(subsidyRounds.status, 'open')),
+    )
+    .leftJoin(matters, eq(matters.code, subsidyRounds.matterCode))
+    .leftJoin(
+      subsidyConfirmations,
+      and(
+        eq(subsidyConfirmations.roundId, subsidyScreened.roundId),
+        eq(subsidyConfirmations.creditCode, subsidyScreened.creditCode),
+      ),
+    )
+    .where(
+      and(
+        eq(enterpriseMembers.userId, userId),
+        eq(enterpriseMembers.creditCode, creditCode.trim().toUpperCase()),
+        eq(enterpriseMembers.status, 'active'),
+      ),
+    );
+  if (!row) throw new AppError(404, 'ENTERPRISE_NOT_FOUND');
+  return row;
+}
+
+/**
+ * The enterprise confirms a screened amount: checked first (binding, format, on the list, deadline — one
+ * statement), then in one transaction its case opens (APPLY_TYPE 1, the credit code as its card, 21 working
+ * days to payment), the confirmation is stored with the bank account sealed, and the case's submission job is
+ * queued. The answer is built from what was written. Twice is refused.
  */
 export async function confirmSubsidy(
   db: Database,
   app: FastifyInstance,
   params: { userId: string; creditCode: string; roundId: string; body: ConfirmSubsidyBody; now?: Date },
 ): Promise<SubsidyOfferView> {
-  const { enterprise } = await actingFor(db, params.userId, params.creditCode);
+  const found = await confirmationContext(db, params.userId, params.creditCode, params.roundId);
+  const { enterprise } = found;
   const account = validateBankAccount(params.body.bankAccount);
   if (!account.ok)
     throw new AppError(422, 'BANK_ACCOUNT_INVALID', undefined, [
@@ -216,46 +270,49 @@ export async function confirmSubsidy(
     throw new AppError(422, 'CONTACT_INVALID', undefined, [
       { field: 'contactPhone', message: phone.message },
     ]);
-  const [offer] = await offerRows(db, enterprise.creditCode, params.roundId);
-  if (!offer) throw new AppError(404, 'SUBSIDY_NOT_FOUND');
-  if (offer.confirmation) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
+  const { round, screened } = found;
+  if (!round || !screened) throw new AppError(404, 'SUBSIDY_NOT_FOUND');
+  if (found.confirmed) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
   const now = params.now ?? new Date();
-  if (offer.round.deadline < now) throw new AppError(409, 'SUBSIDY_DEADLINE_PASSED');
-  const [matter] = await db.select().from(matters).where(eq(matters.code, offer.round.matterCode));
+  if (round.deadline < now) throw new AppError(409, 'SUBSIDY_DEADLINE_PASSED');
+  const { matter } = found;
   if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
   try {
-    await db.transaction(async (tx) => {
+    const written = await db.transaction(async (tx) => {
       const c = await openCase(tx, {
         userId: params.userId,
         channel: 'enterprise_claim',
         applicant: { kind: 'enterprise', name: enterprise.name, creditCode: enterprise.creditCode },
-        matter: { code: matter.code, name: matter.name, promisedWorkingDays: matter.promisedWorkingDays },
+        matter,
         payWorkingDays: SUBSIDY_PAY_WORKING_DAYS,
       });
       const id = crypto.randomUUID();
-      await tx.insert(subsidyConfirmations).values({
-        id,
-        roundId: offer.round.id,
-        creditCode: enterprise.creditCode,
-        userId: params.userId,
-        caseId: c.id,
-        amountFen: offer.screened.amountFen,
-        sizeClass: params.body.sizeClass,
-        headcount: params.body.headcount,
-        bankName: params.body.bankName.trim(),
-        bankAccountSealed: app.pii.encrypt(account.value, confirmationContext(id, 'bank_account')),
-        bankAccountLast4: account.value.slice(-4),
-        contactPhoneSealed: app.pii.encrypt(phone.value, confirmationContext(id, 'contact_phone')),
-      });
+      const [confirmation] = await tx
+        .insert(subsidyConfirmations)
+        .values({
+          id,
+          roundId: round.id,
+          creditCode: enterprise.creditCode,
+          userId: params.userId,
+          caseId: c.id,
+          amountFen: screened.amountFen,
+          sizeClass: params.body.sizeClass,
+          headcount: params.body.headcount,
+          bankName: params.body.bankName.trim(),
+          bankAccountSealed: app.pii.encrypt(account.value, confirmationFieldContext(id, 'bank_account')),
+          bankAccountLast4: account.value.slice(-4),
+          contactPhoneSealed: app.pii.encrypt(phone.value, confirmationFieldContext(id, 'contact_phone')),
+        })
+        .returning();
       await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id });
+      return { c, confirmation: confirmation! };
     });
+    return offerView({ round, screened, ...written }, matter.name, now);
   } catch (err) {
     // Two clerks of one enterprise at once: the second finds the first's confirmation.
     if (isUniqueViolation(err)) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
     throw err;
   }
-  const [after] = await offerRows(db, enterprise.creditCode, params.roundId);
-  return offerView(after!, after!.matterName ?? after!.round.name, now);
 }
 
 /**
@@ -267,19 +324,27 @@ export async function subsidySubmission(
   app: FastifyInstance,
   c: Case,
 ): Promise<GovCaseSubmission | undefined> {
+  // One statement: the confirmation, its round, the enterprise's address, the confirming clerk and the matter.
   const [row] = await db
-    .select({ conf: subsidyConfirmations, round: subsidyRounds, address: enterprises.address })
+    .select({
+      conf: subsidyConfirmations,
+      platformRoundId: subsidyRounds.platformRoundId,
+      address: enterprises.address,
+      user: { id: users.id, nameSealed: users.nameSealed, idNumberSealed: users.idNumberSealed },
+      matter: { version: matters.version, caseType: matters.caseType },
+    })
     .from(subsidyConfirmations)
     .innerJoin(subsidyRounds, eq(subsidyRounds.id, subsidyConfirmations.roundId))
     .innerJoin(enterprises, eq(enterprises.creditCode, subsidyConfirmations.creditCode))
+    .innerJoin(users, eq(users.id, subsidyConfirmations.userId))
+    .leftJoin(matters, eq(matters.code, c.matterCode))
     .where(eq(subsidyConfirmations.caseId, c.id));
   if (!row) return undefined;
-  const [user] = await db.select().from(users).where(eq(users.id, row.conf.userId));
-  const [matter] = await db.select().from(matters).where(eq(matters.code, c.matterCode));
-  if (!user?.nameSealed || !user.idNumberSealed || !matter) return undefined;
+  const { user, matter } = row;
+  if (!user.nameSealed || !user.idNumberSealed || !matter) return undefined;
   const mobile = app.pii.decrypt(
     row.conf.contactPhoneSealed,
-    confirmationContext(row.conf.id, 'contact_phone'),
+    confirmationFieldContext(row.conf.id, 'contact_phone'),
   );
   return {
     ourId: c.id,
@@ -304,14 +369,14 @@ export async function subsidySubmission(
     busMode: '00',
     infoType: matter.caseType as 1 | 2 | 3 | 4,
     subsidy: {
-      roundId: row.round.platformRoundId,
+      roundId: row.platformRoundId,
       amountFen: row.conf.amountFen,
       sizeClass: row.conf.sizeClass,
       headcount: row.conf.headcount,
       bankName: row.conf.bankName,
       bankAccount: app.pii.decrypt(
         row.conf.bankAccountSealed,
-        confirmationContext(row.conf.id, 'bank_account'),
+        confirmationFieldContext(row.conf.id, 'bank_account'),
       ),
     },
   };

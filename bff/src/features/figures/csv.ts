@@ -7,7 +7,11 @@ function field(value: string | number | null): string {
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
-const line = (cells: (string | number | null)[]) => cells.map(field).join(',');
+export type CsvCell = string | number | null;
+const line = (cells: CsvCell[]) => cells.map(field).join(',');
+
+/** Rows as a CSV document: UTF-8 with a BOM (spreadsheet programs then read the Chinese), CRLF line ends. */
+export const csvDocument = (rows: CsvCell[][]) => `\uFEFF${rows.map(line).join('\r\n')}\r\n`;
 const share = (n: number | null) => (n === null ? null : `${(n * 100).toFixed(1)}%`);
 
 /**
@@ -15,7 +19,7 @@ const share = (n: number | null) => (n === null ? null : `${(n * 100).toFixed(1)
  * figures page shows beside its charts, one section after another.
  */
 export function figuresCsv(f: FiguresResponse): string {
-  const rows: (string | number | null)[][] = [
+  const rows: CsvCell[][] = [
     ['统计时段', `${f.from} 至 ${f.to}`],
     ['政务服务中心', f.centre?.name ?? '全部'],
     [],
@@ -43,5 +47,5 @@ export function figuresCsv(f: FiguresResponse): string {
       a.averageRating,
     ]),
   ];
-  return `\uFEFF${rows.map(line).join('\r\n')}\r\n`;
+  return csvDocument(rows);
 }

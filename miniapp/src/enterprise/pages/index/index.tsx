@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import {
   type BindEnterpriseResponse,
   type EnterpriseBindingView,
@@ -7,17 +7,18 @@ import {
   type SubsidyOfferView,
   validateCreditCode,
 } from '@zyt/shared';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { bindEnterprise, listBindings, listSubsidies } from '@/api/enterprises';
 import { type ApiError, asApiError } from '@/api/errors';
 import { ResidentGate } from '@/booking/components/ResidentGate';
 import { dateLabel } from '@/cases/format';
 import { FormField } from '@/components/FormField';
 import { Page } from '@/components/Page';
+import { memberDecisionKinds, SubscribeCard } from '@/components/SubscribeCard';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { currentEnterprise } from '@/enterprise/current';
 import { useLive } from '@/lib/useLive';
-import { routes, withQuery } from '@/navigation';
+import { routeParam, routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import '../../enterprise.css';
 
@@ -173,6 +174,11 @@ function CurrentEnterprise({ binding }: { binding: EnterpriseBindingView }) {
 function Enterprises() {
   const live = useLive(listBindings, (v) => v.items.some((b) => b.status === 'pending'), 15_000, []);
   const chosen = currentEnterprise.use();
+  // A subscribe message (审批结果, 补贴提醒) opens the page on its enterprise.
+  const linked = routeParam(useRouter().params, 'code');
+  useEffect(() => {
+    if (linked) currentEnterprise.set(linked.toUpperCase());
+  }, [linked]);
   const [bound, setBound] = useState<BindEnterpriseResponse>();
   const shown = useRef(false);
   useDidShow(() => {
@@ -201,6 +207,7 @@ function Enterprises() {
       {current && <CurrentEnterprise key={current.creditCode} binding={current} />}
       <Text className="case-section-title">我的企业</Text>
       {live.value.items.length === 0 && <Text className="text-hint">还没有绑定企业</Text>}
+      {live.value.items.some((b) => b.status === 'pending') && <SubscribeCard kinds={memberDecisionKinds} />}
       {live.value.items.map((b) => (
         <BindingItem
           key={b.id}

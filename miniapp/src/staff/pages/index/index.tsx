@@ -202,6 +202,19 @@ function StatsEntry() {
   );
 }
 
+/** A supervisor's way in to 免申即享 rounds and their progress. */
+function RoundsEntry() {
+  return (
+    <View className="card" id="rounds-entry">
+      <Text className="text-title">免申即享进度</Text>
+      <Text className="text-hint">各批次名单内企业的确认、受理、拨付和超期情况，按日统计，可导出 CSV</Text>
+      <Button size="large" onClick={() => Taro.navigateTo({ url: routes.rounds })}>
+        查看免申即享进度
+      </Button>
+    </View>
+  );
+}
+
 /** 整改工单: every ticket for supervisors, one's own for the staff member named to rectify. */
 function TicketsEntry({ supervisor }: { supervisor: boolean }) {
   return (
@@ -243,6 +256,7 @@ export default function Workbench() {
       {roles.some((r) => staffRoles.includes(r)) && <WorkbenchEntry supervisor={supervisor} />}
       {supervisor && <SupervisionEntry />}
       {supervisor && <StatsEntry />}
+      {supervisor && <RoundsEntry />}
       {roles.some((r) => staffRoles.includes(r)) && <TicketsEntry supervisor={supervisor} />}
       {windowClerk && <WindowEntry />}
       {centre && <CentreEntry />}

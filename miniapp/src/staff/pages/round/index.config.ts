@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '批次进度', enablePullDownRefresh: true });

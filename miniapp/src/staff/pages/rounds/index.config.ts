@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '免申即享进度', enablePullDownRefresh: true });
