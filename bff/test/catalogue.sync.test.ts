@@ -213,7 +213,7 @@ describe('catalogue sync', () => {
     const without: GovPlatformApi = {
       ...t.app.gov,
       fetchCatalogue: async () => ({
-        matters: simMatters,
+        matters: [...simMatters],
         outlets: simOutlets.filter((o) => o.id !== centre.id),
         version: 'hp-v3',
       }),
@@ -234,7 +234,7 @@ describe('catalogue sync', () => {
 
     await syncCatalogue(db(), {
       ...t.app.gov,
-      fetchCatalogue: async () => ({ matters: simMatters, outlets: [...simOutlets], version: 'hp-v4' }),
+      fetchCatalogue: async () => ({ matters: [...simMatters], outlets: [...simOutlets], version: 'hp-v4' }),
     });
     const [back] = await db().select().from(outlets).where(eq(outlets.id, centre.id));
     expect(back?.retiredAt).toBeNull();
