@@ -2,20 +2,29 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   BindEnterpriseBody,
   BindEnterpriseResponse,
+  ClaimRoundList,
+  ClaimRoundView,
   ConfirmSubsidyBody,
+  CoverCodeParams,
   CreditCodeParam,
   EnterpriseBindingList,
   EnterpriseBindingView,
   EnterpriseMemberList,
   EnterpriseMemberView,
   MemberParams,
+  Role,
   RoundParams,
+  StaffCoverSheetView,
+  SubsidyClaimBody,
   SubsidyOfferList,
   SubsidyOfferView,
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
 import { actingFor, bindEnterprise, bindingView, decideMember, listMembers, myBindings } from './bindings';
+import { claimRound, claimRounds, coverSheet, createClaim, receiveCoverSheet } from './claims';
 import { confirmSubsidy, subsidyOffers } from './subsidies';
 
 /**
@@ -153,5 +162,91 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
       });
       return reply.code(201).send(offer);
     },
+  );
+
+  app.get(
+    '/enterprises/:creditCode/claims',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '邮寄申领: open rounds this enterprise is not screened for, with the rule, the checklist and its claim',
+        params: CreditCodeParam,
+        response: { 200: ClaimRoundList, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => ({
+      items: await claimRounds(db, { userId: req.userId, creditCode: req.params.creditCode }),
+    }),
+  );
+
+  app.get(
+    '/enterprises/:creditCode/rounds/:roundId/claim',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary: "邮寄申领: one round's claim form (rule, checklist) and the enterprise's claim in it",
+        params: RoundParams,
+        response: { 200: ClaimRoundView, ...errorResponses(401, 404, 409) },
+      },
+    },
+    async (req) => claimRound(db, { userId: req.userId, ...req.params }),
+  );
+
+  app.post(
+    '/enterprises/:creditCode/rounds/:roundId/claim',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '邮寄申领: claim with materials (EMS pickup, door visit or self-post with a cover sheet); one per enterprise and round, send an Idempotency-Key',
+        params: RoundParams,
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: SubsidyClaimBody,
+        response: { 200: ClaimRoundView, 201: ClaimRoundView, ...errorResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const key = idempotencyKeyOf(req.headers);
+      const { created, round } = await createClaim(db, app, {
+        userId: req.userId,
+        ...req.params,
+        key,
+        body: req.body,
+      });
+      return reply.code(created ? 201 : 200).send(round);
+    },
+  );
+
+  app.get(
+    '/staff/claims/cover/:code',
+    {
+      config: { access: [Role.centreClerk] },
+      schema: {
+        tags: ['enterprises'],
+        summary: "The centre looks up a self-posted claim by its cover sheet's code",
+        params: CoverCodeParams,
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (req) => coverSheet(db, req.params.code),
+  );
+
+  app.post(
+    '/staff/claims/cover/:code/receive',
+    {
+      config: { access: [Role.centreClerk] },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          "A self-posted claim arrived: the cover sheet's code marks its materials received and the case is submitted",
+        params: CoverCodeParams,
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409) },
+      },
+    },
+    async (req) => receiveCoverSheet(app, { code: req.params.code, clerkId: req.userId, now: new Date() }),
   );
 }
