@@ -153,3 +153,47 @@ describe('邮寄申领 page', () => {
     });
   });
 });
+
+describe('centre desk: cover sheets', () => {
+  it('finds a self-posted claim by its code and registers it received', async () => {
+    const { CoverSheetDesk } = await import('@/staff/components/CoverSheetDesk');
+    saveTokens(tokens(1, user()));
+    let received = false;
+    const sheet = () => ({
+      code: '123456789012',
+      enterpriseName: '广州市黄埔区精密制造有限公司',
+      creditCode: CODE,
+      roundName: '2026年稳岗补贴区配套资助',
+      matterName: '稳岗补贴区配套资助申领（“暖企8条”）',
+      materials: round().materials,
+      receivedAt: received ? '2026-12-02T03:00:00.000Z' : null,
+      caseId: '0d3c0e58-1111-4000-8000-000000000005',
+    });
+    const log = fakeBff((req) => {
+      if (req.path.endsWith('/000000000000'))
+        return apiError(404, 'COVER_SHEET_NOT_FOUND', '没有找到这个封面单编号');
+      if (req.path.endsWith('/receive')) {
+        received = true;
+        return { status: 200, data: sheet() };
+      }
+      return { status: 200, data: sheet() };
+    });
+    render(<CoverSheetDesk />);
+    type('cover-code', '1234');
+    fireEvent.click(screen.getByText('查找封面单'));
+    await screen.findByText(/封面单编号为12位数字/);
+    expect(log).toHaveLength(0);
+    type('cover-code', '000000000000');
+    fireEvent.click(screen.getByText('查找封面单'));
+    await screen.findByText('没有找到这个封面单编号');
+    type('cover-code', '1234 5678 9012');
+    fireEvent.click(screen.getByText('查找封面单'));
+    await screen.findByText('广州市黄埔区精密制造有限公司');
+    fireEvent.click(screen.getByText('登记收到'));
+    await screen.findByText(/登记收到，办件已提交/);
+    expect(log.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/staff/claims/cover/123456789012/receive',
+    });
+  });
+});
