@@ -336,6 +336,9 @@ describe('claims by post', () => {
     expect(await db().select().from(shipments).where(eq(shipments.caseId, caseId))).toHaveLength(0);
     expect(await simCaseOf(caseId)).toBeUndefined();
 
+    const detail = (await get(logisticsTeam.clerk.h, `/cases/${caseId}`)).json();
+    expect(detail.nextStep).toContain('封面单');
+
     const clerk = await staff('centre_clerk');
     const resident = await person({ name: '赵六', idNumber: '11010519491231002X' });
     expect((await post(resident.h, `/staff/claims/cover/${sheet.code}/receive`)).statusCode).toBe(403);
@@ -405,5 +408,26 @@ describe('claims by post', () => {
       return row?.projId && row;
     });
     expect(moved.status).not.toBe('awaiting_materials');
+  });
+
+  it('claims sent at once (a double tap, two clerks) make one claim', async () => {
+    const third = await publishRound({ name: '2026年第三批稳岗补贴区配套资助' });
+    const body = claimBody({ channel: 'self_post' });
+    const key = `double-tap-${Date.now()}`;
+    const answers = await Promise.all([
+      claim(logisticsTeam.clerk.h, logistics.creditCode, third.id, body, key),
+      claim(logisticsTeam.clerk.h, logistics.creditCode, third.id, body, key),
+      claim(logisticsTeam.admin.h, logistics.creditCode, third.id, body),
+    ]);
+    const made = await db().select().from(subsidyClaims).where(eq(subsidyClaims.roundId, third.id));
+    expect(made).toHaveLength(1);
+    for (const a of answers) {
+      expect([200, 201, 409], a.body).toContain(a.statusCode);
+      if (a.statusCode === 409) expect(errorOf(a).code).toBe('CLAIM_ALREADY_MADE');
+      else expect(a.json().claim.id).toBe(made[0]!.id);
+    }
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(1);
+    const opened = await db().select().from(cases).where(eq(cases.id, made[0]!.caseId));
+    expect(opened).toHaveLength(1);
   });
 });
