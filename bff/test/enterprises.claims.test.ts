@@ -348,6 +348,12 @@ describe('claims by post', () => {
     const typo = await get(clerk.h, '/staff/claims/cover/12AB');
     expect(errorOf(typo).code).toBe('COVER_SHEET_NOT_FOUND');
 
+    // A clerk of another outlet: not this centre's envelope.
+    const elsewhere = await staff('centre_clerk', 'HP-PO-01');
+    const misrouted = await post(elsewhere.h, `/staff/claims/cover/${sheet.code}/receive`);
+    expect(misrouted.statusCode).toBe(422);
+    expect(errorOf(misrouted).code).toBe('COVER_SHEET_NOT_FOR_THIS_CENTRE');
+
     const looked = await get(clerk.h, `/staff/claims/cover/${sheet.codeLabel.replaceAll(' ', '-')}`);
     expect(looked.statusCode, looked.body).toBe(200);
     expect(looked.json()).toMatchObject({ enterpriseName: logistics.name, receivedAt: null, caseId });

@@ -415,7 +415,7 @@ export async function createClaim(
   return { created: true, round: await claimRound(db, { ...params, now }) };
 }
 
-async function claimByCover(db: DatabaseOrTransaction, input: string) {
+async function claimByCover(db: DatabaseOrTransaction, input: string, centreId: string) {
   const code = normalizeCoverCode(input);
   if (!isCoverCode(code)) throw new AppError(404, 'COVER_SHEET_NOT_FOUND');
   const [row] = await db
@@ -425,6 +425,7 @@ async function claimByCover(db: DatabaseOrTransaction, input: string) {
     .innerJoin(cases, eq(cases.id, subsidyClaims.caseId))
     .where(eq(subsidyClaims.coverCode, code));
   if (!row) throw new AppError(404, 'COVER_SHEET_NOT_FOUND');
+  if (row.claim.centreOutletId !== centreId) throw new AppError(422, 'COVER_SHEET_NOT_FOR_THIS_CENTRE');
   return row;
 }
 
@@ -444,9 +445,12 @@ async function coverView(
   };
 }
 
-/** The centre looks up a cover sheet by its code (before saying it arrived). */
-export async function coverSheet(db: DatabaseOrTransaction, code: string): Promise<StaffCoverSheetView> {
-  return coverView(db, await claimByCover(db, code));
+/** A clerk of the centre looks up a cover sheet by its code (before saying it arrived); another centre's is refused. */
+export async function coverSheet(
+  db: DatabaseOrTransaction,
+  params: { code: string; centreId: string },
+): Promise<StaffCoverSheetView> {
+  return coverView(db, await claimByCover(db, params.code, params.centreId));
 }
 
 /**
@@ -456,11 +460,11 @@ export async function coverSheet(db: DatabaseOrTransaction, code: string): Promi
  */
 export async function receiveCoverSheet(
   app: FastifyInstance,
-  params: { code: string; clerkId: string; now: Date },
+  params: { code: string; clerkId: string; centreId: string; now: Date },
 ): Promise<StaffCoverSheetView> {
   const { db } = app.database;
   return db.transaction(async (tx) => {
-    const found = await claimByCover(tx, params.code);
+    const found = await claimByCover(tx, params.code, params.centreId);
     const [received] = await tx
       .update(subsidyClaims)
       .set({ materialsReceivedAt: params.now, receivedBy: params.clerkId })

@@ -21,8 +21,9 @@ import {
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errorResponses } from '../../lib/errors';
+import { AppError, errorResponses } from '../../lib/errors';
 import { idempotencyKeyOf } from '../../lib/idempotency';
+import { staffOutlet } from '../staff/outlets';
 import { actingFor, bindEnterprise, bindingView, decideMember, listMembers, myBindings } from './bindings';
 import { claimRound, claimRounds, coverSheet, createClaim, receiveCoverSheet } from './claims';
 import { confirmSubsidy, subsidyOffers } from './subsidies';
@@ -34,6 +35,13 @@ import { confirmSubsidy, subsidyOffers } from './subsidies';
 export default async function enterpriseRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.database;
+
+  /** The centre a clerk works at: cover sheets are entered by the centre they were posted to. */
+  async function clerkCentre(userId: string) {
+    const outlet = await staffOutlet(db, userId);
+    if (!outlet) throw new AppError(409, 'OUTLET_NOT_ASSIGNED');
+    return outlet.id;
+  }
 
   app.post(
     '/enterprises/bindings',
@@ -229,10 +237,10 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
         tags: ['enterprises'],
         summary: "The centre looks up a self-posted claim by its cover sheet's code",
         params: CoverCodeParams,
-        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404) },
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },
-    async (req) => coverSheet(db, req.params.code),
+    async (req) => coverSheet(db, { code: req.params.code, centreId: await clerkCentre(req.userId) }),
   );
 
   app.post(
@@ -244,9 +252,15 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
         summary:
           "A self-posted claim arrived: the cover sheet's code marks its materials received and the case is submitted",
         params: CoverCodeParams,
-        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409) },
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409, 422) },
       },
     },
-    async (req) => receiveCoverSheet(app, { code: req.params.code, clerkId: req.userId, now: new Date() }),
+    async (req) =>
+      receiveCoverSheet(app, {
+        code: req.params.code,
+        clerkId: req.userId,
+        centreId: await clerkCentre(req.userId),
+        now: new Date(),
+      }),
   );
 }
