@@ -330,7 +330,12 @@ describe('claims by post', () => {
     expect(sheet.centre.name).toContain('政务服务中心');
     expect(res.json().claim).toMatchObject({ state: 'awaiting_materials', amountFen: 500_000 });
     const caseId = res.json().claim.case.id;
-    expect(res.json().claim.case.status).toBe('awaiting_materials');
+    expect(res.json().claim.case).toMatchObject({
+      status: 'awaiting_materials',
+      statusLabel: '等待申领材料送达',
+    });
+    expect(sheet.centre.address).toMatch(/^广东省广州市黄埔区/);
+    expect(sheet.centre.address).not.toMatch(/黄埔区.*黄埔区/);
 
     // Nothing travels to the platform until the centre has the envelope.
     expect(await db().select().from(shipments).where(eq(shipments.caseId, caseId))).toHaveLength(0);

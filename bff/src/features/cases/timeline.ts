@@ -60,7 +60,11 @@ export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> |
     caseNumber: c.projId,
     matterName: c.matterName,
     status: c.status,
-    statusLabel: caseStatusLabels[c.status],
+    // 邮寄申领: the claim waits for its materials to reach the centre (nothing is being 补齐 yet).
+    statusLabel:
+      c.channel === 'enterprise_claim' && c.status === 'awaiting_materials'
+        ? '等待申领材料送达'
+        : caseStatusLabels[c.status],
     promised: deadline(c.promisedBy, c.promisedProvisional),
     attention:
       !!c.problem || c.status === 'supplement_required' || resultShipment?.status === 'delivery_failed',

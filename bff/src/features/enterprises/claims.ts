@@ -124,7 +124,10 @@ async function claimView(db: DatabaseOrTransaction, claim: SubsidyClaim): Promis
           centre: centre
             ? {
                 name: centre.name,
-                address: `${centre.province}${centre.city}${centre.district}${centre.address}`,
+                // The catalogue's address usually starts at the city: the province goes before it.
+                address: centre.address.startsWith(centre.province)
+                  ? centre.address
+                  : `${centre.province}${centre.address}`,
                 phone: centre.phone,
               }
             : { name: '政务服务中心', address: '请咨询政务服务中心', phone: '' },

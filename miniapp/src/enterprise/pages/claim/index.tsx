@@ -255,7 +255,9 @@ function Claimed({ round, enterprise }: { round: ClaimRoundView; enterprise: str
           {c.bookingNumber ? `（上门预约号 ${c.bookingNumber}）` : ''}
         </Text>
         <Text className="text-hint">
-          办件编号 {c.case.caseNumber ?? '材料到达中心、提交平台后生成'}，{c.case.statusLabel}
+          {c.case.caseNumber
+            ? `办件编号 ${c.case.caseNumber}，${c.case.statusLabel}`
+            : `办件：${c.case.statusLabel}（提交政务服务平台后生成办件编号）`}
         </Text>
         <Text className="text-hint">受理后21个工作日内拨付到企业账户</Text>
         <Button
