@@ -187,7 +187,7 @@ describe("a round's progress", () => {
     expect(lines).toContain('日期,确认,受理,拨付,拨付金额（元）');
     expect(lines).toContain('2026-11-03,4,2,0,0.00');
     expect(lines).toContain('2026-11-10,0,0,2,20000.00');
-    expect(lines).toContain('邮政上门揽收,0');
+    expect(lines).toContain('EMS免费上门取件,0');
     const row = (code: string) => lines.find((l) => l.startsWith(`${code},`))!.split(',');
     expect(row(A)[3]).toBe('已拨付');
     expect(row(B)[3]).toBe('超期未拨付');

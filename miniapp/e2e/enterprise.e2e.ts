@@ -116,4 +116,34 @@ describe('企业: a clerk binds, the admin approves, the clerk confirms a screen
     await top(clerk.page).locator('#subsidy-paid').getByText(`已拨付 ${AMOUNT}`).waitFor({ timeout: 90_000 });
     await screenshot(clerk.page, 'enterprise-04-paid');
   });
+
+  it('a round the enterprise is not screened for: the clerk claims by post and gets a cover sheet', async () => {
+    await sim('/sim/gov/sim/admin/rounds', {
+      name: '2026年第二批稳岗补贴区配套资助',
+      deadline: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      includeSeeded: false,
+      generate: 10,
+    });
+    await open(clerk.page, baseUrl, HOME);
+    const item = top(clerk.page).locator('.enterprise-claim').first();
+    await item.getByText('2026年第二批稳岗补贴区配套资助').waitFor({ timeout: 30_000 });
+    await item.locator('taro-button-core').filter({ hasText: '去申领' }).click();
+    await top(clerk.page).locator('#claim-checklist').getByText('稳岗补贴区配套资助申请表').waitFor();
+    await input(clerk.page, 'claim-lastYear').fill('30000');
+    await top(clerk.page)
+      .locator('#claim-working')
+      .getByText(`× 50% = ${formatYuan(1_500_000)}`)
+      .waitFor();
+    await input(clerk.page, 'claim-headcount').fill('36');
+    await input(clerk.page, 'claim-bankName').fill('中国建设银行广州开发区支行');
+    await input(clerk.page, 'claim-bankAccount').fill('4400123456789012');
+    await input(clerk.page, 'claim-contactName').fill('王五');
+    await input(clerk.page, 'claim-contactPhone').fill('13800138009');
+    await top(clerk.page).getByText('自行邮寄（打印封面单）').click();
+    await press(clerk.page, '提交申领');
+    const sheet = top(clerk.page).locator('#claim-cover-sheet');
+    await sheet.locator('#claim-cover-code').waitFor();
+    await expect(sheet.locator('#claim-cover-code').textContent()).resolves.toMatch(/^\d{4} \d{4} \d{4}$/);
+    await screenshot(clerk.page, 'enterprise-05-claim-cover-sheet');
+  });
 });

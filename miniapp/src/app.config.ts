@@ -28,8 +28,11 @@ export default defineAppConfig({
         'pages/bundle/index',
       ],
     },
-    // 企业服务: binding, clerks, 免申即享 confirmations.
-    { root: 'enterprise', pages: ['pages/index/index', 'pages/members/index', 'pages/subsidy/index'] },
+    // 企业服务: binding, clerks, 免申即享 confirmations, claims by post (邮寄申领).
+    {
+      root: 'enterprise',
+      pages: ['pages/index/index', 'pages/members/index', 'pages/subsidy/index', 'pages/claim/index'],
+    },
     { root: 'catalogue', pages: ['pages/search/index', 'pages/guide/index', 'pages/bundle/index'] },
     { root: 'outlets', pages: ['pages/index/index', 'pages/detail/index'] },
     // 替你跑: a bag label's QR opens bag/pages/index/index (ordinary-link QR rule on `<base>/b/`).

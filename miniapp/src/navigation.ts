@@ -29,6 +29,7 @@ export const routes = {
   enterprise: '/enterprise/pages/index/index',
   enterpriseMembers: '/enterprise/pages/members/index',
   subsidy: '/enterprise/pages/subsidy/index',
+  claim: '/enterprise/pages/claim/index',
   staff: '/staff/pages/index/index',
   visit: '/staff/pages/visit/index',
   supervision: '/staff/pages/supervision/index',

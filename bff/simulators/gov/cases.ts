@@ -62,6 +62,8 @@ interface SimCase {
   materialsWaybill?: string;
   /** 免申即享: what the enterprise confirmed; paid (拨付) after 办结 unless scripted 'unpaid'. */
   subsidy?: NonNullable<GovCaseSubmission['subsidy']>;
+  /** 邮寄申领: what the enterprise claimed; paid like a confirmation once concluded. */
+  claim?: NonNullable<GovCaseSubmission['claim']>;
   /** Supplements pushed to this case (补正材料 received at the centre), by the sender's supplementId. */
   supplementsPushed?: string[];
   /** 容缺受理: taken with required materials missing; it cannot be concluded until a supplement is pushed. */
@@ -280,19 +282,20 @@ export function createCaseBook(opts: {
         v.transactTime = iso(now);
         v.result = {
           // A 免申即享 decision is an electronic notice: nothing to mail, the money is the outcome.
-          kind: c.subsidy ? 'electronic' : c.matter.result.kind,
+          kind: c.subsidy || c.claim ? 'electronic' : c.matter.result.kind,
           issuedAt: v.transactTime,
           documentName: c.matter.result.documentName,
         };
         move(c, '4', 'completed', `办结：${v.result.documentName}`, { result: v.result });
-        return schedule(c, c.subsidy && outcome !== 'unpaid' ? PAY_SECONDS : undefined);
+        return schedule(c, (c.subsidy || c.claim) && outcome !== 'unpaid' ? PAY_SECONDS : undefined);
       }
       case '4': {
-        if (c.subsidy && !v.payment) {
+        const payout = c.subsidy ?? c.claim;
+        if (payout && !v.payment) {
           v.payment = {
-            amountFen: c.subsidy.amountFen,
+            amountFen: payout.amountFen,
             paidOn: beijingDate(now),
-            account: `****${c.subsidy.bankAccount.slice(-4)}`,
+            account: `****${payout.bankAccount.slice(-4)}`,
           };
           move(c, '4', 'completed', `已拨付 ¥${(v.payment.amountFen / 100).toFixed(2)}`, {
             result: v.result,
@@ -390,6 +393,7 @@ export function createCaseBook(opts: {
           ...(sub.operator ? { operatorCardType: sub.operator.cardType } : {}),
         },
         ...(sub.subsidy ? { subsidy: sub.subsidy } : {}),
+        ...(sub.claim ? { claim: sub.claim } : {}),
         ...(sub.bundle
           ? {
               bundle: {
@@ -529,12 +533,14 @@ export function createCaseBook(opts: {
         status: c.view.status,
         outcome: c.script.outcome,
         applicant: c.applicant,
+        busMode: c.view.busMode,
         materialsWaybill: c.materialsWaybill ?? null,
         supplementsPushed: c.supplementsPushed ?? [],
         receipt: c.receipt ?? null,
         windowOutletId: c.windowOutletId ?? null,
         resultCollected: c.resultCollected ?? false,
         subsidy: c.subsidy ?? null,
+        claim: c.claim ?? null,
         payment: c.view.payment ?? null,
         bundle: c.bundle ?? null,
         completedAt: c.view.transactTime ?? null,

@@ -468,6 +468,19 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         throw new SimError(422, 'AMOUNT_MISMATCH', '确认金额与名单不一致');
       return matter;
     }
+    if (sub.claim) {
+      // 邮寄申领: for enterprises the screening missed, at the round's rate of the stated last-year subsidy.
+      const round = rounds.get(sub.claim.roundId);
+      if (!round || round.notice.serviceCode !== sub.serviceCode || round.notice.ratePercent === undefined)
+        throw new SimError(422, 'ROUND_NOT_CLAIMABLE', '该批次不接受邮寄申领');
+      if (round.rows.some((r) => r.creditCode === sub.applicant.cardNumber))
+        throw new SimError(422, 'ON_LIST', '该企业已在免申即享名单中，请确认而非申领');
+      if (
+        sub.claim.ratePercent !== round.notice.ratePercent ||
+        sub.claim.amountFen !== Math.round((sub.claim.lastYearFen * round.notice.ratePercent) / 100)
+      )
+        throw new SimError(422, 'AMOUNT_MISMATCH', '申领金额与批次规则不一致');
+    }
     const known = new Set(matter.materials.map((mt) => mt.id));
     const unknown = sub.acceptList.filter((a) => !known.has(a.materialId));
     if (unknown.length > 0) {
@@ -636,6 +649,8 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         body: Type.Object({
           name: Type.Optional(Type.String({ minLength: 1 })),
           rule: Type.Optional(Type.String({ minLength: 1 })),
+          /** The rule's rate (default 50); 0 publishes a round without one (nobody may claim by post). */
+          ratePercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
           serviceCode: Type.Optional(Type.String({ minLength: 1 })),
           deadline: Type.String({ format: 'date-time' }),
           includeSeeded: Type.Optional(Type.Boolean()),
@@ -675,6 +690,7 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         roundId,
         name: b.name ?? '2026年稳岗补贴区配套资助（免申即享）',
         rule: b.rule ?? '按企业上年度获得稳岗补贴金额的50%给予配套资助，由平台比对参保和补贴数据筛选名单',
+        ...(b.ratePercent === 0 ? {} : { ratePercent: b.ratePercent ?? 50 }),
         serviceCode,
         deadline: b.deadline,
         listSize: rows.length,

@@ -81,7 +81,7 @@ describe('免申即享进度 (supervisor)', () => {
     expect(document.querySelector('#count-paid')!.textContent).toBe('400 件，¥400,000.00');
     expect(document.querySelector('#count-overdue')!.textContent).toBe('12 件，最早应于 2026-11-30 前拨付');
     expect(screen.getByText('邮寄申领（已收到 0 件）')).toBeTruthy();
-    expect(screen.getByText('邮政上门揽收')).toBeTruthy();
+    expect(screen.getByText('EMS免费上门取件')).toBeTruthy();
     expect(tableRows()).toEqual([
       ['日期', '确认', '受理', '拨付', '拨付金额'],
       ['2026-11-02', '700', '0', '0', '¥0.00'],

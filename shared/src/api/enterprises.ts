@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
+import { AddressSchema, ContactSchema } from './booking';
 import { CaseSummarySchema } from './cases';
+import { MatterMaterial } from './catalogue';
 
 const literals = <const T extends string>(...values: T[]) => Type.Enum(values);
 const Instant = Type.String({ format: 'date-time' });
@@ -120,3 +122,91 @@ export const RoundParams = Type.Object({
   creditCode: Type.String({ minLength: 1, maxLength: 32 }),
   roundId: Type.String({ format: 'uuid' }),
 });
+
+/**
+ * 邮寄申领: what the form asks. The round's rule computes the amount from last year's subsidy (fen); the
+ * channel says how the materials travel; the address is the enterprise's (EMS pickup, door visit, and where
+ * its case's centre is found); the contact is the clerk's.
+ */
+export const SubsidyClaimBody = Type.Object(
+  {
+    lastYearFen: Type.Integer({ minimum: 1, maximum: 10_000_000_000 }),
+    headcount: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    bankName: Type.String({ minLength: 2, maxLength: 60 }),
+    bankAccount: Type.String({ minLength: 1, maxLength: 40 }),
+    contact: ContactSchema,
+    address: AddressSchema,
+    channel: literals('ems_pickup', 'door_visit', 'self_post'),
+  },
+  { additionalProperties: false },
+);
+export type SubsidyClaimBody = Static<typeof SubsidyClaimBody>;
+
+export const SubsidyClaimView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  channel: literals('ems_pickup', 'door_visit', 'self_post'),
+  channelLabel: Type.String(),
+  state: literals('awaiting_materials', 'materials_travelling', 'materials_received'),
+  stateLabel: Type.String(),
+  lastYearFen: Type.Integer(),
+  amountFen: Type.Integer(),
+  /** 上年度稳岗补贴 ¥X × 50% = ¥Y */
+  working: Type.String(),
+  headcount: Type.Integer(),
+  bankName: Type.String(),
+  /** ****5678 */
+  bankAccount: Type.String(),
+  claimedAt: Instant,
+  /** Self-post: the cover sheet (封面单) to print and put on the envelope, and where to send it. */
+  coverSheet: Type.Union([
+    Type.Object({
+      code: Type.String(),
+      /** 1234 5678 9012 */
+      codeLabel: Type.String(),
+      centre: Type.Object({ name: Type.String(), address: Type.String(), phone: Type.String() }),
+    }),
+    Type.Null(),
+  ]),
+  /** EMS pickup: its waybill once EMS has given it. */
+  waybillNo: Type.Union([Type.String(), Type.Null()]),
+  /** Door visit: the booking's number (预约号). */
+  bookingNumber: Type.Union([Type.String(), Type.Null()]),
+  materialsReceivedAt: NullableInstant,
+  case: CaseSummarySchema,
+});
+export type SubsidyClaimView = Static<typeof SubsidyClaimView>;
+
+/** A round an enterprise the screening missed may claim in, with the form's rule and checklist. */
+export const ClaimRoundView = Type.Object({
+  roundId: Type.String({ format: 'uuid' }),
+  roundName: Type.String(),
+  rule: Type.String(),
+  /** The rule as a rate of last year's subsidy. */
+  ratePercent: Type.Integer(),
+  matterCode: Type.String(),
+  matterName: Type.String(),
+  deadline: Instant,
+  /** open: may claim; claimed; closed: the deadline passed unclaimed. */
+  state: literals('open', 'claimed', 'closed'),
+  materials: Type.Array(MatterMaterial),
+  claim: Type.Union([SubsidyClaimView, Type.Null()]),
+});
+export type ClaimRoundView = Static<typeof ClaimRoundView>;
+
+export const ClaimRoundList = Type.Object({ items: Type.Array(ClaimRoundView) });
+export type ClaimRoundList = Static<typeof ClaimRoundList>;
+
+export const CoverCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) });
+
+/** The centre's view of a cover sheet it scanned (no personal data: the enterprise is public). */
+export const StaffCoverSheetView = Type.Object({
+  code: Type.String(),
+  enterpriseName: Type.String(),
+  creditCode: Type.String(),
+  roundName: Type.String(),
+  matterName: Type.String(),
+  materials: Type.Array(MatterMaterial),
+  receivedAt: NullableInstant,
+  caseId: Type.String({ format: 'uuid' }),
+});
+export type StaffCoverSheetView = Static<typeof StaffCoverSheetView>;

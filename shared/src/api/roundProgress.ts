@@ -7,15 +7,6 @@ import { type Static, Type } from 'typebox';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-/** How a claim by post reaches the centre (邮寄申领): EMS picks it up, an agent collects it, the enterprise posts it. */
-export const roundClaimChannels = ['ems_pickup', 'door_visit', 'self_post'] as const;
-export type RoundClaimChannel = (typeof roundClaimChannels)[number];
-export const roundClaimChannelLabels: Record<RoundClaimChannel, string> = {
-  ems_pickup: '邮政上门揽收',
-  door_visit: '政邮专员上门',
-  self_post: '企业自行寄递',
-};
-
 export const RoundIdParam = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export type RoundIdParam = Static<typeof RoundIdParam>;
 

@@ -46,3 +46,45 @@ export function formatYuan(fen: number): string {
   const cents = String(Math.abs(fen) % 100).padStart(2, '0');
   return `${fen < 0 ? '-' : ''}¥${yuan}.${cents}`;
 }
+
+/**
+ * 邮寄申领 (claims by post): how an enterprise the screening missed sends its materials to the centre — a free
+ * EMS pickup from its address, a postal agent's door visit, or posting them itself with a printed cover sheet
+ * (封面单) whose code the centre enters on arrival.
+ */
+export const claimChannels = ['ems_pickup', 'door_visit', 'self_post'] as const;
+export type ClaimChannel = (typeof claimChannels)[number];
+export const claimChannelLabels: Record<ClaimChannel, string> = {
+  ems_pickup: 'EMS免费上门取件',
+  door_visit: '政邮专员上门收件',
+  self_post: '自行邮寄（打印封面单）',
+};
+
+/** Where a claim's materials stand. */
+export const claimStates = ['awaiting_materials', 'materials_travelling', 'materials_received'] as const;
+export type ClaimState = (typeof claimStates)[number];
+export const claimStateLabels: Record<ClaimState, string> = {
+  awaiting_materials: '待寄出材料',
+  materials_travelling: '材料寄送中',
+  materials_received: '政务中心已收到材料',
+};
+
+/**
+ * A round's rule as a rate (e.g. 50% of last year's 稳岗补贴): the amount claimed and the working shown with
+ * it. Rounded to the fen, halves up.
+ */
+export function claimAmount(params: { lastYearFen: number; ratePercent: number }): {
+  amountFen: number;
+  working: string;
+} {
+  const amountFen = Math.round((params.lastYearFen * params.ratePercent) / 100);
+  return {
+    amountFen,
+    working: `上年度稳岗补贴 ${formatYuan(params.lastYearFen)} × ${params.ratePercent}% = ${formatYuan(amountFen)}`,
+  };
+}
+
+/** 封面单编号: 12 digits, shown in groups of four (1234 5678 9012); spaces and dashes typed are ignored. */
+export const normalizeCoverCode = (input: string): string => input.replace(/[\s-]/g, '');
+export const isCoverCode = (code: string): boolean => /^\d{12}$/.test(code);
+export const formatCoverCode = (code: string): string => code.replace(/(\d{4})(?=\d)/g, '$1 ');

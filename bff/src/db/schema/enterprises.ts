@@ -1,4 +1,4 @@
-import type { BindingStatus, EnterpriseRole, EnterpriseSizeClass } from '@zyt/shared';
+import type { BindingStatus, ClaimChannel, EnterpriseRole, EnterpriseSizeClass } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { bookings } from './bookings';
 import { cases } from './cases';
 import { users } from './users';
 
@@ -74,6 +75,11 @@ export const subsidyRounds = pgTable('subsidy_rounds', {
   platformRoundId: text('platform_round_id').notNull().unique(),
   name: text('name').notNull(),
   rule: text('rule').notNull(),
+  /**
+   * The rule as a rate of last year's subsidy (e.g. 50), when the platform publishes one: enterprises the
+   * screening missed may then claim by post (邮寄申领), the amount computed from what they state.
+   */
+  ratePercent: integer('rate_percent'),
   matterCode: text('matter_code').notNull(),
   deadline: timestamp('deadline', { withTimezone: true }).notNull(),
   listSize: integer('list_size').notNull(),
@@ -154,3 +160,57 @@ export const subsidyReminders = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roundId, t.userId, t.creditCode] })],
 );
+
+/**
+ * 邮寄申领: an enterprise not on a round's screened list claims with materials. One per enterprise and round
+ * (a retry with the same Idempotency-Key answers the same claim). It becomes the enterprise's case (APPLY_TYPE
+ * 1, the clerk as operator); the materials travel by EMS pickup (shipmentId), a door visit (bookingId), or the
+ * enterprise's own post with a cover sheet (coverCode) the centre enters on arrival (materialsReceivedAt).
+ * Bank account, contact and address are sealed.
+ */
+export const subsidyClaims = pgTable(
+  'subsidy_claims',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roundId: uuid('round_id')
+      .notNull()
+      .references(() => subsidyRounds.id),
+    creditCode: text('credit_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    channel: text('channel').$type<ClaimChannel>().notNull(),
+    lastYearFen: integer('last_year_fen').notNull(),
+    ratePercent: integer('rate_percent').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    headcount: integer('headcount').notNull(),
+    bankName: text('bank_name').notNull(),
+    bankAccountSealed: text('bank_account_sealed').notNull(),
+    bankAccountLast4: text('bank_account_last4').notNull(),
+    contactSealed: text('contact_sealed').notNull(),
+    addressSealed: text('address_sealed').notNull(),
+    /** The centre the materials go to. An outlet id by value (the catalogue sync replaces outlets). */
+    centreOutletId: text('centre_outlet_id').notNull(),
+    /** Self-post: the 12-digit code on the printed cover sheet. */
+    coverCode: text('cover_code').unique(),
+    bookingId: uuid('booking_id').references(() => bookings.id),
+    shipmentId: uuid('shipment_id'),
+    /** The centre entered the cover sheet's code: the materials are on its desk. */
+    materialsReceivedAt: timestamp('materials_received_at', { withTimezone: true }),
+    receivedBy: uuid('received_by').references(() => users.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('subsidy_claims_round_code_idx').on(t.roundId, t.creditCode),
+    uniqueIndex('subsidy_claims_case_idx').on(t.caseId),
+    check('subsidy_claims_channel_check', sql`${t.channel} in ('ems_pickup', 'door_visit', 'self_post')`),
+  ],
+);
+export type SubsidyClaim = typeof subsidyClaims.$inferSelect;

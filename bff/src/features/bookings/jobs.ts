@@ -1,5 +1,5 @@
 import { type Address, beijingInstant, type Contact } from '@zyt/shared';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
 import {
@@ -19,6 +19,7 @@ import { AppError } from '../../lib/errors';
 import { bundleMaterialRows, bundleMatterLinks } from '../bundles/bundles';
 import { caseOfBooking, caseSubmitted, openCase } from '../cases/cases';
 import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
+import { claimOfCase, claimSubmission } from '../enterprises/claims';
 import { subsidySubmission } from '../enterprises/subsidies';
 import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
@@ -99,6 +100,12 @@ export async function queueCollectedWork(
   // 一件事一次办: a case per matter that applies, all from this one visit; one parcel carries the materials.
   const opened = b.bundle ? await openBundleCases(tx, b, centre.id) : [await openDoorCase(tx, b)];
   const c = opened[0]!;
+  // 邮寄申领 by a door visit: the claim opened the case, waiting for these materials; now they are collected.
+  if (c.channel === 'enterprise_claim' && c.status === 'awaiting_materials')
+    await tx
+      .update(cases)
+      .set({ status: 'submitting', updatedAt: sql`now()` })
+      .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')));
   await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
@@ -214,10 +221,11 @@ export function defineBookingJobs(app: FastifyInstance): void {
         : [data.bookingId ? await caseOfBooking(db, data.bookingId) : undefined];
       if (!c) throw new PermanentJobError('no case to submit');
       if (c.projId) return; // submitted already: the platform is idempotent on our id anyway
-      // 免申即享: an enterprise's confirmation travels without a booking or materials.
+      // 免申即享: an enterprise's confirmation travels without a booking or materials; a claim by post
+      // (邮寄申领) sent by EMS or posted by the enterprise itself, without a booking either.
       if (!c.bookingId && c.channel === 'enterprise_claim') {
-        const sub = await subsidySubmission(db, app, c);
-        if (!sub) throw new PermanentJobError('no subsidy confirmation to submit');
+        const sub = (await subsidySubmission(db, app, c)) ?? (await claimSubmission(db, app, c));
+        if (!sub) throw new PermanentJobError('no subsidy confirmation or claim to submit');
         try {
           const { projId } = await app.gov.submitCase(sub);
           await db.transaction((tx) => caseSubmitted(tx, c.id, projId));
@@ -280,6 +288,8 @@ export function defineBookingJobs(app: FastifyInstance): void {
             .where(and(eq(supplements.caseId, c.id), eq(supplements.source, 'visit')))
         ).flatMap((r) => r.items.flatMap((i) => (i.materialId ? [i.materialId] : []))),
       );
+      // 邮寄申领 by a door visit: the claimed figures and the account travel with the collected materials.
+      const claim = c.channel === 'enterprise_claim' ? await claimOfCase(db, app, c.id) : undefined;
       const agent =
         b.entrust && b.agentId
           ? (await db.select().from(users).where(eq(users.id, b.agentId)))[0]
@@ -303,6 +313,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
           busMode: '01',
           infoType: matter.caseType as 1 | 2 | 3 | 4,
           ...(bundle ? { bundle: bundle.submission } : {}),
+          ...(claim ? { claim: claim.submission } : {}),
           ...(b.entrust && agent?.nameSealed && agent.idNumberSealed
             ? {
                 entrusted: {

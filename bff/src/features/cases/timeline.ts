@@ -60,7 +60,11 @@ export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> |
     caseNumber: c.projId,
     matterName: c.matterName,
     status: c.status,
-    statusLabel: caseStatusLabels[c.status],
+    // 邮寄申领: the claim waits for its materials to reach the centre (nothing is being 补齐 yet).
+    statusLabel:
+      c.channel === 'enterprise_claim' && c.status === 'awaiting_materials'
+        ? '等待申领材料送达'
+        : caseStatusLabels[c.status],
     promised: deadline(c.promisedBy, c.promisedProvisional),
     attention:
       !!c.problem || c.status === 'supplement_required' || resultShipment?.status === 'delivery_failed',
@@ -74,6 +78,9 @@ export function nextStep(c: Case, result: Shipment | undefined): string {
   if (c.problem) return `${CASE_PROBLEM_SENTENCE}。`;
   switch (c.status) {
     case 'awaiting_materials':
+      // 邮寄申领: the claim waits for its materials (a door visit to collect them, or the enterprise's own post).
+      if (c.channel === 'enterprise_claim')
+        return '请按申领材料清单准备材料：专员上门收取，或自行邮寄并在信封上贴封面单；政务服务中心收到材料后提交政务服务平台。';
       return '补齐的材料正由快递袋寄往政务服务中心，中心收齐后提交政务服务平台；如中心告知仍缺材料，请按清单补寄。';
     case 'submitting':
       return '材料已收取，正在提交政务服务平台，提交后生成办件编号；材料原件由EMS寄往政务服务中心。';

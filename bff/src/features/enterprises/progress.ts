@@ -1,16 +1,17 @@
 import {
   beijingDate,
+  type ClaimChannel,
+  claimChannelLabels,
+  claimChannels,
   type RoundCounts,
   type RoundDay,
   type RoundProgress,
   type RoundSummary,
-  roundClaimChannelLabels,
-  roundClaimChannels,
   yuanOf,
 } from '@zyt/shared';
-import { desc, eq, sql } from 'drizzle-orm';
+import { count, desc, eq, sql } from 'drizzle-orm';
 import { type DatabaseOrTransaction, rowsOf } from '../../db/client';
-import { matters, type SubsidyRound, subsidyRounds } from '../../db/schema';
+import { matters, type SubsidyRound, subsidyClaims, subsidyRounds } from '../../db/schema';
 import { formatEmsTime } from '../../integrations/ems/time';
 import { AppError } from '../../lib/errors';
 import { type CsvCell, csvDocument } from '../figures/csv';
@@ -135,15 +136,19 @@ export async function listRounds(db: DatabaseOrTransaction, now = new Date()): P
   );
 }
 
-/**
- * Claims by post (邮寄申领) of a round received by the centre, by channel.
- * Zeros for now: filled when claims by post land (their table is not on this branch).
- */
+/** Claims by post (邮寄申领) the round has received, by the way their materials travel. One grouped count. */
 export async function claimCounts(
-  _db: DatabaseOrTransaction,
-  _roundId: string,
+  db: DatabaseOrTransaction,
+  roundId: string,
 ): Promise<RoundProgress['claims']> {
-  return { received: 0, byChannel: { ems_pickup: 0, door_visit: 0, self_post: 0 } };
+  const rows = await db
+    .select({ channel: subsidyClaims.channel, n: count() })
+    .from(subsidyClaims)
+    .where(eq(subsidyClaims.roundId, roundId))
+    .groupBy(subsidyClaims.channel);
+  const byChannel = Object.fromEntries(claimChannels.map((ch) => [ch, 0])) as Record<ClaimChannel, number>;
+  for (const r of rows) byChannel[r.channel] = r.n;
+  return { received: rows.reduce((n, r) => n + r.n, 0), byChannel };
 }
 
 /**
@@ -300,7 +305,7 @@ export function roundProgressCsv(p: RoundProgress, enterprises: RoundEnterpriseR
     ['超期拨付', c.paidLate, null],
     [],
     ['邮寄申领渠道', '件数'],
-    ...roundClaimChannels.map((ch) => [roundClaimChannelLabels[ch], p.claims.byChannel[ch]]),
+    ...claimChannels.map((ch) => [claimChannelLabels[ch], p.claims.byChannel[ch]]),
     ['合计（已收到）', p.claims.received],
     [],
     ['日期', '确认', '受理', '拨付', '拨付金额（元）'],

@@ -2,20 +2,30 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   BindEnterpriseBody,
   BindEnterpriseResponse,
+  ClaimRoundList,
+  ClaimRoundView,
   ConfirmSubsidyBody,
+  CoverCodeParams,
   CreditCodeParam,
   EnterpriseBindingList,
   EnterpriseBindingView,
   EnterpriseMemberList,
   EnterpriseMemberView,
   MemberParams,
+  Role,
   RoundParams,
+  StaffCoverSheetView,
+  SubsidyClaimBody,
   SubsidyOfferList,
   SubsidyOfferView,
 } from '@zyt/shared';
 import type { FastifyInstance } from 'fastify';
-import { errorResponses } from '../../lib/errors';
+import { Type } from 'typebox';
+import { AppError, errorResponses } from '../../lib/errors';
+import { idempotencyKeyOf } from '../../lib/idempotency';
+import { staffOutlet } from '../staff/outlets';
 import { actingFor, bindEnterprise, bindingView, decideMember, listMembers, myBindings } from './bindings';
+import { claimRound, claimRounds, coverSheet, createClaim, receiveCoverSheet } from './claims';
 import { confirmSubsidy, subsidyOffers } from './subsidies';
 
 /**
@@ -25,6 +35,13 @@ import { confirmSubsidy, subsidyOffers } from './subsidies';
 export default async function enterpriseRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = app.database;
+
+  /** The centre a clerk works at: cover sheets are entered by the centre they were posted to. */
+  async function clerkCentre(userId: string) {
+    const outlet = await staffOutlet(db, userId);
+    if (!outlet) throw new AppError(409, 'OUTLET_NOT_ASSIGNED');
+    return outlet.id;
+  }
 
   app.post(
     '/enterprises/bindings',
@@ -153,5 +170,97 @@ export default async function enterpriseRoutes(fastify: FastifyInstance) {
       });
       return reply.code(201).send(offer);
     },
+  );
+
+  app.get(
+    '/enterprises/:creditCode/claims',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '邮寄申领: open rounds this enterprise is not screened for, with the rule, the checklist and its claim',
+        params: CreditCodeParam,
+        response: { 200: ClaimRoundList, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => ({
+      items: await claimRounds(db, { userId: req.userId, creditCode: req.params.creditCode }),
+    }),
+  );
+
+  app.get(
+    '/enterprises/:creditCode/rounds/:roundId/claim',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary: "邮寄申领: one round's claim form (rule, checklist) and the enterprise's claim in it",
+        params: RoundParams,
+        response: { 200: ClaimRoundView, ...errorResponses(401, 404, 409) },
+      },
+    },
+    async (req) => claimRound(db, { userId: req.userId, ...req.params }),
+  );
+
+  app.post(
+    '/enterprises/:creditCode/rounds/:roundId/claim',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          '邮寄申领: claim with materials (EMS pickup, door visit or self-post with a cover sheet); one per enterprise and round, send an Idempotency-Key',
+        params: RoundParams,
+        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
+        body: SubsidyClaimBody,
+        response: { 200: ClaimRoundView, 201: ClaimRoundView, ...errorResponses(400, 401, 404, 409, 422) },
+      },
+    },
+    async (req, reply) => {
+      const key = idempotencyKeyOf(req.headers);
+      const { created, round } = await createClaim(db, app, {
+        userId: req.userId,
+        ...req.params,
+        key,
+        body: req.body,
+      });
+      return reply.code(created ? 201 : 200).send(round);
+    },
+  );
+
+  app.get(
+    '/staff/claims/cover/:code',
+    {
+      config: { access: [Role.centreClerk] },
+      schema: {
+        tags: ['enterprises'],
+        summary: "The centre looks up a self-posted claim by its cover sheet's code",
+        params: CoverCodeParams,
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => coverSheet(db, { code: req.params.code, centreId: await clerkCentre(req.userId) }),
+  );
+
+  app.post(
+    '/staff/claims/cover/:code/receive',
+    {
+      config: { access: [Role.centreClerk] },
+      schema: {
+        tags: ['enterprises'],
+        summary:
+          "A self-posted claim arrived: the cover sheet's code marks its materials received and the case is submitted",
+        params: CoverCodeParams,
+        response: { 200: StaffCoverSheetView, ...errorResponses(401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) =>
+      receiveCoverSheet(app, {
+        code: req.params.code,
+        clerkId: req.userId,
+        centreId: await clerkCentre(req.userId),
+        now: new Date(),
+      }),
   );
 }

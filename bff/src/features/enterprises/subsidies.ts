@@ -54,6 +54,7 @@ export async function receiveRound(tx: DatabaseOrTransaction, app: FastifyInstan
       platformRoundId: n.roundId,
       name: n.name,
       rule: n.rule,
+      ratePercent: n.ratePercent ?? null,
       matterCode: n.serviceCode,
       deadline: new Date(n.deadline),
       listSize: n.listSize,

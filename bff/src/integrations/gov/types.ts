@@ -259,6 +259,21 @@ export const GovCaseSubmission = Type.Object({
     }),
   ),
   /**
+   * 邮寄申领: an enterprise not on the round's list claims with materials; the amount is the round's rate of
+   * the last-year subsidy it states (the centre checks the voucher among the materials).
+   */
+  claim: Type.Optional(
+    Type.Object({
+      roundId: Text,
+      lastYearFen: Type.Integer({ minimum: 1 }),
+      ratePercent: Type.Integer({ minimum: 1, maximum: 100 }),
+      amountFen: Type.Integer({ minimum: 1 }),
+      headcount: Type.Integer({ minimum: 1 }),
+      bankName: Text,
+      bankAccount: Type.String({ pattern: '^[0-9]{8,32}$' }),
+    }),
+  ),
+  /**
    * 网点就近办: taken at this outlet's government window (受理网点) rather than collected at a door. The platform
    * then issues the acceptance receipt's 查询码 (queryCode in the answer), as for any window case.
    */
@@ -506,6 +521,11 @@ export const GovRoundNotice = Type.Object({
   name: Text,
   /** The rule, as published (e.g. 按上年度稳岗补贴金额的50%给予配套资助). */
   rule: Text,
+  /**
+   * The rule as a rate of last year's subsidy, when it is one: enterprises the screening missed claim by post,
+   * the amount computed from what they state.
+   */
+  ratePercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   /** The matter the confirmations become cases of (SERVICECODE). */
   serviceCode: Text,
   /** End of the last day to confirm. */

@@ -2,13 +2,14 @@ import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import {
   type BindEnterpriseResponse,
+  type ClaimRoundView,
   type EnterpriseBindingView,
   enterpriseRoleLabels,
   type SubsidyOfferView,
   validateCreditCode,
 } from '@zyt/shared';
 import { useEffect, useRef, useState } from 'react';
-import { bindEnterprise, listBindings, listSubsidies } from '@/api/enterprises';
+import { bindEnterprise, listBindings, listClaimRounds, listSubsidies } from '@/api/enterprises';
 import { type ApiError, asApiError } from '@/api/errors';
 import { ResidentGate } from '@/booking/components/ResidentGate';
 import { dateLabel } from '@/cases/format';
@@ -128,6 +129,49 @@ function OfferItem({ code, offer }: { code: string; offer: SubsidyOfferView }) {
   );
 }
 
+function ClaimItem({ code, round }: { code: string; round: ClaimRoundView }) {
+  const open = () => Taro.navigateTo({ url: withQuery(routes.claim, { code, round: round.roundId }) });
+  return (
+    <View
+      className="card enterprise-card enterprise-claim"
+      id={`claim-round-${round.roundId}`}
+      onClick={open}
+    >
+      <Text className="case-section-title">{round.roundName}</Text>
+      <Text className="text-hint">{round.rule}</Text>
+      <Text className="text-hint">
+        {round.state === 'open'
+          ? `本企业不在免申即享名单中，可在${dateLabel(round.deadline.slice(0, 10))}前邮寄申领`
+          : round.state === 'claimed'
+            ? `已申领，${round.claim?.stateLabel ?? ''}`
+            : '申领期限已过'}
+      </Text>
+      <Button size="small" type={round.state === 'open' ? 'primary' : 'default'} onClick={open}>
+        {round.state === 'open' ? '去申领' : '查看进度'}
+      </Button>
+    </View>
+  );
+}
+
+/** 邮寄申领: rounds the screening left this enterprise off, claimable with materials. */
+function ClaimRounds({ code }: { code: string }) {
+  const live = useLive(
+    () => listClaimRounds(code),
+    (v) => v.items.some((r) => r.state === 'claimed' && !r.claim?.case.caseNumber),
+    15_000,
+    [code],
+  );
+  if (!live.value || live.value.items.length === 0) return null;
+  return (
+    <>
+      <Text className="case-section-title">邮寄申领</Text>
+      {live.value.items.map((r) => (
+        <ClaimItem key={r.roundId} code={code} round={r} />
+      ))}
+    </>
+  );
+}
+
 /** The enterprise acted for now: what it may get (免申即享) and, for its admin, the people. */
 function CurrentEnterprise({ binding }: { binding: EnterpriseBindingView }) {
   const live = useLive(
@@ -167,6 +211,7 @@ function CurrentEnterprise({ binding }: { binding: EnterpriseBindingView }) {
       ) : (
         live.value.items.map((o) => <OfferItem key={o.roundId} code={binding.creditCode} offer={o} />)
       )}
+      <ClaimRounds code={binding.creditCode} />
     </View>
   );
 }

@@ -11,6 +11,7 @@ import { beijingDateTime } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes } from '@/navigation';
 import { CheckSubmit } from '@/staff/components/CheckSubmit';
+import { CoverSheetDesk } from '@/staff/components/CoverSheetDesk';
 import { OptionToggle, type ToggleOption } from '@/staff/components/OptionToggle';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
@@ -214,7 +215,10 @@ export default function CentrePage() {
   return (
     <Page className="centre">
       {clerk ? (
-        <Desk initialCode={code} />
+        <>
+          <Desk initialCode={code} />
+          <CoverSheetDesk />
+        </>
       ) : (
         <EmptyState
           title={session ? '材料签收仅对政务中心收件人员开放' : '请先登录'}

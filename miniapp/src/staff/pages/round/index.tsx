@@ -1,12 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { usePullDownRefresh, useRouter } from '@tarojs/taro';
-import {
-  formatYuan,
-  Role,
-  type RoundProgress,
-  roundClaimChannelLabels,
-  roundClaimChannels,
-} from '@zyt/shared';
+import { claimChannelLabels, claimChannels, formatYuan, Role, type RoundProgress } from '@zyt/shared';
 import { useState } from 'react';
 import { asApiError } from '@/api/errors';
 import { downloadRoundCsv, getRoundProgress, roundCsvFileName } from '@/api/rounds';
@@ -75,8 +69,8 @@ function Claims({ p }: { p: RoundProgress }) {
   return (
     <View className="card" id="round-claims">
       <Text className="staff-title">邮寄申领（已收到 {p.claims.received} 件）</Text>
-      {roundClaimChannels.map((ch) => (
-        <Kv key={ch} label={roundClaimChannelLabels[ch]} value={`${p.claims.byChannel[ch]} 件`} />
+      {claimChannels.map((ch) => (
+        <Kv key={ch} label={claimChannelLabels[ch]} value={`${p.claims.byChannel[ch]} 件`} />
       ))}
     </View>
   );
