@@ -34,7 +34,11 @@ function invite(
       thing2: { value: fitThing(c.matterName) },
       phrase3: { value: '待评价' },
       time4: { value: formatEmsTime(new Date()).slice(0, 16) },
-      thing5: { value: fitThing(`欢迎评价本次${evaluationStageLabels[stage]}服务`) },
+      thing5: {
+        value: fitThing(
+          `欢迎评价本次${c.channel === 'outlet_window' && stage === 'visit' ? '网点窗口' : evaluationStageLabels[stage]}服务`,
+        ),
+      },
     },
   });
 }
