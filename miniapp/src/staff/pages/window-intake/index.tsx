@@ -19,7 +19,15 @@ const POLL_MS = 2_000;
 function Collected({ intake }: { intake: WindowIntakeView }) {
   return (
     <View className="card result" id="window-collected">
-      <Text className="staff-title">材料齐全，已收件</Text>
+      <Text className="staff-title">{intake.tolerated ? '容缺受理，已收件' : '材料齐全，已收件'}</Text>
+      {intake.tolerated && intake.missingItems && (
+        <>
+          <Text className="text-body">
+            缺少的 {intake.missingItems.length} 项已绑定交给申请人的快递袋，备齐后装袋免费寄回（替你跑）：
+          </Text>
+          <MissingItems items={intake.missingItems.map((m) => ({ ...m, key: m.materialId }))} />
+        </>
+      )}
       <Text className="text-body">
         材料由EMS寄往政务服务中心{intake.waybillNo ? `（运单号 ${intake.waybillNo}）` : ''}
       </Text>
@@ -69,7 +77,8 @@ function Intake({ id }: { id: string }) {
       {i.status === 'reviewing' && (
         <ReviewChecklist
           checklist={i.checklist}
-          submit={(items) => reviewIntake(i.id, items)}
+          tolerantAcceptance={i.tolerantAcceptance}
+          submit={(items, tolerate) => reviewIntake(i.id, items, tolerate)}
           onReviewed={() => intake.reload()}
         />
       )}
