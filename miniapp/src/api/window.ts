@@ -63,16 +63,20 @@ export const serveAppointment = (id: string, body: ServeAppointmentBody) =>
 
 export const getIntake = (id: string) => request<WindowIntakeView>({ path: intakePath(id) });
 
-/** 初审 at the window; with `tolerate` (容缺受理, matters that allow it) a 替你跑 bag carries what is missing. */
+/**
+ * 初审 at the window; with `tolerate` (容缺受理, matters that allow it) a 替你跑 bag carries what is missing;
+ * with `resultMailing` the result is mailed (the platform is told with the case).
+ */
 export const reviewIntake = (
   id: string,
   items: WindowReviewBody['items'],
   tolerate?: WindowReviewBody['tolerate'],
+  resultMailing?: WindowReviewBody['resultMailing'],
 ) =>
   request<WindowIntakeView>({
     method: 'POST',
     path: `${intakePath(id)}/review`,
-    data: tolerate ? { items, tolerate } : { items },
+    data: { items, ...(tolerate ? { tolerate } : {}), ...(resultMailing ? { resultMailing } : {}) },
   });
 
 export const getReceipt = (id: string) => request<WindowReceipt>({ path: `${intakePath(id)}/receipt` });

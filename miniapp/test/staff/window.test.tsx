@@ -212,6 +212,66 @@ describe('容缺受理 at the window (clerk)', () => {
   });
 });
 
+describe('结果邮寄 chosen at the window (clerk)', () => {
+  beforeEach(() => {
+    clerk();
+    setRouterParams({ id: intakeId });
+  });
+  const serve = () => {
+    let current = intake();
+    return fakeBff((req) => {
+      if (req.path === '/api/v1/staff/me')
+        return { status: 200, data: { outlet: OUTLET, promiseMinutes: 60 } };
+      if (req.path === `/api/v1/staff/window/intakes/${intakeId}`) return { status: 200, data: current };
+      if (req.method === 'POST' && req.path.endsWith('/review')) {
+        current = intake({ status: 'collected', statusLabel: '已收件', caseId: 'c-1', resultMailing: true });
+        return { status: 200, data: current };
+      }
+      return { status: 404 };
+    });
+  };
+  const chooseMail = () =>
+    fireEvent.click(
+      [...document.querySelector('#window-mailing')!.querySelectorAll('[role="radio"]')].find(
+        (el) => el.textContent === '邮寄送达',
+      )!,
+    );
+
+  it('sends the address and receiver with the review', async () => {
+    const log = serve();
+    render(<WindowIntake />);
+    await screen.findByText('办理结果怎么领取');
+    chooseMail();
+    type('window-mail-county', '黄埔区');
+    type('window-mail-detail', '大沙地东路1号3栋502');
+    type('window-mail-name', '李四');
+    type('window-mail-phone', '13900139000');
+    choose('m1', '有');
+    choose('m2', '有');
+    fireEvent.click(screen.getByText('提交初审结果'));
+    expect(await screen.findByText('办结后办理结果由EMS免费寄给申请人')).toBeTruthy();
+    expect(posts(log)[0]!.body).toMatchObject({
+      resultMailing: {
+        address: { province: '广东省', city: '广州市', county: '黄埔区', detail: '大沙地东路1号3栋502' },
+        contact: { name: '李四', phone: '13900139000' },
+      },
+    });
+  });
+
+  it('an unfinished address stops the review before anything is sent', async () => {
+    const log = serve();
+    render(<WindowIntake />);
+    await screen.findByText('办理结果怎么领取');
+    chooseMail();
+    choose('m1', '有');
+    choose('m2', '有');
+    fireEvent.click(screen.getByText('提交初审结果'));
+    expect(await screen.findByText('请先填好办理结果的邮寄地址和收件人')).toBeTruthy();
+    expect(screen.getByText('请填写区县')).toBeTruthy();
+    expect(posts(log)).toHaveLength(0);
+  });
+});
+
 describe('walk-in (clerk)', () => {
   it('sends the applicant as typed for the chosen matter and opens the intake', async () => {
     clerk();

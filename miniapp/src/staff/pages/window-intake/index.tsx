@@ -1,6 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { WindowIntakeView } from '@zyt/shared';
+import type { WindowIntakeView, WindowReviewBody } from '@zyt/shared';
+import { useState } from 'react';
+import { ApiError } from '@/api/errors';
 import { getIntake, reviewIntake } from '@/api/window';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
@@ -10,6 +12,7 @@ import { routeParam, routes, withQuery } from '@/navigation';
 import { MissingItems } from '@/staff/components/MissingItems';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
 import { WindowGate } from '@/staff/components/WindowGate';
+import { checkMailing, type MailingChoice, noMailing, WindowMailing } from '@/staff/components/WindowMailing';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
@@ -31,6 +34,7 @@ function Collected({ intake }: { intake: WindowIntakeView }) {
       <Text className="text-body">
         材料由EMS寄往政务服务中心{intake.waybillNo ? `（运单号 ${intake.waybillNo}）` : ''}
       </Text>
+      {intake.resultMailing && <Text className="text-body">办结后办理结果由EMS免费寄给申请人</Text>}
       {intake.caseNumber && intake.queryCode ? (
         <>
           <Text className="text-body" id="window-case-number">
@@ -55,6 +59,16 @@ function Collected({ intake }: { intake: WindowIntakeView }) {
 
 function Intake({ id }: { id: string }) {
   const intake = useLoader(() => getIntake(id), id !== '');
+  const [mailing, setMailing] = useState<MailingChoice>(noMailing);
+  const [showMailErrors, setShowMailErrors] = useState(false);
+  const review = (items: WindowReviewBody['items'], tolerate?: WindowReviewBody['tolerate']) => {
+    const checked = checkMailing(mailing);
+    if (mailing.mail && !checked.mailing) {
+      setShowMailErrors(true);
+      return Promise.reject(new ApiError('VALIDATION_FAILED', '请先填好办理结果的邮寄地址和收件人'));
+    }
+    return reviewIntake(id, items, tolerate, checked.mailing);
+  };
   const i = intake.data;
   const waiting = i?.status === 'collected' && !(i.caseNumber && i.queryCode);
   usePolling(intake.reload, POLL_MS, waiting);
@@ -75,12 +89,15 @@ function Intake({ id }: { id: string }) {
         {i.appointmentNumber && <Text className="text-hint">预约号 {i.appointmentNumber}</Text>}
       </View>
       {i.status === 'reviewing' && (
-        <ReviewChecklist
-          checklist={i.checklist}
-          tolerantAcceptance={i.tolerantAcceptance}
-          submit={(items, tolerate) => reviewIntake(i.id, items, tolerate)}
-          onReviewed={() => intake.reload()}
-        />
+        <>
+          <WindowMailing value={mailing} onChange={setMailing} showErrors={showMailErrors} />
+          <ReviewChecklist
+            checklist={i.checklist}
+            tolerantAcceptance={i.tolerantAcceptance}
+            submit={review}
+            onReviewed={() => intake.reload()}
+          />
+        </>
       )}
       {i.status === 'incomplete' && i.missingItems && (
         <View className="card result" id="window-missing">
