@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { MatterGuide, WindowAppointmentView } from '@zyt/shared';
+import type { MatterGuide, NotificationKind, WindowAppointmentView } from '@zyt/shared';
 import { useState } from 'react';
 import { newIdempotencyKey } from '@/api/bookings';
 import { getMatterGuide } from '@/api/catalogue';
@@ -17,12 +17,16 @@ import { ResidentGate } from '@/booking/components/ResidentGate';
 import { byDay, type Slot } from '@/booking/components/TimePicker';
 import { OutletCard } from '@/components/OutletCard';
 import { Page } from '@/components/Page';
+import { SubscribeCard } from '@/components/SubscribeCard';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingClock, beijingDayLabel } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import '../../booking.css';
+
+/** The resident's messages about a window appointment: reminder and changes, then the rating invitation. */
+const windowAppointmentKinds: NotificationKind[] = ['visit_update', 'evaluation_invite'];
 
 const when = (a: { start: string; end: string }) =>
   `${beijingDayLabel(a.start)} ${beijingClock(a.start)}–${beijingClock(a.end)}`;
@@ -250,6 +254,8 @@ function Booking({ guide, initialOutlet }: { guide: MatterGuide; initialOutlet?:
           <Text className="text-hint">{booked.outlet.address}</Text>
           <Text className="text-hint">请携带本人身份证和下列材料，窗口核对齐全后当场收件并打印受理单。</Text>
         </View>
+        {/* 预约提醒 (the day before), 过号 and the 好差评 invitation after the window: asked for from this tap. */}
+        <SubscribeCard kinds={windowAppointmentKinds} />
         <MaterialsChecklist materials={guide.materials} />
         {/* Keyed: a new instance fetches the list with this appointment in it. */}
         <MyAppointments key={booked.id} />
