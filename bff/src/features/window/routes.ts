@@ -327,7 +327,7 @@ export default async function windowRoutes(fastify: FastifyInstance) {
           'The review at the window (same as at the door): complete → collected, the outlet-window case is submitted and the materials go to the centre by EMS; otherwise one list of everything missing, or 容缺受理 with a 替你跑 bag where the matter allows it; optionally the result mailing the applicant chose (told to the platform)',
         params: Id,
         body: WindowReviewBody,
-        response: { 200: WindowIntakeView, ...errors },
+        response: { 200: WindowIntakeView, ...errorResponses(400, 401, 403, 404, 409, 410, 422) },
       },
     },
     async (req) => {
