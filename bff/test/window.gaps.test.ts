@@ -497,7 +497,10 @@ describe('好差评 after a window intake', () => {
     expect(JSON.stringify(invites[0]!.data)).toContain('网点窗口');
 
     const view = (await get(r.h, `/cases/${caseId}/evaluations`)).json();
-    expect(view.stages.find((s: { stage: string }) => s.stage === 'visit')).toMatchObject({ reached: true });
+    expect(view.stages.find((s: { stage: string }) => s.stage === 'visit')).toMatchObject({
+      reached: true,
+      label: '网点窗口办理',
+    });
     const rated = await post(r.h, `/cases/${caseId}/evaluations/visit`, {
       level: 5,
       indicators: { overall: 5, efficiency: 5, conduct: 5, attitude: 5 },

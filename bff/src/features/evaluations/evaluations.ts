@@ -5,11 +5,13 @@ import {
   type EvaluationStage,
   type EvaluationView,
   evaluationReasonTags,
+  evaluationStageLabels,
   evaluationStages,
   type FieldIssue,
   indicatorsOf,
   isBadLevel,
   type SubmitEvaluationBody,
+  WINDOW_STAGE_LABEL,
 } from '@zyt/shared';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -100,6 +102,7 @@ export async function caseEvaluations(
       return {
         stage,
         reached: stageReached(c, stage, windowServed),
+        label: windowServed && stage === 'visit' ? WINDOW_STAGE_LABEL : evaluationStageLabels[stage],
         indicators: [...indicatorsOf(stage)],
         evaluation: row ? evaluationView(row.e, row.t ?? undefined, params.pii) : null,
       };

@@ -1,4 +1,4 @@
-import { type EvaluationStage, evaluationStageLabels } from '@zyt/shared';
+import { type EvaluationStage, evaluationStageLabels, WINDOW_STAGE_LABEL } from '@zyt/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
@@ -36,7 +36,7 @@ function invite(
       time4: { value: formatEmsTime(new Date()).slice(0, 16) },
       thing5: {
         value: fitThing(
-          `欢迎评价本次${c.channel === 'outlet_window' && stage === 'visit' ? '网点窗口' : evaluationStageLabels[stage]}服务`,
+          `欢迎评价本次${c.channel === 'outlet_window' && stage === 'visit' ? WINDOW_STAGE_LABEL : evaluationStageLabels[stage]}服务`,
         ),
       },
     },
