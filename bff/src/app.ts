@@ -36,6 +36,7 @@ import { defineNotificationJobs } from './features/notifications/notify';
 import subscriptionRoutes from './features/notifications/routes';
 import opsRoutes from './features/ops/routes';
 import publicFactsRoutes from './features/publicFacts/routes';
+import { defineResultMailingJobs } from './features/resultMailings/jobs';
 import resultMailingRoutes from './features/resultMailings/routes';
 import { defineSettlementJobs } from './features/settlement/reconcile';
 import settlementRoutes from './features/settlement/routes';
@@ -45,6 +46,7 @@ import staffRoutes from './features/staff/routes';
 import supervisionRoutes from './features/supervision/routes';
 import { defineWindowJobs } from './features/window/jobs';
 import windowRoutes from './features/window/routes';
+import { scheduleWindowSweeps } from './features/window/sweeps';
 import workbenchRoutes from './features/workbench/routes';
 import { createEmsClient, type EmsApi } from './integrations/ems/client';
 import { createGovClient } from './integrations/gov/client';
@@ -183,9 +185,11 @@ async function zhengyoutong(app: FastifyInstance, opts: AppOptions) {
   scheduleSubsidyReminders(app);
   defineSettlementJobs(app);
   defineWindowJobs(app);
+  defineResultMailingJobs(app);
   scheduleBagReminders(app);
   defineCaseProblems(app);
   scheduleBookingExpiry(app);
+  scheduleWindowSweeps(app);
   // Started when the app is ready, so every job defined by then has its queue.
   app.addHook('onReady', () => jobs.start({ work: config.jobWorkers }));
   scheduleCatalogueSync(app);

@@ -86,6 +86,26 @@ describe('网点就近办: a window slot booked in the app, served at the window
     await screenshot(page, 'window-01-booked');
   });
 
+  it('the resident moves it to another slot of the same post office (改约)', async () => {
+    const card = top(page).locator('#my-window-appointments .window-appointment').filter({ hasText: number });
+    const before = (await card.first().textContent()) ?? '';
+    await card
+      .first()
+      .locator('taro-button-core')
+      .filter({ hasText: /^\s*改约\s*$/ })
+      .click();
+    const picker = top(page).locator('.window-reschedule');
+    await picker.locator('.slot').nth(1).click();
+    await picker
+      .locator('taro-button-core')
+      .filter({ hasText: /^\s*改约到 / })
+      .click();
+    await expect.poll(async () => (await top(page).locator('.window-reschedule').count()) === 0).toBe(true);
+    await expect.poll(async () => (await card.first().textContent()) ?? '').not.toBe(before);
+    await expect(card.first().textContent()).resolves.toContain('已预约');
+    await screenshot(page, 'window-01b-rescheduled');
+  });
+
   it('the outlet clerk serves it: identity, review, collection, receipt', async () => {
     await signInAs(page, baseUrl, CLERK);
     await open(page, baseUrl, '/staff/pages/window/index');

@@ -6,6 +6,7 @@ import type {
   GovCaseEvent,
   GovCaseStatus,
   GovCaseSubmission,
+  GovDelivery,
   GovMatter,
   GovStage,
   GovSupplement,
@@ -76,6 +77,8 @@ interface SimCase {
   resultCollected?: boolean;
   /** 网点就近办: the outlet whose window took the case (submitted with `window`). */
   windowOutletId?: string;
+  /** 结果送达方式 as the applicant chose it (with the submission or changed later): the result is mailed. */
+  delivery?: GovDelivery & { changedAt: string; via: 'submission' | 'change' };
   /** 一件事一次办: the application it belongs to and the matters (codes) whose results it waits for. */
   bundle?: { code: string; applicationId: string; dependsOn: string[] };
 }
@@ -405,6 +408,7 @@ export function createCaseBook(opts: {
           : {}),
       };
       if (sub.window) c.windowOutletId = sub.window.outletId;
+      if (sub.delivery) c.delivery = { ...sub.delivery, changedAt: iso(now), via: 'submission' };
       const provided = new Set(sub.acceptList.filter((a) => a.provided).map((a) => a.materialId));
       if (!sub.subsidy && matter.materials.some((mt) => mt.required && !provided.has(mt.id)))
         c.toleratedMissing = true;
@@ -456,6 +460,23 @@ export function createCaseBook(opts: {
         resultCollected: c.resultCollected ?? false,
         case: c.view,
       };
+    },
+    /**
+     * 变更送达方式: the result is to be mailed to this receiver. Refused once the case is closed or its result
+     * handed over at the window; the same receiver again changes nothing.
+     */
+    changeDelivery(
+      projId: string,
+      delivery: GovDelivery,
+    ): { changedAt: string } | 'not_found' | 'closed' | 'collected' | 'not_mailable' {
+      const c = cases.get(projId);
+      if (!c) return 'not_found';
+      if (c.matter.channels.mail === 'none') return 'not_mailable';
+      if (c.resultCollected) return 'collected';
+      if (c.view.stage === '99') return 'closed';
+      const same = c.delivery && JSON.stringify(c.delivery.receiver) === JSON.stringify(delivery.receiver);
+      if (!same) c.delivery = { ...delivery, changedAt: new Date().toISOString(), via: 'change' };
+      return { changedAt: c.delivery!.changedAt };
     },
     /** The applicant collected the result at the window (领取). */
     collectResult(projId: string): GovCase | 'not_found' | 'not_completed' {
@@ -538,6 +559,7 @@ export function createCaseBook(opts: {
         supplementsPushed: c.supplementsPushed ?? [],
         receipt: c.receipt ?? null,
         windowOutletId: c.windowOutletId ?? null,
+        delivery: c.delivery ?? null,
         resultCollected: c.resultCollected ?? false,
         subsidy: c.subsidy ?? null,
         claim: c.claim ?? null,

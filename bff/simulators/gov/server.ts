@@ -11,6 +11,7 @@ import {
   GovApplicantCheck,
   type GovCaseSubmission,
   GovCaseSubmission as GovCaseSubmissionSchema,
+  GovDelivery,
   GovEnterpriseLookup,
   type GovErrorBody,
   type GovEvaluationReport,
@@ -87,6 +88,7 @@ const checkSubmission = checker(GovCaseSubmissionSchema);
 const checkArrival = checker(GovMaterialsArrival);
 const checkSupplementPush = checker(GovSupplementPush);
 const checkApplicantCheck = checker(GovApplicantCheck);
+const checkDelivery = checker(GovDelivery);
 const checkEvaluation = checker(GovEvaluationReportSchema);
 const checkEvaluationVoid = checker(GovEvaluationVoid);
 const checkEnterpriseLookup = checker(GovEnterpriseLookup);
@@ -347,6 +349,27 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
         return { projId, stage: found.stage };
       });
 
+      gov.post('/cases/:projId/delivery', async (req) => {
+        const { projId } = req.params as { projId: string };
+        const body = checkDelivery(parseJson(req));
+        if (!body.ok)
+          throw new SimError(
+            400,
+            'VALIDATION_FAILED',
+            '送达方式数据不符合接口规范',
+            body.errors.map((e) => ({ field: e, message: e })),
+          );
+        const found = book.changeDelivery(projId, body.value);
+        if (found === 'not_found') throw new SimError(404, 'CASE_NOT_FOUND', `办件 ${projId} 不存在`);
+        if (found === 'closed')
+          throw new SimError(409, 'CASE_CLOSED', `办件 ${projId} 已终止，不能变更送达方式`);
+        if (found === 'not_mailable')
+          throw new SimError(422, 'MAIL_NOT_SUPPORTED', `办件 ${projId} 的事项不支持邮寄送达`);
+        if (found === 'collected')
+          throw new SimError(409, 'RESULT_COLLECTED', `办件 ${projId} 的办理结果已在窗口领取`);
+        return { projId, deliveryMode: 'mail', changedAt: found.changedAt };
+      });
+
       gov.post('/cases/:projId/applicant-check', async (req) => {
         const { projId } = req.params as { projId: string };
         const body = checkApplicantCheck(parseJson(req));
@@ -455,7 +478,7 @@ export function createGovSimulator(opts: GovSimulatorOptions): GovSimulator {
           '申请表缺少本事项需要的信息',
           missingFields.map((f) => ({ field: f, message: `缺少${f}` })),
         );
-    } else if (sub.busMode === '01' && matter.channels.mail === 'none') {
+    } else if ((sub.busMode === '01' || sub.delivery) && matter.channels.mail === 'none') {
       throw new SimError(422, 'MAIL_NOT_SUPPORTED', `“${matter.name}”不支持快递送达`);
     }
     if (sub.subsidy) {

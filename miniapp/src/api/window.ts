@@ -36,6 +36,14 @@ export const cancelWindowAppointment = (id: string) =>
     path: `/api/v1/window/appointments/${encodeURIComponent(id)}/cancel`,
   });
 
+/** 改约: another slot of the same outlet. */
+export const rescheduleWindowAppointment = (id: string, slotId: string) =>
+  request<WindowAppointmentView>({
+    method: 'POST',
+    path: `/api/v1/window/appointments/${encodeURIComponent(id)}/reschedule`,
+    data: { slotId },
+  });
+
 const outletPath = (outletId: string) => `/api/v1/staff/window/outlets/${encodeURIComponent(outletId)}`;
 const intakePath = (id: string) => `/api/v1/staff/window/intakes/${encodeURIComponent(id)}`;
 
@@ -55,7 +63,20 @@ export const serveAppointment = (id: string, body: ServeAppointmentBody) =>
 
 export const getIntake = (id: string) => request<WindowIntakeView>({ path: intakePath(id) });
 
-export const reviewIntake = (id: string, items: WindowReviewBody['items']) =>
-  request<WindowIntakeView>({ method: 'POST', path: `${intakePath(id)}/review`, data: { items } });
+/**
+ * 初审 at the window; with `tolerate` (容缺受理, matters that allow it) a 替你跑 bag carries what is missing;
+ * with `resultMailing` the result is mailed (the platform is told with the case).
+ */
+export const reviewIntake = (
+  id: string,
+  items: WindowReviewBody['items'],
+  tolerate?: WindowReviewBody['tolerate'],
+  resultMailing?: WindowReviewBody['resultMailing'],
+) =>
+  request<WindowIntakeView>({
+    method: 'POST',
+    path: `${intakePath(id)}/review`,
+    data: { items, ...(tolerate ? { tolerate } : {}), ...(resultMailing ? { resultMailing } : {}) },
+  });
 
 export const getReceipt = (id: string) => request<WindowReceipt>({ path: `${intakePath(id)}/receipt` });

@@ -38,7 +38,7 @@ const shortNames: Record<NotificationKind, string> = {
   bag_delivered: '补正送达',
   supplement_received: '补正签收',
   supplement_deadline: '补正期限',
-  visit_update: '上门变动',
+  visit_update: '预约变动',
   visit_reminder: '待接单',
   evaluation_invite: '评价',
   subsidy_deadline: '确认截止',

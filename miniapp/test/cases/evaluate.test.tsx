@@ -149,6 +149,16 @@ describe('评价 page', () => {
     expect(await screen.findByText('这一环节您已经评价过了，每个环节只能评价一次')).toBeTruthy();
   });
 
+  it('names the on-site stage of a window case as the server does (网点窗口办理)', async () => {
+    setRouterParams({ id: caseId, stage: 'visit' });
+    const data = evaluations();
+    data.stages[0] = { ...data.stages[0]!, label: '网点窗口办理' };
+    fakeBff(() => ({ status: 200, data }));
+    render(<Evaluate />);
+    expect(await screen.findByText('评价环节：网点窗口办理')).toBeTruthy();
+    expect(screen.queryByText('评价环节：上门收件')).toBeNull();
+  });
+
   it('shows a stage not yet done, and a given rating with the reply', async () => {
     setRouterParams({ id: caseId, stage: 'delivery' });
     fakeBff(() => ({ status: 200, data: evaluations() }));

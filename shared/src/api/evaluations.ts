@@ -44,6 +44,8 @@ export const CaseEvaluationStage = Type.Object({
   stage: StageSchema,
   /** The stage happened: it can be (or was) evaluated. */
   reached: Type.Boolean(),
+  /** How this case names the stage (the on-site stage of a window case is 网点窗口办理, not 上门收件). */
+  label: Type.Optional(Type.String()),
   indicators: Type.Array(Type.String()),
   evaluation: Type.Union([EvaluationView, Type.Null()]),
 });

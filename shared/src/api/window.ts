@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { ChecklistItem, MissingItem, ReviewItemInput } from './booking';
+import { AddressSchema, ChecklistItem, ContactSchema, MissingItem, ReviewItemInput } from './booking';
 
 /**
  * 网点就近办: a post office's government window. A resident books a window appointment (预约) in one of the
@@ -9,12 +9,13 @@ import { ChecklistItem, MissingItem, ReviewItemInput } from './booking';
  */
 const Text = (max: number, min = 1) => Type.String({ minLength: min, maxLength: max });
 
-export const windowAppointmentStatuses = ['booked', 'served', 'cancelled'] as const;
+export const windowAppointmentStatuses = ['booked', 'served', 'cancelled', 'no_show'] as const;
 export type WindowAppointmentStatus = (typeof windowAppointmentStatuses)[number];
 export const windowAppointmentStatusLabels: Record<WindowAppointmentStatus, string> = {
   booked: '已预约',
   served: '已办理',
   cancelled: '已取消',
+  no_show: '已过号',
 };
 
 export const windowIntakeStatuses = ['reviewing', 'incomplete', 'collected'] as const;
@@ -29,6 +30,8 @@ const AppointmentStatusSchema = Type.Union([
   Type.Literal('booked'),
   Type.Literal('served'),
   Type.Literal('cancelled'),
+  /** Not served by the end of its slot (爽约): closed by a sweep, the resident told, no case opened. */
+  Type.Literal('no_show'),
 ]);
 const IntakeStatusSchema = Type.Union([
   Type.Literal('reviewing'),
@@ -41,6 +44,13 @@ export const WindowAppointmentBody = Type.Object(
   { additionalProperties: false },
 );
 export type WindowAppointmentBody = Static<typeof WindowAppointmentBody>;
+
+/** 改约: another slot of the same outlet (same rules as booking: in its hours, not full, not too soon). */
+export const RescheduleWindowAppointmentBody = Type.Object(
+  { slotId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+export type RescheduleWindowAppointmentBody = Static<typeof RescheduleWindowAppointmentBody>;
 
 export const WindowAppointmentView = Type.Object({
   id: Type.String(),
@@ -85,7 +95,26 @@ export const ServeAppointmentBody = Type.Object(
 export type ServeAppointmentBody = Static<typeof ServeAppointmentBody>;
 
 export const WindowReviewBody = Type.Object(
-  { items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }) },
+  {
+    items: Type.Array(ReviewItemInput, { minItems: 1, maxItems: 60 }),
+    /**
+     * 容缺受理 (only for matters with tolerantAcceptance), as at the door: when something is missing, collect
+     * what is complete and give the applicant this courier bag (替你跑) bound to the rest.
+     */
+    tolerate: Type.Optional(
+      Type.Object(
+        { bagCode: Type.String({ minLength: 1, maxLength: 200 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    /**
+     * 结果邮寄: the applicant chooses at the window to have the result mailed (单程寄递, paid by the government);
+     * the platform is told with the submission.
+     */
+    resultMailing: Type.Optional(
+      Type.Object({ address: AddressSchema, contact: ContactSchema }, { additionalProperties: false }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type WindowReviewBody = Static<typeof WindowReviewBody>;
@@ -102,8 +131,14 @@ export const WindowIntakeView = Type.Object({
   status: IntakeStatusSchema,
   statusLabel: Type.String(),
   checklist: Type.Array(ChecklistItem),
-  /** 一次性告知: everything missing, in one list. */
+  /** 一次性告知: everything missing, in one list (collected under 容缺受理: what the bag will bring). */
   missingItems: Type.Union([Type.Array(MissingItem), Type.Null()]),
+  /** The matter allows 容缺受理 at this window (review `tolerate`). */
+  tolerantAcceptance: Type.Boolean(),
+  /** Collected under 容缺受理: the missing items follow in a 替你跑 bag. */
+  tolerated: Type.Boolean(),
+  /** The applicant chose result mailing at the window. */
+  resultMailing: Type.Boolean(),
   caseId: Type.Union([Type.String(), Type.Null()]),
   /** PROJID and the receipt's 查询码, once the platform has taken the case. */
   caseNumber: Type.Union([Type.String(), Type.Null()]),

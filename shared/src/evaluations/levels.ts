@@ -13,6 +13,9 @@ export const evaluationStageLabels: Record<EvaluationStage, string> = {
   delivery: '证照送达',
 };
 
+/** The on-site stage when it was a post office's government window (网点就近办) rather than a door visit. */
+export const WINDOW_STAGE_LABEL = '网点窗口办理';
+
 /** Five levels, best first (非常满意 5 … 非常不满意 1). */
 export const evaluationLevels = [5, 4, 3, 2, 1] as const;
 export type EvaluationLevel = (typeof evaluationLevels)[number];

@@ -14,8 +14,9 @@ export const resultMailings = pgTable(
     caseId: uuid('case_id')
       .primaryKey()
       .references(() => cases.id),
-    orderedBy: text('ordered_by').$type<'resident' | 'centre'>().notNull(),
-    /** The resident, or the centre clerk who sent the list. */
+    /** window: chosen by the applicant at a post-office window (网点就近办), typed in by the outlet clerk. */
+    orderedBy: text('ordered_by').$type<'resident' | 'centre' | 'window'>().notNull(),
+    /** The resident, the centre clerk who sent the list, or the outlet clerk at the window. */
     orderedById: uuid('ordered_by_id').notNull(),
     /** A resident's Idempotency-Key and a hash of the request: a retry answers with the same case. */
     idempotencyKey: text('idempotency_key'),
@@ -34,7 +35,7 @@ export const resultMailings = pgTable(
       .on(t.orderedById, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
     index('result_mailings_centre_idx').on(t.centreOutletId, t.createdAt),
-    check('result_mailings_ordered_by_check', sql`${t.orderedBy} in ('resident', 'centre')`),
+    check('result_mailings_ordered_by_check', sql`${t.orderedBy} in ('resident', 'centre', 'window')`),
   ],
 );
 export type ResultMailing = typeof resultMailings.$inferSelect;

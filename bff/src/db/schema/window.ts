@@ -66,7 +66,12 @@ export const windowAppointments = pgTable(
     uniqueIndex('window_appointments_user_key_idx').on(t.userId, t.idempotencyKey),
     index('window_appointments_outlet_day_idx').on(t.outletId, t.startsAt),
     index('window_appointments_user_idx').on(t.userId, t.createdAt),
-    check('window_appointments_status_check', sql`${t.status} in ('booked', 'served', 'cancelled')`),
+    /** The reminder and no-show sweeps look at booked appointments only, by their slot. */
+    index('window_appointments_booked_idx').on(t.startsAt, t.endsAt).where(sql`${t.status} = 'booked'`),
+    check(
+      'window_appointments_status_check',
+      sql`${t.status} in ('booked', 'served', 'cancelled', 'no_show')`,
+    ),
   ],
 );
 export type WindowAppointment = typeof windowAppointments.$inferSelect;

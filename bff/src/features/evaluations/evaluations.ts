@@ -5,11 +5,13 @@ import {
   type EvaluationStage,
   type EvaluationView,
   evaluationReasonTags,
+  evaluationStageLabels,
   evaluationStages,
   type FieldIssue,
   indicatorsOf,
   isBadLevel,
   type SubmitEvaluationBody,
+  WINDOW_STAGE_LABEL,
 } from '@zyt/shared';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -22,17 +24,30 @@ import {
   evaluations,
   type RectificationTicket,
   rectificationTickets,
+  windowIntakes,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 import { REPORT_EVALUATION } from './jobs';
 import { commentContext, openTicket } from './tickets';
 
-/** Whether a stage of the case happened: the door visit ended in collection, the case was completed, the result delivered. */
-export function stageReached(c: Case, stage: EvaluationStage): boolean {
-  if (stage === 'visit') return c.bookingId !== null;
+/**
+ * Whether a stage of the case happened: the on-site service (a door visit, or a post-office window 网点就近办)
+ * ended in collection, the case was completed, the result delivered.
+ */
+export function stageReached(c: Case, stage: EvaluationStage, windowServed = false): boolean {
+  if (stage === 'visit') return c.bookingId !== null || windowServed;
   if (stage === 'completion') return c.completedAt !== null;
   return c.status === 'delivered';
+}
+
+/** The outlet clerk who collected this case's materials at a post-office window, if it was taken there. */
+async function windowClerkOf(db: DatabaseOrTransaction, caseId: string): Promise<string | undefined> {
+  const [i] = await db
+    .select({ clerkId: windowIntakes.clerkId })
+    .from(windowIntakes)
+    .where(and(eq(windowIntakes.caseId, caseId), eq(windowIntakes.status, 'collected')));
+  return i?.clerkId;
 }
 
 async function ownCase(db: DatabaseOrTransaction, caseId: string, userId: string): Promise<Case> {
@@ -78,6 +93,7 @@ export async function caseEvaluations(
     .from(evaluations)
     .leftJoin(rectificationTickets, eq(rectificationTickets.evaluationId, evaluations.id))
     .where(eq(evaluations.caseId, c.id));
+  const windowServed = c.bookingId === null && (await windowClerkOf(db, c.id)) !== undefined;
   return {
     caseId: c.id,
     matterName: c.matterName,
@@ -85,7 +101,8 @@ export async function caseEvaluations(
       const row = rows.find((r) => r.e.stage === stage);
       return {
         stage,
-        reached: stageReached(c, stage),
+        reached: stageReached(c, stage, windowServed),
+        label: windowServed && stage === 'visit' ? WINDOW_STAGE_LABEL : evaluationStageLabels[stage],
         indicators: [...indicatorsOf(stage)],
         evaluation: row ? evaluationView(row.e, row.t ?? undefined, params.pii) : null,
       };
@@ -150,14 +167,17 @@ export async function submitEvaluation(
   const { stage, body } = params;
   const c = await ownCase(tx, params.caseId, params.userId);
   checkBody(stage, body);
-  if (!stageReached(c, stage)) throw new AppError(409, 'EVALUATION_STAGE_NOT_REACHED');
+  // The rated staff of the on-site stage: the door visit's agent, or the window's outlet clerk.
+  const windowClerk = stage === 'visit' && !c.bookingId ? await windowClerkOf(tx, c.id) : undefined;
+  if (!stageReached(c, stage, windowClerk !== undefined))
+    throw new AppError(409, 'EVALUATION_STAGE_NOT_REACHED');
   const hash = requestHash(body);
   const agentId =
     stage === 'visit' && c.bookingId
       ? ((
           await tx.select({ agentId: bookings.agentId }).from(bookings).where(eq(bookings.id, c.bookingId))
         )[0]?.agentId ?? null)
-      : null;
+      : (windowClerk ?? null);
   const id = randomUUID();
   const comment = body.comment?.trim();
   const [created] = await tx

@@ -1,4 +1,4 @@
-import { type EvaluationStage, evaluationStageLabels } from '@zyt/shared';
+import { type EvaluationStage, evaluationStageLabels, WINDOW_STAGE_LABEL } from '@zyt/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
@@ -34,7 +34,11 @@ function invite(
       thing2: { value: fitThing(c.matterName) },
       phrase3: { value: '待评价' },
       time4: { value: formatEmsTime(new Date()).slice(0, 16) },
-      thing5: { value: fitThing(`欢迎评价本次${evaluationStageLabels[stage]}服务`) },
+      thing5: {
+        value: fitThing(
+          `欢迎评价本次${c.channel === 'outlet_window' && stage === 'visit' ? WINDOW_STAGE_LABEL : evaluationStageLabels[stage]}服务`,
+        ),
+      },
     },
   });
 }

@@ -21,6 +21,7 @@ import { mailingSealedContext, resultParcel, shipResult } from '../cases/followU
 import { stageEventsOf } from '../cases/poll';
 import { piiContext } from '../me/users';
 import { requestShipments } from '../shipments/shipments';
+import { CHANGE_DELIVERY } from './jobs';
 
 type Matter = typeof matters.$inferSelect;
 type Outlet = typeof outlets.$inferSelect;
@@ -28,7 +29,7 @@ type Outlet = typeof outlets.$inferSelect;
 const requestHash = (body: unknown) => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 /** The matter's result can travel by post: the platform lets it be mailed, and it is a paper document. */
-function assertMailable(matter: Matter, field: string) {
+export function assertMailable(matter: Matter, field: string) {
   if (matter.mail === 'none')
     throw new AppError(422, 'RESULT_MAILING_NOT_SUPPORTED', undefined, [
       { field, message: `“${matter.name}”的办理结果不支持邮寄送达` },
@@ -204,9 +205,9 @@ async function attachToWindowCase(
 }
 
 /** One result mailing as stored: who ordered it, from which centre, to where (sealed). */
-interface MailingInput {
+export interface MailingInput {
   caseId: string;
-  orderedBy: 'resident' | 'centre';
+  orderedBy: 'resident' | 'centre' | 'window';
   orderedById: string;
   idempotencyKey?: string;
   requestHash?: string;
@@ -215,8 +216,13 @@ interface MailingInput {
   contact: Contact;
 }
 
-async function insertMailing(tx: DatabaseOrTransaction, app: FastifyInstance, m: MailingInput) {
+/**
+ * Stores the mailing; one the resident added after applying is told to the platform (变更送达方式) by a job in
+ * the same transaction. A mailing chosen at the window travels with the submission instead.
+ */
+export async function insertMailing(tx: DatabaseOrTransaction, app: FastifyInstance, m: MailingInput) {
   await tx.insert(resultMailings).values(mailingRow(app, m));
+  if (m.orderedBy === 'resident') await app.jobs.enqueue(tx, CHANGE_DELIVERY, { caseId: m.caseId });
 }
 
 function mailingRow(app: FastifyInstance, m: MailingInput): typeof resultMailings.$inferInsert {

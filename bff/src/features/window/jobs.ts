@@ -4,13 +4,16 @@ import { cases, matterMaterials, matters, outlets, windowIntakes } from '../../d
 import { GovError } from '../../integrations/gov/types';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
 import { caseSubmitted } from '../cases/cases';
+import { destinationOf } from '../cases/followUps';
+import { govDelivery } from '../resultMailings/jobs';
 import { applicantOf, WINDOW_SUBMIT_CASE } from './window';
 
 /**
  * Submits an outlet-window case to the platform (网点就近办): the applicant as checked at the window, the
  * materials as reviewed there, and the accepting outlet. The materials travel to the centre by EMS (BUS_MODE
  * 01 where the matter allows it: the centre examines once they arrive). The platform answers with the PROJID
- * and the receipt's 查询码; both are kept in one transaction. Idempotent on the case id (ourId).
+ * and the receipt's 查询码; both are kept in one transaction. Idempotent on the case id (ourId). A result
+ * mailing chosen at the window goes with it as the case's 结果送达方式 (delivery).
  */
 export function defineWindowJobs(app: FastifyInstance): void {
   const { db } = app.database;
@@ -38,6 +41,8 @@ export function defineWindowJobs(app: FastifyInstance): void {
       ]);
       if (!matter || !outlet) throw new PermanentJobError('matter or outlet missing');
       const who = applicantOf(app, i);
+      // 结果送达方式: result mailing chosen at the window travels with the submission.
+      const mailTo = await destinationOf(db, app, c);
       const reviewed = new Map((i.review ?? []).map((r) => [r.materialId, r]));
       try {
         const { projId, queryCode } = await app.gov.submitCase({
@@ -63,6 +68,7 @@ export function defineWindowJobs(app: FastifyInstance): void {
           busMode: matter.mail === 'none' ? '00' : '01',
           infoType: matter.caseType as 1 | 2 | 3 | 4,
           window: { outletId: outlet.id },
+          ...(mailTo ? { delivery: govDelivery(mailTo.address, mailTo.contact) } : {}),
         });
         if (!queryCode) throw new PermanentJobError('the platform gave the window case no query code');
         await db.transaction(async (tx) => {

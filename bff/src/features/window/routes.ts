@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   type FieldIssue,
   maskName,
+  RescheduleWindowAppointmentBody,
   Role,
   ServeAppointmentBody,
   SlotsResponse,
@@ -41,9 +42,12 @@ import {
   openIntake,
   ownAppointments,
   recordWindowReview,
+  rescheduleWindowAppointment,
+  windowMailing,
   windowSlotsOf,
   windowTarget,
   windowToday,
+  windowTolerance,
 } from './window';
 
 const errors = errorResponses(400, 401, 403, 404, 409, 422);
@@ -162,6 +166,31 @@ export default async function windowRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const a = await cancelWindowAppointment(db, { userId: req.userId, id: req.params.id });
+      const [outlet] = await db.select().from(outlets).where(eq(outlets.id, a.outletId));
+      return appointmentView(a, outlet!, null);
+    },
+  );
+
+  app.post(
+    '/window/appointments/:id/reschedule',
+    {
+      config: { access: residents },
+      schema: {
+        tags: ['window'],
+        summary:
+          'Move my booked window appointment to another slot of the same outlet (in its hours, not full; until the slot starts)',
+        params: Id,
+        body: RescheduleWindowAppointmentBody,
+        response: { 200: WindowAppointmentView, ...errors },
+      },
+    },
+    async (req) => {
+      const a = await rescheduleWindowAppointment(db, {
+        userId: req.userId,
+        id: req.params.id,
+        slotId: req.body.slotId,
+        now: new Date(),
+      });
       const [outlet] = await db.select().from(outlets).where(eq(outlets.id, a.outletId));
       return appointmentView(a, outlet!, null);
     },
@@ -295,10 +324,10 @@ export default async function windowRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['window'],
         summary:
-          'The review at the window (same as at the door): complete → collected, the outlet-window case is submitted and the materials go to the centre by EMS; otherwise one list of everything missing',
+          'The review at the window (same as at the door): complete → collected, the outlet-window case is submitted and the materials go to the centre by EMS; otherwise one list of everything missing, or 容缺受理 with a 替你跑 bag where the matter allows it; optionally the result mailing the applicant chose (told to the platform)',
         params: Id,
         body: WindowReviewBody,
-        response: { 200: WindowIntakeView, ...errors },
+        response: { 200: WindowIntakeView, ...errorResponses(400, 401, 403, 404, 409, 410, 422) },
       },
     },
     async (req) => {
@@ -307,7 +336,25 @@ export default async function windowRoutes(fastify: FastifyInstance) {
       if (intake.status !== 'reviewing') throw new AppError(409, 'WINDOW_INTAKE_STATE_CONFLICT');
       const checklist = await matterChecklist(db, intake.matterCode);
       const missing = missingFromReview(checklist, req.body.items);
-      const done = await recordWindowReview(db, app, { intake, review: req.body.items, missing });
+      // Everything refusable is checked before anything is written.
+      const tolerate =
+        req.body.tolerate && missing.length > 0
+          ? await windowTolerance(app, {
+              matterCode: intake.matterCode,
+              bagCode: req.body.tolerate.bagCode,
+              missing,
+            })
+          : undefined;
+      const mailing = req.body.resultMailing
+        ? await windowMailing(db, { matterCode: intake.matterCode, ...req.body.resultMailing })
+        : undefined;
+      const done = await recordWindowReview(db, app, {
+        intake,
+        review: req.body.items,
+        missing,
+        tolerate,
+        mailing,
+      });
       return intakeView(db, app, { intake: done, clerkId: req.userId, checklist });
     },
   );

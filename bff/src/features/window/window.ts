@@ -1,11 +1,16 @@
 import {
+  type Address,
   beijingDate,
   beijingInstant,
+  type Contact,
+  type FieldIssue,
   type MissingItem,
   maskIdNumber,
   maskName,
   maskPhone,
   receiptUrl,
+  validateMobile,
+  validatePersonName,
   type WindowAppointmentView,
   type WindowIntakeView,
   windowAppointmentStatusLabels,
@@ -22,6 +27,8 @@ import {
   type OpeningHours,
   outlets,
   piiAccessLog,
+  resultMailings,
+  type StoredSupplementItem,
   shipments,
   users,
   type WindowAppointment,
@@ -31,10 +38,15 @@ import {
   windowSlots,
 } from '../../db/schema';
 import { AppError } from '../../lib/errors';
+import { checkBagToLeave, codeOf, leaveBagAtDoor } from '../bags/bags';
+import { allowsTolerance } from '../bags/door';
+import { materialSpecs, storedItems } from '../bags/supplements';
 import { outletParty, servingOutlets } from '../bookings/bookings';
 import { slotWindows, withinHours } from '../bookings/slots';
 import { openCase } from '../cases/cases';
+import { inviteEvaluation } from '../evaluations/jobs';
 import { piiContext } from '../me/users';
+import { assertMailable, insertMailing } from '../resultMailings/resultMailings';
 import { requestShipment } from '../shipments/shipments';
 
 /** Window slots: half an hour, a few applicants each, in the outlet's hours (weekends where it opens). */
@@ -227,6 +239,67 @@ export async function cancelWindowAppointment(db: Database, params: { userId: st
   });
 }
 
+/**
+ * 改约: the resident moves a booked appointment to another slot of the same outlet, under the same rules as
+ * booking (in the outlet's hours, not too soon, a place left). In one transaction the new place is taken (a
+ * conditional UPDATE, never over capacity), the old one given back and the appointment moved; a refusal
+ * changes nothing. Someone else's appointment answers like a missing one.
+ */
+export async function rescheduleWindowAppointment(
+  db: Database,
+  params: { userId: string; id: string; slotId: string; now: Date },
+): Promise<WindowAppointment> {
+  const [mine] = await db
+    .select()
+    .from(windowAppointments)
+    .where(and(eq(windowAppointments.id, params.id), eq(windowAppointments.userId, params.userId)));
+  if (!mine) throw new AppError(404, 'WINDOW_APPOINTMENT_NOT_FOUND');
+  if (mine.status !== 'booked') throw new AppError(409, 'WINDOW_APPOINTMENT_STATE_CONFLICT');
+  if (mine.startsAt.getTime() <= params.now.getTime()) throw new AppError(409, 'WINDOW_APPOINTMENT_TOO_LATE');
+  const [[outlet], [asked]] = await Promise.all([
+    db.select().from(outlets).where(eq(outlets.id, mine.outletId)),
+    db
+      .select()
+      .from(windowSlots)
+      .where(and(eq(windowSlots.id, params.slotId), eq(windowSlots.outletId, mine.outletId))),
+  ]);
+  // A slot of another outlet is not one of this appointment's: answered like a missing slot.
+  if (!asked || !outlet) throw new AppError(404, 'NOT_FOUND', '没有找到该时段，请重新选择');
+  if (asked.id === mine.slotId) return mine;
+  if (
+    !withinHours(outlet.hours, asked.startsAt, asked.endsAt) ||
+    asked.startsAt.getTime() <= params.now.getTime() + WINDOW_LEAD_MINUTES * 60_000
+  )
+    throw new AppError(422, 'WINDOW_SLOT_OUTSIDE_HOURS', undefined, [
+      { field: 'slotId', message: '该时段不在网点营业时间内或已过，请重新选择' },
+    ]);
+  return db.transaction(async (tx) => {
+    const [moved] = await tx
+      .update(windowAppointments)
+      .set({ slotId: asked.id, startsAt: asked.startsAt, endsAt: asked.endsAt, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(windowAppointments.id, mine.id),
+          eq(windowAppointments.status, 'booked'),
+          eq(windowAppointments.slotId, mine.slotId),
+        ),
+      )
+      .returning();
+    if (!moved) throw new AppError(409, 'WINDOW_APPOINTMENT_STATE_CONFLICT');
+    const [slot] = await tx
+      .update(windowSlots)
+      .set({ booked: sql`${windowSlots.booked} + 1` })
+      .where(and(eq(windowSlots.id, asked.id), lt(windowSlots.booked, windowSlots.capacity)))
+      .returning({ id: windowSlots.id });
+    if (!slot) throw new AppError(409, 'WINDOW_SLOT_FULL');
+    await tx
+      .update(windowSlots)
+      .set({ booked: sql`greatest(${windowSlots.booked} - 1, 0)` })
+      .where(eq(windowSlots.id, mine.slotId));
+    return moved;
+  });
+}
+
 export async function ownAppointments(db: DatabaseOrTransaction, userId: string) {
   const rows = await db
     .select({ a: windowAppointments, outlet: outlets, caseId: windowIntakes.caseId })
@@ -398,10 +471,46 @@ export async function intakeAtOutlet(db: DatabaseOrTransaction, params: { id: st
 }
 
 /**
+ * 容缺受理 at the window, the same rule as at the door: the matter must allow it and the bag must be one that
+ * can be given out. Checked before anything is written; answers the bag and the items it will carry.
+ */
+export async function windowTolerance(
+  app: FastifyInstance,
+  params: { matterCode: string; bagCode: string; missing: MissingItem[] },
+): Promise<{ code: string; items: StoredSupplementItem[] }> {
+  const { db } = app.database;
+  if (!(await allowsTolerance(db, params.matterCode)))
+    throw new AppError(422, 'TOLERANT_ACCEPTANCE_NOT_ALLOWED');
+  const code = codeOf(app, params.bagCode);
+  await checkBagToLeave(db, code, new Date());
+  return { code, items: storedItems(params.missing, await materialSpecs(db, params.matterCode)) };
+}
+
+/** 结果邮寄 chosen at the window: the matter's result must be mailable and the receiver well formed. */
+export async function windowMailing(
+  db: DatabaseOrTransaction,
+  params: { matterCode: string; address: Address; contact: Contact },
+): Promise<{ address: Address; contact: Contact }> {
+  const [matter] = await db.select().from(matters).where(eq(matters.code, params.matterCode));
+  if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
+  assertMailable(matter, 'resultMailing');
+  const name = validatePersonName(params.contact.name);
+  const phone = validateMobile(params.contact.phone);
+  const issues: FieldIssue[] = [];
+  if (!name.ok) issues.push({ field: 'resultMailing.contact.name', message: name.message });
+  if (!phone.ok) issues.push({ field: 'resultMailing.contact.phone', message: phone.message });
+  if (!name.ok || !phone.ok) throw new AppError(422, 'CONTACT_INVALID', undefined, issues);
+  return { address: params.address, contact: { name: name.value, phone: phone.value } };
+}
+
+/**
  * Records the window's review in one transaction. With anything missing the intake ends 材料不齐 with one list
- * (一次性告知). Complete: the materials are collected, the outlet-window case opens (the resident's if they
- * booked in the app), the EMS leg from this post office to the serving centre is requested, and the case's
- * submission is queued — all after commit, through jobs.
+ * (一次性告知) — unless the clerk accepts under 容缺受理 (checked by the caller): then what is complete is
+ * collected and the rest becomes the case's supplement, carried by the 替你跑 bag given to the applicant, as at
+ * the door. Complete (or tolerated): the materials are collected, the outlet-window case opens (the
+ * resident's if they booked in the app), the result mailing chosen at the window is stored, the EMS leg from
+ * this post office to the serving centre is requested, the case's submission is queued and a resident with
+ * the app is invited to rate the window's service (好差评) — all after commit, through jobs.
  */
 export async function recordWindowReview(
   db: Database,
@@ -410,23 +519,33 @@ export async function recordWindowReview(
     intake: WindowIntake;
     review: { materialId: string; present: boolean; copies: number }[];
     missing: MissingItem[];
+    /** 容缺受理: the bag (checked) and the items it will carry. */
+    tolerate?: { code: string; items: StoredSupplementItem[] };
+    /** 结果邮寄 chosen at the window (checked: the matter's result can be mailed). */
+    mailing?: { address: Address; contact: Contact };
   },
 ): Promise<WindowIntake> {
-  const { intake, review, missing } = params;
+  const { intake, review, missing, tolerate, mailing } = params;
   const [outlet] = await db.select().from(outlets).where(eq(outlets.id, intake.outletId));
   const { centre } = await servingOutlets(db, { matterCode: intake.matterCode, county: outlet!.district });
+  const tolerated = tolerate !== undefined && missing.length > 0;
   return db.transaction(async (tx) => {
     const [locked] = await tx
       .update(windowIntakes)
       .set(
-        missing.length > 0
+        missing.length > 0 && !tolerated
           ? { status: 'incomplete', review, missingItems: missing }
-          : { status: 'collected', review, missingItems: null, collectedAt: sql`now()` },
+          : {
+              status: 'collected',
+              review,
+              missingItems: tolerated ? missing : null,
+              collectedAt: sql`now()`,
+            },
       )
       .where(and(eq(windowIntakes.id, intake.id), eq(windowIntakes.status, 'reviewing')))
       .returning();
     if (!locked) throw new AppError(409, 'WINDOW_INTAKE_STATE_CONFLICT');
-    if (missing.length > 0) return locked;
+    if (locked.status === 'incomplete') return locked;
     const [matter] = await tx
       .select({ promisedWorkingDays: matters.promisedWorkingDays })
       .from(matters)
@@ -444,6 +563,22 @@ export async function recordWindowReview(
       centreId: centre.id,
     });
     const now = Date.now();
+    if (tolerated)
+      await leaveBagAtDoor(tx, {
+        code: tolerate.code,
+        caseId: c.id,
+        items: tolerate.items,
+        now: new Date(now),
+      });
+    if (mailing)
+      await insertMailing(tx, app, {
+        caseId: c.id,
+        orderedBy: 'window',
+        orderedById: intake.clerkId,
+        centre,
+        address: mailing.address,
+        contact: mailing.contact,
+      });
     const shipmentId = await requestShipment(tx, app, {
       leg: 'materials_to_centre',
       subject: { kind: 'case', id: c.id },
@@ -453,6 +588,8 @@ export async function recordWindowReview(
       pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
     });
     await app.jobs.enqueue(tx, WINDOW_SUBMIT_CASE, { intakeId: intake.id });
+    // 好差评 of the window's service (the on-site stage, the clerk as the rated staff); walk-ins have no app.
+    await inviteEvaluation(tx, app, c, 'visit');
     const [done] = await tx
       .update(windowIntakes)
       .set({ caseId: c.id, shipmentId })
@@ -484,7 +621,7 @@ export async function intakeView(
   },
 ): Promise<WindowIntakeView> {
   const i = params.intake;
-  const [[c], [leg], [appointment]] = await Promise.all([
+  const [[c], [leg], [appointment], [matter], [mailing]] = await Promise.all([
     i.caseId ? db.select({ projId: cases.projId }).from(cases).where(eq(cases.id, i.caseId)) : [],
     i.shipmentId
       ? db.select({ waybillNo: shipments.waybillNo }).from(shipments).where(eq(shipments.id, i.shipmentId))
@@ -494,6 +631,13 @@ export async function intakeView(
           .select({ number: windowAppointments.number })
           .from(windowAppointments)
           .where(eq(windowAppointments.id, i.appointmentId))
+      : [],
+    db.select({ tolerant: matters.tolerantAcceptance }).from(matters).where(eq(matters.code, i.matterCode)),
+    i.caseId
+      ? db
+          .select({ caseId: resultMailings.caseId })
+          .from(resultMailings)
+          .where(eq(resultMailings.caseId, i.caseId))
       : [],
   ]);
   const who = applicantOf(app, i);
@@ -528,6 +672,9 @@ export async function intakeView(
       note: m.note,
     })),
     missingItems: i.missingItems,
+    tolerantAcceptance: matter?.tolerant ?? false,
+    tolerated: i.status === 'collected' && (i.missingItems?.length ?? 0) > 0,
+    resultMailing: mailing !== undefined,
     caseId: i.caseId,
     caseNumber,
     queryCode: caseNumber ? i.queryCode : null,

@@ -6,6 +6,7 @@ import {
   GovApplicantCheckResult,
   GovCase,
   GovCataloguePage,
+  GovDeliveryChangeResult,
   GovEnterpriseLookupResult,
   GovError,
   GovErrorBody,
@@ -36,6 +37,7 @@ const checks = {
   materials: checker(GovMaterialsArrivalResult),
   supplement: checker(GovSupplementPushResult),
   applicant: checker(GovApplicantCheckResult),
+  delivery: checker(GovDeliveryChangeResult),
   evaluation: checker(GovEvaluationReportResult),
   evaluationVoid: checker(GovEvaluationVoidResult),
   enterprise: checker(GovEnterpriseLookupResult),
@@ -153,6 +155,9 @@ export function createGovClient(cfg: GovClientConfig): GovPlatformApi {
     },
     pushSupplement(projId, push) {
       return call('POST', `/cases/${encodeURIComponent(projId)}/supplements`, checks.supplement, push);
+    },
+    changeDelivery(projId, delivery) {
+      return call('POST', `/cases/${encodeURIComponent(projId)}/delivery`, checks.delivery, delivery);
     },
     checkApplicant(projId, check) {
       return call('POST', `/cases/${encodeURIComponent(projId)}/applicant-check`, checks.applicant, check);

@@ -208,6 +208,30 @@ export const GovAcceptItem = Type.Object({
 });
 export type GovAcceptItem = Static<typeof GovAcceptItem>;
 
+/**
+ * 结果送达方式 (RESULT_DELIVERY): how the applicant receives the result. mail = 邮寄送达 by EMS to this
+ * receiver (单程寄递, paid by the government); the platform prints it on the case and the centre hands the
+ * result to the post instead of keeping it for 窗口领取. Personal data: request bodies only.
+ */
+export const GovDelivery = Type.Object(
+  {
+    mode: Type.Literal('mail'),
+    receiver: Type.Object(
+      {
+        name: Text,
+        mobile: Text,
+        province: Text,
+        city: Text,
+        county: Text,
+        detail: Text,
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type GovDelivery = Static<typeof GovDelivery>;
+
 export const GovCaseSubmission = Type.Object({
   /** Our booking/claim id: the idempotency key. */
   ourId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
@@ -278,6 +302,8 @@ export const GovCaseSubmission = Type.Object({
    * then issues the acceptance receipt's 查询码 (queryCode in the answer), as for any window case.
    */
   window: Type.Optional(Type.Object({ outletId: Text }, { additionalProperties: false })),
+  /** 结果送达方式 chosen when applying (absent: the platform's default, 窗口领取 for a window case). */
+  delivery: Type.Optional(GovDelivery),
   /** 委托全程代办: who acts for the applicant and the power of attorney (授权委托书) they hold. */
   entrusted: Type.Optional(
     Type.Object({
@@ -428,6 +454,17 @@ export const GovSupplementPushResult = Type.Object({ projId: Text, stage: StageS
 export type GovSupplementPushResult = Static<typeof GovSupplementPushResult>;
 
 /**
+ * 变更送达方式: the applicant chose result mailing after applying (e.g. by the window receipt's code). Allowed
+ * until the result is handed over; a repeat with the same receiver changes nothing.
+ */
+export const GovDeliveryChangeResult = Type.Object({
+  projId: Text,
+  deliveryMode: Type.Literal('mail'),
+  changedAt: Instant,
+});
+export type GovDeliveryChangeResult = Static<typeof GovDeliveryChangeResult>;
+
+/**
  * 单程寄递 for a case applied for elsewhere (online, or at a window): does the applicant of this case match the
  * person asking? The query code (查询码) printed on the acceptance receipt proves they hold it; an unknown case
  * and a wrong query code get the same 404 CASE_NOT_FOUND, so the call cannot be used to probe case numbers.
@@ -563,6 +600,8 @@ export interface GovPlatformApi {
   materialsArrived(projId: string, arrival: GovMaterialsArrival): Promise<GovMaterialsArrivalResult>;
   /** The supplement (补正材料) is complete at the centre. Idempotent on push.supplementId. */
   pushSupplement(projId: string, push: GovSupplementPush): Promise<GovSupplementPushResult>;
+  /** 变更送达方式: the result of this case is to be mailed. Idempotent for the same receiver. */
+  changeDelivery(projId: string, delivery: GovDelivery): Promise<GovDeliveryChangeResult>;
   /** Does this case (by its receipt's query code) belong to this applicant? Read-only. */
   checkApplicant(projId: string, check: GovApplicantCheck): Promise<GovApplicantCheckResult>;
   /** 好差评: one rating. Idempotent on report.evaluationId: a repeat stores nothing new. */

@@ -25,7 +25,7 @@ export function EvaluationsCard({ caseId }: { caseId: string }) {
       {reached.map((s) => (
         <View key={s.stage} className="case-evaluation" id={`evaluation-${s.stage}`}>
           <View className="row">
-            <Text className="text-body">{evaluationStageLabels[s.stage]}</Text>
+            <Text className="text-body">{s.label ?? evaluationStageLabels[s.stage]}</Text>
             {!s.evaluation && (
               <Button
                 size="small"

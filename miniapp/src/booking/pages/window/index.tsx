@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { MatterGuide, WindowAppointmentView } from '@zyt/shared';
+import type { MatterGuide, NotificationKind, WindowAppointmentView } from '@zyt/shared';
 import { useState } from 'react';
 import { newIdempotencyKey } from '@/api/bookings';
 import { getMatterGuide } from '@/api/catalogue';
@@ -9,6 +9,7 @@ import {
   bookWindowAppointment,
   cancelWindowAppointment,
   myWindowAppointments,
+  rescheduleWindowAppointment,
   windowSlots,
 } from '@/api/window';
 import { MaterialsChecklist } from '@/booking/components/Guidance';
@@ -16,12 +17,16 @@ import { ResidentGate } from '@/booking/components/ResidentGate';
 import { byDay, type Slot } from '@/booking/components/TimePicker';
 import { OutletCard } from '@/components/OutletCard';
 import { Page } from '@/components/Page';
+import { SubscribeCard } from '@/components/SubscribeCard';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { beijingClock, beijingDayLabel } from '@/lib/beijingTime';
 import { useLoader } from '@/lib/useLoader';
 import { routeParam, routes, withQuery } from '@/navigation';
 import { Button, Tag } from '@/ui/nutui';
 import '../../booking.css';
+
+/** The resident's messages about a window appointment: reminder and changes, then the rating invitation. */
+const windowAppointmentKinds: NotificationKind[] = ['visit_update', 'evaluation_invite'];
 
 const when = (a: { start: string; end: string }) =>
   `${beijingDayLabel(a.start)} ${beijingClock(a.start)}–${beijingClock(a.end)}`;
@@ -74,9 +79,71 @@ function SlotChoice({
   );
 }
 
-/** My window appointments: where and when, and cancel while booked. */
+/** 改约: another slot of the same outlet for a booked appointment; the old place is given back. */
+function Reschedule({
+  appointment,
+  onDone,
+  onClose,
+}: {
+  appointment: WindowAppointmentView;
+  onDone: () => void;
+  onClose: () => void;
+}) {
+  const [slot, setSlot] = useState<Slot>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [reloadKey, setReloadKey] = useState(0);
+  const submit = async () => {
+    if (!slot) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await rescheduleWindowAppointment(appointment.id, slot.id);
+      Taro.showToast({ title: '已改约', icon: 'success' });
+      onDone();
+    } catch (e) {
+      const err = asApiError(e);
+      setError(err);
+      if (err.code === 'WINDOW_SLOT_FULL') {
+        setSlot(undefined);
+        setReloadKey((k) => k + 1);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <View className="window-reschedule" id={`reschedule-${appointment.id}`}>
+      <Text className="text-body">改到{appointment.outlet.name}的其他时段：</Text>
+      <SlotChoice
+        key={reloadKey}
+        matterCode={appointment.matterCode}
+        outletId={appointment.outlet.id}
+        value={slot}
+        onChange={setSlot}
+      />
+      {error && (
+        <View className="notice" role="alert">
+          <Text>{error.message}</Text>
+        </View>
+      )}
+      <Button type="primary" disabled={!slot} loading={busy} onClick={submit}>
+        {slot ? `改约到 ${when(slot)}` : '请选择新的时段'}
+      </Button>
+      <Button disabled={busy} onClick={onClose}>
+        不改约
+      </Button>
+    </View>
+  );
+}
+
+const statusTag = (s: WindowAppointmentView['status']) =>
+  s === 'booked' ? 'primary' : s === 'served' ? 'success' : s === 'no_show' ? 'warning' : 'default';
+
+/** My window appointments: where and when; 改约 and cancel while booked. */
 function MyAppointments() {
   const list = useLoader(myWindowAppointments);
+  const [moving, setMoving] = useState<string>();
   const cancel = async (a: WindowAppointmentView) => {
     const { confirm } = await Taro.showModal({
       title: '取消预约',
@@ -101,14 +168,30 @@ function MyAppointments() {
         <View key={a.id} className="window-appointment">
           <View className="row">
             <Text className="text-body">{a.matterName}</Text>
-            <Tag type={a.status === 'booked' ? 'primary' : a.status === 'served' ? 'success' : 'default'}>
-              {a.statusLabel}
-            </Tag>
+            <Tag type={statusTag(a.status)}>{a.statusLabel}</Tag>
           </View>
           <Text className="text-hint">
             {a.outlet.name} · {when(a)} · 预约号 {a.number}
           </Text>
-          {a.status === 'booked' && <Button onClick={() => cancel(a)}>取消预约</Button>}
+          {a.status === 'no_show' && (
+            <Text className="text-hint">预约时段内未到网点办理，如需办理请重新预约或直接到网点窗口。</Text>
+          )}
+          {a.status === 'booked' &&
+            (moving === a.id ? (
+              <Reschedule
+                appointment={a}
+                onClose={() => setMoving(undefined)}
+                onDone={() => {
+                  setMoving(undefined);
+                  list.reload();
+                }}
+              />
+            ) : (
+              <View className="row">
+                <Button onClick={() => setMoving(a.id)}>改约</Button>
+                <Button onClick={() => cancel(a)}>取消预约</Button>
+              </View>
+            ))}
           {a.caseId && (
             <Button
               onClick={() =>
@@ -171,6 +254,8 @@ function Booking({ guide, initialOutlet }: { guide: MatterGuide; initialOutlet?:
           <Text className="text-hint">{booked.outlet.address}</Text>
           <Text className="text-hint">请携带本人身份证和下列材料，窗口核对齐全后当场收件并打印受理单。</Text>
         </View>
+        {/* 预约提醒 (the day before), 过号 and the 好差评 invitation after the window: asked for from this tap. */}
+        <SubscribeCard kinds={windowAppointmentKinds} />
         <MaterialsChecklist materials={guide.materials} />
         {/* Keyed: a new instance fetches the list with this appointment in it. */}
         <MyAppointments key={booked.id} />

@@ -170,7 +170,7 @@ export default function Evaluate() {
     <Page className="case-evaluate">
       <View className="card">
         <Text className="case-section-title">{loaded.data.matterName}</Text>
-        <Text className="text-body">评价环节：{evaluationStageLabels[stage]}</Text>
+        <Text className="text-body">评价环节：{info.label ?? evaluationStageLabels[stage]}</Text>
       </View>
       {evaluation ? (
         <View className="card" id="evaluate-done">

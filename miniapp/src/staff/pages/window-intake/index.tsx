@@ -1,6 +1,8 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import type { WindowIntakeView } from '@zyt/shared';
+import type { WindowIntakeView, WindowReviewBody } from '@zyt/shared';
+import { useState } from 'react';
+import { ApiError } from '@/api/errors';
 import { getIntake, reviewIntake } from '@/api/window';
 import { Page } from '@/components/Page';
 import { ErrorState, LoadingState } from '@/components/states';
@@ -10,6 +12,7 @@ import { routeParam, routes, withQuery } from '@/navigation';
 import { MissingItems } from '@/staff/components/MissingItems';
 import { ReviewChecklist } from '@/staff/components/ReviewChecklist';
 import { WindowGate } from '@/staff/components/WindowGate';
+import { checkMailing, type MailingChoice, noMailing, WindowMailing } from '@/staff/components/WindowMailing';
 import { Button, Tag } from '@/ui/nutui';
 import '../../staff.css';
 
@@ -19,10 +22,19 @@ const POLL_MS = 2_000;
 function Collected({ intake }: { intake: WindowIntakeView }) {
   return (
     <View className="card result" id="window-collected">
-      <Text className="staff-title">材料齐全，已收件</Text>
+      <Text className="staff-title">{intake.tolerated ? '容缺受理，已收件' : '材料齐全，已收件'}</Text>
+      {intake.tolerated && intake.missingItems && (
+        <>
+          <Text className="text-body">
+            缺少的 {intake.missingItems.length} 项已绑定交给申请人的快递袋，备齐后装袋免费寄回（替你跑）：
+          </Text>
+          <MissingItems items={intake.missingItems.map((m) => ({ ...m, key: m.materialId }))} />
+        </>
+      )}
       <Text className="text-body">
         材料由EMS寄往政务服务中心{intake.waybillNo ? `（运单号 ${intake.waybillNo}）` : ''}
       </Text>
+      {intake.resultMailing && <Text className="text-body">办结后办理结果由EMS免费寄给申请人</Text>}
       {intake.caseNumber && intake.queryCode ? (
         <>
           <Text className="text-body" id="window-case-number">
@@ -47,6 +59,16 @@ function Collected({ intake }: { intake: WindowIntakeView }) {
 
 function Intake({ id }: { id: string }) {
   const intake = useLoader(() => getIntake(id), id !== '');
+  const [mailing, setMailing] = useState<MailingChoice>(noMailing);
+  const [showMailErrors, setShowMailErrors] = useState(false);
+  const review = (items: WindowReviewBody['items'], tolerate?: WindowReviewBody['tolerate']) => {
+    const checked = checkMailing(mailing);
+    if (mailing.mail && !checked.mailing) {
+      setShowMailErrors(true);
+      return Promise.reject(new ApiError('VALIDATION_FAILED', '请先填好办理结果的邮寄地址和收件人'));
+    }
+    return reviewIntake(id, items, tolerate, checked.mailing);
+  };
   const i = intake.data;
   const waiting = i?.status === 'collected' && !(i.caseNumber && i.queryCode);
   usePolling(intake.reload, POLL_MS, waiting);
@@ -67,11 +89,15 @@ function Intake({ id }: { id: string }) {
         {i.appointmentNumber && <Text className="text-hint">预约号 {i.appointmentNumber}</Text>}
       </View>
       {i.status === 'reviewing' && (
-        <ReviewChecklist
-          checklist={i.checklist}
-          submit={(items) => reviewIntake(i.id, items)}
-          onReviewed={() => intake.reload()}
-        />
+        <>
+          <WindowMailing value={mailing} onChange={setMailing} showErrors={showMailErrors} />
+          <ReviewChecklist
+            checklist={i.checklist}
+            tolerantAcceptance={i.tolerantAcceptance}
+            submit={review}
+            onReviewed={() => intake.reload()}
+          />
+        </>
       )}
       {i.status === 'incomplete' && i.missingItems && (
         <View className="card result" id="window-missing">
