@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matterNamed, bundles as simBundles } from '../simulators/gov/catalogue';
 import { bags, bookings, cases, supplements } from '../src/db/schema';
 import { parseBagCode } from '../src/features/bags/codes';
+import { waitingSupplements } from '../src/features/bags/jobs';
 import { syncCatalogue } from '../src/features/catalogue/sync';
 import { buildTestApp, errorOf, type TestApp } from './helpers';
 import { bookingBody, journey, until } from './journey';
@@ -421,6 +422,10 @@ describe('容缺受理 at a bundle door', () => {
     await until(async () => ((await simCases(others)).length === 6 ? true : undefined));
     expect(await simCases([hukouCase.id])).toEqual([]);
 
+    // Until the bag leaves, both lists wait for it (reminders and breaches follow their deadline).
+    const before = await waitingSupplements(t.app.database.db, { before: new Date('2100-01-01') });
+    expect(before.filter((w) => [hukouCase.id, cardCase.id].includes(w.caseId))).toHaveLength(2);
+
     // The resident sends the bag the agent left, with both items; the centre receives it.
     const view = (await scan(r.h, bag!)).json();
     expect(view.supplement.items.map((i: { name: string }) => i.name).sort()).toEqual(
@@ -433,6 +438,9 @@ describe('容缺受理 at a bundle door', () => {
     });
     expect(sent.statusCode, sent.body).toBe(201);
     expect(sent.json().nextStep).not.toContain('其他申请材料');
+    // Both lists left with that bag: no deadline reminder for either.
+    const unsent = await waitingSupplements(t.app.database.db, { before: new Date('2100-01-01') });
+    expect(unsent.filter((w) => [hukouCase.id, cardCase.id].includes(w.caseId))).toEqual([]);
     const received = await receive(
       bag!,
       view.supplement.items.map((i: { id: string }) => ({ id: i.id, present: true })),
