@@ -395,6 +395,19 @@ describe('容缺受理 at a bundle door', () => {
     expect(bound).toMatchObject({ state: 'bound', boundBy: 'agent' });
     expect(lists.every((s) => s.groupId === bound.supplementId)).toBe(true);
 
+    // A second bag for the same lists is refused, as for a single matter.
+    const second = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/staff/bags/${spare}/bind`,
+      headers: agent.h,
+      payload: { bookingId: booking.id },
+    });
+    expect(second.statusCode).toBe(409);
+    expect(errorOf(second)).toMatchObject({
+      code: 'BAG_ALREADY_BOUND',
+      message: expect.stringContaining('袋码'),
+    });
+
     // The agent's view of the bag names both matters and both items.
     const staffView = (await t.app.inject({ url: `/api/v1/staff/bags/${bag}`, headers: agent.h })).json();
     expect(staffView.supplement.matterName).toContain(HUKOU);
