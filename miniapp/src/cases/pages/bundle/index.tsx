@@ -57,10 +57,14 @@ function Progress({ view }: { view: BundleTimeline }) {
           <Text className="text-title">待补材料</Text>
           {waiting.map((w) => (
             <View key={w.matter.code} className="material">
-              <Text className="text-body">
-                {w.matter.name}：{w.materials.join('、')}
-              </Text>
-              <Text className="text-hint">{w.note}</Text>
+              <View>
+                <Text className="text-body">
+                  {w.matter.name}：{w.materials.join('、')}
+                </Text>
+              </View>
+              <View>
+                <Text className="text-hint">{w.note}</Text>
+              </View>
             </View>
           ))}
         </View>
