@@ -228,7 +228,7 @@ describe('a bundle visit that ended 材料不齐, booked again', () => {
     expect(v2.json().status).toBe('collected');
     expect((await visitOf(agent.h, again.json().id)).checklist.map((m) => m.materialId)).toEqual(firstList);
     expect(await casesOf(again.json().id)).toHaveLength(7);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe('a bundle visit that ended 材料不齐, sent by one 替你跑 bag', () => {
@@ -329,7 +329,7 @@ describe('a bundle visit that ended 材料不齐, sent by one 替你跑 bag', ()
       (await casesOf(booking.id)).every((c) => c.projId && c.status !== 'awaiting_materials'),
     );
     expect((await timeline(r.h, booking.id)).waiting).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('容缺受理 at a bundle door', () => {
@@ -480,5 +480,5 @@ describe('容缺受理 at a bundle door', () => {
       .where(and(inArray(supplements.caseId, [hukouCase.id, cardCase.id]), eq(supplements.status, 'open')));
     expect(open[0]!.n).toBe(0);
     expect((await timeline(r.h, booking.id)).waiting).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
