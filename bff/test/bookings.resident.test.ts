@@ -135,6 +135,8 @@ describe('booking again after 材料不齐 (defect 7)', () => {
       contact: { name: '张三', phone: '13800138000' },
       entrust,
       missingItems: [expect.objectContaining({ materialId: absent.materialId, reason: '未提供' })],
+      // A single matter: no bundle (一件事) to book again.
+      bundle: null,
     });
     const other = await resident();
     expect((await get(other.h, `/bookings/${id}/rebook`)).statusCode).toBe(404);

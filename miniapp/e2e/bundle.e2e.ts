@@ -154,4 +154,57 @@ describe('出生一件事: from the guide to the bundle timeline (H5)', () => {
       .waitFor();
     await screenshot(resident, 'bundle-03-timeline');
   }, 180_000);
+
+  it('a visit that ends 材料不齐: the timeline says which matter waits on what; booking again keeps the bundle', async () => {
+    // A second application (twins' sibling paperwork aside): booked from the situation straight away.
+    await open(
+      resident,
+      baseUrl,
+      `/booking/pages/index/index?matterCode=YJS-CSYJS-440112&situation=settle_here`,
+    );
+    await top(resident).getByText('申请表（各事项共用，只填一次）').waitFor();
+    const fill = (id: string, value: string) => input(resident, `bundle-${id}`).fill(value);
+    await fill('babyName', '褚小安');
+    await top(resident).locator('#bundle-form').getByText('男', { exact: true }).click();
+    await fill('birthDate', today());
+    await fill('birthPlace', '广州市黄埔区妇幼保健院');
+    await fill('motherName', '褚九');
+    await fill('motherIdNumber', RESIDENT.idNumber);
+    await fill('fatherName', '卫十');
+    await fill('fatherIdNumber', id18('44011219900101001'));
+    await fill('householdHead', '卫十');
+    await fill('hukouAddress', `广州市黄埔区${ADDRESS_DETAIL}`);
+    await input(resident, 'booking-province').fill('广东省');
+    await input(resident, 'booking-city').fill('广州市');
+    await input(resident, 'booking-county').fill('黄埔区');
+    await input(resident, 'booking-detail').fill(ADDRESS_DETAIL);
+    await input(resident, 'booking-name').fill(RESIDENT.name);
+    await input(resident, 'booking-phone').fill(PHONE);
+    await press(resident, '下一步：确认信息');
+    await press(resident, '确认预约');
+    await top(resident).getByText('预约成功').waitFor();
+    const number = (await top(resident).locator('#booking-number').textContent())?.trim() ?? '';
+    await press(resident, '查看预约详情');
+    await top(resident).locator('#booking-bundle-progress').waitFor();
+    const id = /[?&]id=([0-9a-f-]{36})/.exec(resident.url())?.[1] ?? '';
+
+    // The agent finds the household register of a parent missing: 一次性告知, nothing collected.
+    await takeToReview(agent, baseUrl, number);
+    await review(agent, '父或母一方的居民户口簿');
+    await submitReview(agent);
+    await top(agent).locator('#review-result').getByText('材料不齐，未收件').waitFor();
+
+    await open(resident, baseUrl, `/cases/pages/bundle/index?id=${id}`);
+    await top(resident).getByText('待补材料').waitFor();
+    await top(resident).getByText('出生登记：父或母一方的居民户口簿').waitFor();
+    await screenshot(resident, 'bundle-04-incomplete');
+    await press(resident, '重新预约上门');
+    // The same bundle and situation, the form as it was: nothing to retype.
+    await top(resident).getByText('申请表（各事项共用，只填一次）').waitFor();
+    await expect(input(resident, 'bundle-babyName').inputValue()).resolves.toBe('褚小安');
+    await press(resident, '下一步：确认信息');
+    await top(resident).getByText('新生儿在本区落户').first().waitFor();
+    await press(resident, '确认预约');
+    await top(resident).getByText('预约成功').waitFor();
+  }, 180_000);
 });

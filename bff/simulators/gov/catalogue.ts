@@ -1085,6 +1085,8 @@ const PERSON_MATTERS: MatterSpec[] = [
       '已登记户口、参加本市社会保险的人员（含新生儿）首次申领社会保障卡；未成年人由监护人代为申领。',
     materials: [m('居民户口簿', 'original', 1, true, '核验后退还'), PHOTO_RECEIPT],
     channels: MAIL_RESULT,
+    // The district's 容缺受理 list has it: the photo receipt may follow (the card is made once it arrives).
+    tolerant: true,
     result: physical('社会保障卡'),
   },
   {

@@ -181,6 +181,21 @@ export const RebookDraft = Type.Object({
   contact: ContactSchema,
   entrust: Type.Union([Type.Object({ scope: Type.String(), validUntil: Type.String() }), Type.Null()]),
   missingItems: Type.Array(MissingItem),
+  /**
+   * 一件事一次办: the earlier booking's bundle, situation and merged form (in full: the owner's own), booked again
+   * as they were (the form may be edited); null for a single matter.
+   */
+  bundle: Type.Optional(
+    Type.Union([
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        situation: Type.Object({ id: Type.String(), name: Type.String() }),
+        form: Type.Record(Type.String(), Type.String()),
+      }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type RebookDraft = Static<typeof RebookDraft>;
 
@@ -236,6 +251,11 @@ export const ChecklistItem = Type.Object({
   count: Type.Integer(),
   required: Type.Boolean(),
   note: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * 一件事一次办: the matters of the situation that ask for this line of the merged list, and whether each allows
+   * 容缺受理 (missing it, that matter is taken now and supplements later; otherwise it waits for the bag).
+   */
+  matters: Type.Optional(Type.Array(Type.Object({ name: Type.String(), tolerant: Type.Boolean() }))),
 });
 
 export const VisitView = Type.Object({

@@ -100,6 +100,8 @@ export const BundleTimelineItem = Type.Object({
   statusLabel: Type.String(),
   /** Names of the matters it waits for that are not done yet. */
   waitingFor: Type.Array(Type.String()),
+  /** Materials this matter still waits for (a bag on its way to the centre, or a new list), by name. */
+  waitingForMaterials: Type.Optional(Type.Array(Type.String())),
   result: Type.Union([
     Type.Object({ name: Type.String(), kind: literals('physical', 'electronic'), issuedAt: Type.String() }),
     Type.Null(),
@@ -132,5 +134,20 @@ export const BundleTimeline = Type.Object({
   ),
   items: Type.Array(BundleTimelineItem),
   parcels: Type.Array(BundleParcel),
+  /**
+   * Which matter waits on which material, in plain words: after a visit that ended 材料不齐 (each matter's share of
+   * the missing list), or while a bag carries what a matter lacks (容缺受理 or sent after the visit). Empty when
+   * nothing is missing.
+   */
+  waiting: Type.Optional(
+    Type.Array(
+      Type.Object({
+        matter: Type.Object({ code: Type.String(), name: Type.String() }),
+        materials: Type.Array(Type.String()),
+        /** What happens next for this matter, e.g. 已容缺受理，材料寄到后补正. */
+        note: Type.String(),
+      }),
+    ),
+  ),
 });
 export type BundleTimeline = Static<typeof BundleTimeline>;

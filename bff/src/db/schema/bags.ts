@@ -46,6 +46,12 @@ export const supplements = pgTable(
     status: text('status').$type<'open' | 'received' | 'superseded'>().notNull().default('open'),
     /** The incomplete supplement this list follows. */
     previousId: uuid('previous_id'),
+    /**
+     * 一件事一次办: one bag carries the materials several cases of a bundle application miss. Each case keeps
+     * its own list (items by the bundle's merged-list id, materialId its matter's own); the bag is bound to
+     * the first (the lead) and every list of the bag carries the lead's id here (the lead its own).
+     */
+    groupId: uuid('group_id'),
     /** When the platform took the completed supplement (pushSupplement). */
     pushedAt: timestamp('pushed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -53,6 +59,7 @@ export const supplements = pgTable(
   (t) => [
     index('supplements_case_idx').on(t.caseId, t.createdAt),
     index('supplements_open_deadline_idx').on(t.status, t.deadline),
+    index('supplements_group_idx').on(t.groupId),
     uniqueIndex('supplements_platform_request_idx')
       .on(t.caseId, t.govRequestedAt)
       .where(sql`${t.source} = 'platform'`),

@@ -35,16 +35,21 @@ import {
 import { workingDeadline } from '../../lib/calendar';
 import { AppError } from '../../lib/errors';
 import { outletParty, servingOutlets } from '../bookings/bookings';
-import { openDoorCase, SUBMIT_CASE } from '../bookings/jobs';
+import { openBundleCases, openDoorCase, SUBMIT_CASE } from '../bookings/jobs';
 import { notice } from '../cases/followUps';
 import { piiContext } from '../me/users';
 import { requestShipment } from '../shipments/shipments';
 import { formatBagCode, newBagCode, parseBagCode } from './codes';
 import {
   bagOfSupplement,
+  bundleNeeds,
   type CurrentSupplement,
   currentSupplement,
   ensureSupplement,
+  groupItems,
+  groupOf,
+  groupView,
+  insertLists,
   itemView,
   supplementCandidates,
   supplementRow,
@@ -181,7 +186,12 @@ export async function resolveBag(
   };
   if (row.supplement && row.c) {
     checkStillWanted(row.c, row.supplement, now);
-    return { ...base, supplement: supplementView(row.c, row.supplement), candidates: [], visits: [] };
+    return {
+      ...base,
+      supplement: groupView(await groupOf(db, row.supplement, row.c)),
+      candidates: [],
+      visits: [],
+    };
   }
   const { open, late } = await supplementCandidates(db, userId, now);
   const visits = await visitCandidates(db, userId, now);
@@ -234,6 +244,9 @@ async function confirmationOf(
     .from(shipments)
     .where(eq(shipments.id, bag.shipmentId!));
   const ticked = new Set(bag.ticked ?? []);
+  // 一件事一次办: the bag carries the lists of several cases of one application, each item once.
+  const lists = await groupOf(db, s, c);
+  const all = groupItems(lists);
   let shipment = shipmentView(bag, leg ?? null)!;
   if (shipment.outlet) {
     const outlet =
@@ -245,16 +258,18 @@ async function confirmationOf(
     code: formatBagCode(bag.code),
     state: bag.state,
     caseId: c.id,
-    items: s.items.filter((i) => ticked.has(i.id)).map(itemView),
-    notIncluded: s.items.filter((i) => !ticked.has(i.id)).map(itemView),
+    items: all.filter((i) => ticked.has(i.id)).map(itemView),
+    notIncluded: all.filter((i) => !ticked.has(i.id)).map(itemView),
     shipment,
     nextStep: `${
       bag.handover?.kind === 'pickup'
         ? '快递员将在您选择的时段上门免费揽收，请把材料装入快递袋并封好'
         : `请在网点营业时间把封好的快递袋交到${shipment.outlet?.name ?? '所选网点'}，免费寄往政务服务中心`
     }${
-      s.source === 'visit'
-        ? '；上门时专员已核对的其他申请材料也请一并装入。政务服务中心收齐后提交办件，并通知您。'
+      // A visit that ended 材料不齐 sends everything (the agent kept nothing); 容缺受理 (a bag the agent left)
+      // sends only what was missing.
+      bag.boundBy !== 'agent' && lists.some((l) => l.s.source === 'visit')
+        ? `；上门时专员已核对的其他申请材料也请一并装入。政务服务中心收齐后提交${lists.length > 1 || !c.bookingId ? '各事项的办件' : '办件'}，并通知您。`
         : '；中心收到后会通知您。'
     }`,
   };
@@ -396,7 +411,12 @@ export async function confirmBag(
     }
     if (body.items.length === 0) throw noItems();
 
-    const items = target.kind === 'case' ? supplementRow(target.current).items : target.items;
+    const items =
+      target.kind === 'visit'
+        ? target.items
+        : target.current.stored
+          ? groupItems(await groupOf(tx, target.current.stored, target.c))
+          : target.current.pending.items;
     const unknown = body.items.filter((id) => !items.some((i) => i.id === id));
     if (unknown.length > 0)
       throw new AppError(
@@ -415,6 +435,20 @@ export async function confirmBag(
     if (target.kind === 'case') {
       c = target.c;
       s = await ensureSupplement(tx, target.current);
+    } else if (target.b.bundle) {
+      // 一件事一次办: a case per matter opens now, each waiting for the centre to have everything; what each
+      // misses is its own list (mapped from the merged list by origin), all carried by this one bag.
+      const opened = await openBundleCases(tx, target.b, centre.id, new Set(target.b.bundle.matterCodes));
+      const needs = await bundleNeeds(tx, target.b, target.b.missingItems ?? []);
+      s = await insertLists(tx, {
+        lists: opened.flatMap((o) =>
+          needs.has(o.matterCode)
+            ? [{ caseId: o.id, source: 'visit' as const, items: needs.get(o.matterCode)! }]
+            : [],
+        ),
+        deadline: workingDeadline(now, VISIT_SUPPLEMENT_WORKING_DAYS).at,
+      });
+      c = opened.find((o) => o.id === s.caseId)!;
     } else {
       // The visit's case opens now and waits for the centre to have everything before it is submitted.
       c = await openDoorCase(tx, target.b, 'awaiting_materials');
@@ -565,7 +599,8 @@ export async function staffBagView(
     state: bag.state,
     validUntil: row.validUntil,
     expired: expired(row.validUntil, now),
-    supplement: s && c ? { ...supplementView(c, s), applicantName, ticked: bag.ticked ?? [] } : null,
+    supplement:
+      s && c ? { ...groupView(await groupOf(db, s, c)), applicantName, ticked: bag.ticked ?? [] } : null,
     shipment: shipmentView(bag, leg ?? null),
     receipt:
       bag.receipt && bag.receivedAt
@@ -633,17 +668,32 @@ export async function leaveBagAtDoor(
   tx: DatabaseOrTransaction,
   params: { code: string; caseId: string; items: StoredSupplementItem[]; now: Date },
 ): Promise<void> {
+  await leaveListsAtDoor(tx, {
+    code: params.code,
+    lists: [{ caseId: params.caseId, source: 'door', items: params.items }],
+    now: params.now,
+  });
+}
+
+/**
+ * The same for a bundle (一件事一次办): each case that misses something gets its own list (door: taken under 容缺受理;
+ * visit: waiting for the bag before it is submitted), one deadline, and the one bag the agent leaves carries them
+ * all (bound to the first list, the others in its group).
+ */
+export async function leaveListsAtDoor(
+  tx: DatabaseOrTransaction,
+  params: {
+    code: string;
+    lists: { caseId: string; source: 'door' | 'visit'; items: StoredSupplementItem[] }[];
+    now: Date;
+  },
+): Promise<void> {
   await lockIssuedBag(tx, params.code, params.now);
-  const [s] = await tx
-    .insert(supplements)
-    .values({
-      caseId: params.caseId,
-      source: 'door',
-      items: params.items,
-      deadline: workingDeadline(params.now, DOOR_SUPPLEMENT_WORKING_DAYS).at,
-    })
-    .returning();
-  await bindTo(tx, params.code, s!, 'agent', params.now);
+  const lead = await insertLists(tx, {
+    lists: params.lists,
+    deadline: workingDeadline(params.now, DOOR_SUPPLEMENT_WORKING_DAYS).at,
+  });
+  await bindTo(tx, params.code, lead, 'agent', params.now);
 }
 
 /** Checks, before a review is recorded, that the bag the agent means to leave can be left. */
@@ -692,10 +742,11 @@ export async function receiveBag(
     if (row.bag.state === 'received')
       throw new AppError(409, 'BAG_ALREADY_USED', '这个快递袋已登记收件，不能重复登记');
     if (row.bag.state !== 'sent' || !row.supplement || !row.c) throw new AppError(409, 'BAG_NOT_SENT');
-    const s = row.supplement;
-    const c = row.c;
+    // 一件事一次办: one bag may carry the lists of several cases of one application (its group).
+    const lists = await groupOf(tx, row.supplement, row.c);
+    const all = groupItems(lists);
     const given = new Map(params.items.map((i) => [i.id, i.present]));
-    const unknown = params.items.filter((i) => !s.items.some((x) => x.id === i.id));
+    const unknown = params.items.filter((i) => !all.some((x) => x.id === i.id));
     if (unknown.length > 0)
       throw new AppError(
         422,
@@ -703,7 +754,7 @@ export async function receiveBag(
         undefined,
         unknown.map((i) => ({ field: `items.${i.id}`, message: '不在补正清单中' })),
       );
-    const unchecked = s.items.filter((i) => !given.has(i.id));
+    const unchecked = all.filter((i) => !given.has(i.id));
     if (unchecked.length > 0)
       throw new AppError(
         422,
@@ -711,63 +762,99 @@ export async function receiveBag(
         undefined,
         unchecked.map((i) => ({ field: `items.${i.id}`, message: `未核对：${i.name}` })),
       );
-    const missing = s.items.filter((i) => !given.get(i.id));
-    const complete = missing.length === 0;
+    const missing = all.filter((i) => !given.get(i.id));
     await tx
       .update(bags)
       .set({
         state: 'received',
         receivedAt: now,
         receivedBy: params.clerkId,
-        receipt: { complete, missing },
+        receipt: { complete: missing.length === 0, missing },
       })
       .where(eq(bags.code, code));
-    if (complete) {
-      await tx.update(supplements).set({ status: 'received' }).where(eq(supplements.id, s.id));
-      if (c.status === 'awaiting_materials') {
-        // A visit that ended 材料不齐, now complete at the centre: submitted once, like a collected visit.
-        const [moved] = await tx
-          .update(cases)
-          .set({ status: 'submitting', updatedAt: now })
-          .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')))
-          .returning({ id: cases.id });
-        if (moved) {
-          // Submitted as 快递送达: the platform examines it once told the materials are at the centre, which
-          // the submission reports as soon as the platform has numbered the case (not before: it would fail).
-          await app.jobs.enqueue(tx, SUBMIT_CASE, {
-            caseId: c.id,
-            bookingId: c.bookingId,
-            arrival: { shipmentId: row.bag.shipmentId, receivedAt: now.toISOString() },
-          });
+    // Each case takes its own part of the receipt: complete, it goes on; else a new list of its own.
+    const key = (c: Case) => (lists.length > 1 ? `bag:${code}:${c.id.slice(0, 8)}` : `bag:${code}`);
+    let submitted = false;
+    for (const { s, c } of lists) {
+      const short = s.items.filter((i) => !given.get(i.id));
+      if (short.length === 0) {
+        await tx.update(supplements).set({ status: 'received' }).where(eq(supplements.id, s.id));
+        if (c.status === 'awaiting_materials') {
+          submitted = (await submitWaiting(tx, app, c, row.bag.shipmentId!, now)) || submitted;
+          await notice(tx, app, c, 'supplement_received', '材料已收齐，办件正在提交', `${key(c)}:received`);
+          continue;
         }
-        await notice(tx, app, c, 'supplement_received', '材料已收齐，办件正在提交', `bag:${code}:received`);
-        return;
+        await app.jobs.enqueue(tx, PUSH_SUPPLEMENT, { supplementId: s.id });
+        await notice(tx, app, c, 'supplement_received', '补正材料已收齐，办件继续办理', `${key(c)}:received`);
+        continue;
       }
-      await app.jobs.enqueue(tx, PUSH_SUPPLEMENT, { supplementId: s.id });
-      await notice(tx, app, c, 'supplement_received', '补正材料已收齐，办件继续办理', `bag:${code}:received`);
-      return;
+      await tx.update(supplements).set({ status: 'superseded' }).where(eq(supplements.id, s.id));
+      const [next] = await tx
+        .insert(supplements)
+        .values({
+          caseId: c.id,
+          source: 'centre',
+          govRequestedAt: s.govRequestedAt,
+          items: short,
+          deadline: s.deadline,
+          previousId: s.id,
+        })
+        .returning();
+      await notice(
+        tx,
+        app,
+        c,
+        'supplement_required',
+        `还缺${short.length}项材料，请按清单补寄`,
+        `supplement:${next!.id}`,
+      );
     }
-    await tx.update(supplements).set({ status: 'superseded' }).where(eq(supplements.id, s.id));
-    const [next] = await tx
-      .insert(supplements)
-      .values({
-        caseId: c.id,
-        source: 'centre',
-        govRequestedAt: s.govRequestedAt,
-        items: missing,
-        deadline: s.deadline,
-        previousId: s.id,
-      })
-      .returning();
-    await notice(
-      tx,
-      app,
-      c,
-      'supplement_required',
-      `还缺${missing.length}项材料，请按清单补寄`,
-      `supplement:${next!.id}`,
-    );
+    // A bundle visit that ended 材料不齐 sent everything in this bag: its cases that missed nothing go with it.
+    const bundleBookingId = row.c.bundleBookingId;
+    if (submitted && bundleBookingId) {
+      const others = await tx
+        .select()
+        .from(cases)
+        .where(
+          and(
+            eq(cases.bundleBookingId, bundleBookingId),
+            eq(cases.status, 'awaiting_materials'),
+            sql`not exists (select 1 from ${supplements} where ${supplements.caseId} = ${cases.id} and ${supplements.status} = 'open')`,
+          ),
+        );
+      for (const c of others) await submitWaiting(tx, app, c, row.bag.shipmentId!, now);
+    }
   });
+}
+
+/**
+ * A case that waited for its materials (a visit that ended 材料不齐, or a bundle's matter under 容缺受理), now
+ * complete at the centre: submitted once, like a collected visit — as 快递送达, the platform told the
+ * materials are at the centre as soon as it has numbered the case (not before: it would fail).
+ */
+async function submitWaiting(
+  tx: DatabaseOrTransaction,
+  app: FastifyInstance,
+  c: Case,
+  shipmentId: string,
+  now: Date,
+): Promise<boolean> {
+  const [moved] = await tx
+    .update(cases)
+    .set({ status: 'submitting', updatedAt: now })
+    .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')))
+    .returning({ id: cases.id });
+  if (!moved) return false;
+  await app.jobs.enqueue(tx, SUBMIT_CASE, {
+    caseId: c.id,
+    bookingId: c.bookingId ?? c.bundleBookingId,
+    arrival: {
+      shipmentId,
+      receivedAt: now.toISOString(),
+      ...(c.bundleBookingId ? { caseId: c.id } : {}),
+    },
+  });
+  return true;
 }
 
 /** Every item the platform (or the door) asked for in this supplement's chain: what a push reports. */

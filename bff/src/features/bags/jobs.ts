@@ -43,7 +43,8 @@ export async function waitingSupplements(
         from ${supplements} s
         where s.status = 'open' and s.gov_requested_at is null
           and not exists (
-            select 1 from ${bags} b where b.supplement_id = s.id and b.state in ('sent', 'received'))
+            select 1 from ${bags} b
+            where b.supplement_id = coalesce(s.group_id, s.id) and b.state in ('sent', 'received'))
       ) w
       where deadline < ${window.before.toISOString()}::timestamptz ${after}
       order by deadline
@@ -207,7 +208,8 @@ export function defineBagJobs(app: FastifyInstance): void {
         .select({ s: supplements, projId: cases.projId, bag: bags, waybillNo: shipments.waybillNo })
         .from(supplements)
         .innerJoin(cases, eq(cases.id, supplements.caseId))
-        .leftJoin(bags, eq(bags.supplementId, supplements.id))
+        // A bundle's list is carried by its group's bag (bound to the lead).
+        .leftJoin(bags, sql`${bags.supplementId} = coalesce(${supplements.groupId}, ${supplements.id})`)
         .leftJoin(shipments, eq(shipments.id, bags.shipmentId))
         .where(eq(supplements.id, supplementId));
       if (!row || row.s.pushedAt) return;

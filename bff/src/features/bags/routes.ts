@@ -37,6 +37,7 @@ import {
 import { formatBagCode } from './codes';
 import { bagStats } from './jobs';
 import { labelSheet } from './labels';
+import { leadCaseOfBundle } from './supplements';
 
 const API_PREFIX = '/api/v1';
 const batchStaff = [Role.supervisor, Role.centreClerk];
@@ -204,7 +205,10 @@ export default async function bagRoutes(fastify: FastifyInstance) {
           outletId: null,
         });
         if (visit.agentId !== req.userId) throw new AppError(404, 'BOOKING_NOT_FOUND');
-        await bindAtDoor(db, { code, caseOfVisit: await caseOfBooking(db, visit.id), now });
+        const caseOfVisit = visit.bundle
+          ? await leadCaseOfBundle(db, visit.id)
+          : await caseOfBooking(db, visit.id);
+        await bindAtDoor(db, { code, caseOfVisit, now });
       }
       return staffBagView(app, db, code, now);
     },

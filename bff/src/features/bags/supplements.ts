@@ -12,6 +12,7 @@ import {
   bags,
   bookingEvents,
   bookings,
+  bundleMaterials,
   type Case,
   cases,
   matterMaterials,
@@ -26,13 +27,16 @@ const FORM_LABEL: Record<string, string> = {
   original_and_copy: '原件和复印件',
 };
 
+/** 规格 of a material: 原件1份, 复印件2份… */
+export const specOf = (form: string, count: number) => `${FORM_LABEL[form] ?? ''}${count}份`;
+
 /** 规格 of each material of a matter: 原件1份, 复印件2份… */
 export async function materialSpecs(db: DatabaseOrTransaction, matterCode: string) {
   const rows = await db
     .select({ id: matterMaterials.id, form: matterMaterials.form, count: matterMaterials.count })
     .from(matterMaterials)
     .where(eq(matterMaterials.matterCode, matterCode));
-  return new Map(rows.map((m) => [m.id, `${FORM_LABEL[m.form] ?? ''}${m.count}份`]));
+  return new Map(rows.map((m) => [m.id, specOf(m.form, m.count)]));
 }
 
 /** Items as we keep them: ticked by id (the platform's material id, else its place in the list). */
@@ -108,6 +112,7 @@ export async function currentSupplement(
           status: 'open',
           previousId: null,
           pushedAt: null,
+          groupId: null,
         },
       };
     }
@@ -146,10 +151,85 @@ export function supplementView(c: Case, s: Omit<Supplement, 'id' | 'createdAt'>)
   };
 }
 
-/** The bag bound to a stored supplement, if any. */
+/**
+ * Stores the lists one bag is to carry: one case's, or (一件事一次办) each case's of a bundle application, the
+ * first the lead (the bag is bound to it) and all in its group. Returns the lead.
+ */
+export async function insertLists(
+  tx: DatabaseOrTransaction,
+  params: {
+    lists: { caseId: string; source: Supplement['source']; items: StoredSupplementItem[] }[];
+    deadline: Date;
+  },
+): Promise<Supplement> {
+  if (params.lists.length === 0) throw new Error('a bag carries at least one list');
+  const leadId = crypto.randomUUID();
+  const rows = await tx
+    .insert(supplements)
+    .values(
+      params.lists.map((l, i) => ({
+        ...(i === 0 ? { id: leadId } : {}),
+        caseId: l.caseId,
+        source: l.source,
+        items: l.items,
+        deadline: params.deadline,
+        groupId: params.lists.length > 1 ? leadId : null,
+      })),
+    )
+    .returning();
+  return rows.find((r) => r.id === leadId)!;
+}
+
+/** The bag bound to a stored supplement (or to the lead of its bundle group), if any. */
 export async function bagOfSupplement(db: DatabaseOrTransaction, supplementId: string) {
-  const [b] = await db.select().from(bags).where(eq(bags.supplementId, supplementId));
+  const [b] = await db
+    .select()
+    .from(bags)
+    .where(
+      eq(
+        bags.supplementId,
+        sql`(select coalesce(${supplements.groupId}, ${supplements.id}) from ${supplements} where ${supplements.id} = ${supplementId})`,
+      ),
+    );
   return b;
+}
+
+/**
+ * The lists one bag carries with their cases: the bound supplement alone, or (一件事一次办) every case's list of
+ * its group, the lead first. Ordered as the cases were listed when the bag was left.
+ */
+export async function groupOf(
+  db: DatabaseOrTransaction,
+  lead: Supplement,
+  leadCase: Case,
+): Promise<{ s: Supplement; c: Case }[]> {
+  if (!lead.groupId) return [{ s: lead, c: leadCase }];
+  const rows = await db
+    .select({ s: supplements, c: cases })
+    .from(supplements)
+    .innerJoin(cases, eq(cases.id, supplements.caseId))
+    .where(eq(supplements.groupId, lead.groupId))
+    .orderBy(supplements.createdAt, supplements.id);
+  return [...rows.filter((r) => r.s.id === lead.id), ...rows.filter((r) => r.s.id !== lead.id)];
+}
+
+/** What a bag carries in all: the items of its lists, each once (a bundle's material may serve several cases). */
+export function groupItems(lists: readonly { s: Pick<Supplement, 'items'> }[]): StoredSupplementItem[] {
+  const seen = new Map<string, StoredSupplementItem>();
+  for (const { s } of lists) for (const i of s.items) if (!seen.has(i.id)) seen.set(i.id, i);
+  return [...seen.values()];
+}
+
+/** A bag's lists as the resident sees them: one view naming each matter, with every item once. */
+export function groupView(lists: readonly { s: Supplement; c: Case }[]): SupplementView {
+  const lead = lists[0]!;
+  const view = supplementView(lead.c, lead.s);
+  if (lists.length === 1) return view;
+  return {
+    ...view,
+    matterName: lists.map((l) => l.c.matterName).join('、'),
+    items: groupItems(lists).map(itemView),
+  };
 }
 
 /**
@@ -204,7 +284,10 @@ export async function visitSendable(
     reviewedAt.getTime() + VISIT_BAG_LOOKBACK_DAYS * 86_400_000 < now.getTime()
   )
     return { state: 'not_sendable', reviewedAt };
-  const [opened] = await db.select({ id: cases.id }).from(cases).where(eq(cases.bookingId, b.id));
+  const [opened] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(or(eq(cases.bookingId, b.id), eq(cases.bundleBookingId, b.id)));
   if (opened) return { state: 'sent', reviewedAt };
   const [later] = await db
     .select({ id: bookings.id })
@@ -221,9 +304,49 @@ export async function visitSendable(
   return { state: later ? 'rebooked' : 'ok', reviewedAt };
 }
 
-/** The missing list of an incomplete visit as supplement items (ticked by material id). */
+/**
+ * The missing list of an incomplete visit as supplement items (ticked by material id; a bundle's by its merged
+ * list's id, each line once whatever the number of matters needing it).
+ */
 export async function visitItems(db: DatabaseOrTransaction, b: Booking): Promise<StoredSupplementItem[]> {
+  if (b.bundle) {
+    const rows = await db.select().from(bundleMaterials).where(eq(bundleMaterials.bundleCode, b.matterCode));
+    return storedItems(b.missingItems ?? [], new Map(rows.map((r) => [r.id, specOf(r.form, r.count)])));
+  }
   return storedItems(b.missingItems ?? [], await materialSpecs(db, b.matterCode));
+}
+
+/**
+ * 一件事一次办: what each matter of a bundle booking misses, from a list of the merged checklist (by merged id):
+ * a merged line stands for each matter's own material (its origin, `sources`), so every matter that asks for a
+ * missing line gets it, keeping the merged id (what the bag's ticks use) and naming its own material id (what
+ * the platform knows). Matters in the situation's order; those missing nothing are left out.
+ */
+export async function bundleNeeds(
+  db: DatabaseOrTransaction,
+  b: Booking,
+  missing: readonly { materialId: string; name: string; reason: string }[],
+): Promise<Map<string, StoredSupplementItem[]>> {
+  const rows = await db.select().from(bundleMaterials).where(eq(bundleMaterials.bundleCode, b.matterCode));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const needs = new Map<string, StoredSupplementItem[]>();
+  for (const code of b.bundle?.matterCodes ?? [])
+    for (const m of missing) {
+      const line = byId.get(m.materialId);
+      const src = line?.sources.find((x) => x.matterCode === code);
+      if (!line || !src) continue;
+      needs.set(code, [
+        ...(needs.get(code) ?? []),
+        {
+          id: line.id,
+          name: line.name,
+          reason: m.reason,
+          specification: specOf(line.form, line.count),
+          materialId: src.materialId,
+        },
+      ]);
+    }
+  return needs;
 }
 
 /** A visit a bag can carry, as the resident sees it. */
@@ -233,11 +356,17 @@ export async function visitTarget(
   reviewedAt: Date,
 ): Promise<VisitTarget> {
   const present = new Set((b.review ?? []).filter((r) => r.present).map((r) => r.materialId));
-  const materials = await db
-    .select({ id: matterMaterials.id, name: matterMaterials.name })
-    .from(matterMaterials)
-    .where(eq(matterMaterials.matterCode, b.matterCode))
-    .orderBy(matterMaterials.position);
+  const materials = b.bundle
+    ? await db
+        .select({ id: bundleMaterials.id, name: bundleMaterials.name })
+        .from(bundleMaterials)
+        .where(eq(bundleMaterials.bundleCode, b.matterCode))
+        .orderBy(bundleMaterials.position)
+    : await db
+        .select({ id: matterMaterials.id, name: matterMaterials.name })
+        .from(matterMaterials)
+        .where(eq(matterMaterials.matterCode, b.matterCode))
+        .orderBy(matterMaterials.position);
   return {
     bookingId: b.id,
     bookingNumber: b.number,
@@ -276,12 +405,34 @@ export async function visitCandidates(
   return out;
 }
 
+/** A bundle visit's case holding the lead of the lists its bag carries (what a replacement bag binds to). */
+export async function leadCaseOfBundle(
+  db: DatabaseOrTransaction,
+  bookingId: string,
+): Promise<Case | undefined> {
+  const [row] = await db
+    .select({ c: cases })
+    .from(cases)
+    .innerJoin(supplements, eq(supplements.caseId, cases.id))
+    .where(
+      and(
+        eq(cases.bundleBookingId, bookingId),
+        eq(supplements.status, 'open'),
+        or(isNull(supplements.groupId), eq(supplements.groupId, supplements.id)),
+      ),
+    )
+    .orderBy(supplements.createdAt)
+    .limit(1);
+  return row?.c;
+}
+
 /** The centre's receipts of a case's bags (complete, or what was still missing), oldest first. */
 export async function bagReceipts(db: DatabaseOrTransaction, caseId: string) {
   const rows = await db
     .select({ receivedAt: bags.receivedAt, receipt: bags.receipt })
     .from(bags)
-    .innerJoin(supplements, eq(supplements.id, bags.supplementId))
+    // A bundle's bag is bound to its group's lead: every case of the group had its part received with it.
+    .innerJoin(supplements, sql`${bags.supplementId} = coalesce(${supplements.groupId}, ${supplements.id})`)
     .where(and(eq(supplements.caseId, caseId), isNotNull(bags.receivedAt)))
     .orderBy(bags.receivedAt);
   return rows.flatMap((r) => (r.receivedAt && r.receipt ? [{ at: r.receivedAt, ...r.receipt }] : []));

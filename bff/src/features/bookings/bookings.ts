@@ -342,6 +342,20 @@ export function rebookDraft(b: Booking, pii: PiiCipher): RebookDraft {
     contact,
     entrust: b.entrust ? { scope: b.entrust.scope, validUntil: b.entrust.validUntil } : null,
     missingItems: b.missingItems ?? [],
+    // 一件事一次办: booked again as the same bundle, situation and form (POST /bookings checks them again).
+    bundle: b.bundle
+      ? {
+          code: b.matterCode,
+          name: b.matterName,
+          situation: { id: b.bundle.situation, name: b.bundle.situationName },
+          form: b.bundleFormSealed
+            ? (JSON.parse(pii.decrypt(b.bundleFormSealed, sealedContext(b.id, 'bundle_form'))) as Record<
+                string,
+                string
+              >)
+            : {},
+        }
+      : null,
   };
 }
 

@@ -58,8 +58,16 @@ export async function openDoorCase(
   });
 }
 
-/** The cases of a bundle's door visit, one per matter of its situation (opening them again finds them). */
-async function openBundleCases(tx: DatabaseOrTransaction, b: Booking, centreId: string): Promise<Case[]> {
+/**
+ * The cases of a bundle's door visit, one per matter of its situation (opening them again finds them). Those in
+ * `waiting` open awaiting_materials: they are submitted once a bag brought what they miss to the centre.
+ */
+export async function openBundleCases(
+  tx: DatabaseOrTransaction,
+  b: Booking,
+  centreId: string,
+  waiting: ReadonlySet<string> = new Set(),
+): Promise<Case[]> {
   const codes = b.bundle!.matterCodes;
   const rows = await tx.select().from(matters).where(inArray(matters.code, codes));
   const byCode = new Map(rows.map((m) => [m.code, m]));
@@ -75,6 +83,7 @@ async function openBundleCases(tx: DatabaseOrTransaction, b: Booking, centreId: 
         matterCode: code,
         matterName: byCode.get(code)?.name ?? code,
         promisedWorkingDays: byCode.get(code)?.promisedWorkingDays ?? 0,
+        ...(waiting.has(code) ? { status: 'awaiting_materials' as const } : {}),
       })),
     )
     .onConflictDoNothing()
@@ -95,10 +104,12 @@ export async function queueCollectedWork(
   tx: DatabaseOrTransaction,
   app: FastifyInstance,
   b: Booking,
+  /** 一件事一次办 collected under 容缺受理: matters that wait for the bag before they are submitted. */
+  waiting: ReadonlySet<string> = new Set(),
 ): Promise<Booking> {
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
   // 一件事一次办: a case per matter that applies, all from this one visit; one parcel carries the materials.
-  const opened = b.bundle ? await openBundleCases(tx, b, centre.id) : [await openDoorCase(tx, b)];
+  const opened = b.bundle ? await openBundleCases(tx, b, centre.id, waiting) : [await openDoorCase(tx, b)];
   const c = opened[0]!;
   // 邮寄申领 by a door visit: the claim opened the case, waiting for these materials; now they are collected.
   if (c.channel === 'enterprise_claim' && c.status === 'awaiting_materials')
@@ -116,7 +127,9 @@ export async function queueCollectedWork(
     receiver: outletParty(centre),
     pickup: { from: new Date(now), to: new Date(now + 2 * 3600_000) },
   });
-  for (const each of opened) await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: each.id, bookingId: b.id });
+  for (const each of opened)
+    if (each.status !== 'awaiting_materials')
+      await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: each.id, bookingId: b.id });
   const [updated] = await tx.update(bookings).set({ shipmentId }).where(eq(bookings.id, b.id)).returning();
   return updated!;
 }
@@ -208,7 +221,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
     caseId?: string;
     bookingId?: string;
     /** Materials already on the centre's desk (a bag completed the visit): reported once the case has its PROJID. */
-    arrival?: { shipmentId: string; receivedAt: string };
+    arrival?: { shipmentId: string; receivedAt: string; caseId?: string };
   }>({
     name: SUBMIT_CASE,
     // The platform down for a day loses no submission: retried on the outage schedule.
@@ -334,6 +347,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
             : {}),
         });
         // The booking and its case learn the PROJID together: a re-run skips cases that have it.
+        let recorded = false;
         await advance(
           app,
           {
@@ -346,10 +360,16 @@ export function defineBookingJobs(app: FastifyInstance): void {
           async (tx) => {
             await caseSubmitted(tx, c.id, projId);
             if (data.arrival) await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, data.arrival);
+            recorded = true;
           },
         );
-        // A bundle's booking moved on with its first case: the others only record their own PROJID.
-        if (bundle) await caseSubmitted(db, c.id, projId);
+        // A bundle's booking moved on with its first case: the others only record their own PROJID (and, sent
+        // after a bag brought what they missed, that bag's arrival).
+        if (bundle && !recorded)
+          await db.transaction(async (tx) => {
+            await caseSubmitted(tx, c.id, projId);
+            if (data.arrival) await app.jobs.enqueue(tx, REPORT_MATERIALS_ARRIVAL, data.arrival);
+          });
       } catch (err) {
         if (err instanceof GovError && !err.retryable)
           throw new PermanentJobError(`platform refused the case: ${err.code} ${err.message}`);

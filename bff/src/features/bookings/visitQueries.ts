@@ -221,6 +221,8 @@ export async function recordReview(
     missing: MissingItem[];
     /** Runs in the review's transaction once collected (容缺受理: the bag left for the rest). */
     onCollected?: (tx: DatabaseOrTransaction, collected: Booking) => Promise<void>;
+    /** 一件事一次办 under 容缺受理: the matters whose cases wait for the bag (see queueCollectedWork). */
+    waiting?: ReadonlySet<string>;
   },
 ): Promise<Booking> {
   const { bookingId, agentId, review, missing } = params;
@@ -244,7 +246,7 @@ export async function recordReview(
       set: { review },
       where: eq(bookings.agentId, agentId),
     });
-    const queued = await queueCollectedWork(tx, app, collected);
+    const queued = await queueCollectedWork(tx, app, collected, params.waiting);
     await params.onCollected?.(tx, queued);
     return queued;
   });

@@ -14,7 +14,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Booking } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
-import { allowsTolerance, prepareDoorTolerance } from '../bags/door';
+import { prepareBundleTolerance, prepareDoorTolerance, visitAllowsTolerance } from '../bags/door';
+import type { BundleChecklistItem } from '../bundles/bundles';
 import { staffOutlet } from '../staff/outlets';
 import { type eventsOf, toBookingView } from './bookings';
 import { agentDay } from './day';
@@ -60,7 +61,7 @@ export default async function visitRoutes(fastify: FastifyInstance) {
     const d = await visitDetails(db, { booking: b, agentId, reveal: mine, purpose });
     return {
       ...toVisit(b, d.events, d.checklist, agentId, { reveal: mine, waybillNo: d.waybillNo }),
-      tolerantAcceptance: await allowsTolerance(db, b.matterCode),
+      tolerantAcceptance: await visitAllowsTolerance(db, b),
     };
   }
 
@@ -82,6 +83,8 @@ export default async function visitRoutes(fastify: FastifyInstance) {
         count: m.count,
         required: m.required,
         note: m.note,
+        // 一件事一次办: which matters ask for the line, and whether each allows 容缺受理.
+        ...('matters' in m ? { matters: (m as BundleChecklistItem).matters } : {}),
       })),
       overdue:
         (!!b.dueAt && !b.arrivedAt && b.dueAt.getTime() < Date.now()) ||
@@ -233,21 +236,25 @@ export default async function visitRoutes(fastify: FastifyInstance) {
       const { booking: b } = await visible(req.params.id, req.userId);
       // 一次性告知: every required material that is absent or short of copies, in one list.
       const missing = missingFromReview(await checklistFor(db, b), req.body.items);
-      // 容缺受理: with something missing, collect what is complete and leave a bag for the rest.
+      // 容缺受理: with something missing, collect what is complete and leave a bag for the rest (a bundle's
+      // matters each by their own rule).
+      const bagCode = missing.length > 0 ? req.body.tolerate?.bagCode : undefined;
       const tolerate =
-        req.body.tolerate && missing.length > 0
-          ? await prepareDoorTolerance(app, {
-              matterCode: b.matterCode,
-              bagCode: req.body.tolerate.bagCode,
-              missing,
-            })
-          : undefined;
+        bagCode === undefined
+          ? undefined
+          : b.bundle
+            ? await prepareBundleTolerance(app, { booking: b, bagCode, missing })
+            : {
+                waiting: undefined,
+                onCollected: await prepareDoorTolerance(app, { matterCode: b.matterCode, bagCode, missing }),
+              };
       const done = await recordReview(app, {
         bookingId: b.id,
         agentId: req.userId,
         review: req.body.items,
         missing: tolerate ? [] : missing,
-        onCollected: tolerate,
+        onCollected: tolerate?.onCollected,
+        waiting: tolerate?.waiting,
       });
       return visitView(done, req.userId, 'review');
     },

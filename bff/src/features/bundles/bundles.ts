@@ -167,6 +167,8 @@ export type BundleChecklistItem = {
   count: number;
   required: boolean;
   note: string | null;
+  /** The matters of the situation asking for this line, and whether each allows 容缺受理. */
+  matters: { name: string; tolerant: boolean }[];
 };
 
 /**
@@ -178,11 +180,20 @@ export async function bundleChecklist(
   code: string,
   matterCodes: readonly string[],
 ): Promise<BundleChecklistItem[]> {
-  const rows = await db
-    .select()
-    .from(bundleMaterials)
-    .where(eq(bundleMaterials.bundleCode, code))
-    .orderBy(asc(bundleMaterials.position));
+  const [rows, members] = await Promise.all([
+    db
+      .select()
+      .from(bundleMaterials)
+      .where(eq(bundleMaterials.bundleCode, code))
+      .orderBy(asc(bundleMaterials.position)),
+    matterCodes.length
+      ? db
+          .select({ code: matters.code, name: matters.name, tolerant: matters.tolerantAcceptance })
+          .from(matters)
+          .where(inArray(matters.code, [...matterCodes]))
+      : [],
+  ]);
+  const member = new Map(members.map((m) => [m.code, m]));
   const applies = new Set(matterCodes);
   return rows
     .filter(
@@ -197,6 +208,10 @@ export async function bundleChecklist(
       count: r.count,
       required: r.required,
       note: r.note,
+      matters: matterCodes.flatMap((c) => {
+        const m = member.get(c);
+        return m && r.sources.some((x) => x.matterCode === c) ? [{ name: m.name, tolerant: m.tolerant }] : [];
+      }),
     }));
 }
 

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { cases, shipments } from '../../db/schema';
 import { GovError } from '../../integrations/gov/types';
@@ -27,12 +27,12 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
     await app.jobs.enqueueMany(tx, REPORT_MATERIALS_ARRIVAL, arrived);
   });
 
-  app.jobs.define<{ shipmentId: string; receivedAt?: string }>({
+  app.jobs.define<{ shipmentId: string; receivedAt?: string; caseId?: string }>({
     name: REPORT_MATERIALS_ARRIVAL,
     // The platform may not have given the case its number yet, or may be down for a day: the outage schedule.
     retrySchedule: OUTAGE_RETRY_SCHEDULE,
     expireInSeconds: jobTimeoutSeconds(app.config.gov.timeoutMs),
-    async handle({ shipmentId, receivedAt }) {
+    async handle({ shipmentId, receivedAt, caseId }) {
       const [row] = await db
         .select({
           waybillNo: shipments.waybillNo,
@@ -48,14 +48,22 @@ export function defineMaterialsArrival(app: FastifyInstance): void {
       const deliveredAt = row?.deliveredAt ?? (receivedAt ? new Date(receivedAt) : null);
       if (!row?.waybillNo || !deliveredAt) return;
       // 一件事一次办: one parcel carried the materials of every case of the bundle; each is told (idempotent).
-      const projIds = row.bundleBookingId
-        ? (
-            await db
-              .select({ projId: cases.projId })
-              .from(cases)
-              .where(eq(cases.bundleBookingId, row.bundleBookingId))
-          ).map((c) => c.projId)
-        : [row.projId];
+      // A bag that completed one case of a bundle (caseId) reports that case only; cases still waiting for a bag
+      // (awaiting_materials) are reported when their own materials arrive.
+      const projIds = caseId
+        ? (await db.select({ projId: cases.projId }).from(cases).where(eq(cases.id, caseId))).map(
+            (c) => c.projId,
+          )
+        : row.bundleBookingId
+          ? (
+              await db
+                .select({ projId: cases.projId })
+                .from(cases)
+                .where(
+                  and(eq(cases.bundleBookingId, row.bundleBookingId), ne(cases.status, 'awaiting_materials')),
+                )
+            ).map((c) => c.projId)
+          : [row.projId];
       if (projIds.some((p) => !p)) throw new Error('the platform has not numbered the case yet');
       try {
         for (const projId of projIds)

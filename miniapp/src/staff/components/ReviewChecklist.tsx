@@ -84,8 +84,17 @@ export function ReviewChecklist<T>({
     const given = marks[m.materialId];
     return m.required && given && (!given.present || given.copies < m.count);
   });
-  // 容缺受理 only when the matter allows it and something is missing; else the bag is not sent.
-  const tolerate = tolerantAcceptance && unchecked.length === 0 && short.length > 0;
+  // 容缺受理 only when the matter allows it and something is missing; else the bag is not sent. A bundle's
+  // (一件事): only when a matter asking for something missing allows it; the others wait for the bag.
+  const bundleShort = short.filter((m) => m.matters);
+  const tolerate =
+    tolerantAcceptance &&
+    unchecked.length === 0 &&
+    short.length > 0 &&
+    (bundleShort.length === 0 || bundleShort.some((m) => m.matters!.some((x) => x.tolerant)));
+  const waitingMatters = [
+    ...new Set(bundleShort.flatMap((m) => m.matters!.filter((x) => !x.tolerant).map((x) => x.name))),
+  ];
   const leftBag = tolerate ? bagCode : undefined;
 
   /**
@@ -107,7 +116,9 @@ export function ReviewChecklist<T>({
       .join('\n')}`;
     // 容缺受理: what is complete is collected; the rest goes in the bag left with the resident.
     return leftBag
-      ? `${collected}\n缺少的 ${short.length} 项由快递袋 ${leftBag} 补寄：\n${missing}`
+      ? `${collected}\n缺少的 ${short.length} 项由快递袋 ${leftBag} 补寄：\n${missing}${
+          waitingMatters.length > 0 ? `\n${waitingMatters.join('、')}不能容缺，材料寄到后再提交` : ''
+        }`
       : collected;
   };
 
@@ -154,6 +165,11 @@ export function ReviewChecklist<T>({
             <Text className="text-hint">
               {formLabel(m.form)} {m.count} 份{m.note ? `；${m.note}` : ''}
             </Text>
+            {m.matters && m.matters.length > 0 && (
+              <Text className="text-hint review-matters">
+                用于：{m.matters.map((x) => (x.tolerant ? `${x.name}（可容缺）` : x.name)).join('、')}
+              </Text>
+            )}
             <View className="review-controls">
               <OptionToggle
                 label={m.name}

@@ -71,10 +71,26 @@ function BookMatter({ matterCode, draft }: { matterCode: string; draft?: RebookD
   );
 }
 
-/** 一件事一次办: one door visit for every matter of the situation, with the merged form asked once. */
-function BookBundleForm({ guide, situation }: { guide: BundleGuide; situation: string }) {
+/**
+ * 一件事一次办: one door visit for every matter of the situation, with the merged form asked once. Booking again
+ * (`draft`), the earlier booking's situation, form, address and contact are where it starts.
+ */
+function BookBundleForm({
+  guide,
+  situation,
+  draft,
+}: {
+  guide: BundleGuide;
+  situation: string;
+  draft?: RebookDraft;
+}) {
   const view = bundleForSituation(guide, situation);
-  const [form, setForm] = useState<Record<string, string>>({});
+  const [form, setForm] = useState<Record<string, string>>(() => {
+    if (!draft?.bundle || !view) return {};
+    // Only the fields this situation asks (a form that no longer fits is answered again where it differs).
+    const ids = new Set(view.fields.map((f) => f.id));
+    return Object.fromEntries(Object.entries(draft.bundle.form).filter(([id]) => ids.has(id)));
+  });
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   if (!view) {
     return (
@@ -104,6 +120,7 @@ function BookBundleForm({ guide, situation }: { guide: BundleGuide; situation: s
         situationName: name,
         problems: checked.ok ? 0 : checked.issues.length,
       }}
+      draft={draft}
       onBooked={(booking) =>
         Taro.redirectTo({ url: withQuery(routes.bookingDone, { id: booking.id, number: booking.number }) })
       }
@@ -123,19 +140,24 @@ function BookBundleForm({ guide, situation }: { guide: BundleGuide; situation: s
   );
 }
 
-function BookBundle({ code, situation }: { code: string; situation: string }) {
+function BookBundle({ code, situation, draft }: { code: string; situation: string; draft?: RebookDraft }) {
   const guide = useLoader(() => getBundleGuide(code));
   if (guide.loading) return <LoadingState />;
   if (guide.error) return <ErrorState message={guide.error.message} onRetry={guide.reload} />;
-  return guide.data ? <BookBundleForm guide={guide.data} situation={situation} /> : null;
+  return guide.data ? <BookBundleForm guide={guide.data} situation={situation} draft={draft} /> : null;
 }
 
-/** Booking again from an earlier booking (?from=): its matter, address, contact and what was missing. */
+/**
+ * Booking again from an earlier booking (?from=): its matter, address, contact and what was missing; a bundle's
+ * (一件事) again as that bundle, with its situation and form.
+ */
 function Rebook({ from }: { from: string }) {
   const draft = useLoader(() => getRebookDraft(from));
   if (draft.loading) return <LoadingState />;
   if (draft.error) return <ErrorState message={draft.error.message} onRetry={draft.reload} />;
   if (!draft.data) return null;
+  const { bundle } = draft.data;
+  if (bundle) return <BookBundle code={bundle.code} situation={bundle.situation.id} draft={draft.data} />;
   return <BookMatter matterCode={draft.data.matterCode} draft={draft.data} />;
 }
 
