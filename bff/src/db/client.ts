@@ -54,8 +54,13 @@ export function migrationsAtHead(): number {
 
 const MIGRATION_LOCK = 7_301_001; // advisory lock key: one instance migrates at a time
 
-/** Statement names by text; past this many distinct statements, further ones go unnamed (not prepared). */
-const PREPARED_MAX = 5_000;
+/**
+ * Statement names by text; past this many distinct statements, further ones go unnamed (not prepared). Each
+ * connection keeps a plan per prepared statement, so the cache is bounded, and statements with many parameters
+ * (a list's `in (…)` of any length, a multi-row insert) are not prepared: their text seldom repeats.
+ */
+const PREPARED_MAX = 1_000;
+const PREPARED_MAX_PARAMS = 64;
 const statementNames = new Map<string, string>();
 
 function statementName(text: string): string | undefined {
@@ -80,7 +85,7 @@ export class PreparingClient extends pg.Client {
   override query(config: any, values?: any, callback?: any): any {
     const c = config as QueryConfigLike | string | null;
     const params = Array.isArray(values) ? values : typeof c === 'object' && c ? c.values : undefined;
-    if (Array.isArray(params) && params.length > 0) {
+    if (Array.isArray(params) && params.length > 0 && params.length <= PREPARED_MAX_PARAMS) {
       if (typeof c === 'string') {
         const name = statementName(c);
         if (name) config = { text: c, name };
