@@ -24,6 +24,11 @@ const server = await createServer({
     RATE_LIMIT_BOOKING_PER_HOUR: '1000000',
     RATE_LIMIT_UPLOAD_PER_MINUTE: '1000000',
     RATE_LIMIT_BAG_SCAN_PER_MINUTE: '1000000',
+    // An API-only instance (as jobs.ems and results.bulk enqueue on one): what these scenarios measure is the
+    // requests, and the jobs they enqueue (in the same transaction, counted) would call outside systems no
+    // benchmark runs — a submission or an arrival report failing and retrying in the measured process (ems.push
+    // enqueues one arrival report per delivered materials leg). JOB_WORKERS=on in the environment puts them back.
+    JOB_WORKERS: 'off',
     ...process.env,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',

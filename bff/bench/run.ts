@@ -181,7 +181,7 @@ const SCENARIOS: Scenario[] = [
           reference: round(tps),
           ratio: round(push.throughput / tps, 4),
           target: '≥ 2,000 events/s',
-          notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
+          notes: `${c.uniqueEvents} unique events of ${c.legs} legs (one starting every ${c.legEveryMs} ms of event time, half of them result legs whose changes also move the case) in ${c.pushes} pushes of 100 to POST /api/v1/hooks/ems/track, ${c.concurrency} at a time, BFF in its own process (API-only: the arrival reports it enqueues are not worked) on PostgreSQL; shuffled within each push, ${c.resent} pushes re-sent whole, 3% of scans late; each event stored once and every leg's status, deliveredAt and flags equal to its whole history's (checked); p50/p99 = one push`,
         },
       ];
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,11 +55,56 @@ export function migrationsAtHead(): number {
 const MIGRATION_LOCK = 7_301_001; // advisory lock key: one instance migrates at a time
 
 /**
+ * Statement names by text; past this many distinct statements, further ones go unnamed (not prepared). Each
+ * connection keeps a plan per prepared statement, so the cache is bounded, and statements with many parameters
+ * (a list's `in (…)` of any length, a multi-row insert) are not prepared: their text seldom repeats.
+ */
+const PREPARED_MAX = 1_000;
+const PREPARED_MAX_PARAMS = 64;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < PREPARED_MAX) {
+    name = `zyt_${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+type QueryConfigLike = { text?: unknown; name?: unknown; values?: unknown; submit?: unknown };
+
+/**
+ * A node-postgres client that prepares every parameterised statement once per connection, as postgres.js does:
+ * a named statement (named after its text) is parsed and planned on first use, then only bound and executed.
+ * Unnamed, the server parses and plans the hot statements (the EMS push's, an order job's) on every call.
+ * Statements without parameters (BEGIN, COMMIT, multi-statement scripts) keep the simple protocol.
+ */
+export class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() is a set of overloads; this passes them all through.
+  override query(config: any, values?: any, callback?: any): any {
+    const c = config as QueryConfigLike | string | null;
+    const params = Array.isArray(values) ? values : typeof c === 'object' && c ? c.values : undefined;
+    if (Array.isArray(params) && params.length > 0 && params.length <= PREPARED_MAX_PARAMS) {
+      if (typeof c === 'string') {
+        const name = statementName(c);
+        if (name) config = { text: c, name };
+      } else if (c && typeof c.submit !== 'function' && c.name === undefined && typeof c.text === 'string') {
+        const name = statementName(c.text);
+        if (name) config = { ...c, name };
+      }
+    }
+    return super.query(config, values, callback);
+  }
+}
+
+/**
  * Pool settings for PostgreSQL. node-postgres, not postgres.js: postgres.js 3.4.9 crashes the process when
  * connections drop with queries in flight (porsager/postgres #1154); a pg pool fails those queries, drops the
  * broken clients and connects again on the next checkout.
  */
 export const POOL_OPTIONS = {
+  Client: PreparingClient,
   max: 20,
   // While the database is unreachable a request fails within this instead of queueing for a connection.
   connectionTimeoutMillis: 5_000,

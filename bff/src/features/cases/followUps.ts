@@ -2,9 +2,21 @@ import { type Address, type Contact, formatYuan, type NotificationKind } from '@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { DatabaseOrTransaction } from '../../db/client';
-import { bookings, type Case, cases, outlets, resultMailings, settlementItems } from '../../db/schema';
+import {
+  bookings,
+  type Case,
+  cases,
+  outlets,
+  resultMailings,
+  settlementItems,
+  type shipments,
+} from '../../db/schema';
+
+type Shipment = typeof shipments.$inferSelect;
+
 import { formatEmsTime } from '../../integrations/ems/time';
 import { fitThing } from '../../integrations/wechat/subscribe';
+import { Batcher } from '../../lib/batcher';
 import { chineseDate } from '../../lib/calendar';
 import { outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
 import { SHIP_BUNDLE_RESULTS } from '../bundles/parcels';
@@ -209,22 +221,37 @@ export function defineCaseFollowUps(app: FastifyInstance): void {
 
   // Every piece the government pays for is recorded once for settlement (计件), when EMS gives its waybill;
   // an EMS-order problem its case had is cleared (the order went through after all), and a result's cases
-  // are on their way. One statement: this runs for every EMS order (see `pnpm bench`, jobs.ems, results.bulk).
-  onShipmentOrdered(app, async (s) => {
-    if (!s.caseId || !s.waybillNo) return;
-    const result = s.leg === 'result_to_applicant';
-    const problemCleared = sql`(${cases.id} = ${s.caseId} and ${cases.problem}->>'job' = ${CREATE_EMS_ORDER})`;
-    const shipping = sql`(${result} and ${cases.resultShipmentId} = ${s.id} and ${cases.status} = 'completed')`;
+  // are on their way. This runs for every EMS order (see `pnpm bench`, jobs.ems, results.bulk): the order jobs
+  // running at once settle together, one statement per flush rather than one per order.
+  const settle = new Batcher<Shipment, undefined>(async (list) => {
+    const legs = list.map((s) => ({
+      shipment_id: s.id,
+      case_id: s.caseId,
+      waybill_no: s.waybillNo,
+      leg: s.leg,
+      result: s.leg === 'result_to_applicant',
+    }));
+    const cleared = sql`(${cases.id} in (select case_id from v) and ${cases.problem}->>'job' = ${CREATE_EMS_ORDER})`;
+    const shipping = sql`(${cases.resultShipmentId} in (select shipment_id from v where result) and ${cases.status} = 'completed')`;
     await db.execute(sql`
-      with charged as (
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(legs)}::jsonb)
+          as v(shipment_id uuid, case_id uuid, waybill_no text, leg text, result boolean)),
+      charged as (
         insert into ${settlementItems} (shipment_id, case_id, waybill_no, leg, amount_fen)
-        values (${s.id}, ${s.caseId}, ${s.waybillNo}, ${s.leg}, ${app.config.tracking.postageFen})
+        select shipment_id, case_id, waybill_no, leg, ${app.config.tracking.postageFen}::int from v
+        order by shipment_id
         on conflict do nothing)
       update ${cases} set
-        problem = case when ${problemCleared} then null else ${cases.problem} end,
+        problem = case when ${cleared} then null else ${cases.problem} end,
         status = case when ${shipping} then 'result_shipping' else ${cases.status} end,
         updated_at = now()
-      where ${problemCleared} or ${shipping}`);
+      where ${cleared} or ${shipping}`);
+    return list.map(() => undefined);
+  });
+  onShipmentOrdered(app, async (s) => {
+    if (!s.caseId || !s.waybillNo) return;
+    await settle.run(s);
   });
 
   // The result's journey moves the case (a 743 reversal moves it back) and tells the applicant. One UPDATE per

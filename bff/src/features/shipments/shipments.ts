@@ -15,10 +15,12 @@ import {
 } from '../../integrations/ems/tracking';
 import type { JobQueue } from '../../jobs/queue';
 import { jobTimeoutSeconds, OUTAGE_RETRY_SCHEDULE, PermanentJobError } from '../../jobs/queue';
+import { Batcher } from '../../lib/batcher';
 import type { PiiCipher } from '../../lib/pii';
 import { scheduleSweep } from '../../lib/sweep';
 
 export const CREATE_EMS_ORDER = 'ems.create-order';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** 040001 for one waybill EMS has not pushed about for a while. */
 export const POLL_EMS_TRACKING = 'ems.poll-tracking';
 
@@ -132,6 +134,33 @@ export function defineShipmentJobs(app: FastifyInstance): void {
   app.decorate('shipmentListeners', { ordered: [], changed: [] });
   const { db } = app.database;
 
+  // The order jobs running at once (hundreds in a surge) load and save their legs together: one statement per
+  // flush rather than two round trips per order (see `pnpm bench`, jobs.ems and results.bulk).
+  const loadShipment = new Batcher<string, Shipment | undefined>(async (ids) => {
+    const rows = await db
+      .select()
+      .from(shipments)
+      .where(sql`${shipments.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id));
+  });
+  const saveWaybill = new Batcher<
+    { id: string; waybill_no: string },
+    (Shipment & { scannedEarly: boolean }) | undefined
+  >(async (items) => {
+    const rows = await db
+      .update(shipments)
+      .set({ waybillNo: sql`v.waybill_no`, orderedAt: sql`now()`, lastHeardAt: sql`now()`, lastError: null })
+      .from(sql`jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as v(id uuid, waybill_no text)`)
+      .where(sql`${shipments.id} = v.id`)
+      .returning({
+        ...getTableColumns(shipments),
+        scannedEarly: sql<boolean>`exists (select 1 from ${shipmentEvents} where ${shipmentEvents.waybillNo} = v.waybill_no)`,
+      });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return items.map((i) => byId.get(i.id));
+  });
+
   async function order(s: Shipment): Promise<Shipment> {
     try {
       const order = await app.ems.createOrder({
@@ -148,15 +177,9 @@ export function defineShipmentJobs(app: FastifyInstance): void {
         receiver: JSON.parse(app.pii.decrypt(s.receiverSealed, partiesContext(s.id, 'receiver'))) as EmsParty,
         cargos: [{ cargoName: '政务材料', cargoQuantity: 1 }],
       });
-      const [saved] = await db
-        .update(shipments)
-        .set({ waybillNo: order.waybillNo, orderedAt: sql`now()`, lastHeardAt: sql`now()`, lastError: null })
-        .where(eq(shipments.id, s.id))
-        .returning({
-          ...getTableColumns(shipments),
-          scannedEarly: sql<boolean>`exists (select 1 from ${shipmentEvents} where ${shipmentEvents.waybillNo} = ${order.waybillNo})`,
-        });
-      const { scannedEarly, ...ordered } = saved!;
+      const saved = await saveWaybill.run({ id: s.id, waybill_no: order.waybillNo });
+      if (!saved) throw new Error(`shipment ${s.id} vanished before its waybill was saved`);
+      const { scannedEarly, ...ordered } = saved;
       // Rarely, EMS pushes the first scans before we saved the waybill: they are stored, so apply them now.
       if (scannedEarly)
         await db.transaction(async (tx) =>
@@ -183,7 +206,9 @@ export function defineShipmentJobs(app: FastifyInstance): void {
     batchSize: 100,
     workers: 4,
     async handle({ shipmentId }) {
-      const [s] = await db.select().from(shipments).where(eq(shipments.id, shipmentId));
+      // Our own ids; a malformed one must not fail the others' statement.
+      if (!UUID.test(shipmentId)) throw new Error(`not a shipment id: ${shipmentId}`);
+      const s = await loadShipment.run(shipmentId);
       if (!s) return;
       // Ordered already (a re-run): skip EMS, still tell the listeners (their steps are idempotent).
       const ordered = s.waybillNo ? s : await order(s);
