@@ -4,6 +4,8 @@
  * and one plan each. Every caller awaits its own answer, so a job still completes only after its own row is
  * written. When a combined flush fails (a deadlock, one bad row), each of its calls is tried on its own, so one
  * row never fails the others; a database outage fails them all, as single statements would.
+ * Written here because DataLoader, the usual per-tick batcher, neither bounds the flushes in flight (each holds
+ * a pooled connection) nor retries a failed batch item by item.
  */
 export class Batcher<I, O> {
   private pending: { item: I; resolve: (out: O) => void; reject: (err: unknown) => void }[] = [];
