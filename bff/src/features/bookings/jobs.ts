@@ -110,13 +110,17 @@ export async function queueCollectedWork(
   const { postOffice, centre } = await servingOutlets(tx, { matterCode: b.matterCode, county: b.county });
   // 一件事一次办: a case per matter that applies, all from this one visit; one parcel carries the materials.
   const opened = b.bundle ? await openBundleCases(tx, b, centre.id, waiting) : [await openDoorCase(tx, b)];
-  const c = opened[0]!;
+  let c = opened[0]!;
   // 邮寄申领 by a door visit: the claim opened the case, waiting for these materials; now they are collected.
-  if (c.channel === 'enterprise_claim' && c.status === 'awaiting_materials')
-    await tx
+  if (c.channel === 'enterprise_claim' && c.status === 'awaiting_materials') {
+    const [moved] = await tx
       .update(cases)
       .set({ status: 'submitting', updatedAt: sql`now()` })
-      .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')));
+      .where(and(eq(cases.id, c.id), eq(cases.status, 'awaiting_materials')))
+      .returning();
+    c = moved ?? c;
+    opened[0] = c;
+  }
   await inviteEvaluation(tx, app, c, 'visit');
   const now = Date.now();
   const shipmentId = await requestShipment(tx, app, {
