@@ -1,23 +1,18 @@
 import { Text, View } from '@tarojs/components';
-import { type Address, type Contact, validateMobile, validatePersonName } from '@zyt/shared';
+import {
+  checkMailingValues,
+  MAILING_FIELDS,
+  type MailingField,
+  type MailingValues,
+} from '@/cases/mailingForm';
 import { FormField } from '@/components/FormField';
 import { OptionToggle, type ToggleOption } from '@/staff/components/OptionToggle';
 
-type Field = 'province' | 'city' | 'county' | 'detail' | 'name' | 'phone';
-export type MailingValues = Record<Field, string>;
+export type { MailingValues };
 export interface MailingChoice {
   mail: boolean;
   values: MailingValues;
 }
-
-const LABELS: Record<Field, [string, string | undefined, number]> = {
-  province: ['省', undefined, 20],
-  city: ['市', undefined, 20],
-  county: ['区县', '如：黄埔区', 20],
-  detail: ['详细地址', '街道、小区、楼栋和门牌号', 120],
-  name: ['收件人', '办理结果寄给谁', 30],
-  phone: ['手机号码', '投递员会先打这个电话', 20],
-};
 
 const choices: readonly ToggleOption<boolean>[] = [
   { value: false, label: '窗口领取', tone: 'present' },
@@ -30,34 +25,8 @@ export const noMailing: MailingChoice = {
 };
 
 /** The result mailing as the API takes it, or the field errors that stop it (none when not mailing). */
-export function checkMailing(c: MailingChoice): {
-  errors: Partial<Record<Field, string>>;
-  mailing?: { address: Address; contact: Contact };
-} {
-  if (!c.mail) return { errors: {} };
-  const v = c.values;
-  const errors: Partial<Record<Field, string>> = {};
-  const name = validatePersonName(v.name);
-  const phone = validateMobile(v.phone);
-  if (!v.province.trim()) errors.province = '请填写省份';
-  if (!v.city.trim()) errors.city = '请填写城市';
-  if (!v.county.trim()) errors.county = '请填写区县';
-  if ([...v.detail.trim()].length < 2) errors.detail = '请填写详细地址：街道、小区、楼栋和门牌号';
-  if (!name.ok) errors.name = name.message;
-  if (!phone.ok) errors.phone = phone.message;
-  if (!name.ok || !phone.ok || Object.keys(errors).length > 0) return { errors };
-  return {
-    errors,
-    mailing: {
-      address: {
-        province: v.province.trim(),
-        city: v.city.trim(),
-        county: v.county.trim(),
-        detail: v.detail.trim(),
-      },
-      contact: { name: name.value, phone: phone.value },
-    },
-  };
+export function checkMailing(c: MailingChoice): ReturnType<typeof checkMailingValues> {
+  return c.mail ? checkMailingValues(c.values) : { errors: {} };
 }
 
 /**
@@ -74,8 +43,8 @@ export function WindowMailing({
   showErrors: boolean;
 }) {
   const { errors } = checkMailing(value);
-  const field = (f: Field) => {
-    const [label, placeholder, maxlength] = LABELS[f];
+  const field = (f: MailingField) => {
+    const [label, placeholder, maxlength] = MAILING_FIELDS[f];
     return (
       <FormField
         id={`window-mail-${f}`}

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { parseReceiptCode, type ResultMailingView, validateMobile, validatePersonName } from '@zyt/shared';
+import { parseReceiptCode, type ResultMailingView } from '@zyt/shared';
 import { useEffect, useRef, useState } from 'react';
 import { newIdempotencyKey } from '@/api/bookings';
 import { addResultMailing } from '@/api/cases';
@@ -8,6 +8,13 @@ import { type ApiError, asApiError } from '@/api/errors';
 import { startingAddress } from '@/booking/components/BookingForm';
 import { ResidentGate } from '@/booking/components/ResidentGate';
 import { ReceiptEntry, type ReceiptFields } from '@/cases/components/ReceiptEntry';
+import {
+  checkMailingValues,
+  MAILING_FIELDS,
+  type MailingErrors,
+  type MailingField,
+  type MailingValues,
+} from '@/cases/mailingForm';
 import { FormField } from '@/components/FormField';
 import { Page } from '@/components/Page';
 import { EmptyState } from '@/components/states';
@@ -15,44 +22,6 @@ import { routeParam, routes, withQuery } from '@/navigation';
 import { Button } from '@/ui/nutui';
 import '../../cases.css';
 
-type Field = 'province' | 'city' | 'county' | 'detail' | 'name' | 'phone';
-type Values = Record<Field, string>;
-
-const LABELS: Record<Field, [string, string | undefined, number]> = {
-  province: ['省', undefined, 20],
-  city: ['市', undefined, 20],
-  county: ['区县', '如：黄埔区', 20],
-  detail: ['详细地址', '街道、小区、楼栋和门牌号', 120],
-  name: ['收件人', '证照寄给谁', 30],
-  phone: ['手机号码', '投递员会先打这个电话', 20],
-};
-
-const length = (s: string) => [...s.trim()].length;
-
-function check(v: Values) {
-  const errors: Partial<Record<Field, string>> = {};
-  const name = validatePersonName(v.name);
-  const phone = validateMobile(v.phone);
-  if (!v.province.trim()) errors.province = '请填写省份';
-  if (!v.city.trim()) errors.city = '请填写城市';
-  if (!v.county.trim()) errors.county = '请填写区县';
-  if (length(v.detail) < 2) errors.detail = '请填写详细地址：街道、小区、楼栋和门牌号';
-  if (!name.ok) errors.name = name.message;
-  if (!phone.ok) errors.phone = phone.message;
-  if (!name.ok || !phone.ok || Object.keys(errors).length > 0) return { errors };
-  return {
-    errors,
-    address: {
-      province: v.province.trim(),
-      city: v.city.trim(),
-      county: v.county.trim(),
-      detail: v.detail.trim(),
-    },
-    contact: { name: name.value, phone: phone.value },
-  };
-}
-
-/** The address the result goes to, then one tap: the platform checks the applicant, the case is added. */
 function MailForm({
   receipt,
   onAdded,
@@ -62,7 +31,7 @@ function MailForm({
   onAdded: (v: ResultMailingView) => void;
   onRescan: () => void;
 }) {
-  const [values, setValues] = useState<Values>({
+  const [values, setValues] = useState<MailingValues>({
     province: '',
     city: '',
     county: '',
@@ -71,7 +40,7 @@ function MailForm({
     phone: '',
   });
   const [showAll, setShowAll] = useState(false);
-  const [serverErrors, setServerErrors] = useState<Partial<Record<Field, string>>>({});
+  const [serverErrors, setServerErrors] = useState<MailingErrors>({});
   const [refusal, setRefusal] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const attempt = useRef<{ body: string; key: string }>();
@@ -93,13 +62,13 @@ function MailForm({
     };
   }, []);
 
-  const checked = check(values);
-  const change = (field: Field, value: string) => {
+  const checked = checkMailingValues(values);
+  const change = (field: MailingField, value: string) => {
     setValues((v) => ({ ...v, [field]: value }));
     setServerErrors((e) => ({ ...e, [field]: undefined }));
   };
-  const field = (f: Field) => {
-    const [label, placeholder, maxlength] = LABELS[f];
+  const field = (f: MailingField) => {
+    const [label, placeholder, maxlength] = MAILING_FIELDS[f];
     return (
       <FormField
         id={`mail-${f}`}
@@ -117,8 +86,8 @@ function MailForm({
   const submit = async () => {
     setShowAll(true);
     setRefusal(undefined);
-    if (!checked.address || !checked.contact) return;
-    const body = { ...receipt, address: checked.address, contact: checked.contact };
+    if (!checked.mailing) return;
+    const body = { ...receipt, ...checked.mailing };
     const json = JSON.stringify(body);
     // A new key only when what is submitted changed; a retry of the same request reuses it.
     if (attempt.current?.body !== json) attempt.current = { body: json, key: newIdempotencyKey() };
@@ -127,10 +96,10 @@ function MailForm({
       onAdded(await addResultMailing(body, attempt.current.key));
     } catch (e) {
       const error = asApiError(e);
-      const byField: Partial<Record<Field, string>> = {};
+      const byField: MailingErrors = {};
       for (const issue of error.details) {
-        const last = issue.field.split('.').at(-1) as Field;
-        if (last in LABELS) byField[last] = issue.message;
+        const last = issue.field.split('.').at(-1) as MailingField;
+        if (last in MAILING_FIELDS) byField[last] = issue.message;
       }
       setServerErrors(byField);
       setRefusal(error);
@@ -175,7 +144,7 @@ function MailForm({
           )}
         </View>
       )}
-      {showAll && !checked.address && (
+      {showAll && !checked.mailing && (
         <View className="notice" role="alert">
           <Text>请按标红的提示修改后再提交</Text>
         </View>
