@@ -22,7 +22,7 @@ import { REPORT_MATERIALS_ARRIVAL } from '../cases/materialsArrival';
 import { claimOfCase, claimSubmission } from '../enterprises/claims';
 import { subsidySubmission } from '../enterprises/subsidies';
 import { inviteEvaluation } from '../evaluations/jobs';
-import { piiContext } from '../me/users';
+import { identityCard } from '../me/users';
 import { onShipmentOrdered, requestShipment } from '../shipments/shipments';
 import { outletParty, sealedContext, servingOutlets, transition } from './bookings';
 
@@ -269,9 +269,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
       const address = JSON.parse(app.pii.decrypt(b.addressSealed, sealedContext(b.id, 'address'))) as Address;
       const contact = JSON.parse(app.pii.decrypt(b.contactSealed, sealedContext(b.id, 'contact'))) as Contact;
       const person = {
-        name: app.pii.decrypt(user.nameSealed, piiContext(user.id, 'name')),
-        cardType: '111' as const,
-        cardNumber: app.pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number')),
+        ...identityCard(app.pii, user.id, user.nameSealed, user.idNumberSealed),
         mobile: contact.phone,
       };
       const fullAddress = `${address.province}${address.city}${address.county}${address.detail}`;
@@ -335,9 +333,7 @@ export function defineBookingJobs(app: FastifyInstance): void {
             ? {
                 entrusted: {
                   agent: {
-                    name: app.pii.decrypt(agent.nameSealed, piiContext(agent.id, 'name')),
-                    cardType: '111' as const,
-                    cardNumber: app.pii.decrypt(agent.idNumberSealed, piiContext(agent.id, 'id_number')),
+                    ...identityCard(app.pii, agent.id, agent.nameSealed, agent.idNumberSealed),
                     mobile: contact.phone,
                     organisation: '中国邮政',
                   },

@@ -20,7 +20,7 @@ import { formatEmsTime } from '../../integrations/ems/time';
 import { type GovEnterpriseLookupResult, GovError } from '../../integrations/gov/types';
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { AppError } from '../../lib/errors';
-import { piiContext } from '../me/users';
+import { piiContext, realNameIdentity } from '../me/users';
 import { notifyUser } from '../notifications/notify';
 
 /** A credit code as typed: refused when malformed; a pilot-era check mismatch passes with a warning. */
@@ -29,17 +29,6 @@ export function checkCreditCode(input: string): { code: string; warning?: string
   if (!v.ok)
     throw new AppError(422, 'CREDIT_CODE_INVALID', undefined, [{ field: 'creditCode', message: v.message }]);
   return { code: v.value, ...(v.warning ? { warning: v.warning } : {}) };
-}
-
-/** The person's real-name identity, as the registry knows people (居民身份证). */
-async function realNameOf(db: DatabaseOrTransaction, app: FastifyInstance, userId: string) {
-  const [u] = await db.select().from(users).where(eq(users.id, userId));
-  if (!u?.realNameAt || !u.nameSealed || !u.idNumberSealed) throw new AppError(403, 'REAL_NAME_REQUIRED');
-  return {
-    name: app.pii.decrypt(u.nameSealed, piiContext(u.id, 'name')),
-    cardType: '111' as const,
-    cardNumber: app.pii.decrypt(u.idNumberSealed, piiContext(u.id, 'id_number')),
-  };
 }
 
 export const bindingView = (m: EnterpriseMember, e: Enterprise): EnterpriseBindingView => ({
@@ -66,7 +55,7 @@ export async function bindEnterprise(
   params: { userId: string; creditCode: string },
 ): Promise<{ binding: EnterpriseBindingView; warning?: string }> {
   const { code, warning } = checkCreditCode(params.creditCode);
-  const person = await realNameOf(db, app, params.userId);
+  const person = await realNameIdentity(db, app.pii, params.userId);
   const live = await liveBinding(db, params.userId, code);
   if (live) throw new AppError(409, 'ENTERPRISE_ALREADY_BOUND');
   let found: GovEnterpriseLookupResult;

@@ -46,7 +46,7 @@ import { bookingNumber, outletParty, sealedContext, servingOutlets } from '../bo
 import { SUBMIT_CASE } from '../bookings/jobs';
 import { openCase } from '../cases/cases';
 import { caseSummary } from '../cases/timeline';
-import { piiContext } from '../me/users';
+import { identityCard } from '../me/users';
 import { requestShipment } from '../shipments/shipments';
 import { actingFor, checkCreditCode } from './bindings';
 
@@ -544,9 +544,7 @@ export async function claimSubmission(
       address: `${address.province}${address.city}${address.county}${address.detail}`,
     },
     operator: {
-      name: app.pii.decrypt(user.nameSealed, piiContext(user.id, 'name')),
-      cardType: '111',
-      cardNumber: app.pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number')),
+      ...identityCard(app.pii, user.id, user.nameSealed, user.idNumberSealed),
       mobile: contact.phone,
     },
     acceptList: materials.map((m) => ({

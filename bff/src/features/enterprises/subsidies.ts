@@ -31,7 +31,7 @@ import { AppError } from '../../lib/errors';
 import { SUBMIT_CASE } from '../bookings/jobs';
 import { openCase } from '../cases/cases';
 import { caseSummary } from '../cases/timeline';
-import { piiContext } from '../me/users';
+import { identityCard } from '../me/users';
 import { notifyUser } from '../notifications/notify';
 import { actingFor } from './bindings';
 
@@ -360,12 +360,7 @@ export async function subsidySubmission(
       mobile,
       address: row.address,
     },
-    operator: {
-      name: app.pii.decrypt(user.nameSealed, piiContext(user.id, 'name')),
-      cardType: '111',
-      cardNumber: app.pii.decrypt(user.idNumberSealed, piiContext(user.id, 'id_number')),
-      mobile,
-    },
+    operator: { ...identityCard(app.pii, user.id, user.nameSealed, user.idNumberSealed), mobile },
     acceptList: [],
     busMode: '00',
     infoType: matter.caseType as 1 | 2 | 3 | 4,

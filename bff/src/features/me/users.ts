@@ -2,6 +2,7 @@ import { type MeResponse, maskIdNumber, maskName, PRIVACY_GUIDE_VERSION, type Ro
 import { eq, sql } from 'drizzle-orm';
 import type { DatabaseOrTransaction } from '../../db/client';
 import { type User, users } from '../../db/schema';
+import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
 
 export async function upsertUserByOpenid(
@@ -39,6 +40,22 @@ export async function recordConsent(
 /** AAD for a sealed column: binds the ciphertext to this user and field. */
 export const piiContext = (userId: string, field: 'name' | 'id_number' | 'phone') =>
   `users/${userId}/${field}`;
+
+/** A real-named person as the platform knows people: name and 居民身份证 (card type 111), unsealed. */
+export function identityCard(pii: PiiCipher, userId: string, nameSealed: string, idNumberSealed: string) {
+  return {
+    name: pii.decrypt(nameSealed, piiContext(userId, 'name')),
+    cardType: '111' as const,
+    cardNumber: pii.decrypt(idNumberSealed, piiContext(userId, 'id_number')),
+  };
+}
+
+/** The user's real-name identity card, or 403 REAL_NAME_REQUIRED. */
+export async function realNameIdentity(db: DatabaseOrTransaction, pii: PiiCipher, userId: string) {
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u?.realNameAt || !u.nameSealed || !u.idNumberSealed) throw new AppError(403, 'REAL_NAME_REQUIRED');
+  return identityCard(pii, u.id, u.nameSealed, u.idNumberSealed);
+}
 
 /** A staff member's 工号 and work phone (sealed), shown to the residents they visit. */
 export async function storeStaffContact(

@@ -19,7 +19,7 @@ import { servingOutlets } from '../bookings/bookings';
 import { applyStageEvents, DELIVERY_WORKING_DAYS, openCase } from '../cases/cases';
 import { mailingSealedContext, resultParcel, shipResult } from '../cases/followUps';
 import { stageEventsOf } from '../cases/poll';
-import { piiContext } from '../me/users';
+import { realNameIdentity } from '../me/users';
 import { requestShipments } from '../shipments/shipments';
 import { CHANGE_DELIVERY } from './jobs';
 
@@ -59,17 +59,6 @@ async function mailingByKey(db: DatabaseOrTransaction, userId: string, key: stri
   return row;
 }
 
-/** The resident's real-name identity, as the platform knows applicants (居民身份证). */
-async function applicantOf(db: DatabaseOrTransaction, app: FastifyInstance, userId: string) {
-  const [u] = await db.select().from(users).where(eq(users.id, userId));
-  if (!u?.realNameAt || !u.nameSealed || !u.idNumberSealed) throw new AppError(403, 'REAL_NAME_REQUIRED');
-  return {
-    name: app.pii.decrypt(u.nameSealed, piiContext(u.id, 'name')),
-    cardType: '111' as const,
-    cardNumber: app.pii.decrypt(u.idNumberSealed, piiContext(u.id, 'id_number')),
-  };
-}
-
 export type AddedMailing = { replayed: boolean; case: Case; address: Address; contact: Contact };
 
 /**
@@ -96,7 +85,7 @@ export async function addResultMailing(
   const earlier = await replay();
   if (earlier) return earlier;
 
-  const applicant = await applicantOf(db, app, userId);
+  const applicant = await realNameIdentity(db, app.pii, userId);
   let checked: GovApplicantCheckResult;
   try {
     checked = await app.gov.checkApplicant(fields.caseNumber, { queryCode: fields.queryCode, applicant });
