@@ -510,6 +510,80 @@ export type CreatedBooking =
  * used before (a retry, or a concurrent one that won) answers with that booking; the same key with another
  * request is refused.
  */
+/**
+ * Writes a requested door visit and its `created` event in the caller's transaction: the one way a booking row
+ * is made, whether the resident books it or an enterprise's claim by post (邮寄申领) asks for it.
+ */
+export async function insertBooking(
+  tx: DatabaseOrTransaction,
+  params: {
+    userId: string;
+    idempotencyKey: string;
+    requestHash: string;
+    target: Pick<BookingTarget, 'matter' | 'postOffice'>;
+    visit: Pick<CreateBookingBody, 'address' | 'window' | 'entrust' | 'note' | 'location'>;
+    contact: Contact;
+    pii: PiiCipher;
+    now: Date;
+    bundle?: CheckedBundleBooking;
+    eventNote: string | null;
+  },
+) {
+  const { userId, target, visit, contact, pii, now, bundle } = params;
+  const id = crypto.randomUUID();
+  const [booking] = await tx
+    .insert(bookings)
+    .values({
+      id,
+      number: bookingNumber(now),
+      userId,
+      idempotencyKey: params.idempotencyKey,
+      requestHash: params.requestHash,
+      matterCode: target.matter.code,
+      matterName: target.matter.name,
+      matterVersion: target.matter.version,
+      status: 'requested',
+      ...(await visitWindow(tx, {
+        input: visit.window,
+        outletId: target.postOffice.id,
+        hours: target.postOffice.hours,
+        now,
+      })),
+      county: visit.address.county,
+      outletId: target.postOffice.id,
+      addressSealed: pii.encrypt(JSON.stringify(visit.address), sealedContext(id, 'address')),
+      contactSealed: pii.encrypt(JSON.stringify(contact), sealedContext(id, 'contact')),
+      noteSealed: visit.note?.trim() ? pii.encrypt(visit.note.trim(), sealedContext(id, 'note')) : null,
+      locationSealed: visit.location
+        ? pii.encrypt(JSON.stringify(visit.location), sealedContext(id, 'location'))
+        : null,
+      entrust: visit.entrust ? { ...visit.entrust, recordedAt: now.toISOString() } : null,
+      bundle: bundle
+        ? {
+            situation: bundle.situation.id,
+            situationName: bundle.situation.name,
+            matterCodes: bundle.situation.matterCodes,
+          }
+        : null,
+      bundleFormSealed: bundle
+        ? pii.encrypt(JSON.stringify(bundle.form), sealedContext(id, 'bundle_form'))
+        : null,
+    })
+    .returning();
+  const [event] = await tx
+    .insert(bookingEvents)
+    .values({
+      bookingId: id,
+      kind: 'created',
+      status: 'requested',
+      actor: 'resident',
+      actorId: userId,
+      note: params.eventNote,
+    })
+    .returning();
+  return { booking: booking!, event: event! };
+}
+
 export async function createBooking(
   db: Database,
   params: {
@@ -528,61 +602,22 @@ export async function createBooking(
   const hash = requestHash(body);
   try {
     return await db.transaction(async (tx) => {
-      const id = crypto.randomUUID();
-      const [b] = await tx
-        .insert(bookings)
-        .values({
-          id,
-          number: bookingNumber(now),
-          userId,
-          idempotencyKey,
-          requestHash: hash,
-          matterCode: target.matter.code,
-          matterName: target.matter.name,
-          matterVersion: target.matter.version,
-          status: 'requested',
-          ...(await visitWindow(tx, {
-            input: body.window,
-            outletId: target.postOffice.id,
-            hours: target.postOffice.hours,
-            now,
-          })),
-          county: body.address.county,
-          outletId: target.postOffice.id,
-          addressSealed: pii.encrypt(JSON.stringify(body.address), sealedContext(id, 'address')),
-          contactSealed: pii.encrypt(JSON.stringify(contact), sealedContext(id, 'contact')),
-          noteSealed: body.note?.trim() ? pii.encrypt(body.note.trim(), sealedContext(id, 'note')) : null,
-          locationSealed: body.location
-            ? pii.encrypt(JSON.stringify(body.location), sealedContext(id, 'location'))
-            : null,
-          entrust: body.entrust ? { ...body.entrust, recordedAt: now.toISOString() } : null,
-          bundle: bundle
-            ? {
-                situation: bundle.situation.id,
-                situationName: bundle.situation.name,
-                matterCodes: bundle.situation.matterCodes,
-              }
-            : null,
-          bundleFormSealed: bundle
-            ? pii.encrypt(JSON.stringify(bundle.form), sealedContext(id, 'bundle_form'))
-            : null,
-        })
-        .returning();
-      const [event] = await tx
-        .insert(bookingEvents)
-        .values({
-          bookingId: id,
-          kind: 'created',
-          status: 'requested',
-          actor: 'resident',
-          actorId: userId,
-          note:
-            [body.entrust ? '委托全程代办' : null, bundle ? `一件事：${bundle.situation.name}` : null]
-              .filter(Boolean)
-              .join('；') || null,
-        })
-        .returning();
-      return { replayed: false as const, booking: b!, events: [event!] };
+      const { booking, event } = await insertBooking(tx, {
+        userId,
+        idempotencyKey,
+        requestHash: hash,
+        target,
+        visit: body,
+        contact,
+        pii,
+        now,
+        bundle,
+        eventNote:
+          [body.entrust ? '委托全程代办' : null, bundle ? `一件事：${bundle.situation.name}` : null]
+            .filter(Boolean)
+            .join('；') || null,
+      });
+      return { replayed: false as const, booking, events: [event] };
     });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;

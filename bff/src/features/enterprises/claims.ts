@@ -24,7 +24,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import {
-  bookingEvents,
   bookings,
   type Case,
   cases,
@@ -42,7 +41,7 @@ import {
 } from '../../db/schema';
 import type { GovCaseSubmission } from '../../integrations/gov/types';
 import { AppError } from '../../lib/errors';
-import { bookingNumber, outletParty, sealedContext, servingOutlets } from '../bookings/bookings';
+import { insertBooking, outletParty, servingOutlets } from '../bookings/bookings';
 import { SUBMIT_CASE } from '../bookings/jobs';
 import { openCase } from '../cases/cases';
 import { caseSummary } from '../cases/timeline';
@@ -324,36 +323,22 @@ export async function createClaim(
       let bookingId: string | undefined;
       if (body.channel === 'door_visit') {
         // The existing door visit, booked for the enterprise: the clerk is its contact, "as soon as possible".
-        bookingId = crypto.randomUUID();
-        await tx.insert(bookings).values({
-          id: bookingId,
-          number: bookingNumber(now),
+        const { booking } = await insertBooking(tx, {
           userId: params.userId,
           idempotencyKey: `claim:${id}`,
           requestHash: hash,
-          matterCode: matter.code,
-          matterName: matter.name,
-          matterVersion: matter.version,
-          status: 'requested',
-          windowKind: 'asap',
-          windowStart: now,
-          county: address.county,
-          outletId: postOffice.id,
-          addressSealed: app.pii.encrypt(JSON.stringify(address), sealedContext(bookingId, 'address')),
-          contactSealed: app.pii.encrypt(JSON.stringify(contact), sealedContext(bookingId, 'contact')),
-          noteSealed: app.pii.encrypt(
-            `企业邮寄申领：${enterprise.name}（${round.name}）`,
-            sealedContext(bookingId, 'note'),
-          ),
+          target: { matter, postOffice },
+          visit: {
+            address,
+            window: { kind: 'asap' },
+            note: `企业邮寄申领：${enterprise.name}（${round.name}）`,
+          },
+          contact,
+          pii: app.pii,
+          now,
+          eventNote: `企业申领：${enterprise.name}`,
         });
-        await tx.insert(bookingEvents).values({
-          bookingId,
-          kind: 'created',
-          status: 'requested',
-          actor: 'resident',
-          actorId: params.userId,
-          note: `企业申领：${enterprise.name}`,
-        });
+        bookingId = booking.id;
       }
       // EMS pickup: submitted now as 快递送达 (the platform examines it once the leg is signed for at the
       // centre, like a door visit's). Door visit: submitted at collection. Self-post: once the centre has it.
