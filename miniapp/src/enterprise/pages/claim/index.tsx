@@ -64,7 +64,8 @@ export function splitAddress(line: string): Address {
 const channelHints: Record<ClaimChannel, string> = {
   ems_pickup: 'EMS快递员到企业地址上门取件，寄往政务服务中心，邮费由政府承担。',
   door_visit: '政邮专员上门核对材料并收件，再由EMS寄往政务服务中心。',
-  self_post: '企业自行寄出材料：提交后打印封面单贴在信封上，中心收到后登记封面单编号。',
+  self_post:
+    '企业自行寄出材料：提交后得到封面单编号，写在信封正面（也可打印封面单贴上），中心收到后登记编号。',
 };
 
 function ClaimForm({
