@@ -125,28 +125,32 @@ export async function benchClaimsConfirm(databaseUrl: string) {
     bankAccount: '3602001209200123456',
     contactPhone: '13800138000',
   });
-  const result = await withBff({ ...keys, DATABASE_URL: databaseUrl }, async (url) => {
-    let n = 0;
-    return run({
-      url,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (req) => {
-            const i = n++;
-            const clerk = clerks[i % clerks.length]!;
-            const round = rounds[Math.floor(i / clerks.length) % rounds.length]!;
-            return {
-              ...req,
-              path: `/api/v1/enterprises/${clerk.code}/subsidies/${round}/confirm`,
-              headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk.token}` },
-              body,
-            };
+  const result = await withBff(
+    { ...keys, DATABASE_URL: databaseUrl },
+    async (url) => {
+      let n = 0;
+      return run({
+        url,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const i = n++;
+              const clerk = clerks[i % clerks.length]!;
+              const round = rounds[Math.floor(i / clerks.length) % rounds.length]!;
+              return {
+                ...req,
+                path: `/api/v1/enterprises/${clerk.code}/subsidies/${round}/confirm`,
+                headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk.token}` },
+                body,
+              };
+            },
           },
-        },
-      ],
-    });
-  });
+        ],
+      });
+    },
+    { profile: true },
+  );
   const check = await openDatabase({ databaseUrl, dataDir: 'memory://' });
   const [confirmed] = await check.db.select({ n: count() }).from(subsidyConfirmations);
   await check.close();

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { Param, SQL, StringChunk, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import PgBoss from 'pg-boss';
 import { type DatabaseHandle, type DatabaseOrTransaction, rowsOf } from '../db/client';
@@ -104,13 +104,33 @@ function param(value: unknown): unknown {
 function drizzleExecutor(db: DatabaseOrTransaction): PgBoss.Db {
   return {
     async executeSql(text: string, values: unknown[] = []) {
-      const parts = text.split(/\$(\d+)/);
-      const chunks: SQL[] = parts.map((part, i) =>
-        i % 2 === 0 ? sql.raw(part) : sql`${param(values[Number(part) - 1])}`,
-      );
-      return { rows: rowsOf(await db.execute(sql.join(chunks))) };
+      const { texts, positions } = splitAtParameters(text);
+      const chunks: (StringChunk | Param)[] = [texts[0]!];
+      positions.forEach((n, i) => {
+        chunks.push(new Param(param(values[n - 1])), texts[i + 1]!);
+      });
+      return { rows: rowsOf(await db.execute(new SQL(chunks))) };
     },
   };
+}
+
+/**
+ * pg-boss's statements split at their $n, once per text: every enqueue runs one of a few long statements, and
+ * splitting and wrapping them anew cost about 0.15 ms of CPU per job (a flat chunk list is a tenth of that).
+ */
+const splitStatements = new Map<string, { texts: StringChunk[]; positions: number[] }>();
+function splitAtParameters(text: string) {
+  let split = splitStatements.get(text);
+  if (!split) {
+    const parts = text.split(/\$(\d+)/);
+    split = {
+      texts: parts.filter((_, i) => i % 2 === 0).map((part) => new StringChunk(part)),
+      positions: parts.filter((_, i) => i % 2 === 1).map(Number),
+    };
+    // pg-boss builds a fetch statement per option set: a handful of texts in all, bounded anyway.
+    if (splitStatements.size < 100) splitStatements.set(text, split);
+  }
+  return split;
 }
 
 /** pg-boss's own connection: a pool on PostgreSQL; on PGlite the one embedded connection. */

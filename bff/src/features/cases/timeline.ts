@@ -54,7 +54,24 @@ const flagView = (f: ShipmentFlag) => ({
   detail: f.detail,
 });
 
-export function caseSummary(c: Case, resultShipment?: Pick<Shipment, 'status'> | null): CaseSummary {
+/** What a case's summary reads of it. */
+export type CaseSummaryFields = Pick<
+  Case,
+  | 'id'
+  | 'projId'
+  | 'matterName'
+  | 'status'
+  | 'channel'
+  | 'promisedBy'
+  | 'promisedProvisional'
+  | 'problem'
+  | 'updatedAt'
+>;
+
+export function caseSummary(
+  c: CaseSummaryFields,
+  resultShipment?: Pick<Shipment, 'status'> | null,
+): CaseSummary {
   return {
     id: c.id,
     caseNumber: c.projId,

@@ -1,5 +1,6 @@
 import {
   beijingDate,
+  type CaseChannel,
   type ConfirmSubsidyBody,
   formatYuan,
   SUBSIDY_PAY_WORKING_DAYS,
@@ -10,10 +11,11 @@ import {
 } from '@zyt/shared';
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { type Database, type DatabaseOrTransaction, rowsOf } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import {
   type Case,
+  type CaseStatus,
   cases,
   enterpriseMembers,
   enterprises,
@@ -29,8 +31,7 @@ import type { GovCaseSubmission, GovRoundNotice, GovScreenedRow } from '../../in
 import { fitThing } from '../../integrations/wechat/subscribe';
 import { AppError } from '../../lib/errors';
 import { SUBMIT_CASE } from '../bookings/jobs';
-import { openCase } from '../cases/cases';
-import { caseSummary } from '../cases/timeline';
+import { type CaseSummaryFields, caseSummary } from '../cases/timeline';
 import { identityCard } from '../me/users';
 import { notifyUser } from '../notifications/notify';
 import { actingFor } from './bindings';
@@ -115,11 +116,17 @@ async function importRows(db: Database, round: SubsidyRound, rows: readonly GovS
   });
 }
 
+/** What an offer shows of its case: its summary and payment. */
+type OfferCase = CaseSummaryFields & Pick<Case, 'payment' | 'payBy'>;
+
 type OfferRow = {
-  round: SubsidyRound;
-  screened: typeof subsidyScreened.$inferSelect;
-  confirmation: typeof subsidyConfirmations.$inferSelect | null;
-  c: Case | null;
+  round: Pick<SubsidyRound, 'id' | 'name' | 'rule' | 'deadline'>;
+  screened: Pick<typeof subsidyScreened.$inferSelect, 'amountFen' | 'basis'>;
+  confirmation: Pick<
+    typeof subsidyConfirmations.$inferSelect,
+    'confirmedAt' | 'sizeClass' | 'headcount' | 'bankName' | 'bankAccountLast4'
+  > | null;
+  c: OfferCase | null;
 };
 
 function offerView(r: OfferRow, matterName: string, now: Date): SubsidyOfferView {
@@ -201,17 +208,21 @@ export async function subsidyOffers(
  * as actingFor), the enterprise's row on the round's list (by the (round_id, credit_code) key), an earlier
  * confirmation, and the round's matter — only the columns the confirmation uses.
  */
-async function confirmationContext(
-  db: DatabaseOrTransaction,
-  userId: string,
-  creditCode: string,
-  roundId: string,
-) {
-  const [row] = await db
+/**
+ * The confirmation's checks in one statement, prepared once per database: drizzle builds this five-join
+ * select in about 0.6 ms of CPU, more than the database takes to answer it (claims.confirm runs it per request).
+ */
+function buildConfirmationContext(db: Database) {
+  return db
     .select({
       enterprise: { creditCode: enterprises.creditCode, name: enterprises.name },
-      round: subsidyRounds,
-      screened: subsidyScreened,
+      round: {
+        id: subsidyRounds.id,
+        name: subsidyRounds.name,
+        rule: subsidyRounds.rule,
+        deadline: subsidyRounds.deadline,
+      },
+      screened: { amountFen: subsidyScreened.amountFen, basis: subsidyScreened.basis },
       confirmed: subsidyConfirmations.id,
       matter: {
         code: matters.code,
@@ -223,7 +234,10 @@ async function confirmationContext(
     .innerJoin(enterprises, eq(enterprises.creditCode, enterpriseMembers.creditCode))
     .leftJoin(
       subsidyScreened,
-      and(eq(subsidyScreened.roundId, roundId), eq(subsidyScreened.creditCode, enterpriseMembers.creditCode)),
+      and(
+        eq(subsidyScreened.roundId, sql.placeholder('roundId')),
+        eq(subsidyScreened.creditCode, enterpriseMembers.creditCode),
+      ),
     )
     .leftJoin(
       subsidyRounds,
@@ -239,11 +253,22 @@ async function confirmationContext(
     )
     .where(
       and(
-        eq(enterpriseMembers.userId, userId),
-        eq(enterpriseMembers.creditCode, creditCode.trim().toUpperCase()),
+        eq(enterpriseMembers.userId, sql.placeholder('userId')),
+        eq(enterpriseMembers.creditCode, sql.placeholder('creditCode')),
         eq(enterpriseMembers.status, 'active'),
       ),
-    );
+    )
+    .prepare('subsidy_confirmation_context');
+}
+const preparedContexts = new WeakMap<Database, ReturnType<typeof buildConfirmationContext>>();
+
+async function confirmationContext(db: Database, userId: string, creditCode: string, roundId: string) {
+  let prepared = preparedContexts.get(db);
+  if (!prepared) {
+    prepared = buildConfirmationContext(db);
+    preparedContexts.set(db, prepared);
+  }
+  const [row] = await prepared.execute({ userId, creditCode: creditCode.trim().toUpperCase(), roundId });
   if (!row) throw new AppError(404, 'ENTERPRISE_NOT_FOUND');
   return row;
 }
@@ -278,37 +303,67 @@ export async function confirmSubsidy(
   if (round.deadline < now) throw new AppError(409, 'SUBSIDY_DEADLINE_PASSED');
   const { matter } = found;
   if (!matter) throw new AppError(404, 'MATTER_NOT_FOUND');
+  const id = crypto.randomUUID();
+  const values = {
+    id,
+    caseId: crypto.randomUUID(),
+    sizeClass: params.body.sizeClass,
+    headcount: params.body.headcount,
+    bankName: params.body.bankName.trim(),
+    bankAccountSealed: app.pii.encrypt(account.value, confirmationFieldContext(id, 'bank_account')),
+    bankAccountLast4: account.value.slice(-4),
+    contactPhoneSealed: app.pii.encrypt(phone.value, confirmationFieldContext(id, 'contact_phone')),
+  };
   try {
     const written = await db.transaction(async (tx) => {
-      const c = await openCase(tx, {
-        userId: params.userId,
-        channel: 'enterprise_claim',
-        applicant: { kind: 'enterprise', name: enterprise.name, creditCode: enterprise.creditCode },
-        matter,
-        payWorkingDays: SUBSIDY_PAY_WORKING_DAYS,
-      });
-      const id = crypto.randomUUID();
-      const [confirmation] = await tx
-        .insert(subsidyConfirmations)
-        .values({
-          id,
-          roundId: round.id,
-          creditCode: enterprise.creditCode,
-          userId: params.userId,
-          caseId: c.id,
-          amountFen: screened.amountFen,
-          sizeClass: params.body.sizeClass,
-          headcount: params.body.headcount,
-          bankName: params.body.bankName.trim(),
-          bankAccountSealed: app.pii.encrypt(account.value, confirmationFieldContext(id, 'bank_account')),
-          bankAccountLast4: account.value.slice(-4),
-          contactPhoneSealed: app.pii.encrypt(phone.value, confirmationFieldContext(id, 'contact_phone')),
-        })
-        .returning();
-      await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: c.id });
-      return { c, confirmation: confirmation! };
+      // The surge's hot path (30,000 enterprises in days): the case and its confirmation in one statement, as
+      // SQL text. Drizzle's builder takes ~0.6 ms of CPU to build these two inserts, more than PostgreSQL takes
+      // to run them; the case row is the one openCase writes for an enterprise applicant.
+      const [row] = rowsOf<{ status: CaseStatus; updated_at: string | Date }>(
+        await tx.execute(sql`
+          with c as (
+            insert into cases (id, user_id, channel, applicant_kind, enterprise_name, enterprise_credit_code,
+              matter_code, matter_name, promised_working_days, pay_working_days)
+            values (${values.caseId}, ${params.userId}, ${'enterprise_claim' satisfies CaseChannel}, 'enterprise',
+              ${enterprise.name}, ${enterprise.creditCode}, ${matter.code}, ${matter.name},
+              ${matter.promisedWorkingDays}, ${SUBSIDY_PAY_WORKING_DAYS})
+            returning id, status, updated_at
+          ), confirmation as (
+            insert into subsidy_confirmations (id, round_id, credit_code, user_id, case_id, amount_fen, size_class,
+              headcount, bank_name, bank_account_sealed, bank_account_last4, contact_phone_sealed)
+            select ${values.id}, ${round.id}, ${enterprise.creditCode}, ${params.userId}, c.id, ${screened.amountFen},
+              ${values.sizeClass}, ${values.headcount}, ${values.bankName}, ${values.bankAccountSealed},
+              ${values.bankAccountLast4}, ${values.contactPhoneSealed}
+            from c
+          )
+          select status, updated_at from c`),
+      );
+      await app.jobs.enqueue(tx, SUBMIT_CASE, { caseId: values.caseId });
+      return row!;
     });
-    return offerView({ round, screened, ...written }, matter.name, now);
+    const at = new Date(written.updated_at);
+    return offerView(
+      {
+        round,
+        screened,
+        confirmation: { ...values, confirmedAt: at },
+        c: {
+          id: values.caseId,
+          projId: null,
+          channel: 'enterprise_claim',
+          matterName: matter.name,
+          status: written.status,
+          promisedBy: null,
+          promisedProvisional: false,
+          problem: null,
+          updatedAt: at,
+          payment: null,
+          payBy: null,
+        },
+      },
+      matter.name,
+      now,
+    );
   } catch (err) {
     // Two clerks of one enterprise at once: the second finds the first's confirmation.
     if (isUniqueViolation(err)) throw new AppError(409, 'SUBSIDY_ALREADY_CONFIRMED');
