@@ -189,6 +189,23 @@ export function openDatabase(
 }
 
 /** Rows of a drizzle `execute` result on either driver (node-postgres and PGlite both answer `{ rows }`). */
+/**
+ * A statement drizzle builds once per database and then runs with its `sql.placeholder` values: for the reads on
+ * every request, where drizzle's builder costs more CPU than PostgreSQL takes to answer (0.2–0.6 ms a statement
+ * here). Named statements are also planned once per connection.
+ */
+export function preparedStatement<T>(build: (db: Database) => T): (db: Database) => T {
+  const built = new WeakMap<Database, T>();
+  return (db) => {
+    let statement = built.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      built.set(db, statement);
+    }
+    return statement;
+  };
+}
+
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '@zyt/shared';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { type Database, type DatabaseOrTransaction, preparedStatement } from '../../db/client';
 import { refreshTokens, users } from '../../db/schema';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -89,20 +89,25 @@ export async function revokeRefreshToken(db: Database, token: string): Promise<v
  * A signed-in session as it stands: active while its family has a token that is neither revoked nor expired;
  * the user's roles now. Undefined when the user is gone. One indexed query (staff routes ask on every request).
  */
-export async function sessionState(
-  db: DatabaseOrTransaction,
-  params: { userId: string; sessionId: string },
-): Promise<{ active: boolean; roles: Role[] } | undefined> {
-  const [row] = await db
+const sessionStatement = preparedStatement((db) =>
+  db
     .select({
       roles: users.roles,
       // Written out: drizzle leaves columns unqualified inside sql``, and "id" would bind to refresh_tokens.
       active: sql<boolean>`exists (
         select 1 from refresh_tokens rt
-        where rt.family_id = ${params.sessionId} and rt.user_id = "users"."id"
+        where rt.family_id = ${sql.placeholder('sessionId')} and rt.user_id = "users"."id"
           and rt.revoked_at is null and rt.expires_at > now())`,
     })
     .from(users)
-    .where(eq(users.id, params.userId));
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare('session_state'),
+);
+
+export async function sessionState(
+  db: Database,
+  params: { userId: string; sessionId: string },
+): Promise<{ active: boolean; roles: Role[] } | undefined> {
+  const [row] = await sessionStatement(db).execute(params);
   return row ? { active: Boolean(row.active), roles: row.roles as Role[] } : undefined;
 }

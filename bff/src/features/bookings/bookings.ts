@@ -22,12 +22,13 @@ import {
 } from '@zyt/shared';
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { Database, DatabaseOrTransaction } from '../../db/client';
+import { type Database, type DatabaseOrTransaction, preparedStatement } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
 import {
   type Booking,
   bookingEvents,
   bookings,
+  bundles,
   cases,
   matterOutlets,
   matters,
@@ -39,7 +40,7 @@ import type { OpeningHours } from '../../db/schema/catalogue';
 import type { EmsParty } from '../../integrations/ems/client';
 import { AppError } from '../../lib/errors';
 import type { PiiCipher } from '../../lib/pii';
-import type { CheckedBundleBooking } from '../bundles/bundles';
+import { bundleExists, type CheckedBundleBooking } from '../bundles/bundles';
 import { piiContext } from '../me/users';
 import { releaseSlot, takeSlot } from './slots';
 
@@ -74,24 +75,30 @@ export async function bookableMatter(db: DatabaseOrTransaction, code: string) {
 const TARGET_TTL_MS = 60_000;
 
 /**
- * Matter and serving outlets for (matter, county), cached briefly per process: the catalogue changes at most
- * with each sync (hourly), and every booking needs this. Refusals are not cached.
+ * What a booking is for, cached briefly per process: the catalogue changes at most with each sync (hourly), and
+ * every booking asks. `isBundle`: whether a code is a bundle (一件事) rather than a matter; `target`: the matter or
+ * bundle and the outlets serving the county. Refusals are not cached.
  */
 export function createBookingTargets(db: DatabaseOrTransaction) {
-  const cache = new Map<string, { at: number; value: Promise<BookingTarget> }>();
-  return (matterCode: string, county: string): Promise<BookingTarget> => {
-    const key = `${matterCode}|${county}`;
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < TARGET_TTL_MS) return hit.value;
-    const value = (async () => {
-      const matter = await bookableMatter(db, matterCode);
-      return { matter, ...(await servingOutlets(db, { matterCode, county })) };
-    })();
+    if (hit && Date.now() - hit.at < TARGET_TTL_MS) return hit.value as Promise<T>;
+    const value = load();
     cache.set(key, { at: Date.now(), value });
     value.catch(() => cache.delete(key));
     if (cache.size > 5000) cache.clear();
     return value;
-  };
+  }
+  const isBundle = (code: string) => cached(`bundle|${code}`, () => bundleExists(db, code));
+  const target = (code: string, county: string): Promise<BookingTarget> =>
+    cached(`target|${code}|${county}`, async () => {
+      const matter = (await isBundle(code))
+        ? (await db.select().from(bundles).where(eq(bundles.code, code)))[0]!
+        : await bookableMatter(db, code);
+      return { matter, ...(await servingOutlets(db, { matterCode: code, county })) };
+    });
+  return { isBundle, target };
 }
 export type BookingTarget = {
   /** The matter, or the bundle (一件事) booked as one: code, name and version are snapshotted. */
@@ -474,8 +481,16 @@ export async function listOwnBookings(db: DatabaseOrTransaction, params: { userI
 }
 
 /** Booking needs a verified real name (实名认证). */
-export async function hasRealName(db: DatabaseOrTransaction, userId: string): Promise<boolean> {
-  const [user] = await db.select({ realNameAt: users.realNameAt }).from(users).where(eq(users.id, userId));
+const realNameStatement = preparedStatement((db) =>
+  db
+    .select({ realNameAt: users.realNameAt })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare('has_real_name'),
+);
+
+export async function hasRealName(db: Database, userId: string): Promise<boolean> {
+  const [user] = await realNameStatement(db).execute({ userId });
   return !!user?.realNameAt;
 }
 

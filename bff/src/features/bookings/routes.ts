@@ -14,16 +14,14 @@ import {
   validateMobile,
   validatePersonName,
 } from '@zyt/shared';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { type Booking, bundles } from '../../db/schema';
+import type { Booking } from '../../db/schema';
 import { AppError, errorResponses } from '../../lib/errors';
 import { idempotencyKeyOf } from '../../lib/idempotency';
-import { bundleExists, checkBundleBooking } from '../bundles/bundles';
+import { checkBundleBooking } from '../bundles/bundles';
 import {
   agentPhoneFor,
-  type BookingTarget,
   bookingExtras,
   cancelBooking,
   createBooking,
@@ -35,7 +33,6 @@ import {
   listOwnBookings,
   rebookDraft,
   rescheduleBooking,
-  servingOutlets,
   toBookingView,
 } from './bookings';
 import { availableSlots, slotsView } from './slots';
@@ -48,13 +45,6 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
   const { db } = app.database;
 
   const bookingTargets = createBookingTargets(db);
-
-  /** The matter, or a bundle (一件事) booked as one door visit, and the outlets serving the county. */
-  async function targetFor(code: string, county: string): Promise<BookingTarget> {
-    if (!(await bundleExists(db, code))) return bookingTargets(code, county);
-    const [b] = await db.select().from(bundles).where(eq(bundles.code, code));
-    return { matter: b!, ...(await servingOutlets(db, { matterCode: code, county })) };
-  }
 
   /** A booking as its owner sees it: booking, events and waybill in one query. */
   async function ownView(userId: string, id: string) {
@@ -83,7 +73,7 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       },
     },
     async (req) => {
-      const { postOffice } = await targetFor(req.query.matterCode, req.query.county);
+      const { postOffice } = await bookingTargets.target(req.query.matterCode, req.query.county);
       const slots = await availableSlots(db, {
         outletId: postOffice.id,
         hours: postOffice.hours,
@@ -117,13 +107,13 @@ export default async function bookingRoutes(fastify: FastifyInstance) {
       if (!name.ok || !phone.ok) throw new AppError(422, 'CONTACT_INVALID', undefined, issues);
 
       const now = new Date();
-      const isBundle = await bundleExists(db, body.matterCode);
+      const isBundle = await bookingTargets.isBundle(body.matterCode);
       if (body.bundle && !isBundle) throw new AppError(404, 'BUNDLE_NOT_FOUND');
       // A bundle's situation and form are checked before anything is written.
       const bundle = isBundle
         ? await checkBundleBooking(db, { code: body.matterCode, input: body.bundle, now })
         : undefined;
-      const target = await targetFor(body.matterCode, body.address.county);
+      const target = await bookingTargets.target(body.matterCode, body.address.county);
       const created = await createBooking(db, {
         bundle,
         userId: req.userId,

@@ -11,7 +11,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Database, DatabaseOrTransaction } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { type Case, cases, matters, outlets, resultMailings, users, windowIntakes } from '../../db/schema';
+import { type Case, cases, matters, outlets, resultMailings, windowIntakes } from '../../db/schema';
 import { type GovApplicantCheckResult, GovError } from '../../integrations/gov/types';
 import { workingDeadline } from '../../lib/calendar';
 import { AppError } from '../../lib/errors';
