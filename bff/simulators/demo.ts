@@ -2,7 +2,7 @@ import proxy from '@fastify/http-proxy';
 import { beijingDate, PRIVACY_GUIDE_VERSION, type Role, receiptUrl, residentIdCheckChar } from '@zyt/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { bagBatches, settlementContracts, staffOutlets, users } from '../src/db/schema';
+import { bagBatches, settlementContracts, staffOutlets, subsidyRounds, users } from '../src/db/schema';
 import { createBatch } from '../src/features/bags/bags';
 import { formatBagCode } from '../src/features/bags/codes';
 import { storeIdentity, storeStaffContact } from '../src/features/me/users';
@@ -143,6 +143,25 @@ async function seedDemo(app: FastifyInstance, govUrl: string): Promise<void> {
   await seedWindowCase(app, govUrl).catch((err: Error) =>
     app.log.warn({ err: err.message }, 'demo window case not seeded'),
   );
+  await seedDemoRound(app, govUrl).catch((err: Error) =>
+    app.log.warn({ err: err.message }, 'demo 免申即享 round not published'),
+  );
+}
+
+/**
+ * A 免申即享 round published by the platform while we have none (so once per demo database): the seeded registry
+ * enterprises are on its list, so the demo enterprise sees 可获 ¥X once bound, and supervisors see the round's
+ * progress. It arrives as every round does: the platform's signed notice, then its list imported by a job.
+ */
+async function seedDemoRound(app: FastifyInstance, govUrl: string): Promise<void> {
+  const [existing] = await app.database.db.select({ id: subsidyRounds.id }).from(subsidyRounds).limit(1);
+  if (existing) return;
+  const res = await fetch(`${govUrl}/sim/admin/rounds`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deadline: new Date(Date.now() + 30 * 86_400_000).toISOString() }),
+  });
+  if (res.status !== 201) throw new Error(`the government simulator answered ${res.status}`);
 }
 
 /**

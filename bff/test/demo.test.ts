@@ -1,8 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { notificationKinds } from '@zyt/shared';
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerDemo } from '../simulators/demo';
-import { loadConfig } from '../src/config';
+import { createGovSimulator } from '../simulators/gov/server';
+import { DEMO_CREDENTIALS, loadConfig } from '../src/config';
+import { subsidyRounds } from '../src/db/schema';
 import { createServer } from '../src/server';
 import { PRODUCTION_SECRETS, startWechatSimulator, TEST_KEYS } from './helpers';
 
@@ -10,13 +15,16 @@ import { PRODUCTION_SECRETS, startWechatSimulator, TEST_KEYS } from './helpers';
 const templates = JSON.stringify(Object.fromEntries(notificationKinds.map((kind, i) => [kind, `t${i + 1}`])));
 
 /** The BFF as the demo launcher composes it, in the given environment. */
-async function demoStack(nodeEnv: 'production' | 'development') {
+async function demoStack(
+  nodeEnv: 'production' | 'development',
+  { govUrl, dataDir }: { govUrl?: string; dataDir?: string } = {},
+) {
   const wechat = await startWechatSimulator();
   const config = loadConfig({
     ...TEST_KEYS,
     ...(nodeEnv === 'production' ? PRODUCTION_SECRETS : {}),
     NODE_ENV: nodeEnv,
-    DATA_DIR: 'memory://',
+    DATA_DIR: dataDir ?? 'memory://',
     JOB_WORKERS: 'off',
     LOG_LEVEL: 'silent',
     WECHAT_TEMPLATE_IDS: templates,
@@ -25,7 +33,7 @@ async function demoStack(nodeEnv: 'production' | 'development') {
   const registered = await registerDemo(server, {
     wechatUrl: wechat.url,
     emsUrl: wechat.url,
-    govUrl: wechat.url,
+    govUrl: govUrl ?? wechat.url,
   });
   await server.ready();
   return {
@@ -81,5 +89,38 @@ describe('demo-only paths', () => {
       sql`select centre_outlet_id as centre, mode from settlement_contracts`,
     );
     expect(contracts).toEqual([{ centre: 'HP-SC-01', mode: 'per_piece' }]);
+  });
+
+  it('publish a 免申即享 round on the platform while the database has none', async () => {
+    const gov = createGovSimulator({ ...DEMO_CREDENTIALS.gov });
+    const govUrl = await gov.listen({ host: '127.0.0.1', port: 0 });
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'zyt-demo-'));
+    const published = async () =>
+      ((await (await fetch(`${govUrl}/sim/rounds`)).json()) as { rounds: { name: string }[] }).rounds;
+    try {
+      const first = await demoStack('development', { govUrl, dataDir });
+      expect(await published()).toEqual([
+        expect.objectContaining({ name: '2026年稳岗补贴区配套资助（免申即享）' }),
+      ]);
+      // The notice arrived (as the platform's callback would store it): a restart publishes no other.
+      await first.server.database.db.insert(subsidyRounds).values({
+        platformRoundId: 'R-demo',
+        name: '2026年稳岗补贴区配套资助（免申即享）',
+        rule: '按企业上年度获得稳岗补贴金额的50%给予配套资助',
+        matterCode: 'x',
+        deadline: new Date(Date.now() + 86_400_000),
+        listSize: 1,
+        publishedAt: new Date(),
+      });
+      await first.close();
+      const again = await demoStack('development', { govUrl, dataDir });
+      close = again.close;
+      expect(await published()).toHaveLength(1);
+    } finally {
+      await gov.close();
+      await close?.();
+      close = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
