@@ -145,6 +145,18 @@ describe('a 免申即享 round', () => {
     const foreign = await call(outsider.h, 'POST', url, confirmBody);
     expect(foreign.statusCode).toBe(404);
     expect(errorOf(foreign).code).toBe('ENTERPRISE_NOT_FOUND');
+    // Someone else's enterprise is not found whatever the form says.
+    const foreignBad = await call(outsider.h, 'POST', url, { ...confirmBody, bankAccount: '1234567' });
+    expect(errorOf(foreignBad).code).toBe('ENTERPRISE_NOT_FOUND');
+    // A round the enterprise is not on the list of (or none at all).
+    const notListed = await call(
+      team.clerk.h,
+      'POST',
+      `/enterprises/${precision.creditCode}/subsidies/${crypto.randomUUID()}/confirm`,
+      confirmBody,
+    );
+    expect(notListed.statusCode).toBe(404);
+    expect(errorOf(notListed).code).toBe('SUBSIDY_NOT_FOUND');
     const peek = await call(outsider.h, 'GET', `/enterprises/${precision.creditCode}/subsidies`);
     expect(peek.statusCode).toBe(404);
     expect({ conf: await rowsOf(subsidyConfirmations), cases: await rowsOf(cases) }).toEqual(before);
