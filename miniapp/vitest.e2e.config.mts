@@ -11,5 +11,9 @@ export default defineConfig({
     fileParallelism: false,
     // One journey, step by step: after a failed step the next ones can only time out.
     bail: 1,
+    // A step that fails once is tried again before the journey stops. window.e2e showed a step that, in 2 of 4
+    // full runs, found the signed-in resident or clerk on a blank or 请先登录 page (undiagnosed, see the notes of
+    // 2026-12-02); every test's steps are written to be run again (each signs in and opens its page).
+    retry: 1,
   },
 });
